@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigurationError } from '../domain/errors.ts';
+import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy/index.ts';
+import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, { error: 'must start with mongodb:// or mongodb+srv://' })
+    .optional(),
+  ATIENDE_DATA_DIR: z.string().min(1).default('./data'),
+  ATIENDE_POLICY: z.string().min(1).optional(),
+  ATIENDE_LANGUAGE: z.enum(['es', 'en', 'pt']).optional(),
+  ATIENDE_CLOCK_START: z.iso
+    .datetime({ offset: true, error: 'must be an ISO instant such as 2026-03-02T07:00:00-06:00' })
+    .optional(),
+  ATIENDE_CLOCK_SPEED: z.coerce
+    .number({ error: 'must be a number of simulated seconds per real second' })
+    .positive({ error: 'must be greater than 0' })
+    .max(100_000, { error: 'must be at most 100000' })
+    .optional(),
+  ATIENDE_SEED_DEMO: z.enum(['true', 'false']).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+/** The validated configuration of a running atiende. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  mongodbUri: string | undefined;
+  dataDir: string;
+  policyPath: string | undefined;
+  policy: PolicyConfig;
+  clock: Clock;
+  /** Whether demo customers are loaded at start (default: only on the embedded database). */
+  seedDemo: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Reads configuration from environment variables, with a clear message for a bad value. */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<AppConfig> {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+
+  let policy = DEFAULT_POLICY;
+  if (e.ATIENDE_POLICY) {
+    let text: string;
+    try {
+      text = await readFile(resolve(e.ATIENDE_POLICY), 'utf8');
+    } catch (error) {
+      throw new ConfigurationError(
+        `ATIENDE_POLICY: cannot read ${e.ATIENDE_POLICY}: ${(error as Error).message}`,
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigurationError(
+        `ATIENDE_POLICY: ${e.ATIENDE_POLICY} is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+    policy = parsePolicy(json);
+  }
+  if (e.ATIENDE_LANGUAGE)
+    policy = { ...policy, language: { ...policy.language, default: e.ATIENDE_LANGUAGE } };
+
+  const simulated = e.ATIENDE_CLOCK_START !== undefined || e.ATIENDE_CLOCK_SPEED !== undefined;
+  if (simulated && e.NODE_ENV === 'production') {
+    throw new ConfigurationError(
+      'ATIENDE_CLOCK_START and ATIENDE_CLOCK_SPEED simulate time for trying the policy; they are refused when NODE_ENV=production.',
+    );
+  }
+  const clock = simulated
+    ? new SimulatedClock(
+        e.ATIENDE_CLOCK_START ? new Date(e.ATIENDE_CLOCK_START) : systemClock.now(),
+        e.ATIENDE_CLOCK_SPEED ?? 1,
+      )
+    : systemClock;
+
+  return {
+    env: e.NODE_ENV,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.ATIENDE_DATA_DIR,
+    policyPath: e.ATIENDE_POLICY,
+    policy,
+    clock,
+    seedDemo: e.ATIENDE_SEED_DEMO ? e.ATIENDE_SEED_DEMO === 'true' : e.MONGODB_URI === undefined,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,210 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from '../errors.ts';
+import type { Case, CaseClosure, CaseEvent, CaseNumber, CaseStatus, SurveyAnswer } from './case.ts';
+
+type CaseDocument = Omit<Case, 'number'> & { _id: string };
+interface OpenMatterDocument {
+  _id: string;
+  caseNumber: string;
+  openedAt: Date;
+}
+type ClosureDocument = Omit<CaseClosure, 'caseNumber'> & { _id: string };
+type SurveyDocument = Omit<SurveyAnswer, 'caseNumber'> & { _id: string };
+
+const contactSchema = new Schema({ name: String, phone: String, email: String }, { _id: false });
+
+const caseSchema = new Schema<CaseDocument>(
+  {
+    _id: String,
+    openedAt: { type: Date, required: true },
+    status: { type: String, required: true },
+    level: { type: String, required: true },
+    sla: { firstContactDue: Date, responseDue: Date, solutionDue: Date },
+    matterKey: { type: String, required: true },
+    closedAt: { type: Date, default: null },
+    accountNumber: { type: String, default: null, index: true },
+    country: String,
+    timeZone: String,
+    requesterName: String,
+    contractNumber: { type: String, default: null },
+    equipmentSerial: { type: String, default: null },
+    equipmentLocation: { type: String, default: null },
+    contact: contactSchema,
+    subject: String,
+    description: String,
+    stepsToReproduce: { type: String, default: null },
+    type: String,
+    category: { type: String, default: null },
+    area: String,
+    severity: { type: String, default: null },
+    urgency: { type: String, default: null },
+    priority: String,
+    channel: String,
+    conversationId: { type: String, default: null },
+    attachments: [new Schema({ name: String, contentType: String, url: String }, { _id: false })],
+    solvedAtFirstLevel: { type: Boolean, default: false },
+  },
+  { collection: 'cases', versionKey: false },
+);
+
+const openMatterSchema = new Schema<OpenMatterDocument>(
+  { _id: String, caseNumber: String, openedAt: Date },
+  { collection: 'open_matters', versionKey: false },
+);
+
+const eventSchema = new Schema<CaseEvent>(
+  {
+    caseNumber: { type: String, required: true, index: true },
+    at: { type: Date, required: true },
+    kind: { type: String, required: true },
+    by: { type: String, required: true },
+    text: { type: String, default: '' },
+    data: { type: Schema.Types.Mixed, default: undefined },
+  },
+  { collection: 'case_events', versionKey: false },
+);
+
+const closureSchema = new Schema<ClosureDocument>(
+  {
+    _id: String,
+    closedAt: Date,
+    attentionMinutes: Number,
+    resolutionMinutes: Number,
+    solvedAtFirstLevel: Boolean,
+    verifiedWith: String,
+  },
+  { collection: 'case_closures', versionKey: false },
+);
+
+const surveySchema = new Schema<SurveyDocument>(
+  { _id: String, score: Number, comment: String, answeredAt: Date },
+  { collection: 'case_surveys', versionKey: false },
+);
+
+function model<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
+  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+}
+
+function toCase(doc: CaseDocument): Case {
+  const { _id, ...rest } = doc;
+  return { ...rest, number: _id as CaseNumber, attachments: [...(doc.attachments ?? [])] };
+}
+
+/**
+ * Cases, their timeline, closures and surveys. Every write that carries a guarantee is an insert
+ * against a unique key (decision 0); a duplicate-key error is returned as "already done".
+ */
+export class CaseRepository {
+  readonly cases: Model<CaseDocument>;
+  readonly openMatters: Model<OpenMatterDocument>;
+  readonly events: Model<CaseEvent>;
+  readonly closures: Model<ClosureDocument>;
+  readonly surveys: Model<SurveyDocument>;
+
+  constructor(connection: Connection) {
+    this.cases = model(connection, 'Case', caseSchema);
+    this.openMatters = model(connection, 'OpenMatter', openMatterSchema);
+    this.events = model(connection, 'CaseEvent', eventSchema);
+    this.closures = model(connection, 'CaseClosure', closureSchema);
+    this.surveys = model(connection, 'CaseSurvey', surveySchema);
+  }
+
+  async init(): Promise<void> {
+    for (const m of [this.cases, this.openMatters, this.events, this.closures, this.surveys]) {
+      await (m as Model<unknown>).createCollection().catch(() => undefined);
+      await (m as Model<unknown>).syncIndexes();
+    }
+  }
+
+  /**
+   * Claims a matter for a case (R001-5): true if this call opened it, false if the matter is
+   * already open under another case.
+   */
+  async claimMatter(key: string, caseNumber: CaseNumber, openedAt: Date): Promise<boolean> {
+    try {
+      await this.openMatters.create({ _id: key, caseNumber, openedAt });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async findOpenMatter(key: string): Promise<CaseNumber | null> {
+    const doc = await this.openMatters.findById(key).lean<OpenMatterDocument>();
+    return doc ? (doc.caseNumber as CaseNumber) : null;
+  }
+
+  async releaseMatter(key: string): Promise<void> {
+    await this.openMatters.deleteOne({ _id: key });
+  }
+
+  async insert(value: Case): Promise<void> {
+    const { number, ...rest } = value;
+    await this.cases.create({ ...rest, _id: number });
+  }
+
+  async find(number: string): Promise<Case | null> {
+    const doc = await this.cases.findById(number).lean<CaseDocument>();
+    return doc ? toCase(doc) : null;
+  }
+
+  /** The customer's cases that are not closed, newest first. */
+  async openCasesOf(accountNumber: string): Promise<Case[]> {
+    const docs = await this.cases
+      .find({ accountNumber, status: { $ne: 'closed' } })
+      .lean<CaseDocument[]>();
+    return docs.map(toCase).sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime());
+  }
+
+  /** Best-effort status field for listings; guarantees come from the closure insert. */
+  async setStatus(
+    number: CaseNumber,
+    status: CaseStatus,
+    closedAt: Date | null = null,
+  ): Promise<void> {
+    await this.cases.updateOne({ _id: number }, { $set: { status, closedAt } });
+  }
+
+  async appendEvent(event: CaseEvent): Promise<void> {
+    await this.events.create(event);
+  }
+
+  async timeline(number: CaseNumber): Promise<CaseEvent[]> {
+    const docs = await this.events.find({ caseNumber: number }).lean<CaseEvent[]>();
+    return docs
+      .map(({ caseNumber, at, kind, by, text, data }) => ({ caseNumber, at, kind, by, text, data }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  /** Records the closure; false if the case was already closed (closed once, by insert). */
+  async insertClosure(closure: CaseClosure): Promise<boolean> {
+    const { caseNumber, ...rest } = closure;
+    try {
+      await this.closures.create({ ...rest, _id: caseNumber });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async findClosure(number: CaseNumber): Promise<CaseClosure | null> {
+    const doc = await this.closures.findById(number).lean<ClosureDocument>();
+    if (!doc) return null;
+    const { _id, ...rest } = doc;
+    return { ...rest, caseNumber: _id as CaseNumber };
+  }
+
+  /** Records the survey answer (R002-8); false if it was already answered. */
+  async insertSurvey(answer: SurveyAnswer): Promise<boolean> {
+    const { caseNumber, ...rest } = answer;
+    try {
+      await this.surveys.create({ ...rest, _id: caseNumber });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+}

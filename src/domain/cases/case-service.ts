@@ -1,0 +1,123 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.ts';
+import { createBusinessCalendar, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
+import type { CaseNumberAllocator } from './case-number.ts';
+import type { CaseRepository } from './case-repository.ts';
+import { matterKey, type Case, type CaseNumber, type CaseRequest } from './case.ts';
+
+/** The outcome of asking to open a case: a new case, or the open case of the same matter. */
+export type OpenCaseResult =
+  | { outcome: 'opened'; case: Case }
+  | { outcome: 'joined'; caseNumber: CaseNumber; case: Case | null };
+
+export type CloseCaseResult = 'closed' | 'already-closed' | 'not-found';
+
+/**
+ * Opens and closes cases: one case per matter (R001-5), a unique number and the opening time
+ * (R002-4), SLA due times from the business calendar (R002-5, R003-6), closure with attention
+ * and resolution times (R002-7).
+ */
+export class CaseService {
+  constructor(
+    private readonly repository: CaseRepository,
+    private readonly numbers: CaseNumberAllocator,
+    private readonly policy: PolicyConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async open(request: CaseRequest): Promise<OpenCaseResult> {
+    const openedAt = this.clock.now();
+    const key = matterKey(request);
+    const year = DateTime.fromJSDate(openedAt, { zone: request.timeZone }).year;
+    const number = await this.numbers.allocate(year);
+
+    if (!(await this.repository.claimMatter(key, number, openedAt))) {
+      this.numbers.release(number);
+      const existing = await this.repository.findOpenMatter(key);
+      if (existing === null) {
+        // Closed between our claim and our read: the matter is free again, try once more.
+        return this.open(request);
+      }
+      await this.repository.appendEvent({
+        caseNumber: existing,
+        at: openedAt,
+        kind: 'joined',
+        by: request.conversationId ? 'bot' : 'system',
+        text: request.description,
+        data: { channel: request.channel, conversationId: request.conversationId },
+      });
+      return {
+        outcome: 'joined',
+        caseNumber: existing,
+        case: await this.repository.find(existing),
+      };
+    }
+
+    const calendar = createBusinessCalendar(this.policy, request.country, request.timeZone);
+    const { transcript, ...intake } = request;
+    const value: Case = {
+      ...intake,
+      number,
+      openedAt,
+      status: 'open',
+      level: 'L1',
+      sla: slaDueTimes(openedAt, request.priority, calendar, this.policy),
+      matterKey: key,
+      closedAt: null,
+    };
+    await this.repository.insert(value);
+    await this.repository.appendEvent({
+      caseNumber: number,
+      at: openedAt,
+      kind: 'opened',
+      by: request.conversationId ? 'bot' : 'system',
+      text: request.subject,
+    });
+    if (transcript.length > 0) {
+      await this.repository.appendEvent({
+        caseNumber: number,
+        at: openedAt,
+        kind: 'transcript',
+        by: 'bot',
+        text: transcript
+          .map((line) => `[${line.at.toISOString()}] ${line.from}: ${line.text}`)
+          .join('\n'),
+      });
+    }
+    return { outcome: 'opened', case: value };
+  }
+
+  /**
+   * Closes a case once (R002-7): the closure states the attention time (opening to first
+   * contact) and the resolution time (opening to closure), in calendar minutes.
+   */
+  async close(
+    number: CaseNumber,
+    details: { verifiedWith: string; solvedAtFirstLevel: boolean; firstContactAt?: Date },
+  ): Promise<CloseCaseResult> {
+    const found = await this.repository.find(number);
+    if (!found) return 'not-found';
+    const closedAt = this.clock.now();
+    const minutes = (from: Date, to: Date) =>
+      Math.max(0, Math.round((to.getTime() - from.getTime()) / 60_000));
+    const inserted = await this.repository.insertClosure({
+      caseNumber: number,
+      closedAt,
+      attentionMinutes: minutes(found.openedAt, details.firstContactAt ?? found.openedAt),
+      resolutionMinutes: minutes(found.openedAt, closedAt),
+      solvedAtFirstLevel: details.solvedAtFirstLevel,
+      verifiedWith: details.verifiedWith,
+    });
+    if (!inserted) return 'already-closed';
+    await this.repository.releaseMatter(found.matterKey);
+    await this.repository.setStatus(number, 'closed', closedAt);
+    await this.repository.appendEvent({
+      caseNumber: number,
+      at: closedAt,
+      kind: 'closed',
+      by: 'system',
+      text: details.verifiedWith,
+    });
+    return 'closed';
+  }
+}

@@ -1,0 +1,53 @@
+import type { Connection } from 'mongoose';
+import type { Clock } from './clock.ts';
+import type { PolicyConfig } from './policy/index.ts';
+import { AgentRepository } from './agents/agent.ts';
+import { CaseNumberAllocator } from './cases/case-number.ts';
+import { CaseRepository } from './cases/case-repository.ts';
+import { CaseService } from './cases/case-service.ts';
+import { CoverageRepository } from './coverage/coverage.ts';
+import { CustomerRepository } from './customers/customer-repository.ts';
+import { FolioRepository } from './folios/folio-repository.ts';
+
+/** The one shared domain layer every channel and flow goes through, on one database. */
+export interface Domain {
+  readonly policy: PolicyConfig;
+  readonly clock: Clock;
+  readonly customers: CustomerRepository;
+  readonly cases: CaseRepository;
+  readonly caseNumbers: CaseNumberAllocator;
+  readonly caseService: CaseService;
+  readonly folios: FolioRepository;
+  readonly coverage: CoverageRepository;
+  readonly agents: AgentRepository;
+  /** Creates collections and unique indexes; run once at start-up before serving. */
+  init(): Promise<void>;
+}
+
+export function createDomain(connection: Connection, policy: PolicyConfig, clock: Clock): Domain {
+  const customers = new CustomerRepository(connection);
+  const cases = new CaseRepository(connection);
+  const caseNumbers = new CaseNumberAllocator(connection);
+  const folios = new FolioRepository(connection);
+  const coverage = new CoverageRepository(connection);
+  const agents = new AgentRepository(connection);
+  return {
+    policy,
+    clock,
+    customers,
+    cases,
+    caseNumbers,
+    caseService: new CaseService(cases, caseNumbers, policy, clock),
+    folios,
+    coverage,
+    agents,
+    async init() {
+      await customers.init();
+      await cases.init();
+      await caseNumbers.model.createCollection().catch(() => undefined);
+      await folios.init();
+      await coverage.init();
+      await agents.init();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Errors named by origin and meaning, each with a stable `code` that logs and tests use.
+ */
+export abstract class AtiendeError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value (environment variable or policy file) is missing or invalid. */
+export class ConfigurationError extends AtiendeError {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** A value given by a customer or an API caller does not satisfy the domain's rules. */
+export class ValidationError extends AtiendeError {
+  readonly code = 'VALIDATION_FAILED';
+}
+
+/** The embedded database could not be built or started. */
+export class DatabaseUnavailable extends AtiendeError {
+  readonly code = 'DATABASE_UNAVAILABLE';
+}
+
+/** Something that must exist was not found. */
+export class NotFoundError extends AtiendeError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** MongoDB's duplicate-key error (E11000): in this codebase it means "someone else did it". */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    ((error as { code: unknown }).code === 11000 || (error as { code: unknown }).code === 11001)
+  );
+}

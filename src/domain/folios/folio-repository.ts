@@ -1,0 +1,89 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from '../errors.ts';
+import type { CaseNumber } from '../cases/case.ts';
+import { folioNumber, type Folio, type VisitSlot } from './folio.ts';
+
+type FolioDocument = Omit<Folio, 'number'> & { _id: string };
+
+const slotSchema = new Schema({ start: Date, end: Date }, { _id: false });
+const schema = new Schema<FolioDocument>(
+  {
+    _id: String,
+    caseNumber: { type: String, index: true },
+    slot: slotSchema,
+    attendant: String,
+    createdAt: Date,
+    reschedules: [
+      new Schema(
+        { at: Date, from: slotSchema, to: slotSchema, reason: String, cost: String },
+        { _id: false },
+      ),
+    ],
+    freeReschedulesLeft: { type: Number, default: 0 },
+    outcome: { type: String, default: 'pending' },
+  },
+  { collection: 'folios', versionKey: false },
+);
+
+function toFolio(doc: FolioDocument): Folio {
+  const { _id, ...rest } = doc;
+  return { ...rest, number: _id };
+}
+
+/** Visit folios (R004-3): numbered per case, `<case>-V1`, `-V2`…, unique by insert. */
+export class FolioRepository {
+  readonly model: Model<FolioDocument>;
+
+  constructor(connection: Connection) {
+    this.model =
+      (connection.models.Folio as Model<FolioDocument> | undefined) ??
+      connection.model<FolioDocument>('Folio', schema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.createCollection().catch(() => undefined);
+    await this.model.syncIndexes();
+  }
+
+  /** Opens the next folio of a case for an agreed slot. */
+  async open(caseNumber: CaseNumber, slot: VisitSlot, attendant: string, at: Date): Promise<Folio> {
+    const existing = await this.model.countDocuments({ caseNumber });
+    for (let n = existing + 1; ; n++) {
+      const folio: Folio = {
+        number: folioNumber(caseNumber, n),
+        caseNumber,
+        slot,
+        attendant,
+        createdAt: at,
+        reschedules: [],
+        freeReschedulesLeft: 0,
+        outcome: 'pending',
+      };
+      try {
+        const { number, ...rest } = folio;
+        await this.model.create({ ...rest, _id: number });
+        return folio;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+  }
+
+  async find(number: string): Promise<Folio | null> {
+    const doc = await this.model.findById(number).lean<FolioDocument>();
+    return doc ? toFolio(doc) : null;
+  }
+
+  async ofCase(caseNumber: CaseNumber): Promise<Folio[]> {
+    const docs = await this.model.find({ caseNumber }).lean<FolioDocument[]>();
+    return docs
+      .map(toFolio)
+      .sort((a, b) => a.number.localeCompare(b.number, 'en', { numeric: true }));
+  }
+
+  /** Writes a folio back after a reschedule or an outcome (one agent edits a folio at a time). */
+  async save(folio: Folio): Promise<void> {
+    const { number, ...rest } = folio;
+    await this.model.replaceOne({ _id: number }, rest);
+  }
+}

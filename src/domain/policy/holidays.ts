@@ -1,0 +1,63 @@
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+import { ConfigurationError } from '../errors.ts';
+import type { CountryCode, PolicyConfig } from './config.ts';
+
+/** Whether a local date is a holiday in a country, and its name when known. */
+export interface HolidayAnswer {
+  holiday: boolean;
+  name?: string;
+}
+
+const instances = new Map<string, Holidays>();
+const publicHolidaysByYear = new Map<string, ReadonlyMap<string, string>>();
+
+/** Public holidays of one country and year from date-holidays, keyed by local 'YYYY-MM-DD'. */
+function publicHolidays(country: CountryCode, year: number): ReadonlyMap<string, string> {
+  const key = `${country}:${year}`;
+  let byDate = publicHolidaysByYear.get(key);
+  if (!byDate) {
+    let hd = instances.get(country);
+    if (!hd) {
+      hd = new Holidays(country);
+      instances.set(country, hd);
+    }
+    const map = new Map<string, string>();
+    // Only 'public' days close the office: 'bank', 'observance' and 'optional' days do not.
+    for (const h of hd.getHolidays(year)) {
+      if (h.type === 'public') map.set(h.date.slice(0, 10), h.name);
+    }
+    byDate = map;
+    publicHolidaysByYear.set(key, byDate);
+  }
+  return byDate;
+}
+
+/**
+ * R003-2: no attention on holidays. A local date is a holiday of `country` when date-holidays
+ * lists it as a public holiday, unless the policy's dated overrides say otherwise (the last
+ * matching override wins). `holidays: false` on the country turns holidays (overrides too) off.
+ */
+export function isHoliday(
+  country: CountryCode,
+  localDate: string,
+  config: PolicyConfig,
+): HolidayAnswer {
+  const settings = config.countries[country];
+  if (!settings) throw new ConfigurationError(`policy.countries: no country "${country}"`);
+  if (!settings.holidays) return { holiday: false };
+  const override = config.holidayOverrides.findLast(
+    (o) => o.country === country && o.date === localDate,
+  );
+  if (override) {
+    return override.name === undefined
+      ? { holiday: override.holiday }
+      : { holiday: override.holiday, name: override.name };
+  }
+  const date = DateTime.fromISO(localDate, { zone: 'utc' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(localDate) || !date.isValid) {
+    throw new RangeError(`not a local date YYYY-MM-DD: "${localDate}"`);
+  }
+  const name = publicHolidays(country, date.year).get(localDate);
+  return name === undefined ? { holiday: false } : { holiday: true, name };
+}

@@ -1,0 +1,63 @@
+/**
+ * The policy engine: pure functions over a validated PolicyConfig and instants passed in.
+ * Rule IDs refer to /work/shared/POLICY.md.
+ */
+export {
+  ANNOUNCEMENT_KINDS,
+  CHAT_LIMIT_MINUTES,
+  COUNTRY_CODES,
+  DEFAULT_POLICY,
+  FOLLOW_UP_WAIT_MINUTES,
+  FREE_RESCHEDULE_NOTICE_BUSINESS_MINUTES,
+  LANGUAGES,
+  P1_FIRST_CONTACT_MINUTES,
+  VISIT_TOLERANCE_MINUTES,
+  parsePolicy,
+  policySchema,
+} from './config.ts';
+export type {
+  Announcement,
+  AnnouncementKind,
+  CountryCode,
+  HolidayOverride,
+  Language,
+  OfficeHours,
+  OfficeWindow,
+  PolicyConfig,
+  SlaTarget,
+} from './config.ts';
+export { isHoliday } from './holidays.ts';
+export type { HolidayAnswer } from './holidays.ts';
+export { createBusinessCalendar } from './calendar.ts';
+export type { BusinessCalendar, BusinessInterval } from './calendar.ts';
+export {
+  FAIR_USE_PRIORITIES,
+  PRIORITIES,
+  PRIORITY_CLASSES,
+  SEVERITIES,
+  URGENCIES,
+  comparePriority,
+  priorityFromClass,
+  priorityFromFairUse,
+  priorityFromSeverityUrgency,
+  raisePriority,
+} from './priority.ts';
+export type { FairUsePriority, Priority, PriorityClass, Severity, Urgency } from './priority.ts';
+export { pausedSolutionDue, slaDueTimes } from './sla.ts';
+export type { SlaDueTimes } from './sla.ts';
+export {
+  abuseOutcome,
+  chatLimitDue,
+  chatLimitReached,
+  followUpAllowed,
+  suspendedUntil,
+} from './fair-use.ts';
+export type { FollowUpAnswer } from './fair-use.ts';
+export {
+  FREE_RESCHEDULE_REASONS,
+  customerLate,
+  grantsExtraFreeReschedule,
+  rescheduleCost,
+  visitSlots,
+} from './visits.ts';
+export type { FreeRescheduleReason } from './visits.ts';

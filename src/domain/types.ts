@@ -1,0 +1,35 @@
+/** Shared domain vocabulary. */
+
+/** Where a conversation or request came from (R004-0). */
+export const CHANNEL_KINDS = [
+  'terminal',
+  'webchat',
+  'telegram',
+  'whatsapp',
+  'email',
+  'phone',
+] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** Countries served by the regional contact centre (R002-1). */
+export const COUNTRIES = ['MX', 'CO', 'VE'] as const;
+export type Country = (typeof COUNTRIES)[number];
+
+/** Languages the bot speaks: Spanish first. */
+export const LANGUAGES = ['es', 'en', 'pt'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A person to talk to: name, phone and e-mail (R002-2 E, R004-1). */
+export interface Contact {
+  name: string;
+  phone: string;
+  email: string;
+}
+
+export function isCountry(value: unknown): value is Country {
+  return typeof value === 'string' && (COUNTRIES as readonly string[]).includes(value);
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}

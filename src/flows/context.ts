@@ -1,0 +1,139 @@
+/**
+ * The conversation's context: everything the flow remembers between turns. Plain JSON only
+ * (strings, numbers, booleans, arrays, objects; instants as ISO strings) so the engine can
+ * persist the snapshot after every turn.
+ */
+import type { Attachment, Area, CaseCategory, CaseType } from '../domain/cases/case.ts';
+import type { PolicyConfig, Priority, Severity, Urgency } from '../domain/policy/index.ts';
+import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
+import type { CaseView, CustomerView, FlowInput, Reply, VisitSlotView } from './contract.ts';
+
+/** What the customer asked for at triage. */
+export type Intent =
+  | 'technical'
+  | 'doubt'
+  | 'complaint'
+  | 'invoice'
+  | 'cancellation'
+  | 'newService'
+  | 'followUp'
+  | 'person';
+
+export interface ConversationContext {
+  conversationId: string;
+  channel: ChannelKind;
+  startedAt: string;
+  /** The `at` of the latest event: flows never read a clock. */
+  lastAt: string;
+  inputPhone: string | null;
+  language: Language;
+  /** The customer chose the language: the record's language does not override it. */
+  languageChosen: boolean;
+  /** The question waiting for an answer: re-asked when not understood, used to read answers. */
+  question: Reply | null;
+
+  lookup: { by: 'account' | 'email' | 'phone'; value: string } | null;
+  lookupAttempts: number;
+  customer: CustomerView | null;
+  contractNumber: string | null;
+  /** The person talking (R002-2 E, R004-1); empty strings while unknown. */
+  contact: Contact;
+  identified: boolean;
+  /** R000-7: false when named persons exist and the contact is not one of them. */
+  mayRequestService: boolean;
+  /** R003-7: payments not up to date — doubts, invoices, follow-up and hand-off only. */
+  limited: boolean;
+
+  intent: Intent | null;
+  caseType: CaseType | null;
+  area: Area | null;
+  category: CaseCategory | null;
+  equipmentSerial: string | null;
+  equipmentLocation: string | null;
+  severity: Severity | null;
+  urgency: Urgency | null;
+  priority: Priority | null;
+  subject: string;
+  description: string;
+  steps: string | null;
+  attachments: Attachment[];
+  deliveryChannel: string | null;
+
+  caseNumber: string | null;
+  caseOutcome: 'opened' | 'joined' | null;
+  caseOpenedAt: string | null;
+  firstContactDue: string | null;
+  /** R003-2: when humans are back, if the case was opened outside office hours. */
+  nextOpenAt: string | null;
+  slots: VisitSlotView[];
+  slot: VisitSlotView | null;
+  attendant: string | null;
+  folioNumber: string | null;
+
+  openCases: CaseView[];
+  followUpCase: CaseView | null;
+
+  prospectCountry: Country | null;
+  address: string | null;
+  covered: boolean | null;
+  coveredCity: string | null;
+
+  surveyScore: number | null;
+  /** R001-8: warnings given so far (from `recordAbuse`). */
+  abuseWarnings: number;
+  handoffReason: string;
+}
+
+/** The first context of a conversation, from the engine's input and the deployment's policy. */
+export function initialContext(input: FlowInput, policy: PolicyConfig): ConversationContext {
+  return {
+    conversationId: input.conversationId,
+    channel: input.channel,
+    startedAt: input.startedAt,
+    lastAt: input.startedAt,
+    inputPhone: input.phone,
+    language: input.localeHint ?? policy.language.default,
+    languageChosen: false,
+    question: null,
+    lookup: null,
+    lookupAttempts: 0,
+    customer: null,
+    contractNumber: null,
+    contact: { name: input.displayName ?? '', phone: input.phone ?? '', email: '' },
+    identified: false,
+    mayRequestService: true,
+    limited: false,
+    intent: null,
+    caseType: null,
+    area: null,
+    category: null,
+    equipmentSerial: null,
+    equipmentLocation: null,
+    severity: null,
+    urgency: null,
+    priority: null,
+    subject: '',
+    description: '',
+    steps: null,
+    attachments: [],
+    deliveryChannel: null,
+    caseNumber: null,
+    caseOutcome: null,
+    caseOpenedAt: null,
+    firstContactDue: null,
+    nextOpenAt: null,
+    slots: [],
+    slot: null,
+    attendant: null,
+    folioNumber: null,
+    openCases: [],
+    followUpCase: null,
+    prospectCountry: null,
+    address: null,
+    covered: null,
+    coveredCity: null,
+    surveyScore: null,
+    abuseWarnings: 0,
+    handoffReason: 'customer-request',
+  };
+}

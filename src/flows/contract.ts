@@ -1,0 +1,164 @@
+/**
+ * The contract between the flows (pure XState machines) and the bot engine that runs them.
+ * Flows speak in i18n keys and data, never in sentences; side effects happen only through the
+ * actors listed in `FlowServices`, which the engine provides with `machine.provide({ actors })`.
+ */
+import type { Attachment, CaseCategory, CaseNumber, CaseType, Area } from '../domain/cases/case.ts';
+import type { Priority, Severity, Urgency } from '../domain/policy/index.ts';
+import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
+
+/** A choice offered with a question: `id` is what comes back, `key` the i18n label. */
+export interface Choice {
+  id: string;
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** One message for the customer: an i18n key with its parameters and optional choices. */
+export interface Reply {
+  key: string;
+  params?: Record<string, string | number>;
+  choices?: Choice[];
+}
+
+/** Every event carries the instant it happened (ISO), so flows never read a clock. */
+interface Timed {
+  at: string;
+}
+
+/** Events a conversation machine accepts, namespaced by origin. */
+export type FlowEvent =
+  | (Timed & { type: 'customer.text'; text: string; attachments?: Attachment[] })
+  | (Timed & { type: 'customer.choice'; choice: string })
+  /** R001-7: the 20-minute chat limit of this session has passed (fired by the scheduler). */
+  | (Timed & { type: 'timer.chatLimit' })
+  /** An agent gave the conversation back to the bot (hand-off mode ends). */
+  | (Timed & { type: 'agent.release'; caseNumber?: string });
+
+/** What the machine tells the engine besides replies, through XState `emit`. */
+export type FlowEmitted =
+  | { type: 'reply'; reply: Reply }
+  /** The conversation's language is now known or was chosen. */
+  | { type: 'language'; language: Language }
+  /** The customer is identified: the engine keys follow-up, abuse and transcripts on it. */
+  | { type: 'identified'; accountNumber: string | null; contact: Contact }
+  /** Queue the conversation for a human agent (decision 5). */
+  | { type: 'handoff'; reason: string; level: 'L1' | 'L2'; priority: Priority; caseNumber: string | null }
+  /** The session is over: the engine marks the conversation closed and cancels its timers. */
+  | { type: 'session.closed'; reason: 'done' | 'chat-limit' | 'suspended' | 'abandoned' };
+
+/** Input given when a conversation starts. */
+export interface FlowInput {
+  conversationId: string;
+  channel: ChannelKind;
+  channelUserId: string;
+  /** The network's hint (Telegram's language_code, the browser's Accept-Language), if any. */
+  localeHint: Language | null;
+  /** A phone number the network already knows (WhatsApp), if any. */
+  phone: string | null;
+  displayName: string | null;
+  /** Instant the session started (ISO). */
+  startedAt: string;
+}
+
+/** What the flow may know of a customer record. */
+export interface CustomerView {
+  accountNumber: string;
+  contractNumbers: string[];
+  name: string;
+  country: Country;
+  timeZone: string;
+  language: Language;
+  primaryContact: Contact;
+  authorisedPersons: Contact[];
+  distributor: { name: string; phone: string; email: string; servesItsCustomers: boolean } | null;
+  paymentsUpToDate: boolean;
+  equipment: { serial: string; description: string; location: string }[];
+  suspended: boolean;
+  abuseWarnings: number;
+}
+
+/** A case as the flow tells it to the customer. */
+export interface CaseView {
+  number: CaseNumber;
+  /** ISO instant of opening (R002-4). */
+  openedAt: string;
+  status: string;
+  subject: string;
+  priority: Priority;
+  /** ISO instant of the last contact about this case, for the 40-minute rule (R001-6). */
+  lastContactAt: string;
+  /** Whether the customer was already told it is being followed up (R001-9). */
+  followUpToldAt: string | null;
+  firstContactDue: string;
+  solutionDue: string;
+}
+
+/** What the flow sends to open a case; the engine adds the transcript and channel data. */
+export interface OpenCaseInput {
+  conversationId: string;
+  accountNumber: string | null;
+  country: Country;
+  timeZone: string;
+  requesterName: string;
+  contractNumber: string | null;
+  equipmentSerial: string | null;
+  equipmentLocation: string | null;
+  contact: Contact;
+  subject: string;
+  description: string;
+  stepsToReproduce: string | null;
+  type: CaseType;
+  category: CaseCategory | null;
+  area: Area;
+  severity: Severity | null;
+  urgency: Urgency | null;
+  priority: Priority;
+  attachments: Attachment[];
+  /** Copy the conversation transcript into the case (R001-7). */
+  includeTranscript: boolean;
+  solvedAtFirstLevel: boolean;
+}
+
+export interface OpenCaseOutput {
+  outcome: 'opened' | 'joined';
+  caseNumber: CaseNumber;
+  openedAt: string;
+  firstContactDue: string;
+  solutionDue: string;
+}
+
+export interface OfficeHoursView {
+  open: boolean;
+  /** ISO instant humans are back (the next business window start), when closed. */
+  nextOpenAt: string;
+}
+
+export interface VisitSlotView {
+  id: string;
+  start: string;
+  end: string;
+}
+
+/**
+ * The side effects a conversation may ask for. Each is an XState `fromPromise` actor whose
+ * input and output are these types; the engine provides them on the real domain, tests with
+ * in-memory fakes.
+ */
+export interface FlowServices {
+  findCustomer: (input: { by: 'account' | 'email' | 'phone'; value: string }) => Promise<CustomerView | null>;
+  openCase: (input: OpenCaseInput) => Promise<OpenCaseOutput>;
+  closeCase: (input: { caseNumber: string; solvedAtFirstLevel: boolean; verifiedWith: string }) => Promise<void>;
+  listOpenCases: (input: { accountNumber: string }) => Promise<CaseView[]>;
+  /** Records that the customer was told the case is being followed up (R001-9). */
+  recordFollowUp: (input: { caseNumber: string; at: string; pressing: boolean }) => Promise<void>;
+  officeHours: (input: { country: Country; timeZone: string; at: string }) => Promise<OfficeHoursView>;
+  proposeVisitSlots: (input: { country: Country; timeZone: string; at: string }) => Promise<VisitSlotView[]>;
+  openFolio: (input: { caseNumber: string; slot: VisitSlotView; attendant: string }) => Promise<{ folioNumber: string }>;
+  checkCoverage: (input: { country: Country; address: string }) => Promise<{ covered: boolean; city: string | null }>;
+  /** R001-8/R001-11: records a warning; returns whether support is now suspended. */
+  recordAbuse: (input: { accountNumber: string | null; at: string }) => Promise<{ suspended: boolean; warnings: number }>;
+  recordSurvey: (input: { caseNumber: string; score: number; comment: string }) => Promise<void>;
+  /** R004-5: the contract ends on the date of notice; all areas are told. */
+  registerCancellation: (input: { accountNumber: string; contractNumber: string; noticeAt: string }) => Promise<{ caseNumber: string }>;
+}

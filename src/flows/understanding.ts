@@ -1,0 +1,245 @@
+/**
+ * Text understanding for the conversation flows: turns what a customer typed into a choice id,
+ * an identifier (account/contract number, e-mail, phone) or a flag (offensive, nonsense, vague).
+ * Pure and total: any string — 10 kB, empty, emoji, control characters, HTML — gives an answer,
+ * never an exception. Every word list lives in `locales/<lang>/understanding.json`; every label
+ * matched comes from `locales/<lang>/bot.json`, so no language is hard-coded here.
+ */
+import type { Choice } from './contract.ts';
+import type { Language } from '../domain/types.ts';
+import { normaliseEmail, normalisePhone } from '../domain/customers/customer.ts';
+import botEs from '../../locales/es/bot.json' with { type: 'json' };
+import botEn from '../../locales/en/bot.json' with { type: 'json' };
+import botPt from '../../locales/pt/bot.json' with { type: 'json' };
+import wordsEs from '../../locales/es/understanding.json' with { type: 'json' };
+import wordsEn from '../../locales/en/understanding.json' with { type: 'json' };
+import wordsPt from '../../locales/pt/understanding.json' with { type: 'json' };
+
+/** The shape of `locales/<lang>/understanding.json`. */
+export interface UnderstandingWords {
+  /** Synonyms per choice id (`yes`, `no`, `done`, `notYet`, `skip`, `technical`, …). */
+  words: Record<string, string[]>;
+  /** Words naming each language, in this language. */
+  languages: Record<Language, string[]>;
+  offensive: string[];
+  vagueSubjects: string[];
+  keyboardMash: string[];
+}
+
+const BOT: Record<Language, unknown> = { es: botEs, en: botEn, pt: botPt };
+const WORDS: Record<Language, UnderstandingWords> = {
+  es: wordsEs as UnderstandingWords,
+  en: wordsEn as UnderstandingWords,
+  pt: wordsPt as UnderstandingWords,
+};
+const ALL_LANGUAGES: readonly Language[] = ['es', 'en', 'pt'];
+
+/** Most characters of customer text ever looked at (hostile input: 10 kB pastes). */
+export const MAX_TEXT_CHARS = 4_000;
+/** R001-4: longest description or steps kept for a case. */
+export const MAX_DESCRIPTION_CHARS = 2_000;
+/** Longest subject, name, serial or address kept. */
+export const MAX_SHORT_CHARS = 200;
+
+/**
+ * Makes customer text safe to keep: drops control and zero-width characters and HTML tags,
+ * collapses runs of blanks, trims, and caps the length. Newlines survive (steps to reproduce).
+ */
+export function cleanText(raw: unknown, max = MAX_DESCRIPTION_CHARS): string {
+  if (typeof raw !== 'string') return '';
+  return (
+    raw
+      .slice(0, MAX_TEXT_CHARS * 2)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g, '')
+      .replace(/<[^>]{0,500}>/g, ' ')
+      .replace(/\t/g, ' ')
+      .replace(/[ ]{2,}/g, ' ')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+      .slice(0, max)
+      .trim()
+  );
+}
+
+/** Lowercase, accents removed, punctuation and emoji turned into spaces, blanks collapsed. */
+export function normalise(text: string): string {
+  return text
+    .slice(0, MAX_TEXT_CHARS)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9ñç@+.\-' ]+/g, ' ')
+    .replace(/[.'\-]+(\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The text of an i18n key in `bot.json` for a language, or null when absent or not a string. */
+export function labelText(language: Language, key: string): string | null {
+  let node: unknown = BOT[language];
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return null;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'string' ? node : null;
+}
+
+/** The word lists of a language. */
+export function wordsOf(language: Language): UnderstandingWords {
+  return WORDS[language];
+}
+
+function synonyms(language: Language, id: string): string[] {
+  return (WORDS[language].words[id] ?? []).map(normalise);
+}
+
+function labels(language: Language, choice: Choice): string[] {
+  const text = labelText(language, choice.key);
+  if (text === null || text.includes('{{')) return [];
+  return [normalise(text)];
+}
+
+/**
+ * Which of the offered choices a free-text answer means, or null when none or more than one:
+ * the option number ("2"), the label in the conversation's language, or a synonym from
+ * understanding.json ("sí", "claro", "todavía no", …). Other languages are tried last, so a
+ * Portuguese "sim" still counts in a Spanish conversation.
+ */
+export function matchChoice(raw: string, choices: readonly Choice[], language: Language): string | null {
+  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+  if (text === '') return null;
+  const number = /^(\d{1,2})$/.exec(text);
+  if (number) {
+    const picked = choices[Number(number[1]) - 1];
+    if (picked) return picked.id;
+  }
+  const order = [language, ...ALL_LANGUAGES.filter((l) => l !== language)];
+  for (const lang of order) {
+    const exact = choices.filter(
+      (c) => labels(lang, c).includes(text) || synonyms(lang, c.id).includes(text),
+    );
+    if (exact.length === 1) return exact[0]!.id;
+    if (exact.length > 1) return null;
+  }
+  // "sí, ya lo conecté": the first words decide when they are a synonym of exactly one choice.
+  for (const lang of order) {
+    const leading = choices.filter((c) =>
+      [...synonyms(lang, c.id), ...labels(lang, c)].some(
+        (w) => w.length > 0 && text.startsWith(`${w} `),
+      ),
+    );
+    if (leading.length === 1) return leading[0]!.id;
+  }
+  return null;
+}
+
+/** The language a text names ("English", "português"), in any of the three languages. */
+export function namedLanguage(raw: string): Language | null {
+  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+  if (text === '') return null;
+  for (const lang of ALL_LANGUAGES) {
+    for (const [target, words] of Object.entries(WORDS[lang].languages)) {
+      if (words.map(normalise).includes(text)) return target as Language;
+    }
+  }
+  return null;
+}
+
+/** Whether a text contains a word of the offensive lists of any language (R001-8). */
+export function isOffensive(raw: string): boolean {
+  const text = ` ${normalise(cleanText(raw, MAX_TEXT_CHARS))} `;
+  if (text.trim() === '') return false;
+  return ALL_LANGUAGES.some((lang) =>
+    WORDS[lang].offensive.some((w) => text.includes(` ${normalise(w)} `)),
+  );
+}
+
+/**
+ * R001-10: a report that cannot be true text — no letters at all, keyboard mash ("asdfgh"),
+ * one character repeated ("aaaaaa"), or long words without vowels.
+ */
+export function isNonsense(raw: string): boolean {
+  const text = normalise(cleanText(raw, MAX_DESCRIPTION_CHARS));
+  const letters = text.replace(/[^a-zñç]/g, '');
+  if (letters.length < 2) return true;
+  if (/(.)\1{4,}/.test(text.replace(/\s/g, ''))) return true;
+  if (new Set(letters).size <= 2 && letters.length >= 4) return true;
+  const mash = ALL_LANGUAGES.flatMap((l) => WORDS[l].keyboardMash).map(normalise);
+  const compact = text.replace(/\s/g, '');
+  if (mash.some((m) => compact.includes(m)) && text.split(' ').length <= 3) return true;
+  const vowels = letters.replace(/[^aeiouy]/g, '').length;
+  return letters.length >= 6 && vowels / letters.length < 0.12;
+}
+
+/** R001-2: a subject too short or too vague ("no sirve") to tell one fault from another. */
+export function isVagueSubject(raw: string, language: Language): boolean {
+  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+  if (text.replace(/[^a-z0-9ñç]/g, '').length < 10) return true;
+  const vague = [language, ...ALL_LANGUAGES].flatMap((l) => WORDS[l].vagueSubjects.map(normalise));
+  const withoutPoliteness = text.replace(/\b(por favor|please|por favor ayuda)\b/g, '').trim();
+  return vague.includes(text) || vague.includes(withoutPoliteness);
+}
+
+/** An identifier found in free text, for `findCustomer` (R004-1). */
+export interface Identifier {
+  by: 'account' | 'email' | 'phone';
+  value: string;
+}
+
+const EMAIL = /[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24}/i;
+const ACCOUNT = /\b[a-z]{2,4}(?:-[a-z0-9]{1,12}){1,4}\b/gi;
+const PHONE = /\+?\d[\d ().-]{6,22}\d/g;
+
+/** Whether a text is one syntactically valid e-mail address. */
+export function isEmail(raw: string): boolean {
+  const text = cleanText(raw, MAX_SHORT_CHARS);
+  const m = EMAIL.exec(text);
+  return m !== null && m[0].length === text.length;
+}
+
+/** Digits-only phone when a text holds 8–15 digits (after the +52 1 / +54 9 normalisation). */
+export function phoneIn(raw: string): string | null {
+  const text = cleanText(raw, MAX_SHORT_CHARS);
+  for (const m of text.match(PHONE) ?? []) {
+    const digits = m.replace(/\D/g, '');
+    if (digits.length >= 8 && digits.length <= 15) return normalisePhone(m);
+  }
+  return null;
+}
+
+/**
+ * The first identifier in a text: an e-mail, an account or contract number ("MX-1001",
+ * "CT-MX-2024-001", or 4–7 bare digits), or a phone (8–15 digits).
+ */
+export function findIdentifier(raw: string): Identifier | null {
+  const text = cleanText(raw, MAX_SHORT_CHARS * 2);
+  const email = EMAIL.exec(text);
+  if (email) return { by: 'email', value: normaliseEmail(email[0]) };
+  for (const m of text.match(ACCOUNT) ?? []) {
+    if (/\d/.test(m)) return { by: 'account', value: m.toUpperCase() };
+  }
+  const phone = phoneIn(text);
+  if (phone) return { by: 'phone', value: phone };
+  const bare = /(?:^|\s|#)(\d{4,7})(?:$|\s|[.,;])/.exec(text);
+  if (bare) return { by: 'account', value: bare[1]! };
+  return null;
+}
+
+/** Normalised keys of a contact for matching: lowercase e-mail, digits-only phone (R000-7). */
+export function samePerson(
+  a: { email: string; phone: string },
+  b: { email: string; phone: string },
+): boolean {
+  const ea = normaliseEmail(a.email);
+  const pa = normalisePhone(a.phone);
+  return (
+    (ea !== '' && ea === normaliseEmail(b.email)) || (pa !== '' && pa === normalisePhone(b.phone))
+  );
+}
+
+/** A name-like answer: at least two letters, capped. */
+export function personName(raw: string): string | null {
+  const text = cleanText(raw, 100);
+  return /\p{L}.*\p{L}/u.test(text) && !isEmail(text) ? text : null;
+}

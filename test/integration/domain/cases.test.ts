@@ -1,0 +1,171 @@
+import mongoose from 'mongoose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/domain/clock.ts';
+import { createDomain, type Domain } from '../../../src/domain/domain.ts';
+import type { CaseRequest } from '../../../src/domain/cases/case.ts';
+import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
+import { databaseUri, openTestConnection } from '../../support/database.ts';
+
+function request(overrides: Partial<CaseRequest> = {}): CaseRequest {
+  return {
+    accountNumber: 'MX-1001',
+    country: 'MX',
+    timeZone: 'America/Mexico_City',
+    requesterName: 'Laura Méndez',
+    contractNumber: 'CT-MX-2024-001',
+    equipmentSerial: 'SRV-MX-0001',
+    equipmentLocation: 'CDMX',
+    contact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: 'laura@example.com' },
+    subject: 'server does not boot',
+    description: 'the server shows no lights',
+    stepsToReproduce: 'press the power button',
+    type: 'technical-fault',
+    category: 'servers',
+    area: 'technical',
+    severity: 'high',
+    urgency: 'high',
+    priority: 'P2',
+    channel: 'terminal',
+    conversationId: null,
+    attachments: [],
+    transcript: [],
+    solvedAtFirstLevel: false,
+    ...overrides,
+  };
+}
+
+describe('cases on the real database', () => {
+  // Tuesday 10:00 in Mexico City (UTC-6).
+  const clock = new ManualClock('2026-03-10T16:00:00Z');
+  let domain: Domain;
+
+  beforeAll(async () => {
+    domain = createDomain(await openTestConnection(), DEFAULT_POLICY, clock);
+    await domain.init();
+  });
+
+  it('R002-4: a new case gets a unique human-readable number and its opening time', async () => {
+    const result = await domain.caseService.open(request({ equipmentSerial: 'R002-4' }));
+    expect(result.outcome).toBe('opened');
+    if (result.outcome !== 'opened') return;
+    expect(result.case.number).toMatch(/^AT-2026-\d{6}$/);
+    expect(result.case.openedAt.toISOString()).toBe('2026-03-10T16:00:00.000Z');
+    const stored = await domain.cases.find(result.case.number);
+    expect(stored?.openedAt.toISOString()).toBe('2026-03-10T16:00:00.000Z');
+    expect(stored?.subject).toBe('server does not boot');
+  });
+
+  it('R002-5: a top-priority case must be contacted within one business hour', async () => {
+    const result = await domain.caseService.open(
+      request({ equipmentSerial: 'R002-5', priority: 'P1' }),
+    );
+    if (result.outcome !== 'opened') throw new Error('expected a new case');
+    expect(result.case.sla.firstContactDue.toISOString()).toBe('2026-03-10T17:00:00.000Z');
+  });
+
+  it('R001-5: 50 parallel requests for the same matter open exactly one case', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        domain.caseService.open(request({ equipmentSerial: 'SAME-MATTER' })),
+      ),
+    );
+    const opened = results.filter((r) => r.outcome === 'opened');
+    expect(opened).toHaveLength(1);
+    const numbers = new Set(
+      results.map((r) => (r.outcome === 'opened' ? r.case.number : r.caseNumber)),
+    );
+    expect(numbers.size).toBe(1);
+    const stored = await domain.cases.cases.countDocuments({ equipmentSerial: 'SAME-MATTER' });
+    expect(stored).toBe(1);
+    const [number] = [...numbers];
+    const joins = (await domain.cases.timeline(number!)).filter((e) => e.kind === 'joined');
+    expect(joins).toHaveLength(49);
+  });
+
+  it('R001-5: a matter reported again after its case closed opens a new case', async () => {
+    const first = await domain.caseService.open(request({ equipmentSerial: 'REOPEN' }));
+    if (first.outcome !== 'opened') throw new Error('expected a new case');
+    expect(
+      await domain.caseService.close(first.case.number, {
+        verifiedWith: 'Laura',
+        solvedAtFirstLevel: false,
+      }),
+    ).toBe('closed');
+    const second = await domain.caseService.open(request({ equipmentSerial: 'REOPEN' }));
+    expect(second.outcome).toBe('opened');
+  });
+
+  it('200 parallel openings of different matters get 200 distinct numbers', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        domain.caseService.open(request({ equipmentSerial: `EQ-${i}` })),
+      ),
+    );
+    const numbers = results.map((r) => (r.outcome === 'opened' ? r.case.number : 'joined'));
+    expect(numbers).not.toContain('joined');
+    expect(new Set(numbers).size).toBe(200);
+  });
+
+  it('two processes allocating at once never hand out the same number', async () => {
+    // A second connection with its own allocator stands for a second process.
+    const other = mongoose.createConnection(databaseUri(domain.cases.cases.db.name));
+    await other.asPromise();
+    try {
+      const second = createDomain(other, DEFAULT_POLICY, clock);
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          (i % 2 === 0 ? domain : second).caseService.open(
+            request({ equipmentSerial: `TWO-${i}` }),
+          ),
+        ),
+      );
+      const numbers = results.map((r) => (r.outcome === 'opened' ? r.case.number : 'joined'));
+      expect(new Set(numbers).size).toBe(100);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('R002-7: closing states attention and resolution times, and a case closes once', async () => {
+    const opened = await domain.caseService.open(request({ equipmentSerial: 'R002-7' }));
+    if (opened.outcome !== 'opened') throw new Error('expected a new case');
+    const firstContactAt = new Date(clock.now().getTime() + 15 * 60_000);
+    clock.advanceMinutes(90);
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        domain.caseService.close(opened.case.number, {
+          verifiedWith: 'Laura Méndez',
+          solvedAtFirstLevel: false,
+          firstContactAt,
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'closed')).toHaveLength(1);
+    const closure = await domain.cases.findClosure(opened.case.number);
+    expect(closure).toMatchObject({
+      attentionMinutes: 15,
+      resolutionMinutes: 90,
+      verifiedWith: 'Laura Méndez',
+    });
+    expect((await domain.cases.find(opened.case.number))?.status).toBe('closed');
+  });
+
+  it('R001-7: a chat turned into a ticket keeps its transcript in the case timeline', async () => {
+    const at = clock.now();
+    const opened = await domain.caseService.open(
+      request({
+        equipmentSerial: 'TRANSCRIPT',
+        transcript: [
+          { at, from: 'customer', text: 'hola' },
+          { at, from: 'bot', text: 'hola, ¿en qué te ayudo?' },
+        ],
+      }),
+    );
+    if (opened.outcome !== 'opened') throw new Error('expected a new case');
+    const transcript = (await domain.cases.timeline(opened.case.number)).find(
+      (e) => e.kind === 'transcript',
+    );
+    expect(transcript?.text).toContain('customer: hola');
+    expect(transcript?.text).toContain('bot: hola, ¿en qué te ayudo?');
+  });
+});

@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Conversation, atPowerCheck, atSeverity, atTriage, expectEmittedKeysTranslated } from './harness.ts';
+
+afterAll(expectEmittedKeysTranslated);
+
+const chatLimit = (c: Conversation) => c.send({ type: 'timer.chatLimit', at: c.now });
+
+describe('fair use', () => {
+  it('R001-8: offensive language (es, en, pt) is recorded and warned, then the same question is asked again', async () => {
+    for (const insult of ['eres un idiota', 'you are stupid', 'vai se foder']) {
+      const c = await atPowerCheck();
+      const keys = await c.send(insult);
+      expect(c.callsOf('recordAbuse'), insult).toEqual([{ accountNumber: 'MX-1001', at: c.now }]);
+      expect(keys, insult).toEqual(['fairUse.warning', 'technical.askPower']);
+      // The conversation goes on where it was.
+      expect(await c.send('sí')).toEqual(['technical.askOn']);
+    }
+  });
+
+  it('R001-8: an insult inside an answer is not taken as the answer', async () => {
+    const c = await atPowerCheck();
+    await c.send('sí, idiota');
+    expect(c.keys).not.toContain('technical.askOn');
+    expect(c.question?.key).toBe('technical.askPower');
+  });
+
+  it('R001-11: when recordAbuse says support is suspended, the suspension is told and the session ends', async () => {
+    const c = await atTriage({ suspendAtWarning: 2 });
+    await c.send('pendejo');
+    expect(c.done).toBe(false);
+    await c.send('pinche pendejo');
+    expect(c.keys).toContain('fairUse.suspended');
+    expect(c.closedReason()).toBe('suspended');
+    expect(c.done).toBe(true);
+  });
+
+  it('R001-10: nonsense reports (no letters, keyboard mash, repeated characters) are flagged and re-asked', async () => {
+    const c = await atSeverity();
+    await c.say('alta', 'alta', 'El servidor de facturación no responde');
+    expect(c.question?.key).toBe('technical.askDescription');
+    for (const nonsense of ['asdfgh', '1234567 !!!', 'aaaaaaaaaa', 'qwerty qwerty', '🙂🙂🙂']) {
+      expect(await c.send(nonsense), nonsense).toEqual(['fairUse.nonsense', 'technical.askDescription']);
+    }
+    expect(c.callsOf('openCase')).toHaveLength(0);
+    await c.send('La aplicación muestra el error 500 al guardar facturas');
+    expect(c.question?.key).toBe('technical.askSteps');
+  });
+
+  it('R001-7: at the chat limit the conversation continues as a ticket with the transcript and closes', async () => {
+    const c = await atSeverity();
+    const keys = await chatLimit(c);
+    expect(keys).toEqual(['chatLimit.reached', 'chatLimit.ticketOpened']);
+    expect(c.callsOf('openCase')[0]).toMatchObject({ includeTranscript: true, type: 'technical-fault', equipmentSerial: 'SRV-MX-0001' });
+    expect(c.reply('chatLimit.ticketOpened')?.params).toMatchObject({ caseNumber: 'AT-2026-000001', timeZone: 'America/Mexico_City' });
+    expect(c.closedReason()).toBe('chat-limit');
+    expect(c.done).toBe(true);
+  });
+
+  it("R001-7: before anything is known the ticket's type is 'other'; a case already opened is not opened twice", async () => {
+    const c = new Conversation();
+    await c.send('hola');
+    await chatLimit(c);
+    expect(c.callsOf('openCase')[0]).toMatchObject({ type: 'other', includeTranscript: true });
+
+    const d = await atTriage();
+    await d.say('duda', 'Quiero saber si el soporte incluye sábados');
+    await chatLimit(d);
+    expect(d.callsOf('openCase')).toHaveLength(1);
+    expect(d.reply('chatLimit.continuesInCase')?.params).toEqual({ caseNumber: 'AT-2026-000001' });
+    expect(d.closedReason()).toBe('chat-limit');
+  });
+
+  it('hand-off: a person is requested, the conversation waits queued, and resumes at triage on release', async () => {
+    const c = await atTriage();
+    await c.send('Hablar con una persona');
+    expect(c.emitted.find((e) => e.type === 'handoff')).toEqual({
+      type: 'handoff',
+      reason: 'customer-request',
+      level: 'L1',
+      priority: 'P4',
+      caseNumber: null,
+    });
+    expect(await c.send('¿hola?')).toEqual(['handoff.stillQueued']);
+    expect(c.emitted.filter((e) => e.type === 'handoff')).toHaveLength(1);
+    await c.send({ type: 'agent.release', at: c.now });
+    expect(c.question?.key).toBe('triage.ask');
+  });
+
+  it('hand-off: a failing service hands the conversation to a person instead of crashing', async () => {
+    const c = await atTriage({ services: { listOpenCases: async () => Promise.reject(new Error('db down')) } });
+    await c.send('seguimiento');
+    expect(c.keys).toContain('common.serviceUnavailable');
+    expect(c.emitted.find((e) => e.type === 'handoff')).toMatchObject({ reason: 'service-error' });
+  });
+});

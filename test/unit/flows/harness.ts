@@ -1,0 +1,324 @@
+/**
+ * Runs conversations through `runTurn` exactly as the engine does: one event per turn, the
+ * persisted snapshot JSON-round-tripped between turns (proving it is serialisable), in-memory
+ * fake services that record their calls, and a fake clock that moves one minute per event.
+ */
+import { expect } from 'vitest';
+import type { Snapshot } from 'xstate';
+import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
+import type { PolicyConfig } from '../../../src/domain/policy/index.ts';
+import { normaliseEmail, normalisePhone } from '../../../src/domain/customers/customer.ts';
+import { createConversationMachine, provideServices, runTurn } from '../../../src/flows/index.ts';
+import type {
+  CaseView,
+  CustomerView,
+  FlowEmitted,
+  FlowEvent,
+  FlowInput,
+  FlowServices,
+  OpenCaseOutput,
+  Reply,
+} from '../../../src/flows/index.ts';
+import type { CaseNumber } from '../../../src/domain/cases/case.ts';
+import { labelText } from '../../../src/flows/understanding.ts';
+
+/** Monday 2 March 2026, 10:00 in Mexico City: inside office hours. */
+export const T0 = '2026-03-02T16:00:00.000Z';
+
+export const LAURA: CustomerView = {
+  accountNumber: 'MX-1001',
+  contractNumbers: ['CT-MX-2024-001'],
+  name: 'Comercializadora del Valle',
+  country: 'MX',
+  timeZone: 'America/Mexico_City',
+  language: 'es',
+  primaryContact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: 'laura.mendez@delvalle.example' },
+  authorisedPersons: [],
+  distributor: null,
+  paymentsUpToDate: true,
+  equipment: [
+    { serial: 'SRV-MX-0001', description: 'Servidor Dell', location: 'Av. Insurgentes Sur 1234, piso 3' },
+    { serial: 'PRN-MX-0002', description: 'Impresora HP', location: 'Recepción, planta baja' },
+  ],
+  suspended: false,
+  abuseWarnings: 0,
+};
+
+export const SANTA_RITA: CustomerView = {
+  ...LAURA,
+  accountNumber: 'MX-1002',
+  contractNumbers: ['CT-MX-2025-014'],
+  name: 'Farmacias Santa Rita',
+  primaryContact: { name: 'Jorge Ramírez', phone: '+52 1 33 3333 0202', email: 'jorge@santarita.example' },
+  authorisedPersons: [{ name: 'Ana Torres', phone: '+52 33 3333 0203', email: 'ana@santarita.example' }],
+  equipment: [{ serial: 'POS-MX-0101', description: 'Terminal punto de venta', location: 'Sucursal Chapultepec' }],
+};
+
+export const DISTRIBUTED: CustomerView = {
+  ...LAURA,
+  accountNumber: 'MX-1003',
+  contractNumbers: ['CT-MX-2025-020'],
+  name: 'Tiendas Norte',
+  primaryContact: { name: 'Pedro Gil', phone: '+52 81 8181 0001', email: 'pedro@norte.example' },
+  distributor: { name: 'TecnoNorte', phone: '+52 81 8181 0300', email: 'soporte@tecnonorte.example', servesItsCustomers: true },
+};
+
+export const ANDINA: CustomerView = {
+  ...LAURA,
+  accountNumber: 'CO-2001',
+  contractNumbers: ['CT-CO-2024-007'],
+  name: 'Logística Andina',
+  country: 'CO',
+  timeZone: 'America/Bogota',
+  primaryContact: { name: 'Camila Rojas', phone: '+57 601 555 0404', email: 'camila.rojas@andina.example' },
+  paymentsUpToDate: false,
+};
+
+export const SUSPENDED: CustomerView = {
+  ...LAURA,
+  accountNumber: 'VE-3001',
+  contractNumbers: ['CT-VE-2025-003'],
+  name: 'Alimentos Caribe',
+  country: 'VE',
+  timeZone: 'America/Caracas',
+  primaryContact: { name: 'Luis Pérez', phone: '+58 212 555 0505', email: 'luis.perez@caribe.example' },
+  suspended: true,
+};
+
+export const HORIZONTE: CustomerView = {
+  ...LAURA,
+  accountNumber: 'BR-4001',
+  contractNumbers: ['CT-MX-2025-090'],
+  name: 'Serviços Horizonte',
+  language: 'pt',
+  primaryContact: { name: 'Marina Souza', phone: '+52 55 5555 0909', email: 'marina@horizonte.example' },
+};
+
+export const CUSTOMERS = [LAURA, SANTA_RITA, DISTRIBUTED, ANDINA, SUSPENDED, HORIZONTE];
+
+export interface Call {
+  name: keyof FlowServices;
+  input: unknown;
+}
+
+export interface Options {
+  customers?: CustomerView[];
+  input?: Partial<FlowInput>;
+  services?: Partial<FlowServices>;
+  policy?: PolicyConfig;
+  openCases?: CaseView[];
+  openCaseOutcome?: OpenCaseOutput['outcome'];
+  officeOpen?: boolean;
+  /** recordAbuse returns suspended from this warning on. */
+  suspendAtWarning?: number;
+  startAt?: string;
+}
+
+/** Every reply key emitted in this test file, for the locale check. */
+export const emittedKeys = new Set<string>();
+
+/** A conversation under test. */
+export class Conversation {
+  readonly calls: Call[] = [];
+  readonly emitted: FlowEmitted[] = [];
+  /** Replies of the latest turn. */
+  last: Reply[] = [];
+  done = false;
+  private snapshot: Snapshot<unknown> | null = null;
+  private clock: number;
+  private readonly input: FlowInput;
+  private readonly machine;
+  private caseCounter = 0;
+  private warnings = 0;
+
+  constructor(readonly options: Options = {}) {
+    this.clock = Date.parse(options.startAt ?? T0);
+    this.input = {
+      conversationId: 'conv-1',
+      channel: 'webchat',
+      channelUserId: 'user-1',
+      localeHint: null,
+      phone: null,
+      displayName: null,
+      startedAt: new Date(this.clock).toISOString(),
+      ...options.input,
+    };
+    const policy = options.policy ?? DEFAULT_POLICY;
+    this.machine = provideServices(createConversationMachine(policy), { ...this.fakes(), ...options.services });
+  }
+
+  /** Current fake time (ISO). */
+  get now(): string {
+    return new Date(this.clock).toISOString();
+  }
+
+  /** Moves the fake clock. */
+  advance(minutes: number): void {
+    this.clock += minutes * 60_000;
+  }
+
+  private fakes(): FlowServices {
+    const customers = this.options.customers ?? CUSTOMERS;
+    const record = <K extends keyof FlowServices>(name: K, input: unknown) => this.calls.push({ name, input });
+    return {
+      findCustomer: async (input) => {
+        record('findCustomer', input);
+        const v = input.value;
+        return (
+          customers.find((c) => {
+            const people = [c.primaryContact, ...c.authorisedPersons];
+            if (input.by === 'account') return c.accountNumber === v || c.contractNumbers.includes(v);
+            if (input.by === 'email') return people.some((p) => normaliseEmail(p.email) === normaliseEmail(v));
+            return people.some((p) => normalisePhone(p.phone) === normalisePhone(v));
+          }) ?? null
+        );
+      },
+      openCase: async (input) => {
+        record('openCase', input);
+        this.caseCounter += 1;
+        return {
+          outcome: this.options.openCaseOutcome ?? 'opened',
+          caseNumber: `AT-2026-00000${this.caseCounter}` as CaseNumber,
+          openedAt: this.now,
+          firstContactDue: '2026-03-02T20:00:00.000Z',
+          solutionDue: '2026-03-06T20:00:00.000Z',
+        };
+      },
+      closeCase: async (input) => void record('closeCase', input),
+      listOpenCases: async (input) => {
+        record('listOpenCases', input);
+        return this.options.openCases ?? [];
+      },
+      recordFollowUp: async (input) => void record('recordFollowUp', input),
+      officeHours: async (input) => {
+        record('officeHours', input);
+        return { open: this.options.officeOpen ?? true, nextOpenAt: '2026-03-03T13:00:00.000Z' };
+      },
+      proposeVisitSlots: async (input) => {
+        record('proposeVisitSlots', input);
+        return [
+          { id: 'slot-1', start: '2026-03-03T15:00:00.000Z', end: '2026-03-03T17:00:00.000Z' },
+          { id: 'slot-2', start: '2026-03-04T15:00:00.000Z', end: '2026-03-04T17:00:00.000Z' },
+        ];
+      },
+      openFolio: async (input) => {
+        record('openFolio', input);
+        return { folioNumber: 'FO-0001' };
+      },
+      checkCoverage: async (input) => {
+        record('checkCoverage', input);
+        const covered = input.address.includes('06600');
+        return { covered, city: covered ? 'Ciudad de México' : null };
+      },
+      recordAbuse: async (input) => {
+        record('recordAbuse', input);
+        this.warnings += 1;
+        return { suspended: this.warnings >= (this.options.suspendAtWarning ?? 3), warnings: this.warnings };
+      },
+      recordSurvey: async (input) => void record('recordSurvey', input),
+      registerCancellation: async (input) => {
+        record('registerCancellation', input);
+        return { caseNumber: 'AT-2026-000900' };
+      },
+    };
+  }
+
+  /** Sends one event (text, `{choice}`, or a full event) as one turn; returns its reply keys. */
+  async send(
+    what: string | { choice: string } | { text: string; attachments: { name: string; contentType: string; url: string }[] } | FlowEvent,
+  ): Promise<string[]> {
+    if (this.done) throw new Error('the conversation is over');
+    this.advance(1);
+    const at = this.now;
+    const event: FlowEvent =
+      typeof what === 'string'
+        ? { type: 'customer.text', text: what, at }
+        : 'type' in what
+          ? what
+          : 'choice' in what
+            ? { type: 'customer.choice', choice: what.choice, at }
+            : { type: 'customer.text', text: what.text, attachments: what.attachments, at };
+    const restored = this.snapshot ? (JSON.parse(JSON.stringify(this.snapshot)) as Snapshot<unknown>) : null;
+    const result = await runTurn(this.machine, restored, this.input, event);
+    this.snapshot = JSON.parse(JSON.stringify(result.snapshot)) as Snapshot<unknown>;
+    this.done = result.done;
+    this.emitted.push(...result.emitted);
+    this.last = result.emitted.flatMap((e) => (e.type === 'reply' ? [e.reply] : []));
+    for (const r of this.last) {
+      emittedKeys.add(r.key);
+      for (const c of r.choices ?? []) emittedKeys.add(c.key);
+    }
+    return this.last.map((r) => r.key);
+  }
+
+  /** Sends several answers, one turn each. */
+  async say(...answers: (string | { choice: string })[]): Promise<string[]> {
+    let keys: string[] = [];
+    for (const a of answers) keys = await this.send(a);
+    return keys;
+  }
+
+  /** All reply keys so far, in order. */
+  get keys(): string[] {
+    return this.replies.map((r) => r.key);
+  }
+
+  get replies(): Reply[] {
+    return this.emitted.flatMap((e) => (e.type === 'reply' ? [e.reply] : []));
+  }
+
+  /** The last reply with this key. */
+  reply(key: string): Reply | undefined {
+    return this.replies.filter((r) => r.key === key).at(-1);
+  }
+
+  callsOf<K extends keyof FlowServices>(name: K): Parameters<FlowServices[K]>[0][] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.input as Parameters<FlowServices[K]>[0]);
+  }
+
+  /** The question waiting now (the last reply with choices or the last reply). */
+  get question(): Reply | undefined {
+    return this.last.at(-1);
+  }
+
+  closedReason(): string | undefined {
+    const e = this.emitted.find((x) => x.type === 'session.closed');
+    return e?.type === 'session.closed' ? e.reason : undefined;
+  }
+}
+
+/** Identifies as Laura (primary contact of MX-1001) and lands at triage. */
+export async function atTriage(options: Options = {}): Promise<Conversation> {
+  const c = new Conversation(options);
+  await c.send('Hola, mi cuenta es MX-1001');
+  await c.send({ choice: 'yes' });
+  expect(c.question?.key).toBe('triage.ask');
+  return c;
+}
+
+/** From triage, chooses a technical fault on the server and confirms its location. */
+export async function atPowerCheck(options: Options = {}): Promise<Conversation> {
+  const c = await atTriage(options);
+  await c.say({ choice: 'technical' }, { choice: 'servers' }, { choice: 'SRV-MX-0001' }, { choice: 'yes' });
+  expect(c.question?.key).toBe('technical.askExternalRuledOut');
+  await c.send({ choice: 'yes' });
+  expect(c.question?.key).toBe('technical.askPower');
+  return c;
+}
+
+/** Runs the first level to an unsolved verification, ready for severity. */
+export async function atSeverity(options: Options = {}): Promise<Conversation> {
+  const c = await atPowerCheck(options);
+  await c.say({ choice: 'yes' }, { choice: 'yes' }, { choice: 'done' }, { choice: 'no' });
+  expect(c.question?.key).toBe('technical.askSeverity');
+  return c;
+}
+
+/** Checks that every key emitted in this file exists in es, en and pt. */
+export function expectEmittedKeysTranslated(): void {
+  for (const key of emittedKeys) {
+    for (const lang of ['es', 'en', 'pt'] as const) {
+      expect(labelText(lang, key), `${lang}: ${key}`).not.toBeNull();
+    }
+  }
+}

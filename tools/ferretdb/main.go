@@ -1,0 +1,59 @@
+// Command ferretdb-embedded runs FerretDB v1 (Apache-2.0) with its SQLite backend as atiende's
+// embedded MongoDB-compatible server, for `npm start` on defaults and for the test suite.
+//
+// Usage: ferretdb-embedded <listen-address> <data-directory>
+//
+// It exits when its standard input closes, so a parent process that dies (even by SIGKILL)
+// never leaves an orphaned database server behind.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: ferretdb-embedded <listen-address> <data-directory>")
+		os.Exit(2)
+	}
+	addr, dir := os.Args[1], os.Args[2]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+
+	level := slog.LevelWarn
+	if os.Getenv("FERRETDB_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		stop()
+	}()
+
+	f.Run(ctx)
+}
