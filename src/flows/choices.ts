@@ -49,7 +49,8 @@ const INTENTS: Intent[] = [
  */
 export function triageChoices(context: ConversationContext): Choice[] {
   const allowed = INTENTS.filter((intent) => {
-    if (!context.mayRequestService) return ['doubt', 'invoice', 'followUp', 'person'].includes(intent);
+    if (!context.mayRequestService)
+      return ['doubt', 'invoice', 'followUp', 'person'].includes(intent);
     if (context.limited) return !['technical', 'newService'].includes(intent);
     if (!context.customer) return ['newService', 'person'].includes(intent);
     return true;

@@ -77,8 +77,6 @@ type ServiceInput<K extends keyof FlowServices> = Parameters<FlowServices[K]>[0]
 type ServiceOutput<K extends keyof FlowServices> = Awaited<ReturnType<FlowServices[K]>>;
 
 const AWAITING = ['awaitingInput'];
-/** Shortest subject accepted (R001-2). */
-const MIN_SUBJECT_CHARS = 10;
 /** Shortest description accepted (R001-4). */
 const MIN_DESCRIPTION_CHARS = 10;
 
@@ -183,7 +181,11 @@ function priorityOf(context: Ctx, policy: PolicyConfig): Priority {
   return priorityFromFairUse('low', policy);
 }
 
-function openCaseInput(context: Ctx, policy: PolicyConfig, extra: Partial<OpenCaseInput> = {}): OpenCaseInput {
+function openCaseInput(
+  context: Ctx,
+  policy: PolicyConfig,
+  extra: Partial<OpenCaseInput> = {},
+): OpenCaseInput {
   const type = context.caseType ?? 'other';
   return {
     conversationId: context.conversationId,
@@ -241,7 +243,12 @@ type Dyn<T> = T | ((context: Ctx) => T);
 const value = <T>(v: Dyn<T>, context: Ctx): T =>
   typeof v === 'function' ? (v as (c: Ctx) => T)(context) : v;
 
-function reply(key: string, params: Dyn<Params> | undefined, choices: Dyn<Choice[]> | undefined, context: Ctx): Reply {
+function reply(
+  key: string,
+  params: Dyn<Params> | undefined,
+  choices: Dyn<Choice[]> | undefined,
+  context: Ctx,
+): Reply {
   const r: Reply = { key };
   if (params) r.params = value(params, context);
   if (choices) r.choices = value(choices, context);
@@ -305,8 +312,7 @@ export function createConversationMachine(policy: PolicyConfig) {
       namesLanguage: ({ context, event }) => languageOf(context, event) !== null,
       hasIdentifier: ({ event }) =>
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
-      isFound: ({ event }) =>
-        (event as unknown as { output: CustomerView | null }).output !== null,
+      isFound: ({ event }) => (event as unknown as { output: CustomerView | null }).output !== null,
       isSuspended: ({ context }) => context.customer?.suspended === true,
       /** R003-1: the distribution contract says the distributor serves its customers. */
       isServedByDistributor: ({ context }) =>
@@ -375,16 +381,24 @@ export function createConversationMachine(policy: PolicyConfig) {
         enqueue.emit({ type: 'reply', reply: { key: params.hint } });
         if (context.question) enqueue.emit({ type: 'reply', reply: context.question });
       }),
-      stamp: assign({ lastAt: ({ context, event }) => ('at' in event && typeof event.at === 'string' ? event.at : context.lastAt) }),
-      closeSession: emit((_, params: { reason: 'done' | 'chat-limit' | 'suspended' | 'abandoned' }) => ({
-        type: 'session.closed' as const,
-        reason: params.reason,
-      })),
+      stamp: assign({
+        lastAt: ({ context, event }) =>
+          'at' in event && typeof event.at === 'string' ? event.at : context.lastAt,
+      }),
+      closeSession: emit(
+        (_, params: { reason: 'done' | 'chat-limit' | 'suspended' | 'abandoned' }) => ({
+          type: 'session.closed' as const,
+          reason: params.reason,
+        }),
+      ),
       chooseLanguage: assign(({ context, event }) => {
         const language = languageOf(context, event);
         return language ? { language, languageChosen: true } : {};
       }),
-      announceLanguage: emit(({ context }) => ({ type: 'language' as const, language: context.language })),
+      announceLanguage: emit(({ context }) => ({
+        type: 'language' as const,
+        language: context.language,
+      })),
       takeIdentifier: assign(({ event }) => ({
         lookup: event.type === 'customer.text' ? findIdentifier(event.text) : null,
       })),
@@ -392,10 +406,14 @@ export function createConversationMachine(policy: PolicyConfig) {
         const customer = (event as unknown as { output: CustomerView }).output;
         const lookup = context.lookup;
         const contract =
-          lookup?.by === 'account' && customer.contractNumbers.includes(lookup.value) ? lookup.value : null;
+          lookup?.by === 'account' && customer.contractNumbers.includes(lookup.value)
+            ? lookup.value
+            : null;
         return {
           customer,
-          contractNumber: contract ?? (customer.contractNumbers.length === 1 ? (customer.contractNumbers[0] ?? null) : null),
+          contractNumber:
+            contract ??
+            (customer.contractNumbers.length === 1 ? (customer.contractNumbers[0] ?? null) : null),
           language: context.languageChosen ? context.language : customer.language,
         };
       }),
@@ -409,7 +427,9 @@ export function createConversationMachine(policy: PolicyConfig) {
         const person = [c.primaryContact, ...c.authorisedPersons].find((p) => samePerson(p, probe));
         return person ? { contact: { ...person } } : {};
       }),
-      adoptPrimaryContact: assign(({ context }) => ({ contact: { ...context.customer!.primaryContact } })),
+      adoptPrimaryContact: assign(({ context }) => ({
+        contact: { ...context.customer!.primaryContact },
+      })),
       clearContact: assign({ contact: () => ({ name: '', email: '', phone: '' }) }),
       takeName: assign(({ context, event }) => ({
         contact: { ...context.contact, name: personName(textOf(event)) ?? '' },
@@ -427,7 +447,9 @@ export function createConversationMachine(policy: PolicyConfig) {
       matchNamedPerson: assign(({ context }) => {
         const c = context.customer;
         if (!c) return {};
-        const person = [c.primaryContact, ...c.authorisedPersons].find((p) => samePerson(p, context.contact));
+        const person = [c.primaryContact, ...c.authorisedPersons].find((p) =>
+          samePerson(p, context.contact),
+        );
         return person ? { contact: { ...person } } : {};
       }),
       /** R000-7, R003-7. */
@@ -470,7 +492,9 @@ export function createConversationMachine(policy: PolicyConfig) {
         attendant: null,
         folioNumber: null,
       }),
-      takeCategory: assign(({ context, event }) => ({ category: answerOf(context, event) as CaseCategory })),
+      takeCategory: assign(({ context, event }) => ({
+        category: answerOf(context, event) as CaseCategory,
+      })),
       takeEquipment: assign(({ context, event }) => {
         const id = answerOf(context, event);
         const typed = textOf(event, 64).toUpperCase();
@@ -484,7 +508,9 @@ export function createConversationMachine(policy: PolicyConfig) {
         equipmentLocation: null,
       })),
       takeLocation: assign(({ event }) => ({ equipmentLocation: textOf(event, MAX_SHORT_CHARS) })),
-      takeSeverity: assign(({ context, event }) => ({ severity: answerOf(context, event) as Severity })),
+      takeSeverity: assign(({ context, event }) => ({
+        severity: answerOf(context, event) as Severity,
+      })),
       takeUrgency: assign(({ context, event }) => {
         const urgency = answerOf(context, event) as Urgency;
         return {
@@ -503,21 +529,30 @@ export function createConversationMachine(policy: PolicyConfig) {
         const caseType: CaseType = kind === 'otherComplaint' ? 'complaint' : 'claim';
         return { caseType, area: CASE_AREA[caseType], subject: '' };
       }),
-      takeDeliveryChannel: assign(({ context, event }) => ({ deliveryChannel: answerOf(context, event) })),
+      takeDeliveryChannel: assign(({ context, event }) => ({
+        deliveryChannel: answerOf(context, event),
+      })),
       takePostalAddress: assign(({ context, event }) => ({
         description: `${context.description}\n\n[postal] ${textOf(event, MAX_SHORT_CHARS)}`,
       })),
       noteDeliveryChannel: assign(({ context }) => ({
-        description: `[delivery: ${context.deliveryChannel ?? '-'}] ${context.description}`.slice(0, MAX_DESCRIPTION_CHARS + 40),
+        description: `[delivery: ${context.deliveryChannel ?? '-'}] ${context.description}`.slice(
+          0,
+          MAX_DESCRIPTION_CHARS + 40,
+        ),
       })),
-      rememberCase: assign(({ event }) => caseAssigned((event as unknown as { output: OpenCaseOutput }).output)),
+      rememberCase: assign(({ event }) =>
+        caseAssigned((event as unknown as { output: OpenCaseOutput }).output),
+      ),
       rememberSlots: assign(({ event }) => ({
         slots: (event as unknown as { output: VisitSlotView[] }).output.slice(0, 9),
       })),
       takeSlot: assign(({ context, event }) => ({
         slot: context.slots.find((s) => s.id === answerOf(context, event)) ?? null,
       })),
-      takeAttendantMe: assign(({ context }) => ({ attendant: context.contact.name || context.customer?.primaryContact.name || '' })),
+      takeAttendantMe: assign(({ context }) => ({
+        attendant: context.contact.name || context.customer?.primaryContact.name || '',
+      })),
       takeAttendant: assign(({ event }) => ({ attendant: personName(textOf(event)) })),
       rememberOfficeHours: assign(({ event }) => ({
         nextOpenAt: (event as unknown as { output: OfficeHoursView }).output.nextOpenAt,
@@ -544,7 +579,8 @@ export function createConversationMachine(policy: PolicyConfig) {
       }),
       takeAddress: assign(({ event }) => ({ address: textOf(event, MAX_SHORT_CHARS) })),
       rememberCoverage: assign(({ context, event }) => {
-        const out = (event as unknown as { output: { covered: boolean; city: string | null } }).output;
+        const out = (event as unknown as { output: { covered: boolean; city: string | null } })
+          .output;
         const covered = out.covered;
         return {
           covered,
@@ -556,7 +592,9 @@ export function createConversationMachine(policy: PolicyConfig) {
         };
       }),
       takeContract: assign(({ context, event }) => ({ contractNumber: answerOf(context, event) })),
-      takeScore: assign(({ context, event }) => ({ surveyScore: Number(answerOf(context, event)) })),
+      takeScore: assign(({ context, event }) => ({
+        surveyScore: Number(answerOf(context, event)),
+      })),
       takeComment: assign(({ event }) => ({ description: textOf(event, 500) })),
       skipComment: assign({ description: '' }),
       handOffBecause: assign((_, params: { reason: string }) => ({ handoffReason: params.reason })),
@@ -568,7 +606,10 @@ export function createConversationMachine(policy: PolicyConfig) {
         caseNumber: context.caseNumber,
       })),
       takeReleasedCase: assign(({ context, event }) => ({
-        caseNumber: event.type === 'agent.release' && event.caseNumber ? event.caseNumber : context.caseNumber,
+        caseNumber:
+          event.type === 'agent.release' && event.caseNumber
+            ? event.caseNumber
+            : context.caseNumber,
       })),
     },
   }).createMachine({
@@ -646,7 +687,8 @@ export function createConversationMachine(policy: PolicyConfig) {
                   lookingUp: {
                     invoke: {
                       src: 'findCustomer',
-                      input: ({ context }) => context.lookup ?? { by: 'account' as const, value: '' },
+                      input: ({ context }) =>
+                        context.lookup ?? { by: 'account' as const, value: '' },
                       onDone: [
                         {
                           guard: 'isFound',
@@ -660,11 +702,17 @@ export function createConversationMachine(policy: PolicyConfig) {
                   },
                   unknown: {
                     tags: AWAITING,
-                    entry: [say('identification.notFound'), ask('identification.unknown.ask', UNKNOWN_CUSTOMER_CHOICES)],
+                    entry: [
+                      say('identification.notFound'),
+                      ask('identification.unknown.ask', UNKNOWN_CUSTOMER_CHOICES),
+                    ],
                     on: {
                       'customer.*': [
                         { guard: 'hasIdentifier', target: 'lookingUp', actions: 'takeIdentifier' },
-                        { guard: { type: 'chose', params: { id: 'retry' } }, target: 'askingIdentifier' },
+                        {
+                          guard: { type: 'chose', params: { id: 'retry' } },
+                          target: 'askingIdentifier',
+                        },
                         {
                           guard: { type: 'chose', params: { id: 'newCustomer' } },
                           target: '#bot.session.conversation.prospect',
@@ -677,7 +725,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                         {
                           guard: { type: 'chose', params: { id: 'person' } },
                           target: '#bot.session.conversation.handoff',
-                          actions: { type: 'handOffBecause', params: { reason: 'unknown-customer' } },
+                          actions: {
+                            type: 'handOffBecause',
+                            params: { reason: 'unknown-customer' },
+                          },
                         },
                         { guard: 'isCivil', actions: reask() },
                       ],
@@ -686,7 +737,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                   checkingStanding: {
                     always: [
                       // R001-11: support is suspended for this customer.
-                      { guard: 'isSuspended', target: '#bot.closedSuspended', actions: [say('identification.suspended')] },
+                      {
+                        guard: 'isSuspended',
+                        target: '#bot.closedSuspended',
+                        actions: [say('identification.suspended')],
+                      },
                       // R003-1: served through the distributor.
                       {
                         guard: 'isServedByDistributor',
@@ -697,7 +752,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                           email: c.customer?.distributor?.email ?? '',
                         })),
                       },
-                      { guard: 'isContactKnown', target: 'confirmed', actions: 'adoptKnownContact' },
+                      {
+                        guard: 'isContactKnown',
+                        target: 'confirmed',
+                        actions: 'adoptKnownContact',
+                      },
                       { target: 'askingIsPrimary' },
                     ],
                   },
@@ -710,17 +769,29 @@ export function createConversationMachine(policy: PolicyConfig) {
                     })),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'yes' } }, target: 'confirmed', actions: 'adoptPrimaryContact' },
-                        { guard: { type: 'chose', params: { id: 'no' } }, target: '#bot.session.conversation.contactDetails', actions: 'clearContact' },
+                        {
+                          guard: { type: 'chose', params: { id: 'yes' } },
+                          target: 'confirmed',
+                          actions: 'adoptPrimaryContact',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: '#bot.session.conversation.contactDetails',
+                          actions: 'clearContact',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
                   },
                   confirmed: {
-                    entry: ['judgeStanding', 'announceIdentified', say('identification.welcome', (c) => ({
-                      name: firstName(c.contact.name),
-                      company: c.customer?.name ?? '',
-                    }))],
+                    entry: [
+                      'judgeStanding',
+                      'announceIdentified',
+                      say('identification.welcome', (c) => ({
+                        name: firstName(c.contact.name),
+                        company: c.customer?.name ?? '',
+                      })),
+                    ],
                     always: [
                       {
                         guard: ({ context }) => !context.mayRequestService,
@@ -780,8 +851,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                   },
                   complete: {
                     always: [
-                      { guard: 'isProspect', target: '#bot.session.conversation.prospect.openingCase' },
-                      { target: '#bot.session.conversation.identification.confirmed', actions: 'matchNamedPerson' },
+                      {
+                        guard: 'isProspect',
+                        target: '#bot.session.conversation.prospect.openingCase',
+                      },
+                      {
+                        target: '#bot.session.conversation.identification.confirmed',
+                        actions: 'matchNamedPerson',
+                      },
                     ],
                   },
                 },
@@ -792,17 +869,48 @@ export function createConversationMachine(policy: PolicyConfig) {
                 entry: ['resetRequest', ask('triage.ask', triageChoices)],
                 on: {
                   'customer.*': [
-                    { guard: { type: 'chose', params: { id: 'technical' } }, target: 'technical', actions: 'chooseIntent' },
-                    { guard: { type: 'chose', params: { id: 'doubt' } }, target: 'request.askingDescription', actions: 'chooseIntent' },
-                    { guard: { type: 'chose', params: { id: 'complaint' } }, target: 'request.choosingComplaintKind', actions: 'chooseIntent' },
-                    { guard: { type: 'chose', params: { id: 'invoice' } }, target: 'request.askingDescription', actions: 'chooseIntent' },
-                    { guard: { type: 'chose', params: { id: 'cancellation' } }, target: 'cancellation', actions: 'chooseIntent' },
-                    { guard: { type: 'chose', params: { id: 'newService' } }, target: 'prospect', actions: 'chooseIntent' },
-                    { guard: { type: 'chose', params: { id: 'followUp' } }, target: 'followUp', actions: 'chooseIntent' },
+                    {
+                      guard: { type: 'chose', params: { id: 'technical' } },
+                      target: 'technical',
+                      actions: 'chooseIntent',
+                    },
+                    {
+                      guard: { type: 'chose', params: { id: 'doubt' } },
+                      target: 'request.askingDescription',
+                      actions: 'chooseIntent',
+                    },
+                    {
+                      guard: { type: 'chose', params: { id: 'complaint' } },
+                      target: 'request.choosingComplaintKind',
+                      actions: 'chooseIntent',
+                    },
+                    {
+                      guard: { type: 'chose', params: { id: 'invoice' } },
+                      target: 'request.askingDescription',
+                      actions: 'chooseIntent',
+                    },
+                    {
+                      guard: { type: 'chose', params: { id: 'cancellation' } },
+                      target: 'cancellation',
+                      actions: 'chooseIntent',
+                    },
+                    {
+                      guard: { type: 'chose', params: { id: 'newService' } },
+                      target: 'prospect',
+                      actions: 'chooseIntent',
+                    },
+                    {
+                      guard: { type: 'chose', params: { id: 'followUp' } },
+                      target: 'followUp',
+                      actions: 'chooseIntent',
+                    },
                     {
                       guard: { type: 'chose', params: { id: 'person' } },
                       target: 'handoff',
-                      actions: ['chooseIntent', { type: 'handOffBecause', params: { reason: 'customer-request' } }],
+                      actions: [
+                        'chooseIntent',
+                        { type: 'handOffBecause', params: { reason: 'customer-request' } },
+                      ],
                     },
                     { guard: 'isCivil', actions: reask() },
                   ],
@@ -828,7 +936,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                     },
                   },
                   pickingEquipment: {
-                    always: [{ guard: 'hasEquipment', target: 'choosingEquipment' }, { target: 'askingSerial' }],
+                    always: [
+                      { guard: 'hasEquipment', target: 'choosingEquipment' },
+                      { target: 'askingSerial' },
+                    ],
                   },
                   choosingEquipment: {
                     tags: AWAITING,
@@ -842,8 +953,15 @@ export function createConversationMachine(policy: PolicyConfig) {
                     ]),
                     on: {
                       'customer.*': [
-                        { guard: 'isKnownSerial', target: 'confirmingLocation', actions: 'takeEquipment' },
-                        { guard: { type: 'chose', params: { id: 'other' } }, target: 'askingSerial' },
+                        {
+                          guard: 'isKnownSerial',
+                          target: 'confirmingLocation',
+                          actions: 'takeEquipment',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'other' } },
+                          target: 'askingSerial',
+                        },
                         { guard: 'isSerial', target: 'askingLocation', actions: 'takeTypedSerial' },
                         { guard: 'isCivil', actions: reask('technical.equipmentNotUnderstood') },
                       ],
@@ -854,7 +972,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askSerial'),
                     on: {
                       'customer.*': [
-                        { guard: 'isKnownSerial', target: 'confirmingLocation', actions: 'takeEquipment' },
+                        {
+                          guard: 'isKnownSerial',
+                          target: 'confirmingLocation',
+                          actions: 'takeEquipment',
+                        },
                         { guard: 'isSerial', target: 'askingLocation', actions: 'takeTypedSerial' },
                         { guard: 'isCivil', actions: reask('technical.serialNotUnderstood') },
                       ],
@@ -869,8 +991,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                     })),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'yes' } }, target: 'rulingOutExternal' },
-                        { guard: { type: 'chose', params: { id: 'no' } }, target: 'askingLocation' },
+                        {
+                          guard: { type: 'chose', params: { id: 'yes' } },
+                          target: 'rulingOutExternal',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: 'askingLocation',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -891,15 +1019,24 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askExternalRuledOut', YES_NO),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'yes' } }, target: 'confirmingPower' },
-                        { guard: { type: 'chose', params: { id: 'no' } }, target: 'checkingExternal' },
+                        {
+                          guard: { type: 'chose', params: { id: 'yes' } },
+                          target: 'confirmingPower',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: 'checkingExternal',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
                   },
                   checkingExternal: {
                     tags: AWAITING,
-                    entry: [say('technical.howToRuleOutExternal'), ask('technical.askIsExternal', YES_NO)],
+                    entry: [
+                      say('technical.howToRuleOutExternal'),
+                      ask('technical.askIsExternal', YES_NO),
+                    ],
                     on: {
                       'customer.*': [
                         {
@@ -907,7 +1044,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                           target: '#bot.session.conversation.anythingElse',
                           actions: say('technical.externalCause'),
                         },
-                        { guard: { type: 'chose', params: { id: 'no' } }, target: 'confirmingPower' },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: 'confirmingPower',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -919,7 +1059,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                     on: {
                       'customer.*': [
                         { guard: { type: 'chose', params: { id: 'yes' } }, target: 'confirmingOn' },
-                        { guard: { type: 'chose', params: { id: 'no' } }, target: 'awaitingPlugIn' },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: 'awaitingPlugIn',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -929,8 +1072,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askPlugIn', DONE_NOT_YET),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'done' } }, target: 'confirmingPower' },
-                        { guard: { type: 'chose', params: { id: 'notYet' } }, actions: say('common.takeYourTime') },
+                        {
+                          guard: { type: 'chose', params: { id: 'done' } },
+                          target: 'confirmingPower',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'notYet' } },
+                          actions: say('common.takeYourTime'),
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -940,8 +1089,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askOn', YES_NO),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'yes' } }, target: 'awaitingRestart' },
-                        { guard: { type: 'chose', params: { id: 'no' } }, target: 'awaitingTurnOn' },
+                        {
+                          guard: { type: 'chose', params: { id: 'yes' } },
+                          target: 'awaitingRestart',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: 'awaitingTurnOn',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -951,8 +1106,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askTurnOn', DONE_NOT_YET),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'done' } }, target: 'confirmingOn' },
-                        { guard: { type: 'chose', params: { id: 'notYet' } }, actions: say('common.takeYourTime') },
+                        {
+                          guard: { type: 'chose', params: { id: 'done' } },
+                          target: 'confirmingOn',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'notYet' } },
+                          actions: say('common.takeYourTime'),
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -963,7 +1124,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                     on: {
                       'customer.*': [
                         { guard: { type: 'chose', params: { id: 'done' } }, target: 'verifying' },
-                        { guard: { type: 'chose', params: { id: 'notYet' } }, actions: say('common.takeYourTime') },
+                        {
+                          guard: { type: 'chose', params: { id: 'notYet' } },
+                          actions: say('common.takeYourTime'),
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -973,8 +1137,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askWorksNow', YES_NO),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'yes' } }, target: 'openingSolvedCase' },
-                        { guard: { type: 'chose', params: { id: 'no' } }, target: 'choosingSeverity' },
+                        {
+                          guard: { type: 'chose', params: { id: 'yes' } },
+                          target: 'openingSolvedCase',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: 'choosingSeverity',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -985,7 +1155,8 @@ export function createConversationMachine(policy: PolicyConfig) {
                       src: 'openCase',
                       input: ({ context }) =>
                         openCaseInput(context, policy, {
-                          subject: `first-level: ${context.category ?? '-'} ${context.equipmentSerial ?? ''}`.trim(),
+                          subject:
+                            `first-level: ${context.category ?? '-'} ${context.equipmentSerial ?? ''}`.trim(),
                           description: 'power: yes; on: yes; restart: done; verified: works',
                           priority: priorityFromFairUse('medium', policy),
                           solvedAtFirstLevel: true,
@@ -1004,7 +1175,9 @@ export function createConversationMachine(policy: PolicyConfig) {
                       }),
                       onDone: {
                         target: '#bot.session.conversation.survey',
-                        actions: say('technical.solvedAtFirstLevel', (c) => ({ caseNumber: c.caseNumber ?? '' })),
+                        actions: say('technical.solvedAtFirstLevel', (c) => ({
+                          caseNumber: c.caseNumber ?? '',
+                        })),
                       },
                       onError: '#bot.session.conversation.failure',
                     },
@@ -1015,7 +1188,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askSeverity', SEVERITY_CHOICES),
                     on: {
                       'customer.*': [
-                        { guard: 'choseAnything', target: 'choosingUrgency', actions: 'takeSeverity' },
+                        {
+                          guard: 'choseAnything',
+                          target: 'choosingUrgency',
+                          actions: 'takeSeverity',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -1038,7 +1215,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                       'customer.*': [
                         { guard: 'isNonsense', actions: reask('fairUse.nonsense') },
                         { guard: 'isVagueSubject', actions: reask('technical.subjectTooVague') },
-                        { target: 'askingDescription', actions: ['takeSubject', 'keepAttachments'] },
+                        {
+                          target: 'askingDescription',
+                          actions: ['takeSubject', 'keepAttachments'],
+                        },
                       ],
                     },
                   },
@@ -1048,8 +1228,15 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askDescription'),
                     on: {
                       'customer.*': [
-                        { guard: 'isNonsense', actions: [reask('fairUse.nonsense'), 'keepAttachments'] },
-                        { guard: 'isLongEnough', target: 'askingSteps', actions: ['takeDescription', 'keepAttachments'] },
+                        {
+                          guard: 'isNonsense',
+                          actions: [reask('fairUse.nonsense'), 'keepAttachments'],
+                        },
+                        {
+                          guard: 'isLongEnough',
+                          target: 'askingSteps',
+                          actions: ['takeDescription', 'keepAttachments'],
+                        },
                         { actions: [reask('technical.descriptionTooShort'), 'keepAttachments'] },
                       ],
                     },
@@ -1059,8 +1246,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('technical.askSteps', SKIP),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'skip' } }, target: 'askingAttachments' },
-                        { guard: 'isNonsense', actions: [reask('fairUse.nonsense'), 'keepAttachments'] },
+                        {
+                          guard: { type: 'chose', params: { id: 'skip' } },
+                          target: 'askingAttachments',
+                        },
+                        {
+                          guard: 'isNonsense',
+                          actions: [reask('fairUse.nonsense'), 'keepAttachments'],
+                        },
                         { target: 'askingAttachments', actions: ['takeSteps', 'keepAttachments'] },
                       ],
                     },
@@ -1075,7 +1268,9 @@ export function createConversationMachine(policy: PolicyConfig) {
                           guard: 'hasAttachments',
                           actions: [
                             'keepAttachments',
-                            say('technical.attachmentsReceived', (c) => ({ count: c.attachments.length })),
+                            say('technical.attachmentsReceived', (c) => ({
+                              count: c.attachments.length,
+                            })),
                           ],
                         },
                         { guard: 'choseAnything', target: 'openingCase' },
@@ -1127,11 +1322,14 @@ export function createConversationMachine(policy: PolicyConfig) {
                         {
                           guard: 'isOfficeClosed',
                           target: 'afterCase',
-                          actions: ['rememberOfficeHours', say('case.outsideOfficeHours', (c) => ({
-                            nextOpenAt: c.nextOpenAt ?? '',
-                            dueAt: c.firstContactDue ?? '',
-                            ...zoneParams(c),
-                          }))],
+                          actions: [
+                            'rememberOfficeHours',
+                            say('case.outsideOfficeHours', (c) => ({
+                              nextOpenAt: c.nextOpenAt ?? '',
+                              dueAt: c.firstContactDue ?? '',
+                              ...zoneParams(c),
+                            })),
+                          ],
                         },
                         { target: 'afterCase' },
                       ],
@@ -1161,7 +1359,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                   havingSlots: {
                     always: [
                       { guard: 'hasSlots', target: 'choosingSlot' },
-                      { target: '#bot.session.conversation.anythingElse', actions: say('visit.noSlots') },
+                      {
+                        target: '#bot.session.conversation.anythingElse',
+                        actions: say('visit.noSlots'),
+                      },
                     ],
                   },
                   choosingSlot: {
@@ -1183,10 +1384,16 @@ export function createConversationMachine(policy: PolicyConfig) {
                   // R000-3: someone available for the whole visit.
                   askingAttendant: {
                     tags: AWAITING,
-                    entry: ask('visit.askAttendant', ATTENDANT_CHOICES, (c) => ({ name: c.contact.name })),
+                    entry: ask('visit.askAttendant', ATTENDANT_CHOICES, (c) => ({
+                      name: c.contact.name,
+                    })),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'me' } }, target: 'openingFolio', actions: 'takeAttendantMe' },
+                        {
+                          guard: { type: 'chose', params: { id: 'me' } },
+                          target: 'openingFolio',
+                          actions: 'takeAttendantMe',
+                        },
                         { guard: 'isName', target: 'openingFolio', actions: 'takeAttendant' },
                         { guard: 'isCivil', actions: reask('visit.attendantNotUnderstood') },
                       ],
@@ -1238,7 +1445,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('complaint.askKind', COMPLAINT_KINDS),
                     on: {
                       'customer.*': [
-                        { guard: 'choseAnything', target: 'askingDescription', actions: 'takeComplaintKind' },
+                        {
+                          guard: 'choseAnything',
+                          target: 'askingDescription',
+                          actions: 'takeComplaintKind',
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -1248,8 +1459,15 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('request.askDescription'),
                     on: {
                       'customer.*': [
-                        { guard: 'isNonsense', actions: [reask('fairUse.nonsense'), 'keepAttachments'] },
-                        { guard: 'isInvoice', target: 'choosingDelivery', actions: ['takeDescription', 'keepAttachments'] },
+                        {
+                          guard: 'isNonsense',
+                          actions: [reask('fairUse.nonsense'), 'keepAttachments'],
+                        },
+                        {
+                          guard: 'isInvoice',
+                          target: 'choosingDelivery',
+                          actions: ['takeDescription', 'keepAttachments'],
+                        },
                         { target: 'openingCase', actions: ['takeDescription', 'keepAttachments'] },
                       ],
                     },
@@ -1260,8 +1478,16 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('invoice.askChannel', DELIVERY_CHANNELS),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'postal' } }, target: 'askingPostalAddress', actions: 'takeDeliveryChannel' },
-                        { guard: 'choseAnything', target: 'openingCase', actions: ['takeDeliveryChannel', 'noteDeliveryChannel'] },
+                        {
+                          guard: { type: 'chose', params: { id: 'postal' } },
+                          target: 'askingPostalAddress',
+                          actions: 'takeDeliveryChannel',
+                        },
+                        {
+                          guard: 'choseAnything',
+                          target: 'openingCase',
+                          actions: ['takeDeliveryChannel', 'noteDeliveryChannel'],
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -1271,7 +1497,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('invoice.askPostalAddress'),
                     on: {
                       'customer.*': [
-                        { guard: 'isPlace', target: 'openingCase', actions: ['takePostalAddress', 'noteDeliveryChannel'] },
+                        {
+                          guard: 'isPlace',
+                          target: 'openingCase',
+                          actions: ['takePostalAddress', 'noteDeliveryChannel'],
+                        },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
@@ -1303,7 +1533,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                 initial: 'checkingContracts',
                 states: {
                   checkingContracts: {
-                    always: [{ guard: 'hasSeveralContracts', target: 'choosingContract' }, { target: 'confirming' }],
+                    always: [
+                      { guard: 'hasSeveralContracts', target: 'choosingContract' },
+                      { target: 'confirming' },
+                    ],
                   },
                   choosingContract: {
                     tags: AWAITING,
@@ -1343,7 +1576,8 @@ export function createConversationMachine(policy: PolicyConfig) {
                       src: 'registerCancellation',
                       input: ({ context }) => ({
                         accountNumber: context.customer?.accountNumber ?? '',
-                        contractNumber: context.contractNumber ?? context.customer?.contractNumbers[0] ?? '',
+                        contractNumber:
+                          context.contractNumber ?? context.customer?.contractNumbers[0] ?? '',
                         noticeAt: context.lastAt,
                       }),
                       onDone: {
@@ -1352,7 +1586,8 @@ export function createConversationMachine(policy: PolicyConfig) {
                           assign(({ event }) => ({ caseNumber: event.output.caseNumber })),
                           say('cancellation.registered', (c) => ({
                             caseNumber: c.caseNumber ?? '',
-                            contractNumber: c.contractNumber ?? c.customer?.contractNumbers[0] ?? '',
+                            contractNumber:
+                              c.contractNumber ?? c.customer?.contractNumbers[0] ?? '',
                             noticeAt: c.lastAt,
                             ...zoneParams(c),
                           })),
@@ -1369,7 +1604,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                 initial: 'checkingCountry',
                 states: {
                   checkingCountry: {
-                    always: [{ guard: 'hasCustomer', target: 'askingAddress' }, { target: 'choosingCountry' }],
+                    always: [
+                      { guard: 'hasCustomer', target: 'askingAddress' },
+                      { target: 'choosingCountry' },
+                    ],
                   },
                   choosingCountry: {
                     tags: AWAITING,
@@ -1395,7 +1633,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                   checkingCoverage: {
                     invoke: {
                       src: 'checkCoverage',
-                      input: ({ context }) => ({ country: countryOf(context), address: context.address ?? '' }),
+                      input: ({ context }) => ({
+                        country: countryOf(context),
+                        address: context.address ?? '',
+                      }),
                       onDone: { target: 'answering', actions: 'rememberCoverage' },
                       onError: '#bot.session.conversation.failure',
                     },
@@ -1405,7 +1646,9 @@ export function createConversationMachine(policy: PolicyConfig) {
                       {
                         guard: 'isCovered',
                         target: 'collecting',
-                        actions: say('prospect.covered', (c) => ({ city: c.coveredCity ?? c.address ?? '' })),
+                        actions: say('prospect.covered', (c) => ({
+                          city: c.coveredCity ?? c.address ?? '',
+                        })),
                       },
                       { target: 'collecting', actions: say('prospect.notCovered') },
                     ],
@@ -1419,7 +1662,10 @@ export function createConversationMachine(policy: PolicyConfig) {
                   openingCase: {
                     invoke: {
                       src: 'openCase',
-                      input: ({ context }) => openCaseInput(context, policy, { priority: priorityFromFairUse('low', policy) }),
+                      input: ({ context }) =>
+                        openCaseInput(context, policy, {
+                          priority: priorityFromFairUse('low', policy),
+                        }),
                       onDone: {
                         target: '#bot.closedDone',
                         actions: [
@@ -1440,14 +1686,20 @@ export function createConversationMachine(policy: PolicyConfig) {
                   listing: {
                     invoke: {
                       src: 'listOpenCases',
-                      input: ({ context }) => ({ accountNumber: context.customer?.accountNumber ?? '' }),
+                      input: ({ context }) => ({
+                        accountNumber: context.customer?.accountNumber ?? '',
+                      }),
                       onDone: { target: 'choosing', actions: 'rememberOpenCases' },
                       onError: '#bot.session.conversation.failure',
                     },
                   },
                   choosing: {
                     always: [
-                      { guard: 'hasNoOpenCases', target: '#bot.session.conversation.anythingElse', actions: say('followUp.none') },
+                      {
+                        guard: 'hasNoOpenCases',
+                        target: '#bot.session.conversation.anythingElse',
+                        actions: say('followUp.none'),
+                      },
                       { guard: 'hasOneOpenCase', target: 'deciding' },
                       { target: 'choosingCase' },
                     ],
@@ -1499,7 +1751,9 @@ export function createConversationMachine(policy: PolicyConfig) {
                       }),
                       onDone: {
                         target: '#bot.session.conversation.anythingElse',
-                        actions: say('followUp.recorded', (c) => ({ caseNumber: c.followUpCase?.number ?? '' })),
+                        actions: say('followUp.recorded', (c) => ({
+                          caseNumber: c.followUpCase?.number ?? '',
+                        })),
                       },
                       onError: '#bot.session.conversation.failure',
                     },
@@ -1544,7 +1798,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                     entry: ask('survey.askComment', SKIP),
                     on: {
                       'customer.*': [
-                        { guard: { type: 'chose', params: { id: 'skip' } }, target: 'recording', actions: 'skipComment' },
+                        {
+                          guard: { type: 'chose', params: { id: 'skip' } },
+                          target: 'recording',
+                          actions: 'skipComment',
+                        },
                         { guard: 'isText', target: 'recording', actions: 'takeComment' },
                         { guard: 'isCivil', actions: reask() },
                       ],
@@ -1571,7 +1829,11 @@ export function createConversationMachine(policy: PolicyConfig) {
                 on: {
                   'customer.*': [
                     { guard: { type: 'chose', params: { id: 'yes' } }, target: 'triage' },
-                    { guard: { type: 'chose', params: { id: 'no' } }, target: '#bot.closedDone', actions: say('common.goodbye') },
+                    {
+                      guard: { type: 'chose', params: { id: 'no' } },
+                      target: '#bot.closedDone',
+                      actions: say('common.goodbye'),
+                    },
                     { guard: 'isCivil', actions: reask() },
                   ],
                 },
@@ -1579,7 +1841,10 @@ export function createConversationMachine(policy: PolicyConfig) {
 
               // A service failed: say so and hand off rather than leave the customer stuck.
               failure: {
-                entry: [say('common.serviceUnavailable'), { type: 'handOffBecause', params: { reason: 'service-error' } }],
+                entry: [
+                  say('common.serviceUnavailable'),
+                  { type: 'handOffBecause', params: { reason: 'service-error' } },
+                ],
                 always: 'handoff',
               },
 
@@ -1619,12 +1884,22 @@ export function createConversationMachine(policy: PolicyConfig) {
       recordingAbuse: {
         invoke: {
           src: 'recordAbuse',
-          input: ({ context }) => ({ accountNumber: context.customer?.accountNumber ?? null, at: context.lastAt }),
+          input: ({ context }) => ({
+            accountNumber: context.customer?.accountNumber ?? null,
+            at: context.lastAt,
+          }),
           onDone: [
-            { guard: 'isNowSuspended', target: 'closedSuspended', actions: say('fairUse.suspended') },
+            {
+              guard: 'isNowSuspended',
+              target: 'closedSuspended',
+              actions: say('fairUse.suspended'),
+            },
             {
               target: '#bot.session.conversation.hist',
-              actions: ['rememberAbuse', say('fairUse.warning', (c) => ({ count: c.abuseWarnings }))],
+              actions: [
+                'rememberAbuse',
+                say('fairUse.warning', (c) => ({ count: c.abuseWarnings })),
+              ],
             },
           ],
           onError: '#bot.session.conversation.hist',
@@ -1663,8 +1938,14 @@ export function createConversationMachine(policy: PolicyConfig) {
       },
 
       closedDone: { type: 'final', entry: { type: 'closeSession', params: { reason: 'done' } } },
-      closedSuspended: { type: 'final', entry: { type: 'closeSession', params: { reason: 'suspended' } } },
-      closedChatLimit: { type: 'final', entry: { type: 'closeSession', params: { reason: 'chat-limit' } } },
+      closedSuspended: {
+        type: 'final',
+        entry: { type: 'closeSession', params: { reason: 'suspended' } },
+      },
+      closedChatLimit: {
+        type: 'final',
+        entry: { type: 'closeSession', params: { reason: 'chat-limit' } },
+      },
     },
   });
 }

@@ -41,25 +41,27 @@ export const MAX_DESCRIPTION_CHARS = 2_000;
 /** Longest subject, name, serial or address kept. */
 export const MAX_SHORT_CHARS = 200;
 
+/** Control characters (tab and newline excepted), zero-width and bidi marks, BOM. */
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g;
+
 /**
  * Makes customer text safe to keep: drops control and zero-width characters and HTML tags,
  * collapses runs of blanks, trims, and caps the length. Newlines survive (steps to reproduce).
  */
 export function cleanText(raw: unknown, max = MAX_DESCRIPTION_CHARS): string {
   if (typeof raw !== 'string') return '';
-  return (
-    raw
-      .slice(0, MAX_TEXT_CHARS * 2)
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g, '')
-      .replace(/<[^>]{0,500}>/g, ' ')
-      .replace(/\t/g, ' ')
-      .replace(/[ ]{2,}/g, ' ')
-      .replace(/\n{3,}/g, '\n\n')
-      .trim()
-      .slice(0, max)
-      .trim()
-  );
+  return raw
+    .slice(0, MAX_TEXT_CHARS * 2)
+    .replace(INVISIBLE, '')
+    .replace(/<[^>]{0,500}>/g, ' ')
+    .replace(/\t/g, ' ')
+    .replace(/[ ]{2,}/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+    .slice(0, max)
+    .trim();
 }
 
 /** Lowercase, accents removed, punctuation and emoji turned into spaces, blanks collapsed. */
@@ -69,8 +71,8 @@ export function normalise(text: string): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[^a-z0-9ñç@+.\-' ]+/g, ' ')
-    .replace(/[.'\-]+(\s|$)/g, ' ')
+    .replace(/[^a-z0-9ñç@+.' -]+/g, ' ')
+    .replace(/[.'-]+(\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -106,7 +108,11 @@ function labels(language: Language, choice: Choice): string[] {
  * understanding.json ("sí", "claro", "todavía no", …). Other languages are tried last, so a
  * Portuguese "sim" still counts in a Spanish conversation.
  */
-export function matchChoice(raw: string, choices: readonly Choice[], language: Language): string | null {
+export function matchChoice(
+  raw: string,
+  choices: readonly Choice[],
+  language: Language,
+): string | null {
   const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
   if (text === '') return null;
   const number = /^(\d{1,2})$/.exec(text);

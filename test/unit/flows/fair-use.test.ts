@@ -1,5 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Conversation, atPowerCheck, atSeverity, atTriage, expectEmittedKeysTranslated } from './harness.ts';
+import {
+  Conversation,
+  atPowerCheck,
+  atSeverity,
+  atTriage,
+  expectEmittedKeysTranslated,
+} from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
 
@@ -39,7 +45,10 @@ describe('fair use', () => {
     await c.say('alta', 'alta', 'El servidor de facturación no responde');
     expect(c.question?.key).toBe('technical.askDescription');
     for (const nonsense of ['asdfgh', '1234567 !!!', 'aaaaaaaaaa', 'qwerty qwerty', '🙂🙂🙂']) {
-      expect(await c.send(nonsense), nonsense).toEqual(['fairUse.nonsense', 'technical.askDescription']);
+      expect(await c.send(nonsense), nonsense).toEqual([
+        'fairUse.nonsense',
+        'technical.askDescription',
+      ]);
     }
     expect(c.callsOf('openCase')).toHaveLength(0);
     await c.send('La aplicación muestra el error 500 al guardar facturas');
@@ -50,8 +59,15 @@ describe('fair use', () => {
     const c = await atSeverity();
     const keys = await chatLimit(c);
     expect(keys).toEqual(['chatLimit.reached', 'chatLimit.ticketOpened']);
-    expect(c.callsOf('openCase')[0]).toMatchObject({ includeTranscript: true, type: 'technical-fault', equipmentSerial: 'SRV-MX-0001' });
-    expect(c.reply('chatLimit.ticketOpened')?.params).toMatchObject({ caseNumber: 'AT-2026-000001', timeZone: 'America/Mexico_City' });
+    expect(c.callsOf('openCase')[0]).toMatchObject({
+      includeTranscript: true,
+      type: 'technical-fault',
+      equipmentSerial: 'SRV-MX-0001',
+    });
+    expect(c.reply('chatLimit.ticketOpened')?.params).toMatchObject({
+      caseNumber: 'AT-2026-000001',
+      timeZone: 'America/Mexico_City',
+    });
     expect(c.closedReason()).toBe('chat-limit');
     expect(c.done).toBe(true);
   });
@@ -87,7 +103,9 @@ describe('fair use', () => {
   });
 
   it('hand-off: a failing service hands the conversation to a person instead of crashing', async () => {
-    const c = await atTriage({ services: { listOpenCases: async () => Promise.reject(new Error('db down')) } });
+    const c = await atTriage({
+      services: { listOpenCases: async () => Promise.reject(new Error('db down')) },
+    });
     await c.send('seguimiento');
     expect(c.keys).toContain('common.serviceUnavailable');
     expect(c.emitted.find((e) => e.type === 'handoff')).toMatchObject({ reason: 'service-error' });

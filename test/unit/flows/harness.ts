@@ -32,12 +32,20 @@ export const LAURA: CustomerView = {
   country: 'MX',
   timeZone: 'America/Mexico_City',
   language: 'es',
-  primaryContact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: 'laura.mendez@delvalle.example' },
+  primaryContact: {
+    name: 'Laura Méndez',
+    phone: '+52 55 5555 0101',
+    email: 'laura.mendez@delvalle.example',
+  },
   authorisedPersons: [],
   distributor: null,
   paymentsUpToDate: true,
   equipment: [
-    { serial: 'SRV-MX-0001', description: 'Servidor Dell', location: 'Av. Insurgentes Sur 1234, piso 3' },
+    {
+      serial: 'SRV-MX-0001',
+      description: 'Servidor Dell',
+      location: 'Av. Insurgentes Sur 1234, piso 3',
+    },
     { serial: 'PRN-MX-0002', description: 'Impresora HP', location: 'Recepción, planta baja' },
   ],
   suspended: false,
@@ -49,9 +57,21 @@ export const SANTA_RITA: CustomerView = {
   accountNumber: 'MX-1002',
   contractNumbers: ['CT-MX-2025-014'],
   name: 'Farmacias Santa Rita',
-  primaryContact: { name: 'Jorge Ramírez', phone: '+52 1 33 3333 0202', email: 'jorge@santarita.example' },
-  authorisedPersons: [{ name: 'Ana Torres', phone: '+52 33 3333 0203', email: 'ana@santarita.example' }],
-  equipment: [{ serial: 'POS-MX-0101', description: 'Terminal punto de venta', location: 'Sucursal Chapultepec' }],
+  primaryContact: {
+    name: 'Jorge Ramírez',
+    phone: '+52 1 33 3333 0202',
+    email: 'jorge@santarita.example',
+  },
+  authorisedPersons: [
+    { name: 'Ana Torres', phone: '+52 33 3333 0203', email: 'ana@santarita.example' },
+  ],
+  equipment: [
+    {
+      serial: 'POS-MX-0101',
+      description: 'Terminal punto de venta',
+      location: 'Sucursal Chapultepec',
+    },
+  ],
 };
 
 export const DISTRIBUTED: CustomerView = {
@@ -60,7 +80,12 @@ export const DISTRIBUTED: CustomerView = {
   contractNumbers: ['CT-MX-2025-020'],
   name: 'Tiendas Norte',
   primaryContact: { name: 'Pedro Gil', phone: '+52 81 8181 0001', email: 'pedro@norte.example' },
-  distributor: { name: 'TecnoNorte', phone: '+52 81 8181 0300', email: 'soporte@tecnonorte.example', servesItsCustomers: true },
+  distributor: {
+    name: 'TecnoNorte',
+    phone: '+52 81 8181 0300',
+    email: 'soporte@tecnonorte.example',
+    servesItsCustomers: true,
+  },
 };
 
 export const ANDINA: CustomerView = {
@@ -70,7 +95,11 @@ export const ANDINA: CustomerView = {
   name: 'Logística Andina',
   country: 'CO',
   timeZone: 'America/Bogota',
-  primaryContact: { name: 'Camila Rojas', phone: '+57 601 555 0404', email: 'camila.rojas@andina.example' },
+  primaryContact: {
+    name: 'Camila Rojas',
+    phone: '+57 601 555 0404',
+    email: 'camila.rojas@andina.example',
+  },
   paymentsUpToDate: false,
 };
 
@@ -81,7 +110,11 @@ export const SUSPENDED: CustomerView = {
   name: 'Alimentos Caribe',
   country: 'VE',
   timeZone: 'America/Caracas',
-  primaryContact: { name: 'Luis Pérez', phone: '+58 212 555 0505', email: 'luis.perez@caribe.example' },
+  primaryContact: {
+    name: 'Luis Pérez',
+    phone: '+58 212 555 0505',
+    email: 'luis.perez@caribe.example',
+  },
   suspended: true,
 };
 
@@ -91,7 +124,11 @@ export const HORIZONTE: CustomerView = {
   contractNumbers: ['CT-MX-2025-090'],
   name: 'Serviços Horizonte',
   language: 'pt',
-  primaryContact: { name: 'Marina Souza', phone: '+52 55 5555 0909', email: 'marina@horizonte.example' },
+  primaryContact: {
+    name: 'Marina Souza',
+    phone: '+52 55 5555 0909',
+    email: 'marina@horizonte.example',
+  },
 };
 
 export const CUSTOMERS = [LAURA, SANTA_RITA, DISTRIBUTED, ANDINA, SUSPENDED, HORIZONTE];
@@ -144,7 +181,10 @@ export class Conversation {
       ...options.input,
     };
     const policy = options.policy ?? DEFAULT_POLICY;
-    this.machine = provideServices(createConversationMachine(policy), { ...this.fakes(), ...options.services });
+    this.machine = provideServices(createConversationMachine(policy), {
+      ...this.fakes(),
+      ...options.services,
+    });
   }
 
   /** Current fake time (ISO). */
@@ -159,7 +199,8 @@ export class Conversation {
 
   private fakes(): FlowServices {
     const customers = this.options.customers ?? CUSTOMERS;
-    const record = <K extends keyof FlowServices>(name: K, input: unknown) => this.calls.push({ name, input });
+    const record = <K extends keyof FlowServices>(name: K, input: unknown) =>
+      this.calls.push({ name, input });
     return {
       findCustomer: async (input) => {
         record('findCustomer', input);
@@ -167,8 +208,10 @@ export class Conversation {
         return (
           customers.find((c) => {
             const people = [c.primaryContact, ...c.authorisedPersons];
-            if (input.by === 'account') return c.accountNumber === v || c.contractNumbers.includes(v);
-            if (input.by === 'email') return people.some((p) => normaliseEmail(p.email) === normaliseEmail(v));
+            if (input.by === 'account')
+              return c.accountNumber === v || c.contractNumbers.includes(v);
+            if (input.by === 'email')
+              return people.some((p) => normaliseEmail(p.email) === normaliseEmail(v));
             return people.some((p) => normalisePhone(p.phone) === normalisePhone(v));
           }) ?? null
         );
@@ -213,7 +256,10 @@ export class Conversation {
       recordAbuse: async (input) => {
         record('recordAbuse', input);
         this.warnings += 1;
-        return { suspended: this.warnings >= (this.options.suspendAtWarning ?? 3), warnings: this.warnings };
+        return {
+          suspended: this.warnings >= (this.options.suspendAtWarning ?? 3),
+          warnings: this.warnings,
+        };
       },
       recordSurvey: async (input) => void record('recordSurvey', input),
       registerCancellation: async (input) => {
@@ -225,7 +271,11 @@ export class Conversation {
 
   /** Sends one event (text, `{choice}`, or a full event) as one turn; returns its reply keys. */
   async send(
-    what: string | { choice: string } | { text: string; attachments: { name: string; contentType: string; url: string }[] } | FlowEvent,
+    what:
+      | string
+      | { choice: string }
+      | { text: string; attachments: { name: string; contentType: string; url: string }[] }
+      | FlowEvent,
   ): Promise<string[]> {
     if (this.done) throw new Error('the conversation is over');
     this.advance(1);
@@ -238,7 +288,9 @@ export class Conversation {
           : 'choice' in what
             ? { type: 'customer.choice', choice: what.choice, at }
             : { type: 'customer.text', text: what.text, attachments: what.attachments, at };
-    const restored = this.snapshot ? (JSON.parse(JSON.stringify(this.snapshot)) as Snapshot<unknown>) : null;
+    const restored = this.snapshot
+      ? (JSON.parse(JSON.stringify(this.snapshot)) as Snapshot<unknown>)
+      : null;
     const result = await runTurn(this.machine, restored, this.input, event);
     this.snapshot = JSON.parse(JSON.stringify(result.snapshot)) as Snapshot<unknown>;
     this.done = result.done;
@@ -273,7 +325,9 @@ export class Conversation {
   }
 
   callsOf<K extends keyof FlowServices>(name: K): Parameters<FlowServices[K]>[0][] {
-    return this.calls.filter((c) => c.name === name).map((c) => c.input as Parameters<FlowServices[K]>[0]);
+    return this.calls
+      .filter((c) => c.name === name)
+      .map((c) => c.input as Parameters<FlowServices[K]>[0]);
   }
 
   /** The question waiting now (the last reply with choices or the last reply). */
@@ -299,7 +353,12 @@ export async function atTriage(options: Options = {}): Promise<Conversation> {
 /** From triage, chooses a technical fault on the server and confirms its location. */
 export async function atPowerCheck(options: Options = {}): Promise<Conversation> {
   const c = await atTriage(options);
-  await c.say({ choice: 'technical' }, { choice: 'servers' }, { choice: 'SRV-MX-0001' }, { choice: 'yes' });
+  await c.say(
+    { choice: 'technical' },
+    { choice: 'servers' },
+    { choice: 'SRV-MX-0001' },
+    { choice: 'yes' },
+  );
   expect(c.question?.key).toBe('technical.askExternalRuledOut');
   await c.send({ choice: 'yes' });
   expect(c.question?.key).toBe('technical.askPower');

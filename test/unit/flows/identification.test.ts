@@ -20,14 +20,20 @@ describe('identification', () => {
   it('R004-1: accepts an e-mail or a phone, and the identified contact carries number, e-mail and phone', async () => {
     const c = new Conversation();
     await c.send('LAURA.MENDEZ@delvalle.example');
-    expect(c.callsOf('findCustomer')).toEqual([{ by: 'email', value: 'laura.mendez@delvalle.example' }]);
+    expect(c.callsOf('findCustomer')).toEqual([
+      { by: 'email', value: 'laura.mendez@delvalle.example' },
+    ]);
     // The record answers who is talking: no question about it.
     expect(c.question?.key).toBe('triage.ask');
     const identified = c.emitted.find((e) => e.type === 'identified');
     expect(identified).toEqual({
       type: 'identified',
       accountNumber: 'MX-1001',
-      contact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: 'laura.mendez@delvalle.example' },
+      contact: {
+        name: 'Laura Méndez',
+        phone: '+52 55 5555 0101',
+        email: 'laura.mendez@delvalle.example',
+      },
     });
 
     const d = new Conversation();
@@ -64,7 +70,11 @@ describe('identification', () => {
   it('R004-1: an unknown number offers retry, new customer (prospect) or a person', async () => {
     const c = new Conversation();
     const keys = await c.send('ZZ-9999');
-    expect(keys).toEqual(['welcome.greeting', 'identification.notFound', 'identification.unknown.ask']);
+    expect(keys).toEqual([
+      'welcome.greeting',
+      'identification.notFound',
+      'identification.unknown.ask',
+    ]);
     expect(c.question?.choices?.map((x) => x.id)).toEqual(['retry', 'newCustomer', 'person']);
     await c.send({ choice: 'retry' });
     expect(c.question?.key).toBe('identification.askIdentifier');
@@ -73,12 +83,21 @@ describe('identification', () => {
     expect(c.question?.key).toBe('prospect.askCountry');
     const d = new Conversation();
     await d.say('ZZ-9999', 'hablar con una persona');
-    expect(d.emitted.find((e) => e.type === 'handoff')).toMatchObject({ reason: 'unknown-customer', level: 'L1' });
+    expect(d.emitted.find((e) => e.type === 'handoff')).toMatchObject({
+      reason: 'unknown-customer',
+      level: 'L1',
+    });
   });
 
   it('R000-7: a contact who is not a named person may consult but not request a service, and is offered a person', async () => {
     const c = new Conversation();
-    await c.say('MX-1002', { choice: 'no' }, 'Pedro Sánchez', 'pedro@santarita.example', '55 1234 5678');
+    await c.say(
+      'MX-1002',
+      { choice: 'no' },
+      'Pedro Sánchez',
+      'pedro@santarita.example',
+      '55 1234 5678',
+    );
     expect(c.keys).toContain('identification.notAuthorised');
     const ids = c.question?.choices?.map((x) => x.id);
     expect(ids).toEqual(['doubt', 'invoice', 'followUp', 'person']);
@@ -136,27 +155,44 @@ describe('identification', () => {
   it('language: the record language is announced after identification', async () => {
     const c = new Conversation();
     await c.send('BR-4001');
-    expect(c.emitted.find((e) => e.type === 'language')).toEqual({ type: 'language', language: 'pt' });
+    expect(c.emitted.find((e) => e.type === 'language')).toEqual({
+      type: 'language',
+      language: 'pt',
+    });
   });
 
   it('language: the customer may choose English / Português / Español, by choice or by word', async () => {
     const c = new Conversation({ input: { localeHint: 'es' } });
     await c.send('Hola');
-    expect(c.question?.choices?.map((x) => x.key)).toEqual(['language.en', 'language.pt', 'language.es']);
+    expect(c.question?.choices?.map((x) => x.key)).toEqual([
+      'language.en',
+      'language.pt',
+      'language.es',
+    ]);
     await c.send('English');
-    expect(c.emitted.filter((e) => e.type === 'language')).toEqual([{ type: 'language', language: 'en' }]);
+    expect(c.emitted.filter((e) => e.type === 'language')).toEqual([
+      { type: 'language', language: 'en' },
+    ]);
     expect(c.question?.key).toBe('identification.askIdentifier');
     // A chosen language wins over the record's.
     await c.say('BR-4001', 'yes');
-    expect(c.emitted.filter((e) => e.type === 'language')).toEqual([{ type: 'language', language: 'en' }]);
+    expect(c.emitted.filter((e) => e.type === 'language')).toEqual([
+      { type: 'language', language: 'en' },
+    ]);
     expect(c.question?.key).toBe('triage.ask');
 
     const d = new Conversation();
     await d.send({ choice: 'lang.pt' });
-    expect(d.emitted.find((e) => e.type === 'language')).toEqual({ type: 'language', language: 'pt' });
+    expect(d.emitted.find((e) => e.type === 'language')).toEqual({
+      type: 'language',
+      language: 'pt',
+    });
     const e = new Conversation();
     await e.say('hola', '2');
-    expect(e.emitted.find((x) => x.type === 'language')).toEqual({ type: 'language', language: 'pt' });
+    expect(e.emitted.find((x) => x.type === 'language')).toEqual({
+      type: 'language',
+      language: 'pt',
+    });
   });
 
   it('R004-1: "sí" / "si" / "claro" / "1" confirm the primary contact', async () => {

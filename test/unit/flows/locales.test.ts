@@ -21,7 +21,8 @@ describe('locales', () => {
   });
 
   it('the three understanding.json files have the same lists', () => {
-    const shape = (w: unknown) => keysOf(JSON.parse(JSON.stringify(w), (_k, v: unknown) => (Array.isArray(v) ? 0 : v))).sort();
+    const shape = (w: unknown) =>
+      keysOf(JSON.parse(JSON.stringify(w), (_k, v: unknown) => (Array.isArray(v) ? 0 : v))).sort();
     expect(shape(wordsEn)).toEqual(shape(wordsEs));
     expect(shape(wordsPt)).toEqual(shape(wordsEs));
   });
@@ -32,11 +33,14 @@ describe('locales', () => {
       .flat()
       .map((c: { key: string }) => c.key);
     expect(labels.length).toBeGreaterThan(20);
-    for (const key of labels) for (const lang of ['es', 'en', 'pt'] as const) expect(labelText(lang, key), `${lang}: ${key}`).not.toBeNull();
+    for (const key of labels)
+      for (const lang of ['es', 'en', 'pt'] as const)
+        expect(labelText(lang, key), `${lang}: ${key}`).not.toBeNull();
   });
 
   it('interpolation uses i18next {{name}} syntax with the same parameters in every language', () => {
-    const params = (lang: 'es' | 'en' | 'pt', key: string) => [...(labelText(lang, key) ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    const params = (lang: 'es' | 'en' | 'pt', key: string) =>
+      [...(labelText(lang, key) ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
     for (const key of keysOf(botEs)) {
       expect(params('en', key), key).toEqual(params('es', key));
       expect(params('pt', key), key).toEqual(params('es', key));

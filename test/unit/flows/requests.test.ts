@@ -24,8 +24,15 @@ describe('doubts, complaints, invoices (R004-4, R004-2)', () => {
     await c.send('duda');
     expect(c.question?.key).toBe('request.askDescription');
     await c.send('¿Mi plan incluye soporte en sábado?');
-    expect(c.callsOf('openCase')[0]).toMatchObject({ type: 'doubt', area: 'customer-service', description: '¿Mi plan incluye soporte en sábado?' });
-    expect(c.reply('request.registered')?.params).toMatchObject({ caseNumber: 'AT-2026-000001', area: 'customer-service' });
+    expect(c.callsOf('openCase')[0]).toMatchObject({
+      type: 'doubt',
+      area: 'customer-service',
+      description: '¿Mi plan incluye soporte en sábado?',
+    });
+    expect(c.reply('request.registered')?.params).toMatchObject({
+      caseNumber: 'AT-2026-000001',
+      area: 'customer-service',
+    });
   });
 
   it('R004-4: claims for undue charges or missing service go to administration; other complaints to customer service', async () => {
@@ -35,7 +42,11 @@ describe('doubts, complaints, invoices (R004-4, R004-2)', () => {
       ['otherComplaint', 'complaint', 'customer-service'],
     ] as const) {
       const c = await atTriage();
-      await c.say({ choice: 'complaint' }, { choice: kind }, 'Me cobraron dos veces la mensualidad de marzo');
+      await c.say(
+        { choice: 'complaint' },
+        { choice: kind },
+        'Me cobraron dos veces la mensualidad de marzo',
+      );
       expect(c.callsOf('openCase')[0], kind).toMatchObject({ type, area });
     }
   });
@@ -98,7 +109,9 @@ describe('prospects (R004-6)', () => {
     expect(c.question?.key).toBe('prospect.askCountry');
     await c.send('México');
     await c.send('Av. Reforma 222, CP 06600, Ciudad de México');
-    expect(c.callsOf('checkCoverage')).toEqual([{ country: 'MX', address: 'Av. Reforma 222, CP 06600, Ciudad de México' }]);
+    expect(c.callsOf('checkCoverage')).toEqual([
+      { country: 'MX', address: 'Av. Reforma 222, CP 06600, Ciudad de México' },
+    ]);
     expect(c.keys).toContain('prospect.covered');
     await c.say('Rosa Díaz', 'rosa@nueva.example', '+52 55 4444 3333');
     expect(c.callsOf('openCase')[0]).toMatchObject({
@@ -114,7 +127,11 @@ describe('prospects (R004-6)', () => {
     await c.say('ZZ-1', { choice: 'newCustomer' }, { choice: 'CO' }, 'Carrera 7 #45, Tunja');
     expect(c.keys).toContain('prospect.notCovered');
     await c.say('Rosa Díaz', 'rosa@nueva.example', '+57 300 444 3333');
-    expect(c.callsOf('openCase')[0]).toMatchObject({ type: 'prospect', area: 'technical', country: 'CO' });
+    expect(c.callsOf('openCase')[0]).toMatchObject({
+      type: 'prospect',
+      area: 'technical',
+      country: 'CO',
+    });
   });
 
   it('R004-6: an existing customer asking for a new service is not asked what the record knows', async () => {
@@ -123,7 +140,11 @@ describe('prospects (R004-6)', () => {
     expect(c.question?.key).toBe('prospect.askAddress');
     await c.send('Calle Durango 10, CP 06600, CDMX');
     expect(c.keys).not.toContain('contact.askName');
-    expect(c.callsOf('openCase')[0]).toMatchObject({ type: 'prospect', area: 'sales', accountNumber: 'MX-1001' });
+    expect(c.callsOf('openCase')[0]).toMatchObject({
+      type: 'prospect',
+      area: 'sales',
+      accountNumber: 'MX-1001',
+    });
   });
 });
 
@@ -138,7 +159,11 @@ describe('follow-up (R001-6, R001-9)', () => {
   it('R001-6: before 40 minutes since the last contact, explains the rule and the minutes left', async () => {
     const c = await atTriage({ openCases: [openCase()] });
     await c.send({ choice: 'followUp' });
-    expect(c.reply('followUp.status')?.params).toMatchObject({ caseNumber: 'AT-2026-000050', status: 'in-progress', timeZone: 'America/Mexico_City' });
+    expect(c.reply('followUp.status')?.params).toMatchObject({
+      caseNumber: 'AT-2026-000050',
+      status: 'in-progress',
+      timeZone: 'America/Mexico_City',
+    });
     // T0 + 3 minutes; last contact at T0 - 10 min → 13 minutes passed, 27 left.
     expect(c.reply('followUp.tooSoon')?.params).toEqual({ minutesLeft: 27, waitMinutes: 40 });
     expect(c.callsOf('recordFollowUp')).toHaveLength(0);
@@ -146,15 +171,22 @@ describe('follow-up (R001-6, R001-9)', () => {
   });
 
   it('R001-6: after 40 minutes, records the follow-up and says it is being followed', async () => {
-    const c = await atTriage({ openCases: [openCase({ lastContactAt: '2026-03-02T15:00:00.000Z' })] });
+    const c = await atTriage({
+      openCases: [openCase({ lastContactAt: '2026-03-02T15:00:00.000Z' })],
+    });
     await c.send({ choice: 'followUp' });
-    expect(c.callsOf('recordFollowUp')).toEqual([{ caseNumber: 'AT-2026-000050', at: c.now, pressing: false }]);
+    expect(c.callsOf('recordFollowUp')).toEqual([
+      { caseNumber: 'AT-2026-000050', at: c.now, pressing: false },
+    ]);
     expect(c.keys).toContain('followUp.recorded');
   });
 
   it('R001-6: with several open cases, asks which one', async () => {
     const c = await atTriage({
-      openCases: [openCase({ lastContactAt: '2026-03-02T10:00:00.000Z' }), openCase({ number: 'AT-2026-000051' as CaseNumber, subject: 'Impresora' })],
+      openCases: [
+        openCase({ lastContactAt: '2026-03-02T10:00:00.000Z' }),
+        openCase({ number: 'AT-2026-000051' as CaseNumber, subject: 'Impresora' }),
+      ],
     });
     await c.send({ choice: 'followUp' });
     expect(c.question?.key).toBe('followUp.askCase');
@@ -164,10 +196,17 @@ describe('follow-up (R001-6, R001-9)', () => {
 
   it('R001-9: pressing again before the wait after being told it is followed is warned and recorded as pressing', async () => {
     const c = await atTriage({
-      openCases: [openCase({ lastContactAt: '2026-03-02T15:00:00.000Z', followUpToldAt: '2026-03-02T15:55:00.000Z' })],
+      openCases: [
+        openCase({
+          lastContactAt: '2026-03-02T15:00:00.000Z',
+          followUpToldAt: '2026-03-02T15:55:00.000Z',
+        }),
+      ],
     });
     await c.send({ choice: 'followUp' });
     expect(c.keys).toContain('followUp.pressingWarning');
-    expect(c.callsOf('recordFollowUp')).toEqual([{ caseNumber: 'AT-2026-000050', at: c.now, pressing: true }]);
+    expect(c.callsOf('recordFollowUp')).toEqual([
+      { caseNumber: 'AT-2026-000050', at: c.now, pressing: true },
+    ]);
   });
 });

@@ -10,9 +10,14 @@ afterAll(expectEmittedKeysTranslated);
 async function toSlots(c: Conversation): Promise<void> {
   await c.say({ choice: 'high' }, { choice: 'critical' });
   await c.send('El servidor no arranca y muestra error de disco');
-  await c.send('Desde el lunes, el servidor se reinicia solo y muestra "disk failure" en la consola.');
+  await c.send(
+    'Desde el lunes, el servidor se reinicia solo y muestra "disk failure" en la consola.',
+  );
   await c.send('Encenderlo y esperar dos minutos');
-  await c.send({ text: '', attachments: [{ name: 'error.png', contentType: 'image/png', url: 'https://files/1' }] });
+  await c.send({
+    text: '',
+    attachments: [{ name: 'error.png', contentType: 'image/png', url: 'https://files/1' }],
+  });
   await c.send({ choice: 'done' });
 }
 
@@ -45,8 +50,15 @@ describe('technical first level', () => {
       'openFolio',
     ]);
     const folio = c.callsOf('openFolio')[0];
-    expect(folio).toMatchObject({ caseNumber: 'AT-2026-000001', slot: { id: 'slot-2' }, attendant: 'Laura Méndez' });
-    expect(c.reply('visit.folioConfirmed')?.params).toMatchObject({ folioNumber: 'FO-0001', timeZone: 'America/Mexico_City' });
+    expect(folio).toMatchObject({
+      caseNumber: 'AT-2026-000001',
+      slot: { id: 'slot-2' },
+      attendant: 'Laura Méndez',
+    });
+    expect(c.reply('visit.folioConfirmed')?.params).toMatchObject({
+      folioNumber: 'FO-0001',
+      timeZone: 'America/Mexico_City',
+    });
     expect(c.closedReason()).toBe('done');
   });
 
@@ -67,8 +79,14 @@ describe('technical first level', () => {
     const c = await atPowerCheck();
     await c.say('sí', 'sí', 'listo', 'sí');
     const opened = c.callsOf('openCase')[0];
-    expect(opened).toMatchObject({ solvedAtFirstLevel: true, type: 'technical-fault', equipmentSerial: 'SRV-MX-0001' });
-    expect(c.callsOf('closeCase')).toEqual([{ caseNumber: 'AT-2026-000001', solvedAtFirstLevel: true, verifiedWith: 'Laura Méndez' }]);
+    expect(opened).toMatchObject({
+      solvedAtFirstLevel: true,
+      type: 'technical-fault',
+      equipmentSerial: 'SRV-MX-0001',
+    });
+    expect(c.callsOf('closeCase')).toEqual([
+      { caseNumber: 'AT-2026-000001', solvedAtFirstLevel: true, verifiedWith: 'Laura Méndez' },
+    ]);
     expect(c.question?.key).toBe('survey.askScore');
     expect(c.callsOf('openFolio')).toHaveLength(0);
   });
@@ -81,20 +99,32 @@ describe('technical first level', () => {
     await c.send('5');
     expect(c.question?.key).toBe('survey.askComment');
     await c.send('Muy rápida la atención');
-    expect(c.callsOf('recordSurvey')).toEqual([{ caseNumber: 'AT-2026-000001', score: 5, comment: 'Muy rápida la atención' }]);
+    expect(c.callsOf('recordSurvey')).toEqual([
+      { caseNumber: 'AT-2026-000001', score: 5, comment: 'Muy rápida la atención' },
+    ]);
     expect(c.closedReason()).toBe('done');
 
     const d = await atPowerCheck();
     await d.say('sí', 'sí', 'listo', 'sí', { choice: '4' }, { choice: 'skip' });
-    expect(d.callsOf('recordSurvey')).toEqual([{ caseNumber: 'AT-2026-000001', score: 4, comment: '' }]);
+    expect(d.callsOf('recordSurvey')).toEqual([
+      { caseNumber: 'AT-2026-000001', score: 4, comment: '' },
+    ]);
   });
 
   it('R001-0: asks to rule out the internet provider, Outlook and Windows before the power check', async () => {
     const c = await atTriage();
-    await c.say({ choice: 'technical' }, { choice: 'software' }, { choice: 'PRN-MX-0002' }, { choice: 'yes' });
+    await c.say(
+      { choice: 'technical' },
+      { choice: 'software' },
+      { choice: 'PRN-MX-0002' },
+      { choice: 'yes' },
+    );
     expect(c.question?.key).toBe('technical.askExternalRuledOut');
     expect(c.keys).not.toContain('technical.askPower');
-    expect(await c.send('todavía no')).toEqual(['technical.howToRuleOutExternal', 'technical.askIsExternal']);
+    expect(await c.send('todavía no')).toEqual([
+      'technical.howToRuleOutExternal',
+      'technical.askIsExternal',
+    ]);
     await c.send('sí');
     expect(c.keys).toContain('technical.externalCause');
     expect(c.callsOf('openCase')).toHaveLength(0);
@@ -103,18 +133,31 @@ describe('technical first level', () => {
 
   it('R002-2: serial and location come from the record; nothing the record answers is asked again', async () => {
     const c = await fullVisit();
-    for (const k of ['contact.askName', 'contact.askEmail', 'contact.askPhone', 'technical.askSerial', 'technical.askLocation']) {
+    for (const k of [
+      'contact.askName',
+      'contact.askEmail',
+      'contact.askPhone',
+      'technical.askSerial',
+      'technical.askLocation',
+    ]) {
       expect(c.keys).not.toContain(k);
     }
     const questions = c.replies.filter((r) => r.key !== 'common.notUnderstood').map((r) => r.key);
     expect(new Set(questions).size).toBe(questions.length);
-    expect(c.reply('technical.confirmLocation')?.params).toEqual({ serial: 'SRV-MX-0001', location: 'Av. Insurgentes Sur 1234, piso 3' });
+    expect(c.reply('technical.confirmLocation')?.params).toEqual({
+      serial: 'SRV-MX-0001',
+      location: 'Av. Insurgentes Sur 1234, piso 3',
+    });
     expect(c.callsOf('openCase')[0]).toMatchObject({
       requesterName: 'Comercializadora del Valle',
       contractNumber: 'CT-MX-2024-001',
       equipmentSerial: 'SRV-MX-0001',
       equipmentLocation: 'Av. Insurgentes Sur 1234, piso 3',
-      contact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: 'laura.mendez@delvalle.example' },
+      contact: {
+        name: 'Laura Méndez',
+        phone: '+52 55 5555 0101',
+        email: 'laura.mendez@delvalle.example',
+      },
     });
   });
 
@@ -132,7 +175,14 @@ describe('technical first level', () => {
   it('R002-9: the categories are network, servers, software, data centre, computing and printing', async () => {
     const c = await atTriage();
     await c.send({ choice: 'technical' });
-    expect(c.question?.choices?.map((x) => x.id)).toEqual(['network', 'servers', 'software', 'data-centre', 'computing', 'printing']);
+    expect(c.question?.choices?.map((x) => x.id)).toEqual([
+      'network',
+      'servers',
+      'software',
+      'data-centre',
+      'computing',
+      'printing',
+    ]);
     await c.send('Impresión');
     await c.say({ choice: 'PRN-MX-0002' }, 'sí', 'sí', 'sí', 'sí', 'listo', 'sí');
     expect(c.callsOf('openCase')[0]?.category).toBe('printing');
@@ -150,7 +200,12 @@ describe('technical first level', () => {
     expect(c.question?.key).toBe('technical.askUrgency');
     expect(c.question?.choices?.map((x) => x.id)).toEqual(['critical', 'high', 'medium', 'low']);
     await c.send('1');
-    await c.say('La impresora de recepción no imprime', 'Sale un error 49 en la pantalla al imprimir', 'omitir', 'omitir');
+    await c.say(
+      'La impresora de recepción no imprime',
+      'Sale un error 49 en la pantalla al imprimir',
+      'omitir',
+      'omitir',
+    );
     const input = c.callsOf('openCase')[0] as OpenCaseInput;
     expect(input.severity).toBe('medium');
     expect(input.urgency).toBe('critical');
@@ -183,9 +238,17 @@ describe('technical first level', () => {
     await toSlots(c);
     expect(c.keys).toContain('technical.askAttachments');
     expect(c.keys).toContain('technical.attachmentsReceived');
-    expect(c.callsOf('openCase')[0]?.attachments).toEqual([{ name: 'error.png', contentType: 'image/png', url: 'https://files/1' }]);
+    expect(c.callsOf('openCase')[0]?.attachments).toEqual([
+      { name: 'error.png', contentType: 'image/png', url: 'https://files/1' },
+    ]);
     const d = await atSeverity();
-    await d.say('baja', 'baja', 'La impresora de recepción no imprime', 'Sale un error 49 en la pantalla', 'no sé');
+    await d.say(
+      'baja',
+      'baja',
+      'La impresora de recepción no imprime',
+      'Sale un error 49 en la pantalla',
+      'no sé',
+    );
     await d.send('omitir');
     expect(d.callsOf('openCase')[0]?.attachments).toEqual([]);
   });
@@ -194,7 +257,10 @@ describe('technical first level', () => {
     const c = await atSeverity();
     await toSlots(c);
     const opened = c.reply('case.opened');
-    expect(opened?.params).toMatchObject({ caseNumber: 'AT-2026-000001', timeZone: 'America/Mexico_City' });
+    expect(opened?.params).toMatchObject({
+      caseNumber: 'AT-2026-000001',
+      timeZone: 'America/Mexico_City',
+    });
     expect(typeof opened?.params?.openedAt).toBe('string');
     expect(Number.isNaN(Date.parse(String(opened?.params?.openedAt)))).toBe(false);
   });
@@ -204,7 +270,10 @@ describe('technical first level', () => {
     await toSlots(c);
     expect(c.keys).toContain('case.joined');
     expect(c.keys).not.toContain('case.opened');
-    expect(c.reply('case.joined')?.params).toMatchObject({ caseNumber: 'AT-2026-000001', timeZone: 'America/Mexico_City' });
+    expect(c.reply('case.joined')?.params).toMatchObject({
+      caseNumber: 'AT-2026-000001',
+      timeZone: 'America/Mexico_City',
+    });
     expect(c.callsOf('openFolio')).toHaveLength(0);
   });
 
@@ -226,11 +295,17 @@ describe('technical first level', () => {
     const c = await atSeverity();
     await toSlots(c);
     expect(c.question?.key).toBe('visit.askSlot');
-    expect(c.question?.choices?.[0]?.params).toMatchObject({ start: '2026-03-03T15:00:00.000Z', timeZone: 'America/Mexico_City' });
+    expect(c.question?.choices?.[0]?.params).toMatchObject({
+      start: '2026-03-03T15:00:00.000Z',
+      timeZone: 'America/Mexico_City',
+    });
     expect(c.callsOf('openFolio')).toHaveLength(0);
     await c.send('2');
     await c.send('Marta López');
-    expect(c.callsOf('openFolio')[0]).toMatchObject({ slot: { id: 'slot-2' }, attendant: 'Marta López' });
+    expect(c.callsOf('openFolio')[0]).toMatchObject({
+      slot: { id: 'slot-2' },
+      attendant: 'Marta López',
+    });
   });
 
   it('R000-3: asks who will be available for the whole visit', async () => {
@@ -246,19 +321,29 @@ describe('technical first level', () => {
   it('R000-5: documents and data ready, and 8 business hours of notice for a free reschedule', async () => {
     const c = await fullVisit();
     expect(c.reply('visit.dutiesDocuments')?.params).toEqual({ noticeHours: 8 });
-    expect(c.keys.indexOf('visit.dutiesDocuments')).toBeLessThan(c.keys.indexOf('visit.folioConfirmed'));
+    expect(c.keys.indexOf('visit.dutiesDocuments')).toBeLessThan(
+      c.keys.indexOf('visit.folioConfirmed'),
+    );
   });
 
   it('R000-11: preparation steps are told when the visit is scheduled', async () => {
     const c = await fullVisit();
-    expect(c.keys.indexOf('visit.preparationSteps')).toBeGreaterThan(c.keys.indexOf('visit.askAttendant'));
-    expect(c.keys.indexOf('visit.preparationSteps')).toBeLessThan(c.keys.indexOf('visit.folioConfirmed'));
+    expect(c.keys.indexOf('visit.preparationSteps')).toBeGreaterThan(
+      c.keys.indexOf('visit.askAttendant'),
+    );
+    expect(c.keys.indexOf('visit.preparationSteps')).toBeLessThan(
+      c.keys.indexOf('visit.folioConfirmed'),
+    );
   });
 
   it("R000-13: the manufacturer's requirements are told when the visit is scheduled", async () => {
     const c = await fullVisit();
-    expect(c.keys.indexOf('visit.manufacturerRequirements')).toBeGreaterThan(c.keys.indexOf('visit.askAttendant'));
-    expect(c.keys.indexOf('visit.manufacturerRequirements')).toBeLessThan(c.keys.indexOf('visit.folioConfirmed'));
+    expect(c.keys.indexOf('visit.manufacturerRequirements')).toBeGreaterThan(
+      c.keys.indexOf('visit.askAttendant'),
+    );
+    expect(c.keys.indexOf('visit.manufacturerRequirements')).toBeLessThan(
+      c.keys.indexOf('visit.folioConfirmed'),
+    );
   });
 
   it('R000-10: the 10-minute tolerance is told', async () => {

@@ -1,16 +1,43 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { YES_NO, DONE_NOT_YET } from '../../../src/flows/choices.ts';
-import { cleanText, findIdentifier, isNonsense, matchChoice } from '../../../src/flows/understanding.ts';
+import {
+  cleanText,
+  findIdentifier,
+  isNonsense,
+  matchChoice,
+} from '../../../src/flows/understanding.ts';
 import { Conversation, atPowerCheck, atSeverity, expectEmittedKeysTranslated } from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
 
 describe('free text', () => {
   it('free-text variants: yes/no words, option numbers and labels in es, en and pt', () => {
-    for (const yes of ['sí', 'si', 'Sí.', 'claro', 'ok', '1', 'SI', 'yes', 'yeah', 'sim', 'Claro que sí']) {
+    for (const yes of [
+      'sí',
+      'si',
+      'Sí.',
+      'claro',
+      'ok',
+      '1',
+      'SI',
+      'yes',
+      'yeah',
+      'sim',
+      'Claro que sí',
+    ]) {
       expect(matchChoice(yes, YES_NO, 'es'), yes).toBe('yes');
     }
-    for (const no of ['no', 'No.', '2', 'nope', 'não', 'todavía no', 'aún no', 'aun no', 'ainda não']) {
+    for (const no of [
+      'no',
+      'No.',
+      '2',
+      'nope',
+      'não',
+      'todavía no',
+      'aún no',
+      'aun no',
+      'ainda não',
+    ]) {
       expect(matchChoice(no, YES_NO, 'es'), no).toBe('no');
     }
     expect(matchChoice('todavía no', DONE_NOT_YET, 'es')).toBe('notYet');
@@ -35,9 +62,18 @@ describe('free text', () => {
   });
 
   it('identifiers are found in free text', () => {
-    expect(findIdentifier('mi número es mx-1001, gracias')).toEqual({ by: 'account', value: 'MX-1001' });
-    expect(findIdentifier('escríbeme a Ana@SantaRita.example')).toEqual({ by: 'email', value: 'ana@santarita.example' });
-    expect(findIdentifier('tel +54 9 11 5555-1234')).toEqual({ by: 'phone', value: '541155551234' });
+    expect(findIdentifier('mi número es mx-1001, gracias')).toEqual({
+      by: 'account',
+      value: 'MX-1001',
+    });
+    expect(findIdentifier('escríbeme a Ana@SantaRita.example')).toEqual({
+      by: 'email',
+      value: 'ana@santarita.example',
+    });
+    expect(findIdentifier('tel +54 9 11 5555-1234')).toEqual({
+      by: 'phone',
+      value: '541155551234',
+    });
     expect(findIdentifier('hola')).toBeNull();
   });
 });
@@ -45,19 +81,31 @@ describe('free text', () => {
 describe('hostile input', () => {
   it('hostile input: 10 kB text, empty, emoji only, control characters and HTML never crash and are re-asked', async () => {
     const c = await atPowerCheck();
-    for (const text of ['x'.repeat(10_000), '', '   ', '😀😀😀', '\u0000\u0007\u001b[31m', '<script>alert(1)</script>']) {
+    for (const text of [
+      'x'.repeat(10_000),
+      '',
+      '   ',
+      '😀😀😀',
+      '\u0000\u0007\u001b[31m',
+      '<script>alert(1)</script>',
+    ]) {
       expect(await c.send(text)).toEqual(['common.notUnderstood', 'technical.askPower']);
     }
     expect(await c.send('sí')).toEqual(['technical.askOn']);
     const d = new Conversation();
-    expect(await d.send('\u0000'.repeat(10_000))).toEqual(['welcome.greeting', 'identification.askIdentifier']);
+    expect(await d.send('\u0000'.repeat(10_000))).toEqual([
+      'welcome.greeting',
+      'identification.askIdentifier',
+    ]);
     expect(await d.send('<b>MX-1001</b>')).toEqual(['identification.askIsPrimary']);
   });
 
   it('hostile input: descriptions are trimmed, stripped of control characters and HTML, and capped at 2,000 characters', async () => {
     const c = await atSeverity();
     await c.say('alta', 'alta', '  El servidor de facturación no responde\u0007  ');
-    await c.send(`<img src=x onerror=alert(1)>La consola muestra errores de disco ${'y la aplicación se cae '.repeat(500)}`);
+    await c.send(
+      `<img src=x onerror=alert(1)>La consola muestra errores de disco ${'y la aplicación se cae '.repeat(500)}`,
+    );
     await c.say('omitir', 'omitir');
     const input = c.callsOf('openCase')[0];
     expect(input?.subject).toBe('El servidor de facturación no responde');

@@ -1,0 +1,496 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyStateMachine, Snapshot } from 'xstate';
+import type { Clock } from '../../domain/clock.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import type { PolicyConfig } from '../../domain/policy/index.ts';
+import { CHANNEL_KINDS, isLanguage, type ChannelKind, type Language } from '../../domain/types.ts';
+import type { FlowEmitted, FlowEvent, FlowInput, Reply } from '../../flows/contract.ts';
+import { runTurn } from '../../flows/run-turn.ts';
+import type { Translator } from '../i18n.ts';
+import {
+  conversationIdOf,
+  type ChannelPort,
+  type InboundMessage,
+  type OutboundMessage,
+} from './messages.ts';
+import { RECENT_INPUTS, type ConversationState, type TranscriptEntry } from './state.ts';
+import type { StateStore, TimerDocument } from './state-store.ts';
+
+/** What became of one input. */
+export type TurnOutcome = 'answered' | 'duplicate' | 'ignored';
+
+/** An input to a conversation: a customer message, a timer, or an agent's action. */
+type Input =
+  | { kind: 'customer'; key: string; message: InboundMessage }
+  | { kind: 'timer'; key: string; timer: TimerDocument }
+  | {
+      kind: 'agent';
+      key: string;
+      action: 'takeover' | 'message' | 'release';
+      agent: string;
+      text: string;
+    };
+
+/** Limits that keep hostile input from growing state without bound. */
+const MAX_TEXT = 4_000;
+const MAX_ID = 256;
+const MAX_TRANSCRIPT = 400;
+
+export interface EngineOptions {
+  store: StateStore;
+  /** The conversation machine with its services provided. */
+  machine: AnyStateMachine;
+  translator: Translator;
+  clock: Clock;
+  policy: PolicyConfig;
+  ports: Partial<Record<ChannelKind, ChannelPort>>;
+  /** Hand-off: where messages of queued and agent-held conversations go (agent console). */
+  onHandoff?: (event: {
+    conversationId: string;
+    kind: 'queued' | 'customer-message';
+    state: ConversationState;
+    text?: string;
+  }) => void;
+  /** How long an idle conversation stays in memory. */
+  idleMs?: number;
+  maxCached?: number;
+  processId?: string;
+}
+
+interface Cached {
+  state: ConversationState;
+  usedAt: number;
+  /** Whether this process delivered the version's outbox (so it may be pruned once superseded). */
+  delivered: boolean;
+}
+
+/** Removes control characters (but newlines and tabs) and caps the length. */
+export function sanitiseText(text: string, max = MAX_TEXT): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').slice(0, max);
+}
+
+/**
+ * The conversation engine: an `InboundMessage` in, the policy's conversation out, nothing lost
+ * or done twice. A turn reads the latest state (from memory, else the database), runs the flow,
+ * inserts version + 1 with its outbox and the id of the input it answered, then delivers.
+ * Order within a conversation: one turn at a time in this process, and across processes the
+ * unique (conversation, version) key: a process that lost the race reloads and retries.
+ */
+export class ConversationEngine {
+  readonly processId: string;
+  readonly #cache = new Map<string, Cached>();
+  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #o: Required<Omit<EngineOptions, 'onHandoff'>> & Pick<EngineOptions, 'onHandoff'>;
+  /** Turns answered, duplicates dropped, version conflicts retried: for metrics. */
+  /** The transcript of each conversation whose flow is running, for services (R001-7). */
+  readonly #running = new Map<string, TranscriptEntry[]>();
+  readonly stats = { answered: 0, duplicates: 0, conflicts: 0, cacheMisses: 0, delivered: 0 };
+
+  constructor(options: EngineOptions) {
+    this.#o = { idleMs: 5 * 60_000, maxCached: 50_000, processId: randomUUID(), ...options };
+    this.processId = this.#o.processId;
+  }
+
+  get cachedConversations(): number {
+    return this.#cache.size;
+  }
+
+  /** Handles a customer's message. Redeliveries of the same (channel, messageId) are dropped. */
+  async handle(message: InboundMessage): Promise<TurnOutcome> {
+    const clean = validateInbound(message);
+    const conversationId = conversationIdOf(clean.channel, clean.channelUserId);
+    return this.#serial(conversationId, () =>
+      this.#turn(conversationId, {
+        kind: 'customer',
+        key: `in:${clean.channel}:${clean.messageId}`,
+        message: clean,
+      }),
+    );
+  }
+
+  /** Feeds a due timer to its conversation: fires once, whichever process and however often. */
+  async fire(timer: TimerDocument): Promise<TurnOutcome> {
+    return this.#serial(timer.conversationId, () =>
+      this.#turn(timer.conversationId, { kind: 'timer', key: `timer:${timer._id}`, timer }),
+    );
+  }
+
+  /** An agent acts on a conversation in hand-off mode (decision 5). */
+  async agentAction(
+    conversationId: string,
+    action: 'takeover' | 'message' | 'release',
+    agent: string,
+    actionId: string,
+    text = '',
+  ): Promise<TurnOutcome> {
+    return this.#serial(conversationId, () =>
+      this.#turn(conversationId, {
+        kind: 'agent',
+        key: `agent:${actionId}`,
+        action,
+        agent,
+        text: sanitiseText(text),
+      }),
+    );
+  }
+
+  /** The current session's transcript of a conversation whose turn is running. */
+  transcriptOf(conversationId: string): TranscriptEntry[] {
+    return (
+      this.#running.get(conversationId) ?? this.#cache.get(conversationId)?.state.transcript ?? []
+    );
+  }
+
+  /** The latest state of a conversation (from memory or the database). */
+  async state(conversationId: string): Promise<ConversationState | null> {
+    return this.#cache.get(conversationId)?.state ?? (await this.#o.store.latest(conversationId));
+  }
+
+  /** Drops idle conversations from memory: idle conversations hold no process memory. */
+  evictIdle(now = Date.now()): number {
+    let evicted = 0;
+    for (const [id, entry] of this.#cache) {
+      if (now - entry.usedAt > this.#o.idleMs && !this.#queues.has(id)) {
+        this.#cache.delete(id);
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  /** Delivers outboxes that were stored but not marked delivered (after a crash). */
+  async recoverDeliveries(olderThanMs = 5_000): Promise<number> {
+    const pending = await this.#o.store.undelivered(
+      new Date(this.#o.clock.now().getTime() - olderThanMs),
+    );
+    let count = 0;
+    for (const state of pending) {
+      await this.#serial(state.conversationId, async () => {
+        await this.#deliver(state);
+        count++;
+      });
+    }
+    return count;
+  }
+
+  #serial<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.#queues.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(conversationId) === tail) this.#queues.delete(conversationId);
+    });
+    return next;
+  }
+
+  async #turn(conversationId: string, input: Input): Promise<TurnOutcome> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      let current = this.#cache.get(conversationId)?.state;
+      if (!current) {
+        this.stats.cacheMisses++;
+        current = (await this.#o.store.latest(conversationId)) ?? undefined;
+      }
+      if (current?.recent.includes(input.key)) {
+        this.stats.duplicates++;
+        return 'duplicate';
+      }
+      const next = await this.#advance(conversationId, current ?? null, input);
+      if (next === null) return 'ignored';
+
+      const outcome = await this.#o.store.insertState(next);
+      if (outcome === 'inserted') {
+        this.stats.answered++;
+        const previous = this.#cache.get(conversationId);
+        const entry: Cached = { state: next, usedAt: Date.now(), delivered: false };
+        this.#cache.set(conversationId, entry);
+        await this.#scheduleDeadlines(current ?? null, next);
+        await this.#deliver(next);
+        entry.delivered = true;
+        // The superseded version goes once its outbox is known to be delivered; otherwise the
+        // recovery sweep still needs it.
+        if (previous?.delivered && previous.state === current) this.#o.store.prune(current._id);
+        return 'answered';
+      }
+      // Someone else moved first: either this input was answered, or the version was taken.
+      this.#cache.delete(conversationId);
+      if (await this.#o.store.isAnswered(input.key)) {
+        this.stats.duplicates++;
+        return 'duplicate';
+      }
+      this.stats.conflicts++;
+    }
+    throw new Error(`conversation ${conversationId}: too many version conflicts`);
+  }
+
+  async #advance(
+    conversationId: string,
+    current: ConversationState | null,
+    input: Input,
+  ): Promise<ConversationState | null> {
+    const now = this.#o.clock.now();
+    const at = now.toISOString();
+    const o = this.#o;
+
+    if (input.kind === 'timer') {
+      const pending = current?.deadlines.some((d) => d.id === input.timer._id) ?? false;
+      if (!current || !pending || current.mode !== 'bot') return null;
+    }
+    if (
+      input.kind === 'agent' &&
+      (!current || current.mode === 'closed' || current.mode === 'bot')
+    ) {
+      if (input.action !== 'takeover' || !current || current.mode === 'closed') return null;
+    }
+
+    // A closed (or new) conversation written to by the customer starts a new session.
+    const fresh = !current || (current.mode === 'closed' && input.kind === 'customer');
+    const base: ConversationState = fresh
+      ? this.#newSession(conversationId, current, input, now)
+      : { ...current!, deadlines: [...current!.deadlines], transcript: [...current!.transcript] };
+    const next: ConversationState = {
+      ...base,
+      _id: `${conversationId}:${(current?.version ?? 0) + 1}`,
+      version: (current?.version ?? 0) + 1,
+      answers: input.key,
+      recent: [...(current?.recent ?? []), input.key].slice(-RECENT_INPUTS),
+      outbox: [],
+      pendingOutbox: false,
+      createdAt: now,
+    };
+
+    let event: FlowEvent | null = null;
+    if (input.kind === 'customer') {
+      next.transcript.push({ at: now, from: 'customer', text: input.message.text });
+      event = input.message.choice
+        ? { type: 'customer.choice', choice: input.message.choice, at }
+        : {
+            type: 'customer.text',
+            text: input.message.text,
+            at,
+            attachments: input.message.attachments ?? [],
+          };
+    } else if (input.kind === 'timer') {
+      next.deadlines = next.deadlines.filter((d) => d.id !== input.timer._id);
+      event = { type: 'timer.chatLimit', at };
+    }
+
+    if (input.kind === 'agent') {
+      this.#agentInput(next, input, now);
+    } else if (next.mode === 'bot' && event) {
+      this.#running.set(conversationId, next.transcript);
+      const result = await runTurn(
+        o.machine,
+        next.snapshot,
+        next.flowInput as unknown as FlowInput,
+        event,
+      ).finally(() => this.#running.delete(conversationId));
+      next.snapshot = result.snapshot as Snapshot<unknown>;
+      this.#applyEmitted(next, result.emitted, now);
+      if (result.done && next.mode === 'bot') this.#close(next);
+    } else if (input.kind === 'customer') {
+      // Queued or held by an agent: the flow is paused; the message goes to the agent side.
+      if (next.mode === 'queued') next.outbox.push({ key: 'handoff.stillQueued' });
+      o.onHandoff?.({
+        conversationId,
+        kind: 'customer-message',
+        state: next,
+        text: input.message.text,
+      });
+    }
+    next.pendingOutbox = next.outbox.length > 0;
+    for (const reply of next.outbox) {
+      next.transcript.push({
+        at: now,
+        from: 'bot',
+        text: this.#o.translator.render(reply, next.language).text,
+      });
+    }
+    if (next.transcript.length > MAX_TRANSCRIPT)
+      next.transcript = next.transcript.slice(-MAX_TRANSCRIPT);
+    return next;
+  }
+
+  #newSession(
+    conversationId: string,
+    previous: ConversationState | null,
+    input: Input,
+    now: Date,
+  ): ConversationState {
+    const message = input.kind === 'customer' ? input.message : null;
+    const channel = (message?.channel ??
+      previous?.channel ??
+      conversationId.split(':')[0]) as ChannelKind;
+    const channelUserId =
+      message?.channelUserId ?? previous?.channelUserId ?? conversationId.slice(channel.length + 1);
+    const hint = message?.localeHint?.slice(0, 2).toLowerCase();
+    const language: Language = isLanguage(hint)
+      ? hint
+      : (previous?.language ?? this.#o.policy.language.default);
+    const session = (previous?.session ?? 0) + 1;
+    const flowInput: FlowInput = {
+      conversationId,
+      channel,
+      channelUserId,
+      localeHint: isLanguage(hint) ? hint : null,
+      phone: message?.phone ?? null,
+      displayName: message?.displayName ?? null,
+      startedAt: now.toISOString(),
+    };
+    const chatLimitMs = this.#o.policy.fairUse.chatLimitMinutes * 60_000;
+    return {
+      _id: '',
+      conversationId,
+      version: 0,
+      answers: '',
+      recent: [],
+      channel,
+      channelUserId,
+      mode: 'bot',
+      language,
+      accountNumber: previous?.accountNumber ?? null,
+      session,
+      sessionStartedAt: now,
+      snapshot: null,
+      flowInput: flowInput as unknown as Record<string, unknown>,
+      // R001-7: the session's 20-minute limit is a durable deadline, fired by the scheduler.
+      deadlines: [
+        {
+          id: `${conversationId}:s${session}:chatLimit`,
+          kind: 'chatLimit',
+          dueAt: new Date(now.getTime() + chatLimitMs),
+        },
+      ],
+      outbox: [],
+      pendingOutbox: false,
+      transcript: [],
+      handoff: null,
+      createdAt: now,
+    };
+  }
+
+  #applyEmitted(next: ConversationState, emitted: FlowEmitted[], _now: Date): void {
+    for (const e of emitted) {
+      switch (e.type) {
+        case 'reply':
+          next.outbox.push(e.reply);
+          break;
+        case 'language':
+          next.language = e.language;
+          break;
+        case 'identified':
+          next.accountNumber = e.accountNumber;
+          break;
+        case 'handoff':
+          next.mode = 'queued';
+          next.handoff = {
+            reason: e.reason,
+            level: e.level,
+            priority: e.priority,
+            caseNumber: e.caseNumber,
+            agent: null,
+          };
+          this.#o.onHandoff?.({ conversationId: next.conversationId, kind: 'queued', state: next });
+          break;
+        case 'session.closed':
+          this.#close(next);
+          break;
+      }
+    }
+  }
+
+  #agentInput(next: ConversationState, input: Extract<Input, { kind: 'agent' }>, now: Date): void {
+    if (input.action === 'takeover') {
+      next.mode = 'agent';
+      next.handoff = {
+        ...(next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null }),
+        agent: input.agent,
+      };
+      next.outbox.push({ key: 'handoff.agentJoined', params: { agent: input.agent } });
+    } else if (input.action === 'message') {
+      next.transcript.push({ at: now, from: 'agent', text: input.text });
+      next.outbox.push({
+        key: 'handoff.agentMessage',
+        params: { agent: input.agent, text: input.text },
+      });
+    } else {
+      next.mode = 'bot';
+      next.outbox.push({ key: 'handoff.agentLeft', params: { agent: input.agent } });
+      next.handoff = null;
+    }
+  }
+
+  #close(next: ConversationState): void {
+    next.mode = 'closed';
+    next.deadlines = [];
+  }
+
+  async #scheduleDeadlines(
+    previous: ConversationState | null,
+    next: ConversationState,
+  ): Promise<void> {
+    const before = new Set(previous?.deadlines.map((d) => d.id) ?? []);
+    const added = next.deadlines.filter((d) => !before.has(d.id));
+    const kept = new Set(next.deadlines.map((d) => d.id));
+    const removed = [...before].filter((id) => !kept.has(id));
+    await Promise.all(
+      added.map((d) =>
+        this.#o.store.scheduleTimer({
+          _id: d.id,
+          conversationId: next.conversationId,
+          kind: d.kind,
+          dueAt: d.dueAt,
+        }),
+      ),
+    );
+    if (removed.length > 0) void this.#o.store.cancelTimers(removed).catch(() => undefined);
+  }
+
+  async #deliver(state: ConversationState): Promise<void> {
+    if (state.outbox.length > 0) {
+      const port = this.#o.ports[state.channel];
+      if (!port) throw new Error(`no channel port for ${state.channel}`);
+      for (const [index, reply] of state.outbox.entries()) {
+        const rendered = this.#o.translator.render(reply, state.language);
+        const message: OutboundMessage = {
+          deliveryId: `${state._id}:${index}`,
+          conversationId: state.conversationId,
+          channel: state.channel,
+          channelUserId: state.channelUserId,
+          language: state.language,
+          reply,
+          text: rendered.text,
+          choices: rendered.choices,
+        };
+        await port.deliver(message);
+        this.stats.delivered++;
+      }
+      await this.#o.store.markDelivered(state._id, this.#o.clock.now());
+    }
+  }
+}
+
+function validateInbound(message: InboundMessage): InboundMessage {
+  if (!message || typeof message !== 'object')
+    throw new ValidationError('an inbound message must be an object');
+  if (!(CHANNEL_KINDS as readonly string[]).includes(message.channel)) {
+    throw new ValidationError(`unknown channel ${JSON.stringify(message.channel)}`);
+  }
+  for (const field of ['channelUserId', 'messageId'] as const) {
+    const value = message[field];
+    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_ID) {
+      throw new ValidationError(
+        `${field} must be a non-empty string of at most ${MAX_ID} characters`,
+      );
+    }
+  }
+  if (typeof message.text !== 'string') throw new ValidationError('text must be a string');
+  return {
+    ...message,
+    text: sanitiseText(message.text),
+    choice: typeof message.choice === 'string' ? message.choice.slice(0, MAX_ID) : undefined,
+  };
+}
+
+export type { TranscriptEntry, Reply };

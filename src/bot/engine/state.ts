@@ -1,0 +1,60 @@
+import type { Snapshot } from 'xstate';
+import type { ChannelKind, Language } from '../../domain/types.ts';
+import type { Reply } from '../../flows/contract.ts';
+import type { ConversationMode } from './messages.ts';
+
+/** A durable deadline of a conversation (decision 2). */
+export interface Deadline {
+  /** Unique id of the timer (also its document id in `timers`). */
+  id: string;
+  kind: 'chatLimit';
+  dueAt: Date;
+}
+
+/** A transcript line of the current session (R001-7: goes into the ticket). */
+export interface TranscriptEntry {
+  at: Date;
+  from: 'customer' | 'bot' | 'agent';
+  text: string;
+}
+
+/**
+ * One version of a conversation's state (decision 1): unique by `_id`
+ * (`<conversation>:<version>`) and by `answers` (the input it answered).
+ */
+export interface ConversationState {
+  _id: string;
+  conversationId: string;
+  version: number;
+  /** The input this version answered: `in:<channel>:<messageId>`, `timer:<id>`, `agent:<id>`. */
+  answers: string;
+  /** The last inputs answered, for dropping redeliveries after older versions are pruned. */
+  recent: string[];
+  channel: ChannelKind;
+  channelUserId: string;
+  mode: ConversationMode;
+  language: Language;
+  accountNumber: string | null;
+  /** Session number: a closed conversation that is written to again starts a new session. */
+  session: number;
+  sessionStartedAt: Date;
+  snapshot: Snapshot<unknown> | null;
+  flowInput: Record<string, unknown>;
+  deadlines: Deadline[];
+  /** Replies to deliver for this version (the outbox). */
+  outbox: Reply[];
+  /** Whether `outbox` holds anything (a plain field every MongoDB-compatible server can match). */
+  pendingOutbox: boolean;
+  transcript: TranscriptEntry[];
+  handoff: {
+    reason: string;
+    level: string;
+    priority: string;
+    caseNumber: string | null;
+    agent: string | null;
+  } | null;
+  createdAt: Date;
+}
+
+/** How many answered inputs a state remembers for dropping redeliveries. */
+export const RECENT_INPUTS = 64;

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n, type Resource } from 'i18next';
+import { DateTime } from 'luxon';
+import { LANGUAGES, type Language } from '../domain/types.ts';
+import type { Reply } from '../flows/contract.ts';
+import { PROJECT_ROOT } from './database/embedded-ferretdb.ts';
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A reply rendered in a language: the text and the choices' labels. */
+export interface RenderedReply {
+  text: string;
+  choices: { id: string; label: string }[];
+}
+
+/** Renders flow replies (i18n keys) into words, from `locales/<lang>/<namespace>.json`. */
+export interface Translator {
+  render(reply: Reply, language: Language): RenderedReply;
+  has(key: string, language: Language): boolean;
+}
+
+/** Loads every locale file once and returns a translator; Spanish is the fallback. */
+export function createTranslator(localesDir = join(PROJECT_ROOT, 'locales')): Translator {
+  const resources: Resource = {};
+  for (const language of LANGUAGES) {
+    resources[language] = {};
+    for (const file of readdirSync(join(localesDir, language)).filter((f) => f.endsWith('.json'))) {
+      resources[language][file.replace(/\.json$/, '')] = JSON.parse(
+        readFileSync(join(localesDir, language, file), 'utf8'),
+      );
+    }
+  }
+  const instance: i18n = i18next.createInstance();
+  void instance.init({
+    resources,
+    lng: 'es',
+    fallbackLng: 'es',
+    defaultNS: 'bot',
+    ns: Object.keys(resources.es ?? {}),
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    returnNull: false,
+  });
+
+  const formatParams = (params: Reply['params'], language: Language) => {
+    if (!params) return {};
+    const zone = typeof params.timeZone === 'string' ? params.timeZone : 'UTC';
+    const out: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(params)) {
+      out[name] =
+        typeof value === 'string' && ISO_INSTANT.test(value)
+          ? DateTime.fromISO(value, { zone })
+              .setLocale(language)
+              .toLocaleString(DateTime.DATETIME_MED)
+          : value;
+    }
+    return out;
+  };
+
+  return {
+    render(reply, language) {
+      const t = instance.getFixedT(language);
+      const params = formatParams(reply.params, language);
+      return {
+        text: t(reply.key, params),
+        choices: (reply.choices ?? []).map((c) => ({
+          id: c.id,
+          label: t(c.key, formatParams(c.params, language)),
+        })),
+      };
+    },
+    has(key, language) {
+      return instance.exists(key, { lng: language, fallbackLng: false });
+    },
+  };
+}
