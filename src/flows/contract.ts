@@ -43,7 +43,13 @@ export type FlowEmitted =
   /** The customer is identified: the engine keys follow-up, abuse and transcripts on it. */
   | { type: 'identified'; accountNumber: string | null; contact: Contact }
   /** Queue the conversation for a human agent (decision 5). */
-  | { type: 'handoff'; reason: string; level: 'L1' | 'L2'; priority: Priority; caseNumber: string | null }
+  | {
+      type: 'handoff';
+      reason: string;
+      level: 'L1' | 'L2';
+      priority: Priority;
+      caseNumber: string | null;
+    }
   /** The session is over: the engine marks the conversation closed and cancels its timers. */
   | { type: 'session.closed'; reason: 'done' | 'chat-limit' | 'suspended' | 'abandoned' };
 
@@ -146,19 +152,48 @@ export interface VisitSlotView {
  * in-memory fakes.
  */
 export interface FlowServices {
-  findCustomer: (input: { by: 'account' | 'email' | 'phone'; value: string }) => Promise<CustomerView | null>;
+  findCustomer: (input: {
+    by: 'account' | 'email' | 'phone';
+    value: string;
+  }) => Promise<CustomerView | null>;
   openCase: (input: OpenCaseInput) => Promise<OpenCaseOutput>;
-  closeCase: (input: { caseNumber: string; solvedAtFirstLevel: boolean; verifiedWith: string }) => Promise<void>;
+  closeCase: (input: {
+    caseNumber: string;
+    solvedAtFirstLevel: boolean;
+    verifiedWith: string;
+  }) => Promise<void>;
   listOpenCases: (input: { accountNumber: string }) => Promise<CaseView[]>;
   /** Records that the customer was told the case is being followed up (R001-9). */
   recordFollowUp: (input: { caseNumber: string; at: string; pressing: boolean }) => Promise<void>;
-  officeHours: (input: { country: Country; timeZone: string; at: string }) => Promise<OfficeHoursView>;
-  proposeVisitSlots: (input: { country: Country; timeZone: string; at: string }) => Promise<VisitSlotView[]>;
-  openFolio: (input: { caseNumber: string; slot: VisitSlotView; attendant: string }) => Promise<{ folioNumber: string }>;
-  checkCoverage: (input: { country: Country; address: string }) => Promise<{ covered: boolean; city: string | null }>;
+  officeHours: (input: {
+    country: Country;
+    timeZone: string;
+    at: string;
+  }) => Promise<OfficeHoursView>;
+  proposeVisitSlots: (input: {
+    country: Country;
+    timeZone: string;
+    at: string;
+  }) => Promise<VisitSlotView[]>;
+  openFolio: (input: {
+    caseNumber: string;
+    slot: VisitSlotView;
+    attendant: string;
+  }) => Promise<{ folioNumber: string }>;
+  checkCoverage: (input: {
+    country: Country;
+    address: string;
+  }) => Promise<{ covered: boolean; city: string | null }>;
   /** R001-8/R001-11: records a warning; returns whether support is now suspended. */
-  recordAbuse: (input: { accountNumber: string | null; at: string }) => Promise<{ suspended: boolean; warnings: number }>;
+  recordAbuse: (input: {
+    accountNumber: string | null;
+    at: string;
+  }) => Promise<{ suspended: boolean; warnings: number }>;
   recordSurvey: (input: { caseNumber: string; score: number; comment: string }) => Promise<void>;
   /** R004-5: the contract ends on the date of notice; all areas are told. */
-  registerCancellation: (input: { accountNumber: string; contractNumber: string; noticeAt: string }) => Promise<{ caseNumber: string }>;
+  registerCancellation: (input: {
+    accountNumber: string;
+    contractNumber: string;
+    noticeAt: string;
+  }) => Promise<{ caseNumber: string }>;
 }

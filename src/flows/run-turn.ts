@@ -37,7 +37,8 @@ export async function runTurn(
   if (event) actor.send(event);
 
   const atRest = (s: ReturnType<typeof actor.getSnapshot>) =>
-    s.status !== 'active' || (s.hasTag(AWAITING_INPUT) && Object.keys(s.children).every((id) => !isRunning(s.children[id])));
+    s.status !== 'active' ||
+    (s.hasTag(AWAITING_INPUT) && Object.keys(s.children).every((id) => !isRunning(s.children[id])));
 
   if (!atRest(actor.getSnapshot())) {
     await new Promise<void>((resolve, reject) => {

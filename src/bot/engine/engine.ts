@@ -280,13 +280,14 @@ export class ConversationEngine {
       this.#agentInput(next, input, now);
     } else if (next.mode === 'bot' && event) {
       this.#running.set(conversationId, next.transcript);
+      const previous = next.snapshot ? (JSON.parse(next.snapshot) as Snapshot<unknown>) : null;
       const result = await runTurn(
         o.machine,
-        next.snapshot,
+        previous,
         next.flowInput as unknown as FlowInput,
         event,
       ).finally(() => this.#running.delete(conversationId));
-      next.snapshot = result.snapshot as Snapshot<unknown>;
+      next.snapshot = JSON.stringify(result.snapshot);
       this.#applyEmitted(next, result.emitted, now);
       if (result.done && next.mode === 'bot') this.#close(next);
     } else if (input.kind === 'customer') {

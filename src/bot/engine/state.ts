@@ -1,4 +1,3 @@
-import type { Snapshot } from 'xstate';
 import type { ChannelKind, Language } from '../../domain/types.ts';
 import type { Reply } from '../../flows/contract.ts';
 import type { ConversationMode } from './messages.ts';
@@ -38,7 +37,11 @@ export interface ConversationState {
   /** Session number: a closed conversation that is written to again starts a new session. */
   session: number;
   sessionStartedAt: Date;
-  snapshot: Snapshot<unknown> | null;
+  /**
+   * The XState persisted snapshot as JSON text: its history keys contain dots, which MongoDB
+   * keys may not, and one string is cheaper to store than a deep document.
+   */
+  snapshot: string | null;
   flowInput: Record<string, unknown>;
   deadlines: Deadline[];
   /** Replies to deliver for this version (the outbox). */

@@ -1,0 +1,70 @@
+import type { Clock } from '../../domain/clock.ts';
+import type { ConversationEngine } from './engine.ts';
+import type { StateStore, TimerDocument } from './state-store.ts';
+
+/**
+ * Fires durable deadlines (decision 2). Every process runs one: it reads due timers, claims
+ * each by inserting a unique claim document, and feeds it to the engine as an event. A claim
+ * whose owner died (older than `staleClaimMs`) is taken over; the engine's unique answered-input
+ * key makes the timer fire once all the same.
+ */
+export class Scheduler {
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<number> | null = null;
+  fired = 0;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly engine: ConversationEngine,
+    private readonly clock: Clock,
+    private readonly options: {
+      pollMs?: number;
+      staleClaimMs?: number;
+      onError?: (error: unknown) => void;
+    } = {},
+  ) {}
+
+  start(): void {
+    if (this.#timer) return;
+    const poll = this.options.pollMs ?? 1_000;
+    this.#timer = setInterval(() => void this.tick().catch((e) => this.options.onError?.(e)), poll);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** Fires every due timer once; returns how many this process fired. */
+  tick(): Promise<number> {
+    this.#running ??= this.#tick().finally(() => (this.#running = null));
+    return this.#running;
+  }
+
+  async #tick(): Promise<number> {
+    const now = this.clock.now();
+    const due = await this.store.dueTimers(now);
+    let fired = 0;
+    await Promise.all(
+      due.map(async (timer) => {
+        if (await this.#claim(timer, now)) {
+          await this.engine.fire(timer);
+          await this.store.finishTimer(timer._id);
+          fired++;
+        }
+      }),
+    );
+    this.fired += fired;
+    return fired;
+  }
+
+  async #claim(timer: TimerDocument, now: Date): Promise<boolean> {
+    if (await this.store.claimTimer(timer._id, this.engine.processId, now)) return true;
+    const claim = await this.store.timerClaim(timer._id);
+    const stale = this.options.staleClaimMs ?? 30_000;
+    // The claimer died before finishing: take over (the engine still answers a timer once).
+    return claim !== null && now.getTime() - claim.at.getTime() > stale;
+  }
+}

@@ -1,0 +1,229 @@
+import type { Case, CaseNumber } from '../domain/cases/case.ts';
+import type { Clock } from '../domain/clock.ts';
+import { isSuspended, type Customer } from '../domain/customers/customer.ts';
+import type { Domain } from '../domain/domain.ts';
+import {
+  abuseOutcome,
+  createBusinessCalendar,
+  suspendedUntil,
+  visitSlots,
+} from '../domain/policy/index.ts';
+import type { CaseView, CustomerView, FlowServices } from '../flows/contract.ts';
+import type { TranscriptEntry } from './engine/state.ts';
+
+function customerView(customer: Customer, now: Date): CustomerView {
+  return {
+    accountNumber: customer.accountNumber,
+    contractNumbers: customer.contractNumbers,
+    name: customer.name,
+    country: customer.country,
+    timeZone: customer.timeZone,
+    language: customer.language,
+    primaryContact: customer.primaryContact,
+    authorisedPersons: customer.authorisedPersons,
+    distributor: customer.distributor,
+    paymentsUpToDate: customer.paymentsUpToDate,
+    equipment: customer.equipment,
+    suspended: isSuspended(customer, now),
+    abuseWarnings: customer.abuseWarnings,
+  };
+}
+
+/**
+ * The flows' side effects on the real domain (the `FlowServices` port). `transcriptOf` gives
+ * the running conversation's transcript, copied into a ticket at the 20-minute limit (R001-7).
+ */
+export function createFlowServices(
+  domain: Domain,
+  clock: Clock,
+  transcriptOf: (conversationId: string) => TranscriptEntry[],
+): FlowServices {
+  const { policy } = domain;
+
+  const caseView = async (value: Case): Promise<CaseView> => {
+    const timeline = await domain.cases.timeline(value.number);
+    const last = timeline.reduce((max, e) => (e.at > max ? e.at : max), value.openedAt);
+    const told = timeline.filter((e) => e.kind === 'note' && e.data?.followUp === true).at(-1);
+    return {
+      number: value.number,
+      openedAt: value.openedAt.toISOString(),
+      status: value.status,
+      subject: value.subject,
+      priority: value.priority,
+      lastContactAt: last.toISOString(),
+      followUpToldAt: told ? told.at.toISOString() : null,
+      firstContactDue: value.sla.firstContactDue.toISOString(),
+      solutionDue: value.sla.solutionDue.toISOString(),
+    };
+  };
+
+  return {
+    async findCustomer({ by, value }) {
+      const customer =
+        by === 'account'
+          ? await domain.customers.findByAccountOrContract(value)
+          : by === 'email'
+            ? await domain.customers.findByEmail(value)
+            : await domain.customers.findByPhone(value);
+      return customer ? customerView(customer, clock.now()) : null;
+    },
+
+    async openCase(input) {
+      const { includeTranscript, ...request } = input;
+      const transcript = includeTranscript ? transcriptOf(input.conversationId) : [];
+      const result = await domain.caseService.open({
+        ...request,
+        channel: input.conversationId.split(':')[0] as Case['channel'],
+        transcript,
+      });
+      const found = result.outcome === 'opened' ? result.case : result.case;
+      const openedAt = found?.openedAt ?? clock.now();
+      const sla = found?.sla;
+      return {
+        outcome: result.outcome,
+        caseNumber: result.outcome === 'opened' ? result.case.number : result.caseNumber,
+        openedAt: openedAt.toISOString(),
+        firstContactDue: (sla?.firstContactDue ?? openedAt).toISOString(),
+        solutionDue: (sla?.solutionDue ?? openedAt).toISOString(),
+      };
+    },
+
+    async closeCase({ caseNumber, solvedAtFirstLevel, verifiedWith }) {
+      await domain.caseService.close(caseNumber as CaseNumber, {
+        solvedAtFirstLevel,
+        verifiedWith,
+      });
+    },
+
+    async listOpenCases({ accountNumber }) {
+      const cases = await domain.cases.openCasesOf(accountNumber);
+      return Promise.all(cases.map(caseView));
+    },
+
+    async recordFollowUp({ caseNumber, at, pressing }) {
+      await domain.cases.appendEvent({
+        caseNumber: caseNumber as CaseNumber,
+        at: new Date(at),
+        kind: 'note',
+        by: 'customer',
+        text: pressing ? 'follow-up pressed again (R001-9)' : 'follow-up requested (R001-6)',
+        data: { followUp: !pressing, pressing },
+      });
+    },
+
+    async officeHours({ country, timeZone, at }) {
+      const calendar = createBusinessCalendar(policy, country, timeZone);
+      const instant = new Date(at);
+      return {
+        open: calendar.isBusinessTime(instant),
+        nextOpenAt: calendar.nextBusinessInstant(instant).toISOString(),
+      };
+    },
+
+    async proposeVisitSlots({ country, timeZone, at }) {
+      const calendar = createBusinessCalendar(policy, country, timeZone);
+      return visitSlots(calendar, new Date(at), policy).map((slot, i) => ({
+        id: `slot-${i + 1}`,
+        start: slot.start.toISOString(),
+        end: slot.end.toISOString(),
+      }));
+    },
+
+    async openFolio({ caseNumber, slot, attendant }) {
+      const folio = await domain.folios.open(
+        caseNumber as CaseNumber,
+        { start: new Date(slot.start), end: new Date(slot.end) },
+        attendant,
+        clock.now(),
+      );
+      await domain.cases.setStatus(caseNumber as CaseNumber, 'visit-scheduled');
+      await domain.cases.appendEvent({
+        caseNumber: caseNumber as CaseNumber,
+        at: clock.now(),
+        kind: 'visit',
+        by: 'bot',
+        text: folio.number,
+        data: { start: slot.start, end: slot.end, attendant },
+      });
+      return { folioNumber: folio.number };
+    },
+
+    async checkCoverage({ country, address }) {
+      const zone = await domain.coverage.check(country, address);
+      return { covered: zone !== null, city: zone?.city ?? null };
+    },
+
+    async recordAbuse({ accountNumber }) {
+      if (!accountNumber) return { suspended: false, warnings: 1 };
+      const customer = await domain.customers.findByAccount(accountNumber);
+      if (!customer) return { suspended: false, warnings: 1 };
+      const now = clock.now();
+      if (abuseOutcome(customer.abuseWarnings, policy) === 'suspend') {
+        const until = suspendedUntil(now, policy);
+        await domain.customers.recordAbuse(accountNumber, {
+          abuseWarnings: customer.abuseWarnings + 1,
+          suspendedUntil: until,
+          suspendedPermanently: until === null,
+        });
+        return { suspended: true, warnings: customer.abuseWarnings + 1 };
+      }
+      await domain.customers.recordAbuse(accountNumber, {
+        abuseWarnings: customer.abuseWarnings + 1,
+        suspendedUntil: customer.suspendedUntil,
+        suspendedPermanently: customer.suspendedPermanently,
+      });
+      return { suspended: false, warnings: customer.abuseWarnings + 1 };
+    },
+
+    async recordSurvey({ caseNumber, score, comment }) {
+      await domain.cases.insertSurvey({
+        caseNumber: caseNumber as CaseNumber,
+        score,
+        comment,
+        answeredAt: clock.now(),
+      });
+    },
+
+    async registerCancellation({ accountNumber, contractNumber, noticeAt }) {
+      const customer = await domain.customers.findByAccount(accountNumber);
+      if (!customer) throw new Error(`unknown account ${accountNumber}`);
+      const result = await domain.caseService.open({
+        accountNumber,
+        country: customer.country,
+        timeZone: customer.timeZone,
+        requesterName: customer.primaryContact.name,
+        contractNumber,
+        equipmentSerial: null,
+        equipmentLocation: null,
+        contact: customer.primaryContact,
+        subject: `cancellation of contract ${contractNumber}`,
+        description: `contract ends on the notice date ${noticeAt} (R004-5)`,
+        stepsToReproduce: null,
+        type: 'cancellation',
+        category: null,
+        area: 'administration',
+        severity: null,
+        urgency: null,
+        priority: 'P3',
+        channel: 'terminal',
+        conversationId: null,
+        attachments: [],
+        transcript: [],
+        solvedAtFirstLevel: false,
+      });
+      const caseNumber = result.outcome === 'opened' ? result.case.number : result.caseNumber;
+      // R004-5: all areas are told; the notification port (e-mail) comes with the case lifecycle.
+      for (const area of ['technical', 'customer-service', 'administration', 'sales']) {
+        await domain.cases.appendEvent({
+          caseNumber,
+          at: clock.now(),
+          kind: 'note',
+          by: 'system',
+          text: `area notified: ${area}`,
+          data: { notifiedArea: area, contractEndsAt: noticeAt },
+        });
+      }
+      return { caseNumber };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { Connection } from 'mongoose';
+import type { Clock } from '../domain/clock.ts';
+import { createDomain, type Domain } from '../domain/domain.ts';
+import type { PolicyConfig } from '../domain/policy/index.ts';
+import type { ChannelKind } from '../domain/types.ts';
+import { createConversationMachine, provideServices } from '../flows/index.ts';
+import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
+import type { ChannelPort } from './engine/messages.ts';
+import { Scheduler } from './engine/scheduler.ts';
+import { StateStore } from './engine/state-store.ts';
+import { createFlowServices } from './flow-services.ts';
+import { createTranslator, type Translator } from './i18n.ts';
+
+/** Everything that serves conversations in one process, on one database. */
+export interface Runtime {
+  readonly domain: Domain;
+  readonly store: StateStore;
+  readonly engine: ConversationEngine;
+  readonly scheduler: Scheduler;
+  readonly translator: Translator;
+  /** Starts the scheduler and the housekeeping (pruning, idle eviction, delivery recovery). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let sharedTranslator: Translator | null = null;
+
+/** Assembles domain, flows, engine and scheduler. Channels register their ports. */
+export async function createRuntime(options: {
+  connection: Connection;
+  policy: PolicyConfig;
+  clock: Clock;
+  ports: Partial<Record<ChannelKind, ChannelPort>>;
+  onHandoff?: EngineOptions['onHandoff'];
+  idleMs?: number;
+  schedulerPollMs?: number;
+  housekeepingMs?: number;
+  onError?: (error: unknown) => void;
+}): Promise<Runtime> {
+  const domain = createDomain(options.connection, options.policy, options.clock);
+  await domain.init();
+  const db = options.connection.db;
+  if (!db) throw new Error('the database connection is not open');
+  const store = new StateStore(db);
+  await store.init();
+  const translator = (sharedTranslator ??= createTranslator());
+  let engine: ConversationEngine | null = null;
+  const services = createFlowServices(
+    domain,
+    options.clock,
+    (id) => engine?.transcriptOf(id) ?? [],
+  );
+  const machine = provideServices(createConversationMachine(options.policy), services);
+  engine = new ConversationEngine({
+    store,
+    machine,
+    translator,
+    clock: options.clock,
+    policy: options.policy,
+    ports: options.ports,
+    onHandoff: options.onHandoff,
+    idleMs: options.idleMs,
+  });
+  const scheduler = new Scheduler(store, engine, options.clock, {
+    pollMs: options.schedulerPollMs,
+    onError: options.onError,
+  });
+  let housekeeping: NodeJS.Timeout | null = null;
+  const ready = engine;
+
+  return {
+    domain,
+    store,
+    engine: ready,
+    scheduler,
+    translator,
+    async start() {
+      await ready.recoverDeliveries(0);
+      scheduler.start();
+      housekeeping = setInterval(() => {
+        ready.evictIdle();
+        void store.flushPrunes().catch((e) => options.onError?.(e));
+        void ready.recoverDeliveries().catch((e) => options.onError?.(e));
+      }, options.housekeepingMs ?? 5_000);
+      housekeeping.unref();
+    },
+    async stop() {
+      if (housekeeping) clearInterval(housekeeping);
+      await scheduler.stop();
+      await store.flushPrunes().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { ChannelPort, InboundMessage, OutboundMessage } from '../../bot/engine/messages.ts';
+import type { ChannelKind } from '../../domain/types.ts';
+
+/**
+ * A channel inside the process: for tests, the terminal chat and the benchmark. It hands
+ * messages to the engine and keeps what the engine delivers, dropping a resent delivery id
+ * (as a network with idempotent sends would).
+ */
+export class InProcessChannel implements ChannelPort {
+  readonly delivered: OutboundMessage[] = [];
+  readonly #seen = new Set<string>();
+  readonly #listeners = new Set<(message: OutboundMessage) => void>();
+  resent = 0;
+
+  constructor(readonly kind: ChannelKind = 'terminal') {}
+
+  async deliver(message: OutboundMessage): Promise<void> {
+    if (this.#seen.has(message.deliveryId)) {
+      this.resent++;
+      return;
+    }
+    this.#seen.add(message.deliveryId);
+    this.delivered.push(message);
+    for (const listener of this.#listeners) listener(message);
+  }
+
+  /** Calls `listener` for every message delivered from now on; returns an unsubscribe. */
+  onMessage(listener: (message: OutboundMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The replies delivered to one user, in order. */
+  to(channelUserId: string): OutboundMessage[] {
+    return this.delivered.filter((m) => m.channelUserId === channelUserId);
+  }
+
+  /** Builds an inbound message of this channel. */
+  inbound(
+    channelUserId: string,
+    messageId: string,
+    text: string,
+    extra: Partial<InboundMessage> = {},
+  ): InboundMessage {
+    return { channel: this.kind, channelUserId, messageId, text, receivedAt: new Date(), ...extra };
+  }
+}

@@ -1,0 +1,56 @@
+import type { Connection } from 'mongoose';
+import { afterAll } from 'vitest';
+import type { OutboundMessage } from '../../src/bot/engine/messages.ts';
+import { createRuntime, type Runtime } from '../../src/bot/runtime.ts';
+import { InProcessChannel } from '../../src/channels/in-process/in-process-channel.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { DEFAULT_POLICY, type PolicyConfig } from '../../src/domain/policy/index.ts';
+import { seedDemoData } from '../../src/domain/seed/seed.ts';
+import { openTestConnection } from './database.ts';
+
+export interface TestBot {
+  runtime: Runtime;
+  channel: InProcessChannel;
+  clock: ManualClock;
+  connection: Connection;
+  /** Sends a text (or a `{ choice }`) as `user`; returns the replies it produced. */
+  say(user: string, message: string | { choice: string }): Promise<OutboundMessage[]>;
+}
+
+let counter = 0;
+
+/** A runtime on a fresh database with demo data, an in-process channel and a manual clock. */
+export async function startTestBot(
+  options: { start?: string; policy?: PolicyConfig; connection?: Connection } = {},
+): Promise<TestBot> {
+  const connection = options.connection ?? (await openTestConnection());
+  const clock = new ManualClock(options.start ?? '2026-03-10T16:00:00Z'); // Tue 10:00 in CDMX
+  const channel = new InProcessChannel('terminal');
+  const runtime = await createRuntime({
+    connection,
+    policy: options.policy ?? DEFAULT_POLICY,
+    clock,
+    ports: { terminal: channel },
+  });
+  await seedDemoData(runtime.domain);
+  afterAll(() => runtime.stop());
+  return {
+    runtime,
+    channel,
+    clock,
+    connection,
+    async say(user, message) {
+      const before = channel.delivered.length;
+      const id = `m${++counter}`;
+      const inbound =
+        typeof message === 'string'
+          ? channel.inbound(user, id, message)
+          : channel.inbound(user, id, '', { choice: message.choice });
+      await runtime.engine.handle(inbound);
+      return channel.delivered.slice(before).filter((m) => m.channelUserId === user);
+    },
+  };
+}
+
+/** The i18n keys of replies. */
+export const keys = (messages: OutboundMessage[]) => messages.map((m) => m.reply.key);
