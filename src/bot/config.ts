@@ -26,6 +26,13 @@ const envSchema = z.object({
     .optional(),
   ATIENDE_SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be between 0 and 65535' })
+    .max(65535, { error: 'must be between 0 and 65535' })
+    .default(3978),
+  HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 /** The validated configuration of a running atiende. */
@@ -39,6 +46,8 @@ export interface AppConfig {
   /** Whether demo customers are loaded at start (default: only on the embedded database). */
   seedDemo: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
+  port: number;
+  host: string;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -101,5 +110,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     clock,
     seedDemo: e.ATIENDE_SEED_DEMO ? e.ATIENDE_SEED_DEMO === 'true' : e.MONGODB_URI === undefined,
     logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    host: e.HOST,
   };
 }

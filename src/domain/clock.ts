@@ -50,3 +50,15 @@ export class SimulatedClock implements Clock {
     return new Date(this.#start + (this.real.now().getTime() - this.#realStart) * this.speed);
   }
 }
+
+/** A clock that can be moved forward by hand on top of another: `/wait` in the terminal chat. */
+export class ShiftedClock implements Clock {
+  #offsetMs = 0;
+  constructor(private readonly base: Clock) {}
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.#offsetMs);
+  }
+  advanceMinutes(minutes: number): void {
+    this.#offsetMs += minutes * 60_000;
+  }
+}

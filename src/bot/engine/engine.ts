@@ -274,11 +274,13 @@ export class ConversationEngine {
     } else if (input.kind === 'timer') {
       next.deadlines = next.deadlines.filter((d) => d.id !== input.timer._id);
       event = { type: 'timer.chatLimit', at };
+    } else {
+      this.#agentInput(next, input, now);
+      // The agent gave the conversation back: the flow resumes where it paused.
+      if (input.action === 'release') event = { type: 'agent.release', at };
     }
 
-    if (input.kind === 'agent') {
-      this.#agentInput(next, input, now);
-    } else if (next.mode === 'bot' && event) {
+    if (next.mode === 'bot' && event) {
       this.#running.set(conversationId, next.transcript);
       const previous = next.snapshot ? (JSON.parse(next.snapshot) as Snapshot<unknown>) : null;
       const result = await runTurn(

@@ -1,0 +1,594 @@
+// npm run bench — N concurrent simulated customers run the whole technical conversation through
+// the engine on the real database, against the ceiling of the same inserts by the bare driver.
+//
+//   npx tsx bench/run.ts                      500 concurrent conversations (the record)
+//   npx tsx bench/run.ts --quick              50 conversations, smoke check
+//   npx tsx bench/run.ts --conversations 200 --rounds 3 --warmup 20 --pool 20 --trace
+//   MONGODB_URI=mongodb://host/db npx tsx bench/run.ts   on another server (fresh database, dropped)
+//
+// It is a measurement: missed targets exit 0. It exits 1 when a conversation did not reach its
+// folio, a turn failed, or the database does not hold one case and one folio per conversation.
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import mongoose, { type Connection } from 'mongoose';
+import type { Collection, Document } from 'mongodb';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/bot/database/embedded-ferretdb.ts';
+import { conversationIdOf } from '../src/bot/engine/messages.ts';
+import type { ConversationState } from '../src/bot/engine/state.ts';
+import { createRuntime, type Runtime } from '../src/bot/runtime.ts';
+import { ManualClock } from '../src/domain/clock.ts';
+import { DEFAULT_POLICY } from '../src/domain/policy/index.ts';
+import { seedDemoData } from '../src/domain/seed/seed.ts';
+import {
+  BenchChannel,
+  benchCustomer,
+  technicalScript,
+  TURNS_PER_CONVERSATION,
+} from './conversation.ts';
+import {
+  CommandCounter,
+  findProcess,
+  garbageCollector,
+  mb,
+  MemorySampler,
+  percentile,
+  pool,
+  procCpuSeconds,
+  round,
+  selfCpuSeconds,
+} from './measure.ts';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+/** Tuesday 10:00 in Mexico City: office hours, so the flow takes the daytime path. */
+const BUSINESS_TIME = '2026-03-10T16:00:00Z';
+const MEASURED_PREFIX = 'BN';
+const WARMUP_PREFIX = 'BW';
+
+const { values: args } = parseArgs({
+  options: {
+    conversations: { type: 'string' },
+    rounds: { type: 'string' },
+    warmup: { type: 'string' },
+    pool: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'no-ceiling': { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  process.stdout.write(
+    [
+      'usage: tsx bench/run.ts [--quick] [--conversations N] [--rounds R] [--warmup W]',
+      '                        [--pool P] [--no-ceiling] [--trace] [--out FILE]',
+      '  --conversations N  concurrent simulated customers (default 500, --quick 50)',
+      '  --rounds R         conversations each customer slot runs one after another (default 1)',
+      '  --warmup W         conversations run before measuring, for the JIT (default 20, quick 5)',
+      '  --pool P           driver connection pool size (default 20, as the server uses)',
+      '  --no-ceiling       skip the bare-driver ceiling run',
+      '  --trace            print the reply keys of the first warm-up conversation',
+      '  --out FILE         results file (default bench/results/<date>[-quick].json)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+const positive = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`);
+  return n;
+};
+const quick = args.quick;
+const conversations = positive(args.conversations, quick ? 50 : 500, 'conversations');
+const rounds = Math.max(1, positive(args.rounds, 1, 'rounds'));
+const warmup = Math.max(1, positive(args.warmup, quick ? 5 : 20, 'warmup'));
+const poolSize = Math.max(1, positive(args.pool, 20, 'pool'));
+if (conversations < 1) throw new Error('--conversations must be at least 1');
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+interface ConversationResult {
+  ok: boolean;
+  turns: number;
+  caseNumber: string | null;
+  folioNumber: string | null;
+  failure?: string;
+}
+
+/** Runs one scripted conversation; `latencies` gets one entry per handle call. */
+async function converse(
+  runtime: Runtime,
+  channel: BenchChannel,
+  prefix: string,
+  index: number,
+  latencies: number[] | null,
+  onTurn: (() => void) | null,
+  observe?: (step: number, keys: string[], state: ConversationState | null) => void,
+): Promise<ConversationResult> {
+  const customer = benchCustomer(prefix, index);
+  const user = `bench-${prefix}-${index}`;
+  const script = technicalScript(customer.accountNumber, customer.equipment[0]!.serial);
+  const result: ConversationResult = { ok: false, turns: 0, caseNumber: null, folioNumber: null };
+  for (const [i, step] of script.entries()) {
+    const text = typeof step.message === 'string' ? step.message : '';
+    const choice = typeof step.message === 'string' ? undefined : step.message.choice;
+    const started = performance.now();
+    let outcome: string;
+    try {
+      outcome = await runtime.engine.handle({
+        channel: channel.kind,
+        channelUserId: user,
+        messageId: `${user}:${i}`,
+        text,
+        choice,
+        receivedAt: new Date(),
+      });
+    } catch (error) {
+      result.failure = `step ${i + 1}: ${(error as Error).stack ?? String(error)}`;
+      return result;
+    }
+    latencies?.push(performance.now() - started);
+    onTurn?.();
+    const replies = channel.take(user);
+    const keys = replies.map((m) => m.reply.key);
+    if (observe) {
+      observe(i, keys, await runtime.engine.state(conversationIdOf(channel.kind, user)));
+    }
+    if (outcome !== 'answered') {
+      result.failure = `step ${i + 1}: ${outcome}`;
+      return result;
+    }
+    result.turns++;
+    if (replies.length === 0) {
+      result.failure = `step ${i + 1}: no reply to ${JSON.stringify(step.message)}`;
+      return result;
+    }
+    if (step.expect && !keys.includes(step.expect)) {
+      result.failure = `step ${i + 1}: expected ${step.expect}, got ${keys.join(', ')}`;
+      return result;
+    }
+    const opened = replies.find((m) => m.reply.key === 'case.opened');
+    if (opened) result.caseNumber = String(opened.reply.params?.caseNumber ?? '');
+    const folio = replies.find((m) => m.reply.key === 'visit.folioConfirmed');
+    if (folio) result.folioNumber = String(folio.reply.params?.folioNumber ?? folio.text);
+  }
+  result.ok = result.folioNumber !== null && result.caseNumber !== null;
+  if (!result.ok) result.failure = 'the conversation ended without a case and a folio';
+  return result;
+}
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const gc = garbageCollector();
+  const externalUri = process.env.MONGODB_URI;
+  let embedded: EmbeddedDatabase | null = null;
+  let dataDir: string | null = null;
+  let uri: string;
+  let databaseLabel: string;
+  let databasePid: number | null = null;
+
+  if (externalUri) {
+    const url = new URL(externalUri);
+    url.pathname = `/atiende_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    uri = url.toString();
+    databaseLabel = `MongoDB-compatible server at ${url.host}`;
+  } else {
+    dataDir = await mkdtemp(join(tmpdir(), 'atiende-bench-'));
+    embedded = await startEmbeddedDatabase(dataDir, (line) => log(line));
+    uri = embedded.uri;
+    databaseLabel = 'embedded FerretDB v1.24 (SQLite backend)';
+    databasePid = findProcess('ferretdb-embedded', resolve(dataDir));
+  }
+
+  const connection: Connection = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: poolSize,
+    autoIndex: false,
+    monitorCommands: true,
+  });
+  const errors: unknown[] = [];
+  let runtime: Runtime | null = null;
+  try {
+    await connection.asPromise();
+    const commands = new CommandCounter(connection.getClient());
+    const db = connection.db!;
+
+    const clock = new ManualClock(BUSINESS_TIME);
+    const channel = new BenchChannel('terminal');
+    runtime = await createRuntime({
+      connection,
+      policy: DEFAULT_POLICY,
+      clock,
+      ports: { terminal: channel },
+      onError: (error) => errors.push(error),
+    });
+
+    log(`atiende bench: ${databaseLabel}, node ${process.version}`);
+    log(
+      `  ${fmt(conversations)} concurrent conversations × ${rounds} round(s) × ` +
+        `${TURNS_PER_CONVERSATION} turns, ${warmup} warm-up conversation(s), pool ${poolSize}`,
+    );
+    let seedStarted = performance.now();
+    await seedDemoData(runtime.domain);
+    const measuredCount = conversations * rounds;
+    await pool(warmup, 16, (i) => runtime!.domain.customers.save(benchCustomer(WARMUP_PREFIX, i)));
+    await pool(measuredCount, 16, (i) =>
+      runtime!.domain.customers.save(benchCustomer(MEASURED_PREFIX, i)),
+    );
+    log(
+      `  seeded demo data and ${fmt(warmup + measuredCount)} bench customers in ` +
+        `${fmt((performance.now() - seedStarted) / 1000, 1)} s`,
+    );
+    await runtime.start();
+
+    // Warm-up: the JIT, the case-number counter, the connection pool. It also records the state
+    // documents of one conversation, turn by turn: the ceiling inserts documents of their size.
+    seedStarted = performance.now();
+    const templates: Document[] = [];
+    const warm = await Promise.all(
+      Array.from({ length: warmup }, (_, i) =>
+        converse(
+          runtime!,
+          channel,
+          WARMUP_PREFIX,
+          i,
+          null,
+          null,
+          i === 0
+            ? (step, keys, state) => {
+                if (state) templates.push(structuredClone(state) as unknown as Document);
+                if (args.trace) log(`    ${String(step + 1).padStart(2)} → ${keys.join(', ')}`);
+              }
+            : undefined,
+        ),
+      ),
+    );
+    const warmFailed = warm.filter((r) => !r.ok);
+    if (warmFailed.length > 0) {
+      throw new Error(`warm-up conversation failed: ${warmFailed[0]!.failure}`);
+    }
+    log(`  warm-up: ${warmup} conversations in ${fmt((performance.now() - seedStarted) / 1000, 1)} s`);
+
+    // The measured phase.
+    const latencies: number[] = [];
+    const results: ConversationResult[] = [];
+    const storeRoundTrips0 = runtime.store.roundTrips;
+    const stats0 = { ...runtime.engine.stats };
+    const sampler = new MemorySampler(50, databasePid);
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const dbCpu0 = databasePid !== null ? procCpuSeconds(databasePid) : null;
+    const cpu0 = selfCpuSeconds();
+    let turnsDone = 0;
+    let lastTurns = 0;
+    let lastAt = performance.now();
+    commands.reset();
+    commands.counting = true;
+    sampler.start();
+    loopDelay.enable();
+    const t0 = performance.now();
+    const progress = setInterval(() => {
+      const now = performance.now();
+      const rate = ((turnsDone - lastTurns) * 1000) / (now - lastAt);
+      lastTurns = turnsDone;
+      lastAt = now;
+      log(
+        `  [${fmt((now - t0) / 1000, 1).padStart(5)} s] turns ${fmt(turnsDone).padStart(7)} ` +
+          `(${fmt(rate).padStart(6)}/s)  conversations ${fmt(results.length)}/${fmt(measuredCount)}` +
+          `  rss ${fmt(mb(process.memoryUsage.rss()))} MB`,
+      );
+    }, 1_000);
+    await Promise.all(
+      Array.from({ length: conversations }, async (_, slot) => {
+        for (let r = 0; r < rounds; r++) {
+          results.push(
+            await converse(
+              runtime!,
+              channel,
+              MEASURED_PREFIX,
+              r * conversations + slot,
+              latencies,
+              () => turnsDone++,
+            ),
+          );
+        }
+      }),
+    );
+    const elapsedMs = performance.now() - t0;
+    clearInterval(progress);
+    commands.counting = false;
+    sampler.stop();
+    loopDelay.disable();
+    const cpuSeconds = selfCpuSeconds() - cpu0;
+    const dbCpuSeconds =
+      databasePid !== null && dbCpu0 !== null ? procCpuSeconds(databasePid)! - dbCpu0 : null;
+    const engineCommands = commands.total;
+    const engineBreakdown = commands.breakdown();
+    const storeRoundTrips = runtime.store.roundTrips - storeRoundTrips0;
+    const stats = Object.fromEntries(
+      Object.entries(runtime.engine.stats).map(([k, v]) => [
+        k,
+        v - stats0[k as keyof typeof stats0],
+      ]),
+    );
+    const turns = results.reduce((sum, r) => sum + r.turns, 0);
+    latencies.sort((a, b) => a - b);
+    log(`  measured: ${fmt(turns)} turns in ${fmt(elapsedMs / 1000, 2)} s`);
+
+    // Memory held by conversations that went idle: all of them are still cached (idle eviction
+    // happens after 5 minutes); force the eviction and see what it gives back.
+    const cachedBefore = runtime.engine.cachedConversations;
+    gc?.();
+    const heldMemory = process.memoryUsage();
+    const evicted = runtime.engine.evictIdle(Number.MAX_SAFE_INTEGER);
+    gc?.();
+    const afterEviction = process.memoryUsage();
+    const cachedAfter = runtime.engine.cachedConversations;
+
+    await runtime.stop(); // scheduler and housekeeping off: the ceiling runs alone
+    const stoppedRuntime = runtime;
+    runtime = null;
+
+    // What the database holds: one case and one folio per measured conversation.
+    const accounts = { $regex: `^${MEASURED_PREFIX}-` };
+    const casesOpened = await db.collection('cases').countDocuments({ accountNumber: accounts });
+    const caseNumbers = results.map((r) => r.caseNumber).filter((n): n is string => n !== null);
+    const distinctCases = new Set(caseNumbers).size;
+    const foliosOpened =
+      caseNumbers.length > 0
+        ? await db.collection('folios').countDocuments({ caseNumber: { $in: caseNumbers } })
+        : 0;
+
+    // The ceiling: per simulated turn, the bare driver inserts a document of the size of that
+    // turn's conversation state into a collection indexed like conversation_states; the "read" is
+    // a Map lookup, as the engine's cache hit. Same number of workers, same number of turns.
+    let ceiling: {
+      turnsPerSecond: number;
+      elapsedMs: number;
+      turns: number;
+      p50Ms: number;
+      p99Ms: number;
+      commands: number;
+      avgDocumentBytes: number;
+    } | null = null;
+    if (!args['no-ceiling']) {
+      const scratch: Collection<Document> = db.collection(`bench_ceiling_${Date.now()}`);
+      await scratch.createIndex({ answers: 1 }, { unique: true, name: 'answers_unique' });
+      await scratch.createIndex({ conversationId: 1, version: -1 }, { name: 'conversation_version' });
+      const docs = templates.slice(0, TURNS_PER_CONVERSATION);
+      const avgDocumentBytes =
+        docs.reduce((sum, d) => sum + Buffer.byteLength(JSON.stringify(d)), 0) / docs.length;
+      const memory = new Map<string, Document>();
+      const ceilingLatencies: number[] = [];
+      log(`  ceiling: bare driver insertOne × ${fmt(turns)} with ${fmt(conversations)} workers…`);
+      commands.reset();
+      commands.counting = true;
+      const c0 = performance.now();
+      await Promise.all(
+        Array.from({ length: conversations }, async (_, worker) => {
+          for (let r = 0; r < rounds; r++) {
+            const conversationId = `ceiling:${worker}:${r}`;
+            for (let step = 0; step < docs.length; step++) {
+              const started = performance.now();
+              memory.get(conversationId); // the engine's read: a cache hit
+              const doc = {
+                ...docs[step]!,
+                _id: `${conversationId}:${step + 1}`,
+                conversationId,
+                version: step + 1,
+                answers: `in:ceiling:${worker}:${r}:${step}`,
+              };
+              await scratch.insertOne(doc);
+              memory.set(conversationId, doc);
+              ceilingLatencies.push(performance.now() - started);
+            }
+          }
+        }),
+      );
+      const ceilingMs = performance.now() - c0;
+      commands.counting = false;
+      ceilingLatencies.sort((a, b) => a - b);
+      ceiling = {
+        turnsPerSecond: round((ceilingLatencies.length * 1000) / ceilingMs, 1),
+        elapsedMs: round(ceilingMs, 0),
+        turns: ceilingLatencies.length,
+        p50Ms: round(percentile(ceilingLatencies, 50)),
+        p99Ms: round(percentile(ceilingLatencies, 99)),
+        commands: commands.total,
+        avgDocumentBytes: round(avgDocumentBytes, 0),
+      };
+      await scratch.drop().catch(() => undefined);
+    }
+
+    // Results.
+    const turnsPerSecond = round((turns * 1000) / elapsedMs, 1);
+    const p50Ms = round(percentile(latencies, 50));
+    const p95Ms = round(percentile(latencies, 95));
+    const p99Ms = round(percentile(latencies, 99));
+    const dbRoundTripsPerTurn = turns > 0 ? round(engineCommands / turns, 3) : 0;
+    const ratioToCeiling = ceiling ? round(turnsPerSecond / ceiling.turnsPerSecond, 3) : null;
+    const failed = results.filter((r) => !r.ok);
+    const peakRssMb = mb(sampler.peakRss);
+    const at500 = conversations === 500;
+    const targets = {
+      turnsPerSecond: { target: '>= 1000', value: turnsPerSecond, pass: turnsPerSecond >= 1000 },
+      p99Ms: {
+        target: '<= 50 at 500 concurrent conversations',
+        value: p99Ms,
+        pass: at500 ? p99Ms <= 50 : null,
+        ...(at500 ? {} : { note: `measured at ${conversations}, not 500: not judged` }),
+      },
+      dbRoundTripsPerTurn: {
+        target: '<= 2',
+        value: dbRoundTripsPerTurn,
+        pass: dbRoundTripsPerTurn <= 2,
+      },
+      ratioToCeiling: {
+        target: '>= 0.70',
+        value: ratioToCeiling,
+        pass: ratioToCeiling === null ? null : ratioToCeiling >= 0.7,
+      },
+    };
+    const heapPerConversationKb =
+      evicted > 0 ? round((heldMemory.heapUsed - afterEviction.heapUsed) / 1024 / evicted, 1) : null;
+
+    const report = {
+      date: startedAt.toISOString(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      database: databaseLabel,
+      quick,
+      concurrentConversations: conversations,
+      rounds,
+      warmupConversations: warmup,
+      poolSize,
+      turnsPerConversation: TURNS_PER_CONVERSATION,
+      turns,
+      elapsedMs: round(elapsedMs, 0),
+      turnsPerSecond,
+      p50Ms,
+      p95Ms,
+      p99Ms,
+      maxMs: round(latencies.at(-1) ?? 0),
+      dbRoundTripsPerTurn,
+      dbCommands: engineCommands,
+      dbCommandsByKind: engineBreakdown,
+      storeRoundTrips,
+      storeRoundTripsPerTurn: turns > 0 ? round(storeRoundTrips / turns, 3) : 0,
+      engineStats: stats,
+      peakRssMb,
+      databasePeakRssMb: databasePid !== null ? mb(sampler.peakOtherRss) : null,
+      cpu: {
+        benchProcessSeconds: round(cpuSeconds, 2),
+        benchProcessUtilisation: round(cpuSeconds / (elapsedMs / 1000), 2),
+        databaseSeconds: dbCpuSeconds === null ? null : round(dbCpuSeconds, 2),
+        databaseUtilisation:
+          dbCpuSeconds === null ? null : round(dbCpuSeconds / (elapsedMs / 1000), 2),
+      },
+      eventLoopDelayMs: {
+        p50: round(loopDelay.percentile(50) / 1e6),
+        p99: round(loopDelay.percentile(99) / 1e6),
+        max: round(loopDelay.max / 1e6),
+      },
+      ceilingTurnsPerSecond: ceiling?.turnsPerSecond ?? null,
+      ceiling,
+      ratioToCeiling,
+      casesOpened,
+      distinctCaseNumbers: distinctCases,
+      foliosOpened,
+      conversationsCompleted: results.length - failed.length,
+      conversationsFailed: failed.length,
+      idleCachedConversations: cachedBefore,
+      idleMemory: {
+        gcAvailable: gc !== null,
+        heapUsedMbWithCache: mb(heldMemory.heapUsed),
+        rssMbWithCache: mb(heldMemory.rss),
+        evicted,
+        cachedAfterEviction: cachedAfter,
+        heapUsedMbAfterEviction: mb(afterEviction.heapUsed),
+        rssMbAfterEviction: mb(afterEviction.rss),
+        heapPerCachedConversationKb: heapPerConversationKb,
+      },
+      targets,
+      backgroundErrors: errors.length,
+    };
+
+    // The table.
+    const mark = (pass: boolean | null) => (pass === null ? 'n/a ' : pass ? 'PASS' : 'MISS');
+    const row = (name: string, value: string, target = '', pass: boolean | null | '' = '') =>
+      log(
+        `  ${name.padEnd(34)} ${value.padStart(16)}   ${target.padEnd(12)} ${
+          pass === '' ? '' : mark(pass)
+        }`,
+      );
+    log('');
+    log(`  ${'metric'.padEnd(34)} ${'value'.padStart(16)}   target`);
+    log(`  ${'-'.repeat(74)}`);
+    row('concurrent conversations', fmt(conversations));
+    row('turns (answered handle calls)', fmt(turns));
+    row('turns/s', fmt(turnsPerSecond, 1), '≥ 1,000', targets.turnsPerSecond.pass);
+    row('turn latency p50 (ms)', fmt(p50Ms, 2));
+    row('turn latency p95 (ms)', fmt(p95Ms, 2));
+    row('turn latency p99 (ms)', fmt(p99Ms, 2), '≤ 50', targets.p99Ms.pass);
+    row('turn latency max (ms)', fmt(report.maxMs, 2));
+    row('db round trips / turn (monitored)', fmt(dbRoundTripsPerTurn, 3), '≤ 2', targets.dbRoundTripsPerTurn.pass);
+    row('engine store round trips / turn', fmt(report.storeRoundTripsPerTurn, 3));
+    row('peak RSS, bench process (MB)', fmt(peakRssMb, 1));
+    if (report.databasePeakRssMb !== null) {
+      row('peak RSS, FerretDB process (MB)', fmt(report.databasePeakRssMb, 1));
+    }
+    row('CPU: node / database (cores)', `${report.cpu.benchProcessUtilisation} / ${report.cpu.databaseUtilisation ?? '?'}`);
+    row('event loop delay p99 (ms)', fmt(report.eventLoopDelayMs.p99, 1));
+    row('ceiling turns/s (bare insertOne)', ceiling ? fmt(ceiling.turnsPerSecond, 1) : 'skipped');
+    row(
+      'ratio to ceiling',
+      ratioToCeiling === null ? 'n/a' : `${fmt(ratioToCeiling * 100, 1)} %`,
+      '≥ 70 %',
+      targets.ratioToCeiling.pass,
+    );
+    row('cases opened / folios opened', `${fmt(casesOpened)} / ${fmt(foliosOpened)}`);
+    row('idle cached conversations', `${fmt(cachedBefore)} → ${fmt(cachedAfter)}`);
+    row(
+      'heap held by them (MB, after GC)',
+      `${fmt(mb(heldMemory.heapUsed - afterEviction.heapUsed), 1)}${gc ? '' : ' (no GC)'}`,
+    );
+    log('');
+    log(`  db commands by kind: ${JSON.stringify(engineBreakdown)}`);
+
+    const out = resolve(
+      args.out ??
+        join(
+          BENCH_DIR,
+          'results',
+          `${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`,
+        ),
+    );
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+    log(`  results: ${out}`);
+
+    // Errors, not missed targets, fail the run.
+    const problems: string[] = [];
+    if (failed.length > 0) {
+      problems.push(`${failed.length} conversation(s) failed; first: ${failed[0]!.failure}`);
+    }
+    if (results.length !== measuredCount) problems.push('not every conversation ran');
+    if (casesOpened !== measuredCount) {
+      problems.push(`expected ${measuredCount} cases in the database, found ${casesOpened}`);
+    }
+    if (distinctCases !== measuredCount) {
+      problems.push(`expected ${measuredCount} distinct case numbers, got ${distinctCases}`);
+    }
+    if (foliosOpened !== measuredCount) {
+      problems.push(`expected ${measuredCount} folios in the database, found ${foliosOpened}`);
+    }
+    if (errors.length > 0) problems.push(`background errors: ${String(errors[0])}`);
+    void stoppedRuntime;
+    for (const p of problems) process.stderr.write(`bench: ${p}\n`);
+    return problems.length > 0 ? 1 : 0;
+  } finally {
+    await runtime?.stop().catch(() => undefined);
+    if (externalUri) await connection.dropDatabase().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+// npm run chat: talk to atiende in the terminal as a customer, on the embedded database with
+// the demo data. Flags: --lang es|en|pt, --at <ISO instant> (simulated start), --speed <n>
+// (simulated seconds per real second), --user <id>. Commands: /wait <minutes>, /time, /quit.
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { ShiftedClock } from '../domain/clock.ts';
+import { ValidationError } from '../domain/errors.ts';
+import { isLanguage } from '../domain/types.ts';
+import { InProcessChannel } from '../channels/in-process/in-process-channel.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './database/connect.ts';
+import { createRuntime } from './runtime.ts';
+import { seedDemoData } from '../domain/seed/seed.ts';
+
+const USAGE =
+  'usage: npm run chat -- [--lang es|en|pt] [--at 2026-03-13T22:00:00-06:00] [--speed 60] [--user me]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      lang: { type: 'string' },
+      at: { type: 'string' },
+      speed: { type: 'string' },
+      user: { type: 'string', default: `terminal-${process.pid}` },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.lang !== undefined && !isLanguage(values.lang))
+    throw new ValidationError('--lang must be es, en or pt');
+  const env = { ...process.env };
+  if (values.at) env.ATIENDE_CLOCK_START = values.at;
+  if (values.speed) env.ATIENDE_CLOCK_SPEED = values.speed;
+  const config = await loadConfig(env);
+  const clock = new ShiftedClock(config.clock);
+
+  process.stdout.write('Starting atiende (embedded database)…\n');
+  const database = await openDatabase({
+    uri: config.mongodbUri,
+    dataDir: `${config.dataDir}/chat`,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  const channel = new InProcessChannel('terminal');
+  const runtime = await createRuntime({
+    connection: database.connection,
+    policy: config.policy,
+    clock,
+    ports: { terminal: channel },
+    idleMs: 24 * 60 * 60_000,
+  });
+  if (config.seedDemo) await seedDemoData(runtime.domain);
+  await runtime.start();
+
+  channel.onMessage((m) => {
+    process.stdout.write(`\n\x1b[36matiende:\x1b[0m ${m.text}\n`);
+    m.choices.forEach((c, i) => process.stdout.write(`   ${i + 1}. ${c.label}\n`));
+  });
+  process.stdout.write(
+    `\nYou are customer "${values.user}". Simulated time: ${clock.now().toISOString()}.\n` +
+      'Demo accounts: MX-1001, MX-1002, CO-2001, VE-3001, BR-4001. Type /wait 20 to let 20 minutes pass, /quit to leave.\n',
+  );
+
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: '\n\x1b[33myou:\x1b[0m ',
+  });
+  let n = 0;
+  rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text === '/quit' || text === '/exit') break;
+    if (text === '/time') {
+      process.stdout.write(`${clock.now().toISOString()}\n`);
+    } else if (text.startsWith('/wait')) {
+      const minutes = Number(text.split(/\s+/)[1] ?? '1');
+      if (!Number.isFinite(minutes) || minutes <= 0)
+        process.stdout.write('usage: /wait <minutes>\n');
+      else {
+        clock.advanceMinutes(minutes);
+        await runtime.scheduler.tick();
+        process.stdout.write(`(${minutes} minutes later: ${clock.now().toISOString()})\n`);
+      }
+    } else {
+      await runtime.engine.handle({
+        channel: 'terminal',
+        channelUserId: values.user!,
+        messageId: `${process.pid}-${Date.now()}-${++n}`,
+        text: line,
+        localeHint: values.lang ?? null,
+        receivedAt: clock.now(),
+      });
+    }
+    rl.prompt();
+  }
+  rl.close();
+  await runtime.stop();
+  await database.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `atiende: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`,
+  );
+  process.exit(1);
+});

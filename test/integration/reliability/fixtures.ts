@@ -1,0 +1,269 @@
+/**
+ * Shared pieces of the reliability tests: customers of their own (one per simulated user, so
+ * each user's request is a matter of its own and must become exactly one case), the short
+ * script every user runs, and a parent-side handle on an engine worker process.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Domain } from '../../../src/domain/domain.ts';
+import { normaliseEmail, normalisePhone } from '../../../src/domain/customers/customer.ts';
+import type { InboundMessage, OutboundMessage } from '../../../src/bot/engine/messages.ts';
+import type { TurnOutcome } from '../../../src/bot/engine/engine.ts';
+import type { WorkerReply, WorkerRequest } from '../../support/engine-worker.ts';
+
+/** Tuesday 10 March 2026, 10:00 in Mexico City: office hours. */
+export const START = '2026-03-10T16:00:00.000Z';
+
+/** The e-mail of the primary contact of simulated customer `i`. */
+export const emailOf = (i: number) => `cliente${i}@fiabilidad.example`;
+export const accountOf = (i: number) => `RL-${String(i).padStart(5, '0')}`;
+
+/**
+ * Inserts `count` customers numbered from `from` (one insertMany: the demo seed's upserts are
+ * slow on FerretDB). Each has its own account, so each user's doubt is a matter of its own.
+ */
+export async function seedCustomers(domain: Domain, from: number, count: number): Promise<void> {
+  const docs = Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const contact = {
+      name: `Cliente ${i}`,
+      phone: `+52 55 7${String(i).padStart(7, '0')}`,
+      email: emailOf(i),
+    };
+    return {
+      _id: accountOf(i),
+      contractNumbers: [`CT-${accountOf(i)}`],
+      name: `Empresa de prueba ${i}`,
+      country: 'MX',
+      timeZone: 'America/Mexico_City',
+      language: 'es',
+      primaryContact: contact,
+      authorisedPersons: [],
+      distributor: null,
+      paymentsUpToDate: true,
+      equipment: [],
+      abuseWarnings: 0,
+      suspendedUntil: null,
+      suspendedPermanently: false,
+      emails: [normaliseEmail(contact.email)],
+      phones: [normalisePhone(contact.phone)],
+    };
+  });
+  await domain.customers.model.insertMany(docs, { ordered: false });
+}
+
+/** One step of a script: a text or a pressed button. */
+export type Step = string | { choice: string };
+
+/**
+ * The shortest script that ends in a case (R004-4, a doubt for customer service): identify by
+ * e-mail, choose "doubt", describe it (the case is opened and its number told), say there is
+ * nothing else (the session closes).
+ */
+export const doubtScript = (i: number): Step[] => [
+  emailOf(i),
+  { choice: 'doubt' },
+  `¿Mi plan ${i} incluye soporte en sábado?`,
+  'no',
+];
+
+/** The inbound message of step `n` of user `user` on the terminal channel. */
+export function inboundOf(user: string, n: number, step: Step): InboundMessage {
+  return {
+    channel: 'terminal',
+    channelUserId: user,
+    messageId: `${user}-m${n}`,
+    text: typeof step === 'string' ? step : '',
+    choice: typeof step === 'string' ? undefined : step.choice,
+    receivedAt: new Date(START),
+  };
+}
+
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/** A small seeded PRNG (mulberry32): a failing interleaving can be replayed from its seed. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Yields to the event loop a few times, so concurrent users interleave. */
+export async function jitter(random: () => number): Promise<void> {
+  const n = Math.floor(random() * 4);
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** The request to a worker died with it: the network never got an answer. */
+export class WorkerDied extends Error {
+  constructor(name: string) {
+    super(`worker ${name} died before answering`);
+  }
+}
+
+/** A delivery seen by the parent ("the network"), with the worker that sent it. */
+export interface Seen {
+  message: OutboundMessage;
+  worker: string;
+  /** Whether the worker was still starting (delivery recovery) when it sent this. */
+  duringStart: boolean;
+}
+
+/** The parent's side of `test/support/engine-worker.ts`: a real engine process. */
+export class EngineWorker {
+  readonly child: ChildProcess;
+  readonly ready: Promise<{ recovered: number; processId: string }>;
+  readonly exited: Promise<number | null>;
+  #started = false;
+  #dead = false;
+  #next = 0;
+  readonly #pending = new Map<
+    number,
+    { resolve: (reply: WorkerReply) => void; reject: (error: unknown) => void }
+  >();
+  readonly stderr: string[] = [];
+
+  constructor(
+    readonly name: string,
+    uri: string,
+    clockAt: string,
+    onDelivered: (seen: Seen) => void,
+  ) {
+    const script = fileURLToPath(new URL('../../support/engine-worker.ts', import.meta.url));
+    this.child = fork(script, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, WORKER_URI: uri, WORKER_CLOCK: clockAt, WORKER_NAME: name },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    void this.exited.then(() => {
+      this.#dead = true;
+      for (const p of this.#pending.values()) p.reject(new WorkerDied(name));
+      this.#pending.clear();
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.on('message', (raw: WorkerReply) => {
+        if (raw.type === 'delivered') {
+          onDelivered({ message: raw.message, worker: name, duringStart: !this.#started });
+        } else if (raw.type === 'ready') {
+          this.#started = true;
+          resolve({ recovered: raw.recovered, processId: raw.processId });
+        } else if (raw.type === 'fatal') {
+          reject(new Error(`worker ${name}: ${raw.error}`));
+        } else {
+          const p = this.#pending.get(raw.id);
+          this.#pending.delete(raw.id);
+          p?.resolve(raw);
+        }
+      });
+      void this.exited.then((code) =>
+        reject(new Error(`worker ${name} exited (${code}) ${this.stderr.join('')}`)),
+      );
+    });
+  }
+
+  #request(request: Omit<WorkerRequest, 'id'>): Promise<WorkerReply> {
+    if (this.#dead) return Promise.reject(new WorkerDied(this.name));
+    const id = ++this.#next;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.child.send({ ...request, id } as WorkerRequest, (error) => {
+        if (error) {
+          this.#pending.delete(id);
+          reject(this.#dead ? new WorkerDied(this.name) : error);
+        }
+      });
+    });
+  }
+
+  /** `engine.handle` in the worker: the outcome once the worker acknowledged the message. */
+  async handle(message: InboundMessage): Promise<TurnOutcome> {
+    const reply = await this.#request({ type: 'inbound', message });
+    if (reply.type === 'handled') return reply.outcome;
+    if (reply.type === 'failed') throw Object.assign(new Error(reply.message), reply);
+    throw new Error(`unexpected reply ${reply.type}`);
+  }
+
+  /** One scheduler tick in the worker: how many timers it fired. */
+  async tick(): Promise<number> {
+    const reply = await this.#request({ type: 'tick' });
+    if (reply.type !== 'ticked') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.fired;
+  }
+
+  async setClock(at: Date): Promise<void> {
+    await this.#request({ type: 'clock', at: at.toISOString() });
+  }
+
+  async stats(): Promise<Record<string, number>> {
+    const reply = await this.#request({ type: 'stats' });
+    if (reply.type !== 'stats') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.stats;
+  }
+
+  /** SIGKILL: no clean-up, no flush, in-flight turns cut wherever they are. */
+  async kill(): Promise<void> {
+    if (!this.#dead) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** A clean stop (runtime.stop, connection closed). */
+  async stop(): Promise<void> {
+    if (this.#dead) return;
+    await this.#request({ type: 'stop' }).catch(() => undefined);
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5_000))]);
+    await this.kill();
+  }
+}
+
+/** The network: every delivery the workers made, first copies per user and resends apart. */
+export class Network {
+  readonly all: Seen[] = [];
+  readonly first = new Map<string, Seen>();
+  readonly resends: Seen[] = [];
+
+  readonly onDelivered = (seen: Seen): void => {
+    this.all.push(seen);
+    if (this.first.has(seen.message.deliveryId)) this.resends.push(seen);
+    else this.first.set(seen.message.deliveryId, seen);
+  };
+
+  /** The reply keys a user received, first copies only, in arrival order. */
+  keysOf(user: string): string[] {
+    return [...this.first.values()]
+      .filter((s) => s.message.channelUserId === user)
+      .map((s) => s.message.reply.key);
+  }
+
+  repliesOf(user: string): OutboundMessage[] {
+    return [...this.first.values()]
+      .filter((s) => s.message.channelUserId === user)
+      .map((s) => s.message);
+  }
+
+  /** Delivery ids one worker delivered more than once (never allowed). */
+  repeatedWithin(worker: string): string[] {
+    const seen = new Set<string>();
+    const repeated: string[] = [];
+    for (const s of this.all) {
+      if (s.worker !== worker) continue;
+      if (seen.has(s.message.deliveryId)) repeated.push(s.message.deliveryId);
+      seen.add(s.message.deliveryId);
+    }
+    return repeated;
+  }
+}

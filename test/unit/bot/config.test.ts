@@ -1,0 +1,67 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/bot/config.ts';
+import { ConfigurationError } from '../../../src/domain/errors.ts';
+
+describe('configuration from environment variables', () => {
+  it('has embedded defaults', async () => {
+    const config = await loadConfig({});
+    expect(config).toMatchObject({
+      mongodbUri: undefined,
+      dataDir: './data',
+      seedDemo: true,
+      port: 3978,
+    });
+    expect(config.policy.officeHours.windows).toHaveLength(2);
+  });
+
+  it.each([
+    ['MONGODB_URI', 'postgres://x', 'must start with mongodb://'],
+    ['ATIENDE_CLOCK_SPEED', 'fast', 'must be a number'],
+    ['ATIENDE_CLOCK_START', 'tomorrow', 'must be an ISO instant'],
+    ['PORT', '70000', 'between 0 and 65535'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL'],
+  ])('refuses %s=%s with a clear message', async (name, value, message) => {
+    const error = await loadConfig({ [name]: value }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(name);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('refuses the simulated clock in production', async () => {
+    await expect(loadConfig({ NODE_ENV: 'production', ATIENDE_CLOCK_SPEED: '60' })).rejects.toThrow(
+      /refused when NODE_ENV=production/,
+    );
+  });
+
+  it('runs a simulated clock from ATIENDE_CLOCK_START at ATIENDE_CLOCK_SPEED', async () => {
+    const config = await loadConfig({
+      ATIENDE_CLOCK_START: '2026-03-13T22:00:00-06:00',
+      ATIENDE_CLOCK_SPEED: '60',
+    });
+    const first = config.clock.now().getTime();
+    expect(Math.abs(first - Date.parse('2026-03-14T04:00:00Z'))).toBeLessThan(60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(config.clock.now().getTime() - first).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('reads and validates the policy file named by ATIENDE_POLICY', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'policy-'));
+    const good = join(dir, 'good.json');
+    await writeFile(good, JSON.stringify({ fairUse: { chatLimitMinutes: 30 } }));
+    expect((await loadConfig({ ATIENDE_POLICY: good })).policy.fairUse.chatLimitMinutes).toBe(30);
+    const bad = join(dir, 'bad.json');
+    await writeFile(
+      bad,
+      JSON.stringify({ officeHours: { windows: [{ start: '25:00', end: '12:00' }] } }),
+    );
+    await expect(loadConfig({ ATIENDE_POLICY: bad })).rejects.toThrow(/25:00/);
+    await writeFile(bad, '{ not json');
+    await expect(loadConfig({ ATIENDE_POLICY: bad })).rejects.toThrow(/not valid JSON/);
+    await expect(loadConfig({ ATIENDE_POLICY: join(dir, 'missing.json') })).rejects.toThrow(
+      /cannot read/,
+    );
+  });
+});
