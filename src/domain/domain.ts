@@ -8,6 +8,7 @@ import { CaseService } from './cases/case-service.ts';
 import { CoverageRepository } from './coverage/coverage.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
 import { FolioRepository } from './folios/folio-repository.ts';
+import { ensureCollection } from './model-on.ts';
 
 /** The one shared domain layer every channel and flow goes through, on one database. */
 export interface Domain {
@@ -44,7 +45,7 @@ export function createDomain(connection: Connection, policy: PolicyConfig, clock
     async init() {
       await customers.init();
       await cases.init();
-      await caseNumbers.model.createCollection().catch(() => undefined);
+      await ensureCollection(caseNumbers.model);
       await folios.init();
       await coverage.init();
       await agents.init();

@@ -103,6 +103,26 @@ export function initialContext(input: FlowInput, policy: PolicyConfig): Conversa
     identified: false,
     mayRequestService: true,
     limited: false,
+    ...emptyRequest(),
+    caseNumber: null,
+    caseOpenedAt: null,
+    firstContactDue: null,
+    nextOpenAt: null,
+    openCases: [],
+    followUpCase: null,
+    prospectCountry: null,
+    address: null,
+    covered: null,
+    coveredCity: null,
+    surveyScore: null,
+    abuseWarnings: 0,
+    handoffReason: 'customer-request',
+  };
+}
+
+/** The fields of one request, blank: at the start and when the customer asks for something else. */
+export function emptyRequest() {
+  return {
     intent: null,
     caseType: null,
     area: null,
@@ -117,23 +137,10 @@ export function initialContext(input: FlowInput, policy: PolicyConfig): Conversa
     steps: null,
     attachments: [],
     deliveryChannel: null,
-    caseNumber: null,
     caseOutcome: null,
-    caseOpenedAt: null,
-    firstContactDue: null,
-    nextOpenAt: null,
     slots: [],
     slot: null,
     attendant: null,
     folioNumber: null,
-    openCases: [],
-    followUpCase: null,
-    prospectCountry: null,
-    address: null,
-    covered: null,
-    coveredCity: null,
-    surveyScore: null,
-    abuseWarnings: 0,
-    handoffReason: 'customer-request',
-  };
+  } satisfies Partial<ConversationContext>;
 }

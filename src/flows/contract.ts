@@ -3,8 +3,9 @@
  * Flows speak in i18n keys and data, never in sentences; side effects happen only through the
  * actors listed in `FlowServices`, which the engine provides with `machine.provide({ actors })`.
  */
-import type { Attachment, CaseCategory, CaseNumber, CaseType, Area } from '../domain/cases/case.ts';
-import type { Priority, Severity, Urgency } from '../domain/policy/index.ts';
+import type { Attachment, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
+import type { Customer } from '../domain/customers/customer.ts';
+import type { Priority } from '../domain/policy/index.ts';
 import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
 
 /** A choice offered with a question: `id` is what comes back, `key` the i18n label. */
@@ -67,22 +68,10 @@ export interface FlowInput {
   startedAt: string;
 }
 
-/** What the flow may know of a customer record. */
-export interface CustomerView {
-  accountNumber: string;
-  contractNumbers: string[];
-  name: string;
-  country: Country;
-  timeZone: string;
-  language: Language;
-  primaryContact: Contact;
-  authorisedPersons: Contact[];
-  distributor: { name: string; phone: string; email: string; servesItsCustomers: boolean } | null;
-  paymentsUpToDate: boolean;
-  equipment: { serial: string; description: string; location: string }[];
+/** What the flow may know of a customer record: the record, with its standing made a yes/no. */
+export type CustomerView = Omit<Customer, 'suspendedUntil' | 'suspendedPermanently'> & {
   suspended: boolean;
-  abuseWarnings: number;
-}
+};
 
 /** A case as the flow tells it to the customer. */
 export interface CaseView {
@@ -101,30 +90,11 @@ export interface CaseView {
 }
 
 /** What the flow sends to open a case; the engine adds the transcript and channel data. */
-export interface OpenCaseInput {
+export type OpenCaseInput = Omit<CaseRequest, 'transcript' | 'channel' | 'conversationId'> & {
   conversationId: string;
-  accountNumber: string | null;
-  country: Country;
-  timeZone: string;
-  requesterName: string;
-  contractNumber: string | null;
-  equipmentSerial: string | null;
-  equipmentLocation: string | null;
-  contact: Contact;
-  subject: string;
-  description: string;
-  stepsToReproduce: string | null;
-  type: CaseType;
-  category: CaseCategory | null;
-  area: Area;
-  severity: Severity | null;
-  urgency: Urgency | null;
-  priority: Priority;
-  attachments: Attachment[];
   /** Copy the conversation transcript into the case (R001-7). */
   includeTranscript: boolean;
-  solvedAtFirstLevel: boolean;
-}
+};
 
 export interface OpenCaseOutput {
   outcome: 'opened' | 'joined';

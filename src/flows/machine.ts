@@ -39,7 +39,7 @@ import {
   triageChoices,
 } from './choices.ts';
 import type { ConversationContext, Intent } from './context.ts';
-import { initialContext } from './context.ts';
+import { emptyRequest, initialContext } from './context.ts';
 import type {
   CaseView,
   Choice,
@@ -471,27 +471,7 @@ export function createConversationMachine(policy: PolicyConfig) {
         const caseType = INTENT_CASE_TYPE[intent];
         return { intent, caseType, area: CASE_AREA[caseType] };
       }),
-      resetRequest: assign({
-        intent: null,
-        caseType: null,
-        area: null,
-        category: null,
-        equipmentSerial: null,
-        equipmentLocation: null,
-        severity: null,
-        urgency: null,
-        priority: null,
-        subject: '',
-        description: '',
-        steps: null,
-        attachments: [],
-        deliveryChannel: null,
-        caseOutcome: null,
-        slots: [],
-        slot: null,
-        attendant: null,
-        folioNumber: null,
-      }),
+      resetRequest: assign(() => emptyRequest()),
       takeCategory: assign(({ context, event }) => ({
         category: answerOf(context, event) as CaseCategory,
       })),

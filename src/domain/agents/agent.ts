@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { ensureCollection, modelOn } from '../model-on.ts';
 import type { SupportLevel } from '../cases/case.ts';
 import type { Country } from '../types.ts';
 
@@ -22,13 +23,11 @@ export class AgentRepository {
   readonly model: Model<AgentDocument>;
 
   constructor(connection: Connection) {
-    this.model =
-      (connection.models.Agent as Model<AgentDocument> | undefined) ??
-      connection.model<AgentDocument>('Agent', schema);
+    this.model = modelOn(connection, 'Agent', schema);
   }
 
   async init(): Promise<void> {
-    await this.model.createCollection().catch(() => undefined);
+    await ensureCollection(this.model);
   }
 
   async save(agent: Agent): Promise<void> {

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../model-on.ts';
 import { isDuplicateKeyError } from '../errors.ts';
 import type { CaseNumber } from './case.ts';
 
@@ -33,9 +34,7 @@ export class CaseNumberAllocator {
     connection: Connection,
     readonly prefix = 'AT',
   ) {
-    this.model =
-      (connection.models.CaseNumber as Model<CaseNumberDocument> | undefined) ??
-      connection.model<CaseNumberDocument>('CaseNumber', schema);
+    this.model = modelOn(connection, 'CaseNumber', schema);
   }
 
   async #counter(year: number): Promise<{ value: number }> {

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '../errors.ts';
+import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Case, CaseClosure, CaseEvent, CaseNumber, CaseStatus, SurveyAnswer } from './case.ts';
 
 type CaseDocument = Omit<Case, 'number'> & { _id: string };
@@ -81,10 +82,6 @@ const surveySchema = new Schema<SurveyDocument>(
   { collection: 'case_surveys', versionKey: false },
 );
 
-function model<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
-}
-
 function toCase(doc: CaseDocument): Case {
   const { _id, ...rest } = doc;
   return { ...rest, number: _id as CaseNumber, attachments: [...(doc.attachments ?? [])] };
@@ -102,17 +99,16 @@ export class CaseRepository {
   readonly surveys: Model<SurveyDocument>;
 
   constructor(connection: Connection) {
-    this.cases = model(connection, 'Case', caseSchema);
-    this.openMatters = model(connection, 'OpenMatter', openMatterSchema);
-    this.events = model(connection, 'CaseEvent', eventSchema);
-    this.closures = model(connection, 'CaseClosure', closureSchema);
-    this.surveys = model(connection, 'CaseSurvey', surveySchema);
+    this.cases = modelOn(connection, 'Case', caseSchema);
+    this.openMatters = modelOn(connection, 'OpenMatter', openMatterSchema);
+    this.events = modelOn(connection, 'CaseEvent', eventSchema);
+    this.closures = modelOn(connection, 'CaseClosure', closureSchema);
+    this.surveys = modelOn(connection, 'CaseSurvey', surveySchema);
   }
 
   async init(): Promise<void> {
     for (const m of [this.cases, this.openMatters, this.events, this.closures, this.surveys]) {
-      await (m as Model<unknown>).createCollection().catch(() => undefined);
-      await (m as Model<unknown>).syncIndexes();
+      await ensureCollection(m);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Country } from '../types.ts';
 
 /** A zone where the company can install a new service (R004-6). */
@@ -30,14 +31,11 @@ export class CoverageRepository {
   readonly model: Model<ZoneDocument>;
 
   constructor(connection: Connection) {
-    this.model =
-      (connection.models.CoverageZone as Model<ZoneDocument> | undefined) ??
-      connection.model<ZoneDocument>('CoverageZone', schema);
+    this.model = modelOn(connection, 'CoverageZone', schema);
   }
 
   async init(): Promise<void> {
-    await this.model.createCollection().catch(() => undefined);
-    await this.model.syncIndexes();
+    await ensureCollection(this.model);
   }
 
   async save(zone: CoverageZone): Promise<void> {

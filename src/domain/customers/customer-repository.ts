@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Customer } from './customer.ts';
 import { normaliseEmail, normalisePhone } from './customer.ts';
 
@@ -77,14 +78,11 @@ export class CustomerRepository {
   readonly model: Model<CustomerDocument>;
 
   constructor(connection: Connection) {
-    this.model =
-      (connection.models.Customer as Model<CustomerDocument> | undefined) ??
-      connection.model<CustomerDocument>('Customer', customerSchema);
+    this.model = modelOn(connection, 'Customer', customerSchema);
   }
 
   async init(): Promise<void> {
-    await this.model.createCollection().catch(() => undefined);
-    await this.model.syncIndexes();
+    await ensureCollection(this.model);
   }
 
   async findByAccount(accountNumber: string): Promise<Customer | null> {

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { ensureCollection, modelOn } from '../model-on.ts';
 import { isDuplicateKeyError } from '../errors.ts';
 import type { CaseNumber } from '../cases/case.ts';
 import { folioNumber, type Folio, type VisitSlot } from './folio.ts';
@@ -35,14 +36,11 @@ export class FolioRepository {
   readonly model: Model<FolioDocument>;
 
   constructor(connection: Connection) {
-    this.model =
-      (connection.models.Folio as Model<FolioDocument> | undefined) ??
-      connection.model<FolioDocument>('Folio', schema);
+    this.model = modelOn(connection, 'Folio', schema);
   }
 
   async init(): Promise<void> {
-    await this.model.createCollection().catch(() => undefined);
-    await this.model.syncIndexes();
+    await ensureCollection(this.model);
   }
 
   /** Opens the next folio of a case for an agreed slot. */
