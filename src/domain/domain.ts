@@ -8,6 +8,7 @@ import { CaseService } from './cases/case-service.ts';
 import { CoverageRepository } from './coverage/coverage.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
 import { FolioRepository } from './folios/folio-repository.ts';
+import { FolioService } from './folios/folio-service.ts';
 import { ensureCollection } from './model-on.ts';
 
 /** The one shared domain layer every channel and flow goes through, on one database. */
@@ -19,6 +20,7 @@ export interface Domain {
   readonly caseNumbers: CaseNumberAllocator;
   readonly caseService: CaseService;
   readonly folios: FolioRepository;
+  readonly folioService: FolioService;
   readonly coverage: CoverageRepository;
   readonly agents: AgentRepository;
   /** Creates collections and unique indexes; run once at start-up before serving. */
@@ -40,6 +42,7 @@ export function createDomain(connection: Connection, policy: PolicyConfig, clock
     caseNumbers,
     caseService: new CaseService(cases, caseNumbers, policy, clock),
     folios,
+    folioService: new FolioService(folios, policy, clock),
     coverage,
     agents,
     async init() {
