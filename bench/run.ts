@@ -17,7 +17,10 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import mongoose, { type Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/bot/database/embedded-ferretdb.ts';
+import {
+  startEmbeddedDatabase,
+  type EmbeddedDatabase,
+} from '../src/bot/database/embedded-ferretdb.ts';
 import { conversationIdOf } from '../src/bot/engine/messages.ts';
 import type { ConversationState } from '../src/bot/engine/state.ts';
 import { createRuntime, type Runtime } from '../src/bot/runtime.ts';
@@ -43,6 +46,10 @@ import {
   selfCpuSeconds,
 } from './measure.ts';
 
+/** When the measured phase must stop sending (a collapsed run still ends and reports). */
+let deadlineAt = Number.POSITIVE_INFINITY;
+const pastDeadline = () => performance.now() > deadlineAt;
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 /** Tuesday 10:00 in Mexico City: office hours, so the flow takes the daytime path. */
 const BUSINESS_TIME = '2026-03-10T16:00:00Z';
@@ -58,6 +65,9 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     'no-ceiling': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
+    ramp: { type: 'string' },
+    deadline: { type: 'string' },
+    attempts: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -67,11 +77,17 @@ if (args.help) {
   process.stdout.write(
     [
       'usage: tsx bench/run.ts [--quick] [--conversations N] [--rounds R] [--warmup W]',
-      '                        [--pool P] [--no-ceiling] [--trace] [--out FILE]',
+      '                        [--pool P] [--ramp S] [--attempts A] [--no-ceiling] [--trace]',
+      '                        [--out FILE]',
       '  --conversations N  concurrent simulated customers (default 500, --quick 50)',
       '  --rounds R         conversations each customer slot runs one after another (default 1)',
       '  --warmup W         conversations run before measuring, for the JIT (default 20, quick 5)',
       '  --pool P           driver connection pool size (default 20, as the server uses)',
+      "  --ramp S           spread the conversations' first messages over S seconds (default 0)",
+      '  --attempts A       sends of a message whose handle call threw, as a network redelivers',
+      '                     it (default 3; 1 = a failed call fails the conversation)',
+      '  --deadline S       stop sending after S seconds of measured phase (default 120):',
+      '                     a run that collapses still ends, reports and exits 1',
       '  --no-ceiling       skip the bare-driver ceiling run',
       '  --trace            print the reply keys of the first warm-up conversation',
       '  --out FILE         results file (default bench/results/<date>[-quick].json)',
@@ -92,17 +108,26 @@ const conversations = positive(args.conversations, quick ? 50 : 500, 'conversati
 const rounds = Math.max(1, positive(args.rounds, 1, 'rounds'));
 const warmup = Math.max(1, positive(args.warmup, quick ? 5 : 20, 'warmup'));
 const poolSize = Math.max(1, positive(args.pool, 20, 'pool'));
+const rampMs = Number(args.ramp ?? 0) * 1000;
+if (!Number.isFinite(rampMs) || rampMs < 0) throw new Error('--ramp must be seconds >= 0');
+const attempts = Math.max(1, positive(args.attempts, 3, 'attempts'));
+const deadlineSeconds = positive(args.deadline, 120, 'deadline');
 if (conversations < 1) throw new Error('--conversations must be at least 1');
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** A document of the ceiling run: a conversation state's shape under a fresh key. */
+type CeilingDocument = Document & { _id: string };
+
 interface ConversationResult {
   ok: boolean;
   turns: number;
   caseNumber: string | null;
   folioNumber: string | null;
+  /** Handle calls that threw (each resent, up to --attempts). */
+  failedCalls: string[];
   failure?: string;
 }
 
@@ -114,31 +139,51 @@ async function converse(
   index: number,
   latencies: number[] | null,
   onTurn: (() => void) | null,
+  onFailedCall?: () => void,
   observe?: (step: number, keys: string[], state: ConversationState | null) => void,
 ): Promise<ConversationResult> {
   const customer = benchCustomer(prefix, index);
   const user = `bench-${prefix}-${index}`;
   const script = technicalScript(customer.accountNumber, customer.equipment[0]!.serial);
-  const result: ConversationResult = { ok: false, turns: 0, caseNumber: null, folioNumber: null };
+  const result: ConversationResult = {
+    ok: false,
+    turns: 0,
+    caseNumber: null,
+    folioNumber: null,
+    failedCalls: [],
+  };
   for (const [i, step] of script.entries()) {
     const text = typeof step.message === 'string' ? step.message : '';
     const choice = typeof step.message === 'string' ? undefined : step.message.choice;
-    const started = performance.now();
-    let outcome: string;
-    try {
-      outcome = await runtime.engine.handle({
-        channel: channel.kind,
-        channelUserId: user,
-        messageId: `${user}:${i}`,
-        text,
-        choice,
-        receivedAt: new Date(),
-      });
-    } catch (error) {
-      result.failure = `step ${i + 1}: ${(error as Error).stack ?? String(error)}`;
-      return result;
+    let outcome: string | null = null;
+    for (let attempt = 1; outcome === null; attempt++) {
+      if (pastDeadline()) {
+        result.failure = `step ${i + 1}: not sent, the measured phase passed --deadline`;
+        return result;
+      }
+      const started = performance.now();
+      try {
+        // A resend carries the same message id, as a network's redelivery does.
+        outcome = await runtime.engine.handle({
+          channel: channel.kind,
+          channelUserId: user,
+          messageId: `${user}:${i}`,
+          text,
+          choice,
+          receivedAt: new Date(),
+        });
+        latencies?.push(performance.now() - started);
+      } catch (error) {
+        latencies?.push(performance.now() - started);
+        const message = (error as Error).message ?? String(error);
+        result.failedCalls.push(`step ${i + 1}: ${message}`);
+        onFailedCall?.();
+        if (attempt >= attempts) {
+          result.failure = `step ${i + 1}, attempt ${attempt}: ${(error as Error).stack ?? message}`;
+          return result;
+        }
+      }
     }
-    latencies?.push(performance.now() - started);
     onTurn?.();
     const replies = channel.take(user);
     const keys = replies.map((m) => m.reply.key);
@@ -199,6 +244,16 @@ async function main(): Promise<number> {
   });
   const errors: unknown[] = [];
   let runtime: Runtime | null = null;
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`bench: ${signal}, stopping the database\n`);
+    void (async () => {
+      await embedded?.stop().catch(() => undefined);
+      if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await connection.asPromise();
     const commands = new CommandCounter(connection.getClient());
@@ -245,6 +300,7 @@ async function main(): Promise<number> {
           i,
           null,
           null,
+          undefined,
           i === 0
             ? (step, keys, state) => {
                 if (state) templates.push(structuredClone(state) as unknown as Document);
@@ -258,9 +314,14 @@ async function main(): Promise<number> {
     if (warmFailed.length > 0) {
       throw new Error(`warm-up conversation failed: ${warmFailed[0]!.failure}`);
     }
-    log(`  warm-up: ${warmup} conversations in ${fmt((performance.now() - seedStarted) / 1000, 1)} s`);
+    log(
+      `  warm-up: ${warmup} conversations in ${fmt((performance.now() - seedStarted) / 1000, 1)} s`,
+    );
 
     // The measured phase.
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const cachedAtStart = runtime.engine.cachedConversations;
     const latencies: number[] = [];
     const results: ConversationResult[] = [];
     const storeRoundTrips0 = runtime.store.roundTrips;
@@ -270,6 +331,15 @@ async function main(): Promise<number> {
     const dbCpu0 = databasePid !== null ? procCpuSeconds(databasePid) : null;
     const cpu0 = selfCpuSeconds();
     let turnsDone = 0;
+    let failures = 0;
+    /** Conversations in progress: started (after the ramp) and not finished. */
+    let active = 0;
+    let peakActive = 0;
+    let activeSamples = 0;
+    let activeSum = 0;
+    let ongoingFailedCalls = 0;
+    const failedCalls = () =>
+      ongoingFailedCalls + results.reduce((sum, r) => sum + r.failedCalls.length, 0);
     let lastTurns = 0;
     let lastAt = performance.now();
     commands.reset();
@@ -277,31 +347,42 @@ async function main(): Promise<number> {
     sampler.start();
     loopDelay.enable();
     const t0 = performance.now();
+    deadlineAt = t0 + deadlineSeconds * 1000;
     const progress = setInterval(() => {
       const now = performance.now();
       const rate = ((turnsDone - lastTurns) * 1000) / (now - lastAt);
+      activeSamples++;
+      activeSum += active;
       lastTurns = turnsDone;
       lastAt = now;
       log(
         `  [${fmt((now - t0) / 1000, 1).padStart(5)} s] turns ${fmt(turnsDone).padStart(7)} ` +
-          `(${fmt(rate).padStart(6)}/s)  conversations ${fmt(results.length)}/${fmt(measuredCount)}` +
-          `  rss ${fmt(mb(process.memoryUsage.rss()))} MB`,
+          `(${fmt(rate).padStart(6)}/s)  active ${fmt(active).padStart(3)}  done ${fmt(results.length)}/${fmt(measuredCount)}` +
+          `  failed calls ${fmt(failedCalls())}  rss ${fmt(mb(process.memoryUsage.rss()))} MB`,
       );
     }, 1_000);
     await Promise.all(
       Array.from({ length: conversations }, async (_, slot) => {
+        if (rampMs > 0) await sleep((rampMs * slot) / conversations);
+        active++;
+        peakActive = Math.max(peakActive, active);
         for (let r = 0; r < rounds; r++) {
-          results.push(
-            await converse(
-              runtime!,
-              channel,
-              MEASURED_PREFIX,
-              r * conversations + slot,
-              latencies,
-              () => turnsDone++,
-            ),
+          const result = await converse(
+            runtime!,
+            channel,
+            MEASURED_PREFIX,
+            r * conversations + slot,
+            latencies,
+            () => turnsDone++,
+            () => ongoingFailedCalls++,
           );
+          ongoingFailedCalls -= result.failedCalls.length;
+          results.push(result);
+          if (!result.ok && failures++ < 3) {
+            log(`  ! conversation ${r * conversations + slot} failed: ${result.failure}`);
+          }
         }
+        active--;
       }),
     );
     const elapsedMs = performance.now() - t0;
@@ -362,15 +443,23 @@ async function main(): Promise<number> {
       avgDocumentBytes: number;
     } | null = null;
     if (!args['no-ceiling']) {
-      const scratch: Collection<Document> = db.collection(`bench_ceiling_${Date.now()}`);
+      const scratch: Collection<CeilingDocument> = db.collection<CeilingDocument>(
+        `bench_ceiling_${Date.now()}`,
+      );
       await scratch.createIndex({ answers: 1 }, { unique: true, name: 'answers_unique' });
-      await scratch.createIndex({ conversationId: 1, version: -1 }, { name: 'conversation_version' });
+      await scratch.createIndex(
+        { conversationId: 1, version: -1 },
+        { name: 'conversation_version' },
+      );
       const docs = templates.slice(0, TURNS_PER_CONVERSATION);
       const avgDocumentBytes =
         docs.reduce((sum, d) => sum + Buffer.byteLength(JSON.stringify(d)), 0) / docs.length;
       const memory = new Map<string, Document>();
       const ceilingLatencies: number[] = [];
-      log(`  ceiling: bare driver insertOne × ${fmt(turns)} with ${fmt(conversations)} workers…`);
+      log(
+        `  ceiling: bare driver insertOne × ${fmt(conversations * rounds * docs.length)} ` +
+          `with ${fmt(conversations)} workers…`,
+      );
       commands.reset();
       commands.counting = true;
       const c0 = performance.now();
@@ -418,6 +507,7 @@ async function main(): Promise<number> {
     const dbRoundTripsPerTurn = turns > 0 ? round(engineCommands / turns, 3) : 0;
     const ratioToCeiling = ceiling ? round(turnsPerSecond / ceiling.turnsPerSecond, 3) : null;
     const failed = results.filter((r) => !r.ok);
+    const allFailedCalls = results.flatMap((r) => r.failedCalls);
     const peakRssMb = mb(sampler.peakRss);
     const at500 = conversations === 500;
     const targets = {
@@ -440,7 +530,9 @@ async function main(): Promise<number> {
       },
     };
     const heapPerConversationKb =
-      evicted > 0 ? round((heldMemory.heapUsed - afterEviction.heapUsed) / 1024 / evicted, 1) : null;
+      evicted > 0
+        ? round((heldMemory.heapUsed - afterEviction.heapUsed) / 1024 / evicted, 1)
+        : null;
 
     const report = {
       date: startedAt.toISOString(),
@@ -449,7 +541,15 @@ async function main(): Promise<number> {
       database: databaseLabel,
       quick,
       concurrentConversations: conversations,
+      activeConversations: {
+        peak: peakActive,
+        mean: activeSamples > 0 ? round(activeSum / activeSamples, 1) : peakActive,
+      },
       rounds,
+      rampSeconds: rampMs / 1000,
+      attemptsPerMessage: attempts,
+      deadlineSeconds,
+      hitDeadline: results.some((r) => r.failure?.includes('--deadline') ?? false),
       warmupConversations: warmup,
       poolSize,
       turnsPerConversation: TURNS_PER_CONVERSATION,
@@ -486,11 +586,37 @@ async function main(): Promise<number> {
       casesOpened,
       distinctCaseNumbers: distinctCases,
       foliosOpened,
+      failedHandleCalls: allFailedCalls.length,
+      failedHandleCallsByError: Object.fromEntries(
+        [
+          ...allFailedCalls.reduce((m, f) => {
+            const key = f.replace(/^step \d+: /, '');
+            return m.set(key, (m.get(key) ?? 0) + 1);
+          }, new Map<string, number>()),
+        ].sort((a, b) => b[1] - a[1]),
+      ),
+      failedHandleCallsByStep: Object.fromEntries(
+        [
+          ...allFailedCalls.reduce((m, f) => {
+            const key = /^step (\d+)/.exec(f)?.[1] ?? '?';
+            return m.set(key, (m.get(key) ?? 0) + 1);
+          }, new Map<string, number>()),
+        ].sort((a, b) => Number(a[0]) - Number(b[0])),
+      ),
       conversationsCompleted: results.length - failed.length,
       conversationsFailed: failed.length,
       idleCachedConversations: cachedBefore,
       idleMemory: {
         gcAvailable: gc !== null,
+        note:
+          evicted === 0 && cachedAfter > 0
+            ? 'evictIdle(MAX_SAFE_INTEGER) evicted nothing: the conversations stay cached'
+            : undefined,
+        heapUsedMbBeforeMeasuredPhase: mb(heapBefore),
+        heapGrowthPerMeasuredConversationKb: round(
+          (heldMemory.heapUsed - heapBefore) / 1024 / Math.max(1, cachedBefore - cachedAtStart),
+          1,
+        ),
         heapUsedMbWithCache: mb(heldMemory.heapUsed),
         rssMbWithCache: mb(heldMemory.rss),
         evicted,
@@ -515,19 +641,37 @@ async function main(): Promise<number> {
     log(`  ${'metric'.padEnd(34)} ${'value'.padStart(16)}   target`);
     log(`  ${'-'.repeat(74)}`);
     row('concurrent conversations', fmt(conversations));
+    row(
+      'in progress: peak / mean',
+      `${fmt(peakActive)} / ${fmt(report.activeConversations.mean, 1)}`,
+    );
     row('turns (answered handle calls)', fmt(turns));
     row('turns/s', fmt(turnsPerSecond, 1), '≥ 1,000', targets.turnsPerSecond.pass);
+    row(
+      'handle calls that threw (resent)',
+      fmt(allFailedCalls.length),
+      '0',
+      allFailedCalls.length === 0,
+    );
     row('turn latency p50 (ms)', fmt(p50Ms, 2));
     row('turn latency p95 (ms)', fmt(p95Ms, 2));
     row('turn latency p99 (ms)', fmt(p99Ms, 2), '≤ 50', targets.p99Ms.pass);
     row('turn latency max (ms)', fmt(report.maxMs, 2));
-    row('db round trips / turn (monitored)', fmt(dbRoundTripsPerTurn, 3), '≤ 2', targets.dbRoundTripsPerTurn.pass);
+    row(
+      'db round trips / turn (monitored)',
+      fmt(dbRoundTripsPerTurn, 3),
+      '≤ 2',
+      targets.dbRoundTripsPerTurn.pass,
+    );
     row('engine store round trips / turn', fmt(report.storeRoundTripsPerTurn, 3));
     row('peak RSS, bench process (MB)', fmt(peakRssMb, 1));
     if (report.databasePeakRssMb !== null) {
       row('peak RSS, FerretDB process (MB)', fmt(report.databasePeakRssMb, 1));
     }
-    row('CPU: node / database (cores)', `${report.cpu.benchProcessUtilisation} / ${report.cpu.databaseUtilisation ?? '?'}`);
+    row(
+      'CPU: node / database (cores)',
+      `${report.cpu.benchProcessUtilisation} / ${report.cpu.databaseUtilisation ?? '?'}`,
+    );
     row('event loop delay p99 (ms)', fmt(report.eventLoopDelayMs.p99, 1));
     row('ceiling turns/s (bare insertOne)', ceiling ? fmt(ceiling.turnsPerSecond, 1) : 'skipped');
     row(
@@ -537,13 +681,26 @@ async function main(): Promise<number> {
       targets.ratioToCeiling.pass,
     );
     row('cases opened / folios opened', `${fmt(casesOpened)} / ${fmt(foliosOpened)}`);
-    row('idle cached conversations', `${fmt(cachedBefore)} → ${fmt(cachedAfter)}`);
+    row('idle cached conversations', `${fmt(cachedBefore)} → ${fmt(cachedAfter)} evicted`);
+    row(
+      'heap growth per conversation (KB)',
+      fmt(report.idleMemory.heapGrowthPerMeasuredConversationKb, 1),
+    );
     row(
       'heap held by them (MB, after GC)',
       `${fmt(mb(heldMemory.heapUsed - afterEviction.heapUsed), 1)}${gc ? '' : ' (no GC)'}`,
     );
     log('');
-    log(`  db commands by kind: ${JSON.stringify(engineBreakdown)}`);
+    log(`  database commands of the measured phase (driver command monitoring):`);
+    log(
+      `    ${'command collection'.padEnd(34)} ${'count'.padStart(7)} ${'/turn'.padStart(7)} ${'mean ms'.padStart(9)} ${'total s'.padStart(8)}`,
+    );
+    for (const [kind, k] of Object.entries(engineBreakdown)) {
+      log(
+        `    ${kind.padEnd(34)} ${fmt(k.count).padStart(7)} ${fmt(k.count / Math.max(1, turns), 3).padStart(7)} ` +
+          `${fmt(k.meanMs, 1).padStart(9)} ${fmt(k.totalMs / 1000, 1).padStart(8)}`,
+      );
+    }
 
     const out = resolve(
       args.out ??
@@ -573,6 +730,12 @@ async function main(): Promise<number> {
       problems.push(`expected ${measuredCount} folios in the database, found ${foliosOpened}`);
     }
     if (errors.length > 0) problems.push(`background errors: ${String(errors[0])}`);
+    if (allFailedCalls.length > 0) {
+      process.stderr.write(
+        `bench: warning: ${allFailedCalls.length} handle call(s) threw and were resent; ` +
+          `first: ${allFailedCalls[0]}\n`,
+      );
+    }
     void stoppedRuntime;
     for (const p of problems) process.stderr.write(`bench: ${p}\n`);
     return problems.length > 0 ? 1 : 0;

@@ -2,12 +2,7 @@ import type { Case, CaseNumber } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
-import {
-  abuseOutcome,
-  createBusinessCalendar,
-  suspendedUntil,
-  visitSlots,
-} from '../domain/policy/index.ts';
+import { abuseOutcome, calendarFor, suspendedUntil, visitSlots } from '../domain/policy/index.ts';
 import type { CaseView, CustomerView, FlowServices } from '../flows/contract.ts';
 import type { TranscriptEntry } from './engine/state.ts';
 
@@ -44,10 +39,13 @@ export function createFlowServices(
     const timeline = await domain.cases.timeline(value.number);
     const last = timeline.reduce((max, e) => (e.at > max ? e.at : max), value.openedAt);
     const told = timeline.filter((e) => e.kind === 'note' && e.data?.followUp === true).at(-1);
+    // The status field is not updated on the message path (updates are slow on FerretDB v1):
+    // the timeline tells what happened since the case opened.
+    const visit = timeline.some((e) => e.kind === 'visit');
     return {
       number: value.number,
       openedAt: value.openedAt.toISOString(),
-      status: value.status,
+      status: value.status === 'open' && visit ? 'visit-scheduled' : value.status,
       subject: value.subject,
       priority: value.priority,
       lastContactAt: last.toISOString(),
@@ -112,7 +110,7 @@ export function createFlowServices(
     },
 
     async officeHours({ country, timeZone, at }) {
-      const calendar = createBusinessCalendar(policy, country, timeZone);
+      const calendar = calendarFor(policy, country, timeZone);
       const instant = new Date(at);
       return {
         open: calendar.isBusinessTime(instant),
@@ -121,7 +119,7 @@ export function createFlowServices(
     },
 
     async proposeVisitSlots({ country, timeZone, at }) {
-      const calendar = createBusinessCalendar(policy, country, timeZone);
+      const calendar = calendarFor(policy, country, timeZone);
       return visitSlots(calendar, new Date(at), policy).map((slot, i) => ({
         id: `slot-${i + 1}`,
         start: slot.start.toISOString(),
@@ -136,7 +134,6 @@ export function createFlowServices(
         attendant,
         clock.now(),
       );
-      await domain.cases.setStatus(caseNumber as CaseNumber, 'visit-scheduled');
       await domain.cases.appendEvent({
         caseNumber: caseNumber as CaseNumber,
         at: clock.now(),

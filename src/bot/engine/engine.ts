@@ -35,6 +35,29 @@ type Input =
 const MAX_TEXT = 4_000;
 const MAX_ID = 256;
 const MAX_TRANSCRIPT = 400;
+/** How long a turn's flow may wait on its services (the database) before it fails. */
+const FLOW_TURN_TIMEOUT_MS = 30_000;
+
+/** A counting semaphore: at most `limit` holders at once, the rest wait in order. */
+class Semaphore {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+  constructor(limit: number) {
+    this.#free = limit;
+  }
+  acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
 
 export interface EngineOptions {
   store: StateStore;
@@ -54,6 +77,8 @@ export interface EngineOptions {
   /** How long an idle conversation stays in memory. */
   idleMs?: number;
   maxCached?: number;
+  /** Turns running at once in this process; the rest wait their turn (admission control). */
+  maxConcurrentTurns?: number;
   processId?: string;
 }
 
@@ -80,6 +105,11 @@ export function sanitiseText(text: string, max = MAX_TEXT): string {
 export class ConversationEngine {
   readonly processId: string;
   readonly #cache = new Map<string, Cached>();
+  readonly #slots: Semaphore;
+  readonly #rendered = new WeakMap<
+    Reply,
+    { language: Language; text: string; choices: { id: string; label: string }[] }
+  >();
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #o: Required<Omit<EngineOptions, 'onHandoff'>> & Pick<EngineOptions, 'onHandoff'>;
   /** Turns answered, duplicates dropped, version conflicts retried: for metrics. */
@@ -88,7 +118,14 @@ export class ConversationEngine {
   readonly stats = { answered: 0, duplicates: 0, conflicts: 0, cacheMisses: 0, delivered: 0 };
 
   constructor(options: EngineOptions) {
-    this.#o = { idleMs: 5 * 60_000, maxCached: 50_000, processId: randomUUID(), ...options };
+    this.#o = {
+      ...options,
+      idleMs: options.idleMs ?? 5 * 60_000,
+      maxCached: options.maxCached ?? 20_000,
+      maxConcurrentTurns: options.maxConcurrentTurns ?? 64,
+      processId: options.processId ?? randomUUID(),
+    };
+    this.#slots = new Semaphore(this.#o.maxConcurrentTurns);
     this.processId = this.#o.processId;
   }
 
@@ -186,12 +223,43 @@ export class ConversationEngine {
   }
 
   async #turn(conversationId: string, input: Input): Promise<TurnOutcome> {
+    await this.#slots.acquire();
+    try {
+      return await this.#turnNow(conversationId, input);
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  async #load(conversationId: string): Promise<ConversationState | undefined> {
+    const cached = this.#cache.get(conversationId);
+    if (cached) {
+      // Least recently used goes first: move this one to the end of the map.
+      this.#cache.delete(conversationId);
+      this.#cache.set(conversationId, cached);
+      return cached.state;
+    }
+    this.stats.cacheMisses++;
+    // A miss registers the conversation first (one insert, shared by group commit): a new one
+    // then needs no read at all, which on FerretDB v1 would scan the states collection.
+    if (await this.#o.store.isNewConversation(conversationId, this.#o.clock.now()))
+      return undefined;
+    return (await this.#o.store.latest(conversationId)) ?? undefined;
+  }
+
+  #remember(conversationId: string, entry: Cached): void {
+    this.#cache.delete(conversationId);
+    this.#cache.set(conversationId, entry);
+    if (this.#cache.size <= this.#o.maxCached) return;
+    for (const [id] of this.#cache) {
+      if (this.#cache.size <= this.#o.maxCached) break;
+      if (!this.#queues.has(id)) this.#cache.delete(id);
+    }
+  }
+
+  async #turnNow(conversationId: string, input: Input): Promise<TurnOutcome> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      let current = this.#cache.get(conversationId)?.state;
-      if (!current) {
-        this.stats.cacheMisses++;
-        current = (await this.#o.store.latest(conversationId)) ?? undefined;
-      }
+      const current = await this.#load(conversationId);
       if (current?.recent.includes(input.key)) {
         this.stats.duplicates++;
         return 'duplicate';
@@ -204,7 +272,7 @@ export class ConversationEngine {
         this.stats.answered++;
         const previous = this.#cache.get(conversationId);
         const entry: Cached = { state: next, usedAt: Date.now(), delivered: false };
-        this.#cache.set(conversationId, entry);
+        this.#remember(conversationId, entry);
         await this.#scheduleDeadlines(current ?? null, next);
         await this.#deliver(next);
         entry.delivered = true;
@@ -288,6 +356,7 @@ export class ConversationEngine {
         previous,
         next.flowInput as unknown as FlowInput,
         event,
+        FLOW_TURN_TIMEOUT_MS,
       ).finally(() => this.#running.delete(conversationId));
       next.snapshot = JSON.stringify(result.snapshot);
       this.#applyEmitted(next, result.emitted, now);
@@ -450,12 +519,21 @@ export class ConversationEngine {
     if (removed.length > 0) void this.#o.store.cancelTimers(removed).catch(() => undefined);
   }
 
+  /** Renders a reply once: for the transcript and again for delivery. */
+  #render(reply: Reply, language: Language) {
+    const memo = this.#rendered.get(reply);
+    if (memo && memo.language === language) return memo;
+    const rendered = { language, ...this.#o.translator.render(reply, language) };
+    this.#rendered.set(reply, rendered);
+    return rendered;
+  }
+
   async #deliver(state: ConversationState): Promise<void> {
     if (state.outbox.length > 0) {
       const port = this.#o.ports[state.channel];
       if (!port) throw new Error(`no channel port for ${state.channel}`);
       for (const [index, reply] of state.outbox.entries()) {
-        const rendered = this.#o.translator.render(reply, state.language);
+        const rendered = this.#render(reply, state.language);
         const message: OutboundMessage = {
           deliveryId: `${state._id}:${index}`,
           conversationId: state.conversationId,

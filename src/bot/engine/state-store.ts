@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '../../domain/errors.ts';
-import { GroupInserter, type InsertOutcome } from './group-commit.ts';
+import { GroupInserter, type InsertOutcome } from '../../domain/group-insert.ts';
 import type { ConversationState, Deadline } from './state.ts';
 
 interface DeliveryMark {
@@ -26,9 +26,12 @@ export class StateStore {
   readonly deliveries: Collection<DeliveryMark>;
   readonly timers: Collection<TimerDocument>;
   readonly timerClaims: Collection<{ _id: string; at: Date; by: string }>;
+  /** One tiny document per conversation ever seen: tells a new conversation without a scan. */
+  readonly heads: Collection<{ _id: string; createdAt: Date }>;
   readonly #stateInserts: GroupInserter;
   readonly #deliveryInserts: GroupInserter;
   readonly #timerInserts: GroupInserter;
+  readonly #headInserts: GroupInserter;
   #prunable: string[] = [];
 
   constructor(db: Db) {
@@ -36,6 +39,8 @@ export class StateStore {
     this.deliveries = db.collection<DeliveryMark>('deliveries');
     this.timers = db.collection<TimerDocument>('timers');
     this.timerClaims = db.collection('timer_claims');
+    this.heads = db.collection('conversation_heads');
+    this.#headInserts = new GroupInserter(this.heads as unknown as Collection);
     this.#stateInserts = new GroupInserter(this.states as unknown as Collection);
     this.#deliveryInserts = new GroupInserter(this.deliveries as unknown as Collection);
     this.#timerInserts = new GroupInserter(this.timers as unknown as Collection);
@@ -59,14 +64,22 @@ export class StateStore {
     await this.timers.createIndex({ dueAt: 1 }, { name: 'due' });
   }
 
+  /**
+   * Registers a conversation the first time this process meets it: true when it is new
+   * everywhere (no state to read), false when it exists (read its latest version).
+   */
+  async isNewConversation(conversationId: string, at: Date): Promise<boolean> {
+    return (await this.#headInserts.insert({ _id: conversationId, createdAt: at })) === 'inserted';
+  }
+
   /** The latest version of a conversation, or null for a new one. */
   async latest(conversationId: string): Promise<ConversationState | null> {
-    const [doc] = await this.states
-      .find({ conversationId })
-      .sort({ version: -1 })
-      .limit(1)
-      .toArray();
-    return doc ?? null;
+    // No sort: FerretDB v1 sorts by fetching whole documents; pruning leaves few versions.
+    const docs = await this.states.find({ conversationId }).toArray();
+    return docs.reduce<ConversationState | null>(
+      (max, d) => (max && max.version > d.version ? max : d),
+      null,
+    );
   }
 
   /** Whether some stored version answered this input (after a duplicate-key conflict). */

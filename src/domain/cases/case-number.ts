@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../model-on.ts';
-import { isDuplicateKeyError } from '../errors.ts';
+import { GroupInserter } from '../group-insert.ts';
 import type { CaseNumber } from './case.ts';
 
 interface CaseNumberDocument {
@@ -29,12 +29,14 @@ export class CaseNumberAllocator {
   readonly model: Model<CaseNumberDocument>;
   readonly #next = new Map<number, Promise<{ value: number }>>();
   readonly #spare = new Map<number, number[]>();
+  readonly #inserts: GroupInserter;
 
   constructor(
     connection: Connection,
     readonly prefix = 'AT',
   ) {
     this.model = modelOn(connection, 'CaseNumber', schema);
+    this.#inserts = new GroupInserter(this.model.collection);
   }
 
   async #counter(year: number): Promise<{ value: number }> {
@@ -60,13 +62,8 @@ export class CaseNumberAllocator {
     for (;;) {
       const seq = counter.value++;
       const number = formatCaseNumber(this.prefix, year, seq);
-      try {
-        await this.model.create({ _id: number, year, seq });
-        return number;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        // Taken by another process: move on.
-      }
+      if ((await this.#inserts.insert({ _id: number, year, seq })) === 'inserted') return number;
+      // Taken by another process: move on.
     }
   }
 

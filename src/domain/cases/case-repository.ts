@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKeyError } from '../errors.ts';
+import { GroupInserter } from '../group-insert.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Case, CaseClosure, CaseEvent, CaseNumber, CaseStatus, SurveyAnswer } from './case.ts';
 
@@ -97,6 +97,11 @@ export class CaseRepository {
   readonly events: Model<CaseEvent>;
   readonly closures: Model<ClosureDocument>;
   readonly surveys: Model<SurveyDocument>;
+  // Inserts go through group commit: concurrent conversations share one insertMany per
+  // collection, and a duplicate key comes back as a result, not an exception.
+  readonly #caseInserts: GroupInserter;
+  readonly #matterInserts: GroupInserter;
+  readonly #eventInserts: GroupInserter;
 
   constructor(connection: Connection) {
     this.cases = modelOn(connection, 'Case', caseSchema);
@@ -104,6 +109,9 @@ export class CaseRepository {
     this.events = modelOn(connection, 'CaseEvent', eventSchema);
     this.closures = modelOn(connection, 'CaseClosure', closureSchema);
     this.surveys = modelOn(connection, 'CaseSurvey', surveySchema);
+    this.#caseInserts = new GroupInserter(this.cases.collection);
+    this.#matterInserts = new GroupInserter(this.openMatters.collection);
+    this.#eventInserts = new GroupInserter(this.events.collection);
   }
 
   async init(): Promise<void> {
@@ -117,13 +125,7 @@ export class CaseRepository {
    * already open under another case.
    */
   async claimMatter(key: string, caseNumber: CaseNumber, openedAt: Date): Promise<boolean> {
-    try {
-      await this.openMatters.create({ _id: key, caseNumber, openedAt });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return (await this.#matterInserts.insert({ _id: key, caseNumber, openedAt })) === 'inserted';
   }
 
   async findOpenMatter(key: string): Promise<CaseNumber | null> {
@@ -137,7 +139,7 @@ export class CaseRepository {
 
   async insert(value: Case): Promise<void> {
     const { number, ...rest } = value;
-    await this.cases.create({ ...rest, _id: number });
+    await this.#caseInserts.insert({ ...rest, _id: number });
   }
 
   async find(number: string): Promise<Case | null> {
@@ -163,7 +165,8 @@ export class CaseRepository {
   }
 
   async appendEvent(event: CaseEvent): Promise<void> {
-    await this.events.create(event);
+    const { data, ...rest } = event;
+    await this.#eventInserts.insert(data === undefined ? rest : event);
   }
 
   async timeline(number: CaseNumber): Promise<CaseEvent[]> {
@@ -176,13 +179,10 @@ export class CaseRepository {
   /** Records the closure; false if the case was already closed (closed once, by insert). */
   async insertClosure(closure: CaseClosure): Promise<boolean> {
     const { caseNumber, ...rest } = closure;
-    try {
-      await this.closures.create({ ...rest, _id: caseNumber });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return (
+      (await new GroupInserter(this.closures.collection).insert({ ...rest, _id: caseNumber })) ===
+      'inserted'
+    );
   }
 
   async findClosure(number: CaseNumber): Promise<CaseClosure | null> {
@@ -195,12 +195,9 @@ export class CaseRepository {
   /** Records the survey answer (R002-8); false if it was already answered. */
   async insertSurvey(answer: SurveyAnswer): Promise<boolean> {
     const { caseNumber, ...rest } = answer;
-    try {
-      await this.surveys.create({ ...rest, _id: caseNumber });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return (
+      (await new GroupInserter(this.surveys.collection).insert({ ...rest, _id: caseNumber })) ===
+      'inserted'
+    );
   }
 }

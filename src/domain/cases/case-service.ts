@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.ts';
-import { createBusinessCalendar, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
+import { calendarFor, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
 import type { CaseNumberAllocator } from './case-number.ts';
 import type { CaseRepository } from './case-repository.ts';
 import { matterKey, type Case, type CaseNumber, type CaseRequest } from './case.ts';
@@ -53,7 +53,7 @@ export class CaseService {
       };
     }
 
-    const calendar = createBusinessCalendar(this.policy, request.country, request.timeZone);
+    const calendar = calendarFor(this.policy, request.country, request.timeZone);
     const { transcript, ...intake } = request;
     const value: Case = {
       ...intake,

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection, modelOn } from '../model-on.ts';
-import { isDuplicateKeyError } from '../errors.ts';
+import { GroupInserter } from '../group-insert.ts';
 import type { CaseNumber } from '../cases/case.ts';
 import { folioNumber, type Folio, type VisitSlot } from './folio.ts';
 
@@ -34,9 +34,11 @@ function toFolio(doc: FolioDocument): Folio {
 /** Visit folios (R004-3): numbered per case, `<case>-V1`, `-V2`…, unique by insert. */
 export class FolioRepository {
   readonly model: Model<FolioDocument>;
+  readonly #inserts: GroupInserter;
 
   constructor(connection: Connection) {
     this.model = modelOn(connection, 'Folio', schema);
+    this.#inserts = new GroupInserter(this.model.collection);
   }
 
   async init(): Promise<void> {
@@ -45,8 +47,8 @@ export class FolioRepository {
 
   /** Opens the next folio of a case for an agreed slot. */
   async open(caseNumber: CaseNumber, slot: VisitSlot, attendant: string, at: Date): Promise<Folio> {
-    const existing = await this.model.countDocuments({ caseNumber });
-    for (let n = existing + 1; ; n++) {
+    // Insert first, count never: most cases have one folio, and the unique _id settles races.
+    for (let n = 1; ; n++) {
       const folio: Folio = {
         number: folioNumber(caseNumber, n),
         caseNumber,
@@ -57,13 +59,8 @@ export class FolioRepository {
         freeReschedulesLeft: 0,
         outcome: 'pending',
       };
-      try {
-        const { number, ...rest } = folio;
-        await this.model.create({ ...rest, _id: number });
-        return folio;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
+      const { number, ...rest } = folio;
+      if ((await this.#inserts.insert({ ...rest, _id: number })) === 'inserted') return folio;
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import {
-  createBusinessCalendar,
+  calendarFor,
   customerLate,
   grantsExtraFreeReschedule,
   rescheduleCost,
@@ -40,7 +40,7 @@ export class FolioService {
     if (!(to.start < to.end)) throw new ValidationError('a visit slot must end after it starts');
     const folio = await this.#get(number);
     const now = this.clock.now();
-    const calendar = createBusinessCalendar(this.policy, where.country, where.timeZone);
+    const calendar = calendarFor(this.policy, where.country, where.timeZone);
     const withNotice = rescheduleCost(folio.slot.start, now, calendar, this.policy, 0) === 'free';
     const cost = withNotice || folio.freeReschedulesLeft > 0 ? 'free' : 'charged';
     const updated: Folio = {

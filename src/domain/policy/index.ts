@@ -29,6 +29,7 @@ export type {
 export { isHoliday } from './holidays.ts';
 export type { HolidayAnswer } from './holidays.ts';
 export { createBusinessCalendar } from './calendar.ts';
+export { calendarFor } from './calendar-cache.ts';
 export type { BusinessCalendar, BusinessInterval } from './calendar.ts';
 export {
   FAIR_USE_PRIORITIES,

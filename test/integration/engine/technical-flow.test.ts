@@ -59,9 +59,10 @@ describe('the engine runs the technical first level end to end on the real datab
     expect(stored).toMatchObject({
       accountNumber: 'MX-1001',
       equipmentSerial: 'SRV-MX-0001',
-      status: 'visit-scheduled',
     });
     expect(await bot.runtime.domain.folios.ofCase(stored!.number)).toHaveLength(1);
+    const timeline = await bot.runtime.domain.cases.timeline(stored!.number);
+    expect(timeline.map((e) => e.kind)).toEqual(['opened', 'visit']);
     // Spanish words reached the customer, not keys.
     expect(caseReply!.text).not.toContain('case.opened');
   });

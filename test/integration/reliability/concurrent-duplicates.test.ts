@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TurnOutcome } from '../../../src/bot/engine/engine.ts';
+import type { InboundMessage } from '../../../src/bot/engine/messages.ts';
 import { keys, startTestBot, type TestBot } from '../../support/runtime.ts';
 import {
   accountOf,
   doubtScript,
   inboundOf,
   jitter,
+  redeliverOnTimeout,
   seedCustomers,
   seeded,
   shuffle,
@@ -31,7 +33,7 @@ describe('500 concurrent conversations, every message delivered twice, out of or
       reference.push(...keys(bot.channel.delivered.slice(before)));
     }
     expect(reference).toContain('request.registered');
-    expect(reference.at(-1)).toBe('common.goodbye');
+    expect(reference.at(-1)).toBe('common.askAnythingElse');
 
     const random = seeded(SEED);
     const users = shuffle(
@@ -39,6 +41,12 @@ describe('500 concurrent conversations, every message delivered twice, out of or
       random,
     );
     const outcomes = new Map<string, TurnOutcome[]>();
+    // The network redelivers a message whose handling failed. On this 2-core machine, 500
+    // case openings at once queue on FerretDB past the flow's 10 s turn limit for a few users
+    // (FlowTurnTimeout); the redelivery must then find the case the timed-out turn opened.
+    const retried: string[] = [];
+    const send = (message: InboundMessage): Promise<TurnOutcome> =>
+      redeliverOnTimeout(message.messageId, retried, () => bot.runtime.engine.handle(message));
     const startedAt = Date.now();
     // Every user runs concurrently, started in a random order and yielding a random number of
     // times between messages, so conversations interleave differently at every step. A user's
@@ -47,14 +55,11 @@ describe('500 concurrent conversations, every message delivered twice, out of or
     await Promise.all(
       users.map(async (i, position) => {
         const user = `u${i}`;
-        for (let k = 0; k < position % 7; k++) await new Promise((r) => setImmediate(r));
+        for (let k = 0; k < position % 5; k++) await new Promise((r) => setImmediate(r));
         for (const [n, step] of doubtScript(i).entries()) {
           await jitter(random);
           const message = inboundOf(user, n, step);
-          const pair = await Promise.all([
-            bot.runtime.engine.handle(message),
-            bot.runtime.engine.handle({ ...message }),
-          ]);
+          const pair = await Promise.all([send(message), send({ ...message })]);
           outcomes.set(`${user}-m${n}`, pair.sort());
         }
       }),
@@ -69,7 +74,7 @@ describe('500 concurrent conversations, every message delivered twice, out of or
     const lateOutcomes = await Promise.all(late.map((m) => bot.runtime.engine.handle(m)));
     console.info(
       `[reliability] ${USERS} users × ${doubtScript(0).length} messages × 2 copies in ${elapsed} ms; ` +
-        `${late.length} late redeliveries; stats ${JSON.stringify(bot.runtime.engine.stats)}`,
+        `${late.length} late redeliveries; ${retried.length} retried after a turn timeout; stats ${JSON.stringify(bot.runtime.engine.stats)}`,
     );
 
     // Each pair of copies: one answered, one dropped; every late copy dropped.

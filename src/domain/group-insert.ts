@@ -1,5 +1,5 @@
 import type { Collection, Document, MongoBulkWriteError } from 'mongodb';
-import { isDuplicateKeyError } from '../../domain/errors.ts';
+import { isDuplicateKeyError } from './errors.ts';
 
 /** What became of one document of a group insert. */
 export type InsertOutcome = 'inserted' | 'duplicate';
@@ -25,7 +25,7 @@ export class GroupInserter {
   constructor(
     private readonly collection: Collection,
     private readonly maxBatch = 500,
-    private readonly maxConcurrent = 4,
+    private readonly maxConcurrent = 2,
   ) {}
 
   insert(doc: Document): Promise<InsertOutcome> {
