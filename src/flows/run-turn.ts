@@ -44,6 +44,7 @@ export async function runTurn(
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         sub.unsubscribe();
+        actor.stop(); // nothing of an abandoned turn may go on in the background
         reject(new FlowTurnTimeout(`the flow did not come to rest within ${timeoutMs} ms`));
       }, timeoutMs);
       const sub = actor.subscribe({

@@ -258,22 +258,33 @@ export class ConversationEngine {
   }
 
   async #turnNow(conversationId: string, input: Input): Promise<TurnOutcome> {
+    // Timers and agents may act through any process: their turn reads the stored state, so a
+    // process whose memory of the conversation is stale never runs side effects on it. A
+    // customer's messages trust memory; the version insert still catches a stale one.
+    const fresh = input.kind !== 'customer';
     for (let attempt = 0; attempt < 50; attempt++) {
-      const current = await this.#load(conversationId);
+      const cached = fresh ? undefined : this.#cache.get(conversationId);
+      const current = fresh
+        ? ((await this.#o.store.latest(conversationId)) ?? undefined)
+        : await this.#load(conversationId);
       if (current?.recent.includes(input.key)) {
+        if (!cached && current)
+          this.#remember(conversationId, { state: current, usedAt: Date.now(), delivered: false });
         this.stats.duplicates++;
         return 'duplicate';
       }
       const next = await this.#advance(conversationId, current ?? null, input);
       if (next === null) return 'ignored';
 
+      // Timers first: a process killed after this and before the state insert leaves a timer
+      // that fires into a state without its deadline (ignored), never a deadline without a timer.
+      await this.#scheduleDeadlines(current ?? null, next);
       const outcome = await this.#o.store.insertState(next);
       if (outcome === 'inserted') {
         this.stats.answered++;
         const previous = this.#cache.get(conversationId);
         const entry: Cached = { state: next, usedAt: Date.now(), delivered: false };
         this.#remember(conversationId, entry);
-        await this.#scheduleDeadlines(current ?? null, next);
         await this.#deliver(next);
         entry.delivered = true;
         // The superseded version goes once its outbox is known to be delivered; otherwise the

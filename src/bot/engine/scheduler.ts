@@ -47,15 +47,16 @@ export class Scheduler {
     const now = this.clock.now();
     const due = await this.store.dueTimers(now);
     let fired = 0;
-    await Promise.all(
+    const results = await Promise.allSettled(
       due.map(async (timer) => {
         if (await this.#claim(timer, now)) {
-          await this.engine.fire(timer);
+          if ((await this.engine.fire(timer)) === 'answered') fired++;
           await this.store.finishTimer(timer._id);
-          fired++;
         }
       }),
     );
+    for (const result of results)
+      if (result.status === 'rejected') this.options.onError?.(result.reason);
     this.fired += fired;
     return fired;
   }

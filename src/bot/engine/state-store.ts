@@ -126,8 +126,8 @@ export class StateStore {
   }
 
   async finishTimer(id: string): Promise<void> {
+    // The claim stays: a process that read the timer before this delete must not claim it again.
     await this.timers.deleteOne({ _id: id });
-    await this.timerClaims.deleteOne({ _id: id });
   }
 
   /** Versions whose outbox has no delivery mark (after a crash), oldest first. */

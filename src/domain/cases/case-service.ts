@@ -5,6 +5,12 @@ import type { CaseNumberAllocator } from './case-number.ts';
 import type { CaseRepository } from './case-repository.ts';
 import { matterKey, type Case, type CaseNumber, type CaseRequest } from './case.ts';
 
+/**
+ * How long a request that finds its matter claimed waits for the claimer to insert the case
+ * before it takes the claim for an orphan left by a process that died (real time).
+ */
+const ORPHAN_CLAIM_WAIT_MS = 10_000;
+
 /** The outcome of asking to open a case: a new case, or the open case of the same matter. */
 export type OpenCaseResult =
   | { outcome: 'opened'; case: Case }
@@ -38,6 +44,14 @@ export class CaseService {
         // Closed between our claim and our read: the matter is free again, try once more.
         return this.open(request);
       }
+      const found = await this.#awaitCase(existing);
+      if (found === null) {
+        // The claimer died between claiming the matter and inserting its case: the claim is an
+        // orphan. Free the matter and open the case ourselves (R001-5 still holds: the unique
+        // claim decides who opens it).
+        await this.repository.releaseMatter(key);
+        return this.open(request);
+      }
       await this.repository.appendEvent({
         caseNumber: existing,
         at: openedAt,
@@ -46,11 +60,7 @@ export class CaseService {
         text: request.description,
         data: { channel: request.channel, conversationId: request.conversationId },
       });
-      return {
-        outcome: 'joined',
-        caseNumber: existing,
-        case: await this.repository.find(existing),
-      };
+      return { outcome: 'joined', caseNumber: existing, case: found };
     }
 
     const calendar = calendarFor(this.policy, request.country, request.timeZone);
@@ -85,6 +95,24 @@ export class CaseService {
       });
     }
     return { outcome: 'opened', case: value };
+  }
+
+  /**
+   * The case a matter points at, waiting briefly for a claimer that is still inserting it;
+   * null when it never appears (its claimer died).
+   */
+  async #awaitCase(number: CaseNumber): Promise<Case | null> {
+    let waitMs = 10;
+    for (
+      let waited = 0;
+      waited <= ORPHAN_CLAIM_WAIT_MS;
+      waited += waitMs, waitMs = Math.min(waitMs * 2, 500)
+    ) {
+      const found = await this.repository.find(number);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+    return null;
   }
 
   /**
