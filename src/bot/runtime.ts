@@ -25,6 +25,11 @@ export interface Runtime {
 
 let sharedTranslator: Translator | null = null;
 
+/** How old an undelivered outbox must be before a sweep takes it for a dead process's. */
+const RECOVERY_GRACE_MS = 2_000;
+/** Housekeeping rounds between delivery-recovery sweeps (6 × 5 s = 30 s). */
+const RECOVERY_EVERY_ROUNDS = 6;
+
 /** Assembles domain, flows, engine and scheduler. Channels register their ports. */
 export async function createRuntime(options: {
   connection: Connection;
@@ -75,12 +80,23 @@ export async function createRuntime(options: {
     scheduler,
     translator,
     async start() {
-      await ready.recoverDeliveries(0);
+      // Outboxes a dead process stored but did not deliver. The grace keeps this sweep off the
+      // replies a live process is delivering right now; a second sweep catches the rest.
+      await ready.recoverDeliveries(RECOVERY_GRACE_MS);
+      const again = setTimeout(
+        () => void ready.recoverDeliveries(RECOVERY_GRACE_MS).catch((e) => options.onError?.(e)),
+        RECOVERY_GRACE_MS + 500,
+      );
+      again.unref();
       scheduler.start();
+      let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
         void store.flushPrunes().catch((e) => options.onError?.(e));
-        void ready.recoverDeliveries().catch((e) => options.onError?.(e));
+        // The sweep reads (scans) the states: every few rounds is enough.
+        if (++rounds % RECOVERY_EVERY_ROUNDS === 0) {
+          void ready.recoverDeliveries(RECOVERY_GRACE_MS).catch((e) => options.onError?.(e));
+        }
       }, options.housekeepingMs ?? 5_000);
       housekeeping.unref();
     },

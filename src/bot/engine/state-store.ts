@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '../../domain/errors.ts';
 import { GroupInserter, type InsertOutcome } from '../../domain/group-insert.ts';
 import type { ConversationState, Deadline } from './state.ts';
+import { decodeState, encodeState, type StoredState } from './state-codec.ts';
 
 interface DeliveryMark {
   _id: string;
@@ -22,7 +23,7 @@ export interface TimerDocument {
  * with concurrent turns (group commit).
  */
 export class StateStore {
-  readonly states: Collection<ConversationState>;
+  readonly states: Collection<StoredState>;
   readonly deliveries: Collection<DeliveryMark>;
   readonly timers: Collection<TimerDocument>;
   readonly timerClaims: Collection<{ _id: string; at: Date; by: string }>;
@@ -35,7 +36,7 @@ export class StateStore {
   #prunable: string[] = [];
 
   constructor(db: Db) {
-    this.states = db.collection<ConversationState>('conversation_states');
+    this.states = db.collection<StoredState>('conversation_states');
     this.deliveries = db.collection<DeliveryMark>('deliveries');
     this.timers = db.collection<TimerDocument>('timers');
     this.timerClaims = db.collection('timer_claims');
@@ -51,7 +52,8 @@ export class StateStore {
     return (
       this.#stateInserts.roundTrips +
       this.#deliveryInserts.roundTrips +
-      this.#timerInserts.roundTrips
+      this.#timerInserts.roundTrips +
+      this.#headInserts.roundTrips
     );
   }
 
@@ -76,10 +78,11 @@ export class StateStore {
   async latest(conversationId: string): Promise<ConversationState | null> {
     // No sort: FerretDB v1 sorts by fetching whole documents; pruning leaves few versions.
     const docs = await this.states.find({ conversationId }).toArray();
-    return docs.reduce<ConversationState | null>(
+    const latest = docs.reduce<StoredState | null>(
       (max, d) => (max && max.version > d.version ? max : d),
       null,
     );
+    return latest ? decodeState(latest) : null;
   }
 
   /** Whether some stored version answered this input (after a duplicate-key conflict). */
@@ -88,7 +91,7 @@ export class StateStore {
   }
 
   insertState(state: ConversationState): Promise<InsertOutcome> {
-    return this.#stateInserts.insert(state);
+    return this.#stateInserts.insert(encodeState(state));
   }
 
   markDelivered(stateId: string, at: Date): Promise<InsertOutcome> {
@@ -142,7 +145,8 @@ export class StateStore {
     const marked = new Set(marks.map((m) => m._id));
     return withOutbox
       .filter((s) => !marked.has(s._id))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.version - b.version);
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.version - b.version)
+      .map(decodeState);
   }
 
   /** Queues a superseded, delivered version (and its mark) for deletion. */

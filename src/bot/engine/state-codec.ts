@@ -1,0 +1,63 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { Binary } from 'mongodb';
+import type { ConversationState } from './state.ts';
+
+/**
+ * A conversation state as stored: the fields the database matches on stay plain, everything
+ * else travels as one deflated JSON blob. FerretDB v1 scans whole collections to read and
+ * decodes every field of every document it scans, so a state of a few plain fields and one
+ * binary is several times cheaper to scan than the nested snapshot, transcript and outbox.
+ */
+export interface StoredState {
+  _id: string;
+  conversationId: string;
+  version: number;
+  answers: string;
+  mode: ConversationState['mode'];
+  pendingOutbox: boolean;
+  createdAt: Date;
+  body: Binary;
+}
+
+/** The blob as JSON gives it back: instants as ISO strings. */
+type Body = Omit<
+  ConversationState,
+  keyof StoredState | 'sessionStartedAt' | 'transcript' | 'deadlines'
+> & {
+  sessionStartedAt: string;
+  transcript: (Omit<ConversationState['transcript'][number], 'at'> & { at: string })[];
+  deadlines: (Omit<ConversationState['deadlines'][number], 'dueAt'> & { dueAt: string })[];
+};
+
+export function encodeState(state: ConversationState): StoredState {
+  const { _id, conversationId, version, answers, mode, pendingOutbox, createdAt, ...rest } = state;
+  const json = JSON.stringify(rest);
+  return {
+    _id,
+    conversationId,
+    version,
+    answers,
+    mode,
+    pendingOutbox,
+    createdAt,
+    body: new Binary(deflateRawSync(json, { level: 1 })),
+  };
+}
+
+export function decodeState(stored: StoredState): ConversationState {
+  const json = inflateRawSync(stored.body.buffer).toString('utf8');
+  const body = JSON.parse(json) as Body;
+  return {
+    ...body,
+    sessionStartedAt: new Date(body.sessionStartedAt),
+    transcript: body.transcript.map((t) => ({ ...t, at: new Date(t.at) })),
+    deadlines: body.deadlines.map((d) => ({ ...d, dueAt: new Date(d.dueAt) })),
+    _id: stored._id,
+    conversationId: stored.conversationId,
+    version: stored.version,
+    answers: stored.answers,
+    mode: stored.mode,
+    pendingOutbox: stored.pendingOutbox,
+    createdAt: stored.createdAt,
+  };
+}
