@@ -66,6 +66,7 @@ const { values: args } = parseArgs({
     'no-ceiling': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     ramp: { type: 'string' },
+    think: { type: 'string' },
     deadline: { type: 'string' },
     attempts: { type: 'string' },
     out: { type: 'string' },
@@ -84,6 +85,7 @@ if (args.help) {
       '  --warmup W         conversations run before measuring, for the JIT (default 20, quick 5)',
       '  --pool P           driver connection pool size (default 20, as the server uses)',
       "  --ramp S           spread the conversations' first messages over S seconds (default 0)",
+      "  --think MS         a customer's think time before each message, random 0.5–1.5 × MS (default 0: closed loop, for the highest throughput)",
       '  --attempts A       sends of a message whose handle call threw, as a network redelivers',
       '                     it (default 3; 1 = a failed call fails the conversation)',
       '  --deadline S       stop sending after S seconds of measured phase (default 120):',
@@ -109,6 +111,8 @@ const rounds = Math.max(1, positive(args.rounds, 1, 'rounds'));
 const warmup = Math.max(1, positive(args.warmup, quick ? 5 : 20, 'warmup'));
 const poolSize = Math.max(1, positive(args.pool, 20, 'pool'));
 const rampMs = Number(args.ramp ?? 0) * 1000;
+const thinkMs = Number(args.think ?? 0);
+if (!Number.isFinite(thinkMs) || thinkMs < 0) throw new Error('--think must be milliseconds >= 0');
 if (!Number.isFinite(rampMs) || rampMs < 0) throw new Error('--ramp must be seconds >= 0');
 const attempts = Math.max(1, positive(args.attempts, 3, 'attempts'));
 const deadlineSeconds = positive(args.deadline, 120, 'deadline');
@@ -153,6 +157,8 @@ async function converse(
     failedCalls: [],
   };
   for (const [i, step] of script.entries()) {
+    // A person reads the reply and types: the think time is not part of the turn's latency.
+    if (i > 0 && thinkMs > 0) await sleep(thinkMs * (0.5 + Math.random()));
     const text = typeof step.message === 'string' ? step.message : '';
     const choice = typeof step.message === 'string' ? undefined : step.message.choice;
     let outcome: string | null = null;
@@ -547,6 +553,7 @@ async function main(): Promise<number> {
       },
       rounds,
       rampSeconds: rampMs / 1000,
+      thinkMs,
       attemptsPerMessage: attempts,
       deadlineSeconds,
       hitDeadline: results.some((r) => r.failure?.includes('--deadline') ?? false),

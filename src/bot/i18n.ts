@@ -43,6 +43,11 @@ export function createTranslator(localesDir = join(PROJECT_ROOT, 'locales')): Tr
     returnNull: false,
   });
 
+  const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, instance.getFixedT(l)])) as Record<
+    Language,
+    ReturnType<i18n['getFixedT']>
+  >;
+
   const formatParams = (params: Reply['params'], language: Language) => {
     if (!params) return {};
     const zone = typeof params.timeZone === 'string' ? params.timeZone : 'UTC';
@@ -60,7 +65,7 @@ export function createTranslator(localesDir = join(PROJECT_ROOT, 'locales')): Tr
 
   return {
     render(reply, language) {
-      const t = instance.getFixedT(language);
+      const t = fixed[language];
       const params = formatParams(reply.params, language);
       return {
         text: t(reply.key, params),

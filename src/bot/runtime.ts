@@ -25,10 +25,10 @@ export interface Runtime {
 
 let sharedTranslator: Translator | null = null;
 
-/** How old an undelivered outbox must be before a sweep takes it for a dead process's. */
+/** Real time between the two start-up sweeps for outboxes a dead process left undelivered. */
 const RECOVERY_GRACE_MS = 2_000;
-/** Housekeeping rounds between delivery-recovery sweeps (6 × 5 s = 30 s). */
-const RECOVERY_EVERY_ROUNDS = 6;
+/** Housekeeping rounds between delivery-recovery sweeps (2 × 5 s = 10 s). */
+const RECOVERY_EVERY_ROUNDS = 2;
 
 /** Assembles domain, flows, engine and scheduler. Channels register their ports. */
 export async function createRuntime(options: {
@@ -40,6 +40,7 @@ export async function createRuntime(options: {
   idleMs?: number;
   schedulerPollMs?: number;
   housekeepingMs?: number;
+  recoveryGraceMs?: number;
   onError?: (error: unknown) => void;
 }): Promise<Runtime> {
   const domain = createDomain(options.connection, options.policy, options.clock);
@@ -80,22 +81,20 @@ export async function createRuntime(options: {
     scheduler,
     translator,
     async start() {
-      // Outboxes a dead process stored but did not deliver. The grace keeps this sweep off the
-      // replies a live process is delivering right now; a second sweep catches the rest.
-      await ready.recoverDeliveries(RECOVERY_GRACE_MS);
-      const again = setTimeout(
-        () => void ready.recoverDeliveries(RECOVERY_GRACE_MS).catch((e) => options.onError?.(e)),
-        RECOVERY_GRACE_MS + 500,
+      // Outboxes a dead process stored but did not deliver: two sweeps, a grace apart, so the
+      // replies a live process is delivering right now are left to it. Ready after both.
+      await ready.recoverDeliveries();
+      await new Promise((resolve) =>
+        setTimeout(resolve, options.recoveryGraceMs ?? RECOVERY_GRACE_MS),
       );
-      again.unref();
+      await ready.recoverDeliveries();
       scheduler.start();
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
-        void store.flushPrunes().catch((e) => options.onError?.(e));
-        // The sweep reads (scans) the states: every few rounds is enough.
+        void store.flush().catch((e) => options.onError?.(e));
         if (++rounds % RECOVERY_EVERY_ROUNDS === 0) {
-          void ready.recoverDeliveries(RECOVERY_GRACE_MS).catch((e) => options.onError?.(e));
+          void ready.recoverDeliveries().catch((e) => options.onError?.(e));
         }
       }, options.housekeepingMs ?? 5_000);
       housekeeping.unref();
@@ -103,7 +102,7 @@ export async function createRuntime(options: {
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
       await scheduler.stop();
-      await store.flushPrunes().catch(() => undefined);
+      await store.flush().catch(() => undefined);
     },
   };
 }

@@ -92,14 +92,23 @@ export function wordsOf(language: Language): UnderstandingWords {
   return WORDS[language];
 }
 
+// The word lists and labels are static: normalise each once, not on every answer.
+const normalisedLists = new Map<string, string[]>();
+function memo(key: string, make: () => string[]): string[] {
+  let list = normalisedLists.get(key);
+  if (!list) normalisedLists.set(key, (list = make()));
+  return list;
+}
+
 function synonyms(language: Language, id: string): string[] {
-  return (WORDS[language].words[id] ?? []).map(normalise);
+  return memo(`w:${language}:${id}`, () => (WORDS[language].words[id] ?? []).map(normalise));
 }
 
 function labels(language: Language, choice: Choice): string[] {
-  const text = labelText(language, choice.key);
-  if (text === null || text.includes('{{')) return [];
-  return [normalise(text)];
+  return memo(`l:${language}:${choice.key}`, () => {
+    const text = labelText(language, choice.key);
+    return text === null || text.includes('{{') ? [] : [normalise(text)];
+  });
 }
 
 /**
@@ -146,7 +155,9 @@ export function namedLanguage(raw: string): Language | null {
   if (text === '') return null;
   for (const lang of ALL_LANGUAGES) {
     for (const [target, words] of Object.entries(WORDS[lang].languages)) {
-      if (words.map(normalise).includes(text)) return target as Language;
+      if (memo(`n:${lang}:${target}`, () => words.map(normalise)).includes(text)) {
+        return target as Language;
+      }
     }
   }
   return null;
@@ -157,7 +168,9 @@ export function isOffensive(raw: string): boolean {
   const text = ` ${normalise(cleanText(raw, MAX_TEXT_CHARS))} `;
   if (text.trim() === '') return false;
   return ALL_LANGUAGES.some((lang) =>
-    WORDS[lang].offensive.some((w) => text.includes(` ${normalise(w)} `)),
+    memo(`o:${lang}`, () => WORDS[lang].offensive.map(normalise)).some((w) =>
+      text.includes(` ${w} `),
+    ),
   );
 }
 

@@ -85,8 +85,6 @@ export interface EngineOptions {
 interface Cached {
   state: ConversationState;
   usedAt: number;
-  /** Whether this process delivered the version's outbox (so it may be pruned once superseded). */
-  delivered: boolean;
 }
 
 /** Removes control characters (but newlines and tabs) and caps the length. */
@@ -106,6 +104,8 @@ export class ConversationEngine {
   readonly processId: string;
   readonly #cache = new Map<string, Cached>();
   readonly #slots: Semaphore;
+  /** Pending deliveries seen by the last recovery sweep. */
+  #suspects = new Set<string>();
   readonly #rendered = new WeakMap<
     Reply,
     { language: Language; text: string; choices: { id: string; label: string }[] }
@@ -196,13 +196,17 @@ export class ConversationEngine {
     return evicted;
   }
 
-  /** Delivers outboxes that were stored but not marked delivered (after a crash). */
-  async recoverDeliveries(olderThanMs = 5_000): Promise<number> {
-    const pending = await this.#o.store.undelivered(
-      new Date(this.#o.clock.now().getTime() - olderThanMs),
-    );
+  /**
+   * Delivers outboxes a dead process stored but did not deliver. A pending record is taken for
+   * abandoned when an earlier sweep of this process already saw it: live processes deliver in
+   * milliseconds, so call this twice, some seconds apart (real time, not the business clock).
+   */
+  async recoverDeliveries(): Promise<number> {
+    const records = await this.#o.store.pendingRecords();
+    const abandoned = records.filter((id) => this.#suspects.has(id));
+    this.#suspects = new Set(records.filter((id) => !this.#suspects.has(id)));
     let count = 0;
-    for (const state of pending) {
+    for (const state of await this.#o.store.statesOf(abandoned)) {
       await this.#serial(state.conversationId, async () => {
         await this.#deliver(state);
         count++;
@@ -262,14 +266,17 @@ export class ConversationEngine {
     // process whose memory of the conversation is stale never runs side effects on it. A
     // customer's messages trust memory; the version insert still catches a stale one.
     const fresh = input.kind !== 'customer';
+    // After a lost race: a version known to exist, to find the latest from by `_id` probes.
+    let reloadFrom: number | null = fresh ? 0 : null;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const cached = fresh ? undefined : this.#cache.get(conversationId);
-      const current = fresh
-        ? ((await this.#o.store.latest(conversationId)) ?? undefined)
-        : await this.#load(conversationId);
+      const cached = reloadFrom === null ? this.#cache.get(conversationId) : undefined;
+      const current =
+        reloadFrom === null
+          ? await this.#load(conversationId)
+          : ((await this.#o.store.latest(conversationId, reloadFrom)) ?? undefined);
       if (current?.recent.includes(input.key)) {
         if (!cached && current)
-          this.#remember(conversationId, { state: current, usedAt: Date.now(), delivered: false });
+          this.#remember(conversationId, { state: current, usedAt: Date.now() });
         this.stats.duplicates++;
         return 'duplicate';
       }
@@ -282,22 +289,15 @@ export class ConversationEngine {
       const outcome = await this.#o.store.insertState(next);
       if (outcome === 'inserted') {
         this.stats.answered++;
-        const previous = this.#cache.get(conversationId);
-        const entry: Cached = { state: next, usedAt: Date.now(), delivered: false };
+        const entry: Cached = { state: next, usedAt: Date.now() };
         this.#remember(conversationId, entry);
         await this.#deliver(next);
-        entry.delivered = true;
-        // The superseded version goes once its outbox is known to be delivered; otherwise the
-        // recovery sweep still needs it.
-        if (previous?.delivered && previous.state === current) this.#o.store.prune(current._id);
         return 'answered';
       }
-      // Someone else moved first: either this input was answered, or the version was taken.
+      // Someone else moved first: this input was answered (the reload's `recent` says so), or
+      // the version was taken (run again on the newer state).
       this.#cache.delete(conversationId);
-      if (await this.#o.store.isAnswered(input.key)) {
-        this.stats.duplicates++;
-        return 'duplicate';
-      }
+      reloadFrom = current?.version ?? 0;
       this.stats.conflicts++;
     }
     throw new Error(`conversation ${conversationId}: too many version conflicts`);
@@ -527,7 +527,7 @@ export class ConversationEngine {
         }),
       ),
     );
-    if (removed.length > 0) void this.#o.store.cancelTimers(removed).catch(() => undefined);
+    if (removed.length > 0) this.#o.store.cancelTimers(removed);
   }
 
   /** Renders a reply once: for the transcript and again for delivery. */
@@ -558,7 +558,9 @@ export class ConversationEngine {
         await port.deliver(message);
         this.stats.delivered++;
       }
-      await this.#o.store.markDelivered(state._id, this.#o.clock.now());
+      // The reply is out: its mark need not hold up the turn. A mark that fails leaves the
+      // record pending and the recovery sweep resends, which is the safe side.
+      void this.#o.store.markDelivered(state._id).catch(() => undefined);
     }
   }
 }

@@ -29,9 +29,23 @@ type Body = Omit<
   deadlines: (Omit<ConversationState['deadlines'][number], 'dueAt'> & { dueAt: string })[];
 };
 
+/**
+ * The blob is the snapshot's JSON text, a newline, then the rest as JSON (JSON text holds no
+ * raw newline): the snapshot, already JSON, is not escaped into a string a second time.
+ */
 export function encodeState(state: ConversationState): StoredState {
-  const { _id, conversationId, version, answers, mode, pendingOutbox, createdAt, ...rest } = state;
-  const json = JSON.stringify(rest);
+  const {
+    _id,
+    conversationId,
+    version,
+    answers,
+    mode,
+    pendingOutbox,
+    createdAt,
+    snapshot,
+    ...rest
+  } = state;
+  const text = `${snapshot ?? 'null'}\n${JSON.stringify(rest)}`;
   return {
     _id,
     conversationId,
@@ -40,15 +54,18 @@ export function encodeState(state: ConversationState): StoredState {
     mode,
     pendingOutbox,
     createdAt,
-    body: new Binary(deflateRawSync(json, { level: 1 })),
+    body: new Binary(deflateRawSync(text, { level: 1 })),
   };
 }
 
 export function decodeState(stored: StoredState): ConversationState {
-  const json = inflateRawSync(stored.body.buffer).toString('utf8');
-  const body = JSON.parse(json) as Body;
+  const text = inflateRawSync(stored.body.buffer).toString('utf8');
+  const cut = text.indexOf('\n');
+  const snapshot = text.slice(0, cut);
+  const body = JSON.parse(text.slice(cut + 1)) as Body;
   return {
     ...body,
+    snapshot: snapshot === 'null' ? null : snapshot,
     sessionStartedAt: new Date(body.sessionStartedAt),
     transcript: body.transcript.map((t) => ({ ...t, at: new Date(t.at) })),
     deadlines: body.deadlines.map((d) => ({ ...d, dueAt: new Date(d.dueAt) })),
