@@ -22,6 +22,7 @@ const schema = new Schema<FolioDocument>(
     ],
     freeReschedulesLeft: { type: Number, default: 0 },
     outcome: { type: String, default: 'pending' },
+    serviceMinutes: { type: Number, default: undefined },
   },
   { collection: 'folios', versionKey: false },
 );

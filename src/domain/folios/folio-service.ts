@@ -5,6 +5,7 @@ import {
   customerLate,
   grantsExtraFreeReschedule,
   rescheduleCost,
+  serviceMinutes,
   type FreeRescheduleReason,
   type PolicyConfig,
 } from '../policy/index.ts';
@@ -75,5 +76,22 @@ export class FolioService {
     const folio = await this.#get(number);
     if (arrivedAt !== null && !customerLate(folio.slot.start, arrivedAt, this.policy)) return folio;
     return this.recordFailure(number, 'customer-absent');
+  }
+
+  /**
+   * Records a visit done: its service time runs from the technician's arrival, so time spent
+   * waiting for the customer counts (R000-6).
+   */
+  async recordDone(number: string, technicianArrivedAt: Date, finishedAt: Date): Promise<Folio> {
+    if (finishedAt < technicianArrivedAt)
+      throw new ValidationError('a visit cannot finish before the technician arrives');
+    const folio = await this.#get(number);
+    const updated: Folio = {
+      ...folio,
+      outcome: 'done',
+      serviceMinutes: serviceMinutes(technicianArrivedAt, finishedAt),
+    };
+    await this.folios.save(updated);
+    return updated;
   }
 }

@@ -30,6 +30,8 @@ export interface Folio {
   /** Free reschedules earned by R000-8/9/10. */
   freeReschedulesLeft: number;
   outcome: FolioOutcome;
+  /** Service time of a done visit, waiting for the customer included (R000-6). */
+  serviceMinutes?: number;
 }
 
 export function folioNumber(caseNumber: CaseNumber, n: number): string {

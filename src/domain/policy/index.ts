@@ -59,6 +59,7 @@ export {
   customerLate,
   grantsExtraFreeReschedule,
   rescheduleCost,
+  serviceMinutes,
   visitSlots,
 } from './visits.ts';
 export type { FreeRescheduleReason } from './visits.ts';

@@ -82,3 +82,15 @@ export function visitSlots(
   }
   return slots;
 }
+
+/**
+ * R000-6: the time the technician waits for the customer counts as service time, so a visit's
+ * service time runs from the technician's arrival (not from when the customer was ready) to
+ * the end of the work. Calendar minutes, rounded up.
+ */
+export function serviceMinutes(technicianArrivedAt: Date, finishedAt: Date): number {
+  return Math.max(
+    0,
+    Math.ceil((finishedAt.getTime() - technicianArrivedAt.getTime()) / MS_PER_MINUTE),
+  );
+}

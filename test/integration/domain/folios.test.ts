@@ -120,4 +120,16 @@ describe('visit folios', () => {
       /does not exist/,
     );
   });
+
+  it('R000-6: the time the technician waits for the customer counts as service time', async () => {
+    const folio = await newFolio();
+    const arrived = visit.start; // 09:00; the customer was ready at 09:25, work ended 10:10
+    const done = await domain.folioService.recordDone(
+      folio.number,
+      arrived,
+      new Date(arrived.getTime() + 70 * 60_000),
+    );
+    expect(done).toMatchObject({ outcome: 'done', serviceMinutes: 70 });
+    expect((await domain.folios.find(folio.number))?.serviceMinutes).toBe(70);
+  });
 });
