@@ -1,4 +1,4 @@
-import type { Case, CaseNumber } from '../domain/cases/case.ts';
+import type { Case, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
@@ -32,8 +32,17 @@ export function createFlowServices(
   domain: Domain,
   clock: Clock,
   transcriptOf: (conversationId: string) => TranscriptEntry[],
+  onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
 ): FlowServices {
   const { policy } = domain;
+
+  /** Opens a case; a new one gets its durable SLA timer (R003-8). */
+  const open = async (request: CaseRequest) => {
+    const result = await domain.caseService.open(request);
+    if (result.outcome === 'opened' && !result.case.solvedAtFirstLevel)
+      await onCaseOpened(result.case);
+    return result;
+  };
 
   const caseView = async (value: Case): Promise<CaseView> => {
     const timeline = await domain.cases.timeline(value.number);
@@ -69,7 +78,7 @@ export function createFlowServices(
     async openCase(input) {
       const { includeTranscript, ...request } = input;
       const transcript = includeTranscript ? transcriptOf(input.conversationId) : [];
-      const result = await domain.caseService.open({
+      const result = await open({
         ...request,
         channel: input.conversationId.split(':')[0] as Case['channel'],
         transcript,
@@ -181,10 +190,10 @@ export function createFlowServices(
       });
     },
 
-    async registerCancellation({ accountNumber, contractNumber, noticeAt }) {
+    async registerCancellation({ accountNumber, contractNumber, noticeAt, conversationId }) {
       const customer = await domain.customers.findByAccount(accountNumber);
       if (!customer) throw new Error(`unknown account ${accountNumber}`);
-      const result = await domain.caseService.open({
+      const result = await open({
         accountNumber,
         country: customer.country,
         timeZone: customer.timeZone,
@@ -202,8 +211,8 @@ export function createFlowServices(
         severity: null,
         urgency: null,
         priority: 'P3',
-        channel: 'terminal',
-        conversationId: null,
+        channel: conversationId.split(':')[0] as Case['channel'],
+        conversationId,
         attachments: [],
         transcript: [],
         solvedAtFirstLevel: false,

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { CaseNumber } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { createDomain, type Domain } from '../domain/domain.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
@@ -55,6 +56,14 @@ export async function createRuntime(options: {
     domain,
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
+    // R003-8: the response time of a new case is a durable timer, fired by any process.
+    (opened) =>
+      store.scheduleTimer({
+        _id: `case:${opened.number}:response`,
+        kind: 'caseResponse',
+        caseNumber: opened.number,
+        dueAt: opened.sla.responseDue,
+      }),
   );
   const machine = provideServices(createConversationMachine(options.policy), services);
   engine = new ConversationEngine({
@@ -67,10 +76,16 @@ export async function createRuntime(options: {
     onHandoff: options.onHandoff,
     idleMs: options.idleMs,
   });
-  const scheduler = new Scheduler(store, engine, options.clock, {
-    pollMs: options.schedulerPollMs,
-    onError: options.onError,
-  });
+  const scheduler = new Scheduler(
+    store,
+    engine,
+    options.clock,
+    (n) => domain.caseService.escalateIfUnsolved(n as CaseNumber),
+    {
+      pollMs: options.schedulerPollMs,
+      onError: options.onError,
+    },
+  );
   let housekeeping: NodeJS.Timeout | null = null;
   const ready = engine;
 

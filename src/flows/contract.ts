@@ -165,5 +165,6 @@ export interface FlowServices {
     accountNumber: string;
     contractNumber: string;
     noticeAt: string;
+    conversationId: string;
   }) => Promise<{ caseNumber: string }>;
 }

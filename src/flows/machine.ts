@@ -1559,6 +1559,7 @@ export function createConversationMachine(policy: PolicyConfig) {
                         contractNumber:
                           context.contractNumber ?? context.customer?.contractNumbers[0] ?? '',
                         noticeAt: context.lastAt,
+                        conversationId: context.conversationId,
                       }),
                       onDone: {
                         target: '#bot.closedDone',

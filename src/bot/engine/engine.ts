@@ -14,7 +14,7 @@ import {
   type OutboundMessage,
 } from './messages.ts';
 import { RECENT_INPUTS, type ConversationState, type TranscriptEntry } from './state.ts';
-import type { StateStore, TimerDocument } from './state-store.ts';
+import type { ConversationTimer, StateStore } from './state-store.ts';
 
 /** What became of one input. */
 export type TurnOutcome = 'answered' | 'duplicate' | 'ignored';
@@ -22,7 +22,7 @@ export type TurnOutcome = 'answered' | 'duplicate' | 'ignored';
 /** An input to a conversation: a customer message, a timer, or an agent's action. */
 type Input =
   | { kind: 'customer'; key: string; message: InboundMessage }
-  | { kind: 'timer'; key: string; timer: TimerDocument }
+  | { kind: 'timer'; key: string; timer: ConversationTimer }
   | {
       kind: 'agent';
       key: string;
@@ -147,7 +147,7 @@ export class ConversationEngine {
   }
 
   /** Feeds a due timer to its conversation: fires once, whichever process and however often. */
-  async fire(timer: TimerDocument): Promise<TurnOutcome> {
+  async fire(timer: ConversationTimer): Promise<TurnOutcome> {
     return this.#serial(timer.conversationId, () =>
       this.#turn(timer.conversationId, { kind: 'timer', key: `timer:${timer._id}`, timer }),
     );

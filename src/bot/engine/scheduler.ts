@@ -17,6 +17,8 @@ export class Scheduler {
     private readonly store: StateStore,
     private readonly engine: ConversationEngine,
     private readonly clock: Clock,
+    /** R003-8: what to do when a case's response time passes (escalate it if unsolved). */
+    private readonly caseWatch: (caseNumber: string) => Promise<string>,
     private readonly options: {
       pollMs?: number;
       staleClaimMs?: number;
@@ -50,7 +52,7 @@ export class Scheduler {
     const results = await Promise.allSettled(
       due.map(async (timer) => {
         if (await this.#claim(timer, now)) {
-          if ((await this.engine.fire(timer)) === 'answered') fired++;
+          if (await this.#fire(timer)) fired++;
           await this.store.finishTimer(timer._id);
         }
       }),
@@ -59,6 +61,14 @@ export class Scheduler {
       if (result.status === 'rejected') this.options.onError?.(result.reason);
     this.fired += fired;
     return fired;
+  }
+
+  /** A conversation's timer goes to the engine; a case's to the case watch. */
+  async #fire(timer: TimerDocument): Promise<boolean> {
+    if (timer.kind === 'caseResponse') {
+      return (await this.caseWatch(timer.caseNumber)) === 'escalated';
+    }
+    return (await this.engine.fire(timer)) === 'answered';
   }
 
   async #claim(timer: TimerDocument, now: Date): Promise<boolean> {

@@ -11,10 +11,19 @@ interface PendingDelivery {
   createdAt: Date;
 }
 
-export interface TimerDocument {
+/** A durable deadline (decision 2): a conversation's (chat limit) or a case's (SLA watch). */
+export type TimerDocument = ConversationTimer | CaseTimer;
+export interface ConversationTimer {
   _id: string;
-  conversationId: string;
   kind: Deadline['kind'];
+  conversationId: string;
+  dueAt: Date;
+}
+/** R003-8: the response time of a case, after which level 1 hands it to level 2. */
+export interface CaseTimer {
+  _id: string;
+  kind: 'caseResponse';
+  caseNumber: string;
   dueAt: Date;
 }
 

@@ -1,7 +1,16 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { GroupInserter } from '../group-insert.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
-import type { Case, CaseClosure, CaseEvent, CaseNumber, CaseStatus, SurveyAnswer } from './case.ts';
+import type { Priority } from '../policy/index.ts';
+import type {
+  Case,
+  CaseClosure,
+  CaseEvent,
+  CaseNumber,
+  CaseStatus,
+  SupportLevel,
+  SurveyAnswer,
+} from './case.ts';
 
 type CaseDocument = Omit<Case, 'number'> & { _id: string };
 interface OpenMatterDocument {
@@ -102,6 +111,7 @@ export class CaseRepository {
   readonly #caseInserts: GroupInserter;
   readonly #matterInserts: GroupInserter;
   readonly #eventInserts: GroupInserter;
+  readonly escalations: Model<{ _id: string; at: Date }>;
 
   constructor(connection: Connection) {
     this.cases = modelOn(connection, 'Case', caseSchema);
@@ -112,6 +122,14 @@ export class CaseRepository {
     this.#caseInserts = new GroupInserter(this.cases.collection);
     this.#matterInserts = new GroupInserter(this.openMatters.collection);
     this.#eventInserts = new GroupInserter(this.events.collection);
+    this.escalations = modelOn(
+      connection,
+      'CaseEscalation',
+      new Schema<{ _id: string; at: Date }>(
+        { _id: String, at: Date },
+        { collection: 'case_escalations', versionKey: false },
+      ),
+    );
   }
 
   async init(): Promise<void> {
@@ -190,6 +208,21 @@ export class CaseRepository {
     if (!doc) return null;
     const { _id, ...rest } = doc;
     return { ...rest, caseNumber: _id as CaseNumber };
+  }
+
+  /** Claims a case's escalation to a level, once (by insert); false when already escalated. */
+  async claimEscalation(number: CaseNumber, level: SupportLevel, at: Date): Promise<boolean> {
+    return (
+      (await new GroupInserter(this.escalations.collection).insert({
+        _id: `${number}:${level}`,
+        at,
+      })) === 'inserted'
+    );
+  }
+
+  /** Best-effort level and priority fields for listings; the escalation claim is the guarantee. */
+  async setLevel(number: CaseNumber, level: SupportLevel, priority: Priority): Promise<void> {
+    await this.cases.updateOne({ _id: number }, { $set: { level, priority } });
   }
 
   /** Records the survey answer (R002-8); false if it was already answered. */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.ts';
-import { calendarFor, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
+import { calendarFor, raisePriority, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
 import type { CaseNumberAllocator } from './case-number.ts';
 import type { CaseRepository } from './case-repository.ts';
 import { matterKey, type Case, type CaseNumber, type CaseRequest } from './case.ts';
@@ -17,6 +17,8 @@ export type OpenCaseResult =
   | { outcome: 'joined'; caseNumber: CaseNumber; case: Case | null };
 
 export type CloseCaseResult = 'closed' | 'already-closed' | 'not-found';
+
+export type EscalationResult = 'escalated' | 'already-escalated' | 'closed' | 'not-found';
 
 /**
  * Opens and closes cases: one case per matter (R001-5), a unique number and the opening time
@@ -147,5 +149,29 @@ export class CaseService {
       text: details.verifiedWith,
     });
     return 'closed';
+  }
+
+  /**
+   * R003-8: a case level 1 did not solve within its response time is reassigned to level 2
+   * (specialists) with its priority raised one step. Called when the case's response timer
+   * fires; happens once, whichever process fires it.
+   */
+  async escalateIfUnsolved(number: CaseNumber): Promise<EscalationResult> {
+    const found = await this.repository.find(number);
+    if (!found) return 'not-found';
+    if (found.status === 'closed' || (await this.repository.findClosure(number))) return 'closed';
+    const at = this.clock.now();
+    if (!(await this.repository.claimEscalation(number, 'L2', at))) return 'already-escalated';
+    const priority = raisePriority(found.priority);
+    await this.repository.setLevel(number, 'L2', priority);
+    await this.repository.appendEvent({
+      caseNumber: number,
+      at,
+      kind: 'escalated',
+      by: 'system',
+      text: `L1 -> L2, ${found.priority} -> ${priority} (R003-8)`,
+      data: { level: 'L2', from: found.priority, priority },
+    });
+    return 'escalated';
   }
 }

@@ -1,0 +1,80 @@
+import mongoose from 'mongoose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRuntime } from '../../../src/bot/runtime.ts';
+import { InProcessChannel } from '../../../src/channels/in-process/in-process-channel.ts';
+import type { CaseNumber } from '../../../src/domain/cases/case.ts';
+import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
+import { databaseUri } from '../../support/database.ts';
+import { startTestBot, type TestBot } from '../../support/runtime.ts';
+
+describe('SLA watch: durable case timers', () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot(); // Tuesday 2026-03-10 10:00 in Mexico City
+  });
+
+  /** Opens a doubt case through a conversation; returns its number. */
+  async function openDoubt(user: string, account: string): Promise<CaseNumber> {
+    await bot.say(user, `Hola, mi cuenta es ${account}`);
+    await bot.say(user, { choice: 'yes' });
+    await bot.say(user, { choice: 'doubt' });
+    const replies = await bot.say(user, `¿Mi plan ${user} incluye soporte en sábado?`);
+    const told = replies.find((m) => m.reply.params?.caseNumber !== undefined);
+    expect(told, JSON.stringify(replies.map((m) => m.reply.key))).toBeDefined();
+    return String(told!.reply.params!.caseNumber) as CaseNumber;
+  }
+
+  it('R003-8: a case level 1 did not solve within its response time goes to level 2 with its priority raised, once', async () => {
+    const number = await openDoubt('sla1', 'MX-1001');
+    const opened = (await bot.runtime.domain.cases.find(number))!;
+    expect(opened.level).toBe('L1');
+    const timer = await bot.runtime.store.timers.findOne({ _id: `case:${number}:response` });
+    expect(timer?.dueAt).toEqual(opened.sla.responseDue);
+
+    // One minute before the response time: nothing happens.
+    bot.clock.set(new Date(opened.sla.responseDue.getTime() - 60_000));
+    await bot.runtime.scheduler.tick();
+    expect((await bot.runtime.domain.cases.find(number))!.level).toBe('L1');
+
+    // Past it, two processes ticking at once escalate it once.
+    bot.clock.set(new Date(opened.sla.responseDue.getTime() + 1_000));
+    const other = mongoose.createConnection(databaseUri(bot.connection.name));
+    await other.asPromise();
+    const second = await createRuntime({
+      connection: other,
+      policy: DEFAULT_POLICY,
+      clock: bot.clock,
+      ports: { terminal: new InProcessChannel() },
+    });
+    try {
+      const fired = await Promise.all([bot.runtime.scheduler.tick(), second.scheduler.tick()]);
+      expect(fired[0] + fired[1]).toBe(1);
+    } finally {
+      await second.stop();
+      await other.close();
+    }
+    const escalated = (await bot.runtime.domain.cases.find(number))!;
+    expect(escalated.level).toBe('L2');
+    expect([opened.priority, escalated.priority]).toEqual(['P4', 'P3']); // a doubt: low, raised one step
+    const events = (await bot.runtime.domain.cases.timeline(number)).filter(
+      (e) => e.kind === 'escalated',
+    );
+    expect(events).toHaveLength(1);
+  });
+
+  it('R003-8: a case closed before its response time is not escalated', async () => {
+    bot.clock.set('2026-03-10T16:00:00Z');
+    const number = await openDoubt('sla2', 'VE-3001');
+    expect(
+      await bot.runtime.domain.caseService.close(number, {
+        verifiedWith: 'Luis',
+        solvedAtFirstLevel: false,
+      }),
+    ).toBe('closed');
+    const opened = (await bot.runtime.domain.cases.find(number))!;
+    bot.clock.set(new Date(opened.sla.responseDue.getTime() + 1_000));
+    await bot.runtime.scheduler.tick();
+    expect((await bot.runtime.domain.cases.find(number))!.level).toBe('L1');
+    expect(await bot.runtime.domain.caseService.escalateIfUnsolved(number)).toBe('closed');
+  });
+});
