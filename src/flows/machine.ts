@@ -280,6 +280,11 @@ function reask(hint = 'common.notUnderstood') {
  * Builds the conversation machine for a deployment's policy. Its actors are placeholders that
  * throw `NotProvided`; give it the real services with `provideServices`.
  */
+/** The customer's name as a sentence ends with it: "S.A. de C.V." would end it twice. */
+function companyName(context: ConversationContext): string {
+  return (context.customer?.name ?? '').replace(/\.+$/, '');
+}
+
 export function createConversationMachine(policy: PolicyConfig) {
   const zoneParams = (context: Ctx): Params => ({ timeZone: timeZoneOf(context, policy) });
 
@@ -745,7 +750,7 @@ export function createConversationMachine(policy: PolicyConfig) {
                     tags: AWAITING,
                     entry: ask('identification.askIsPrimary', YES_NO, (c) => ({
                       name: c.customer?.primaryContact.name ?? '',
-                      company: c.customer?.name ?? '',
+                      company: companyName(c),
                     })),
                     on: {
                       'customer.*': [
@@ -769,7 +774,7 @@ export function createConversationMachine(policy: PolicyConfig) {
                       'announceIdentified',
                       say('identification.welcome', (c) => ({
                         name: firstName(c.contact.name),
-                        company: c.customer?.name ?? '',
+                        company: companyName(c),
                       })),
                     ],
                     always: [
