@@ -56,14 +56,22 @@ export async function createRuntime(options: {
     domain,
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
-    // R003-8: the response time of a new case is a durable timer, fired by any process.
+    // R002-5, R003-8: a new case's first-contact and response times are durable timers.
     (opened) =>
-      store.scheduleTimer({
-        _id: `case:${opened.number}:response`,
-        kind: 'caseResponse',
-        caseNumber: opened.number,
-        dueAt: opened.sla.responseDue,
-      }),
+      Promise.all([
+        store.scheduleTimer({
+          _id: `case:${opened.number}:firstContact`,
+          kind: 'caseFirstContact',
+          caseNumber: opened.number,
+          dueAt: opened.sla.firstContactDue,
+        }),
+        store.scheduleTimer({
+          _id: `case:${opened.number}:response`,
+          kind: 'caseResponse',
+          caseNumber: opened.number,
+          dueAt: opened.sla.responseDue,
+        }),
+      ]),
   );
   const machine = provideServices(createConversationMachine(options.policy), services);
   engine = new ConversationEngine({
@@ -76,16 +84,22 @@ export async function createRuntime(options: {
     onHandoff: options.onHandoff,
     idleMs: options.idleMs,
   });
-  const scheduler = new Scheduler(
-    store,
-    engine,
-    options.clock,
-    (n) => domain.caseService.escalateIfUnsolved(n as CaseNumber),
-    {
-      pollMs: options.schedulerPollMs,
-      onError: options.onError,
-    },
-  );
+  // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its
+  // response time goes to level 2 (R003-8).
+  const caseWatch = async (kind: 'caseFirstContact' | 'caseResponse', n: string) => {
+    const number = n as CaseNumber;
+    return kind === 'caseResponse'
+      ? (await domain.caseService.escalateIfUnsolved(number)) === 'escalated'
+        ? 'done'
+        : 'nothing'
+      : (await domain.caseService.flagFirstContactOverdue(number)) === 'flagged'
+        ? 'done'
+        : 'nothing';
+  };
+  const scheduler = new Scheduler(store, engine, options.clock, caseWatch, {
+    pollMs: options.schedulerPollMs,
+    onError: options.onError,
+  });
   let housekeeping: NodeJS.Timeout | null = null;
   const ready = engine;
 

@@ -17,8 +17,11 @@ export class Scheduler {
     private readonly store: StateStore,
     private readonly engine: ConversationEngine,
     private readonly clock: Clock,
-    /** R003-8: what to do when a case's response time passes (escalate it if unsolved). */
-    private readonly caseWatch: (caseNumber: string) => Promise<string>,
+    /** What to do when a case's SLA deadline passes: 'done' when it acted. */
+    private readonly caseWatch: (
+      kind: 'caseFirstContact' | 'caseResponse',
+      caseNumber: string,
+    ) => Promise<'done' | 'nothing'>,
     private readonly options: {
       pollMs?: number;
       staleClaimMs?: number;
@@ -65,9 +68,8 @@ export class Scheduler {
 
   /** A conversation's timer goes to the engine; a case's to the case watch. */
   async #fire(timer: TimerDocument): Promise<boolean> {
-    if (timer.kind === 'caseResponse') {
-      return (await this.caseWatch(timer.caseNumber)) === 'escalated';
-    }
+    if ('caseNumber' in timer)
+      return (await this.caseWatch(timer.kind, timer.caseNumber)) === 'done';
     return (await this.engine.fire(timer)) === 'answered';
   }
 

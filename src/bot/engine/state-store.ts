@@ -19,10 +19,13 @@ export interface ConversationTimer {
   conversationId: string;
   dueAt: Date;
 }
-/** R003-8: the response time of a case, after which level 1 hands it to level 2. */
+/**
+ * A case's SLA deadline: its first-contact time (R002-5), or its response time, after which
+ * level 1 hands it to level 2 (R003-8).
+ */
 export interface CaseTimer {
   _id: string;
-  kind: 'caseResponse';
+  kind: 'caseFirstContact' | 'caseResponse';
   caseNumber: string;
   dueAt: Date;
 }

@@ -210,8 +210,12 @@ export class CaseRepository {
     return { ...rest, caseNumber: _id as CaseNumber };
   }
 
-  /** Claims a case's escalation to a level, once (by insert); false when already escalated. */
-  async claimEscalation(number: CaseNumber, level: SupportLevel, at: Date): Promise<boolean> {
+  /** Claims a case's escalation (to a level, or a breach flag), once by insert; false if done. */
+  async claimEscalation(
+    number: CaseNumber,
+    level: SupportLevel | 'first-contact-overdue',
+    at: Date,
+  ): Promise<boolean> {
     return (
       (await new GroupInserter(this.escalations.collection).insert({
         _id: `${number}:${level}`,

@@ -174,4 +174,42 @@ export class CaseService {
     });
     return 'escalated';
   }
+
+  /** Records that a person of the support team contacted the customer about the case (R002-5). */
+  async recordFirstContact(number: CaseNumber, by: string): Promise<void> {
+    await this.repository.appendEvent({
+      caseNumber: number,
+      at: this.clock.now(),
+      kind: 'first-contact',
+      by: 'agent',
+      text: by,
+    });
+  }
+
+  /**
+   * R002-5: technical staff contact the customer within one hour, or as the priority sets.
+   * Called when the case's first-contact timer fires: a case still without a first contact is
+   * flagged overdue in its timeline, once, for supervisors and the SLA reports.
+   */
+  async flagFirstContactOverdue(
+    number: CaseNumber,
+  ): Promise<'flagged' | 'contacted' | 'closed' | 'already-flagged' | 'not-found'> {
+    const found = await this.repository.find(number);
+    if (!found) return 'not-found';
+    if (found.status === 'closed' || (await this.repository.findClosure(number))) return 'closed';
+    const timeline = await this.repository.timeline(number);
+    if (timeline.some((e) => e.kind === 'first-contact')) return 'contacted';
+    const at = this.clock.now();
+    if (!(await this.repository.claimEscalation(number, 'first-contact-overdue', at)))
+      return 'already-flagged';
+    await this.repository.appendEvent({
+      caseNumber: number,
+      at,
+      kind: 'note',
+      by: 'system',
+      text: `first contact overdue since ${found.sla.firstContactDue.toISOString()} (R002-5)`,
+      data: { slaBreach: 'first-contact', due: found.sla.firstContactDue.toISOString() },
+    });
+    return 'flagged';
+  }
 }

@@ -77,4 +77,27 @@ describe('SLA watch: durable case timers', () => {
     expect((await bot.runtime.domain.cases.find(number))!.level).toBe('L1');
     expect(await bot.runtime.domain.caseService.escalateIfUnsolved(number)).toBe('closed');
   });
+
+  it('R002-5: a case nobody contacted by its first-contact time is flagged overdue, once; a contacted one is not', async () => {
+    bot.clock.set('2026-03-10T16:00:00Z');
+    const late = await openDoubt('sla3', 'VE-3001');
+    const contacted = await openDoubt('sla4', 'BR-4001');
+    await bot.runtime.domain.caseService.recordFirstContact(contacted, 'Marta');
+    const due = (await bot.runtime.domain.cases.find(late))!.sla.firstContactDue;
+    expect(due.getTime()).toBeGreaterThan(bot.clock.now().getTime());
+
+    bot.clock.set(new Date(due.getTime() - 1_000));
+    await bot.runtime.scheduler.tick();
+    const breaches = async (n: CaseNumber) =>
+      (await bot.runtime.domain.cases.timeline(n)).filter(
+        (e) => e.data?.slaBreach === 'first-contact',
+      );
+    expect(await breaches(late)).toHaveLength(0);
+
+    bot.clock.set(new Date(due.getTime() + 1_000));
+    await bot.runtime.scheduler.tick();
+    await bot.runtime.scheduler.tick();
+    expect(await breaches(late)).toHaveLength(1);
+    expect(await breaches(contacted)).toHaveLength(0);
+  });
 });
