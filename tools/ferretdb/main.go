@@ -2,6 +2,7 @@
 // embedded MongoDB-compatible server, for `npm start` on defaults and for the test suite.
 //
 // Usage: ferretdb-embedded <listen-address> <data-directory>
+// (FERRETDB_POSTGRESQL_URL set: the PostgreSQL backend instead of SQLite.)
 //
 // It exits when its standard input closes, so a parent process that dies (even by SIGKILL)
 // never leaves an orphaned database server behind.
@@ -36,12 +37,18 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/",
-	})
+	}
+	// The PostgreSQL backend, where SQLite's scans are too slow: the data directory is unused.
+	if pg := os.Getenv("FERRETDB_POSTGRESQL_URL"); pg != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = pg
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
