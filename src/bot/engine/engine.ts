@@ -387,7 +387,7 @@ export class ConversationEngine {
       next.transcript.push({
         at: now,
         from: 'bot',
-        text: this.#o.translator.render(reply, next.language).text,
+        text: this.#render(reply, next.language).text,
       });
     }
     if (next.transcript.length > MAX_TRANSCRIPT)
