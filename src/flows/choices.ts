@@ -39,6 +39,7 @@ const INTENTS: Intent[] = [
   'cancellation',
   'newService',
   'followUp',
+  'other',
   'person',
 ];
 

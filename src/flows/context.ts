@@ -17,7 +17,9 @@ export type Intent =
   | 'cancellation'
   | 'newService'
   | 'followUp'
-  | 'person';
+  | 'person'
+  /** R004-7: anything else. */
+  | 'other';
 
 export interface ConversationContext {
   conversationId: string;
@@ -58,6 +60,8 @@ export interface ConversationContext {
   steps: string | null;
   attachments: Attachment[];
   deliveryChannel: string | null;
+  /** R003-9: consent to a remote session as a last resort; null when not asked. */
+  remoteConsent: boolean | null;
 
   caseNumber: string | null;
   caseOutcome: 'opened' | 'joined' | null;
@@ -137,6 +141,7 @@ export function emptyRequest() {
     steps: null,
     attachments: [],
     deliveryChannel: null,
+    remoteConsent: null,
     caseOutcome: null,
     slots: [],
     slot: null,

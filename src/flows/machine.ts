@@ -64,6 +64,7 @@ import {
   isNonsense,
   isOffensive,
   isVagueSubject,
+  labelText,
   matchChoice,
   namedLanguage,
   personName,
@@ -156,6 +157,7 @@ const INTENT_CASE_TYPE: Record<Intent, CaseType> = {
   newService: 'prospect',
   followUp: 'other',
   person: 'other',
+  other: 'other',
 };
 
 /** R004-2: the area a request goes to. */
@@ -181,6 +183,21 @@ function priorityOf(context: Ctx, policy: PolicyConfig): Priority {
   return priorityFromFairUse('low', policy);
 }
 
+/** R003-9: categories where a remote session by a technician makes sense. */
+const REMOTE_CATEGORIES: readonly CaseCategory[] = ['software', 'computing'];
+
+/** R003-9: the customer's answer about remote access, as a data tag for the case. */
+function remoteTag(context: Ctx): string {
+  if (context.remoteConsent == null) return '';
+  return `\n[remote access: ${context.remoteConsent ? 'consented' : 'refused'}]`;
+}
+
+/** R002-1: the contact-centre phone of the customer's country, when the country is known. */
+function contactCentrePhone(context: Ctx): string | null {
+  const country = context.customer?.country ?? context.prospectCountry;
+  return country ? labelText(context.language, `contactCentre.${country}`) : null;
+}
+
 function openCaseInput(
   context: Ctx,
   policy: PolicyConfig,
@@ -198,7 +215,7 @@ function openCaseInput(
     equipmentLocation: context.equipmentLocation,
     contact: { ...context.contact },
     subject: context.subject || context.description.slice(0, 80) || type,
-    description: context.description || context.subject || type,
+    description: `${context.description || context.subject || type}${remoteTag(context)}`,
     stepsToReproduce: context.steps,
     type,
     category: context.category,
@@ -375,6 +392,8 @@ export function createConversationMachine(policy: PolicyConfig) {
       wasPostal: ({ context }) => context.deliveryChannel === 'postal',
       isInvoice: ({ context }) => context.caseType === 'invoice',
       isAnonymous: ({ context }) => !context.identified,
+      isRemoteCategory: ({ context }) =>
+        context.category !== null && REMOTE_CATEGORIES.includes(context.category),
     },
     actions: {
       say: emit((_, r: Reply) => ({ type: 'reply' as const, reply: r })),
@@ -582,6 +601,19 @@ export function createConversationMachine(policy: PolicyConfig) {
       })),
       takeComment: assign(({ event }) => ({ description: textOf(event, 500) })),
       skipComment: assign({ description: '' }),
+      takeRemoteConsent: assign((_, params: { consent: boolean }) => ({
+        remoteConsent: params.consent,
+      })),
+      /** R002-1: cases are opened through the country's contact centre. */
+      tellContactCentre: enqueueActions(({ context, enqueue }) => {
+        const phone = contactCentrePhone(context);
+        if (phone) {
+          enqueue.emit({
+            type: 'reply',
+            reply: { key: 'handoff.contactCentre', params: { phone } },
+          });
+        }
+      }),
       handOffBecause: assign((_, params: { reason: string }) => ({ handoffReason: params.reason })),
       announceHandoff: emit(({ context }) => ({
         type: 'handoff' as const,
@@ -889,6 +921,12 @@ export function createConversationMachine(policy: PolicyConfig) {
                       target: 'followUp',
                       actions: 'chooseIntent',
                     },
+                    // R004-7: anything else — described, then routed like a doubt.
+                    {
+                      guard: { type: 'chose', params: { id: 'other' } },
+                      target: 'request.askingDescription',
+                      actions: 'chooseIntent',
+                    },
                     {
                       guard: { type: 'chose', params: { id: 'person' } },
                       target: 'handoff',
@@ -1128,13 +1166,40 @@ export function createConversationMachine(policy: PolicyConfig) {
                         },
                         {
                           guard: { type: 'chose', params: { id: 'no' } },
-                          target: 'choosingSeverity',
+                          target: 'checkingRemote',
                         },
                         { guard: 'isCivil', actions: reask() },
                       ],
                     },
                   },
-                  // R004-3: solved at first level — a case opened and closed, then the survey.
+                  // R003-9: remote access is a last resort, only with the customer's consent.
+                  checkingRemote: {
+                    always: [
+                      { guard: 'isRemoteCategory', target: 'askingRemoteConsent' },
+                      { target: 'choosingSeverity' },
+                    ],
+                  },
+                  askingRemoteConsent: {
+                    tags: AWAITING,
+                    entry: ask('technical.askRemoteConsent', YES_NO),
+                    on: {
+                      'customer.*': [
+                        {
+                          guard: { type: 'chose', params: { id: 'yes' } },
+                          target: 'choosingSeverity',
+                          actions: { type: 'takeRemoteConsent', params: { consent: true } },
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: 'choosingSeverity',
+                          actions: { type: 'takeRemoteConsent', params: { consent: false } },
+                        },
+                        { guard: 'isCivil', actions: reask() },
+                      ],
+                    },
+                  },
+                  // R004-3: solved at first level — a case opened; R000-12: the customer confirms
+                  // it is finished before it is closed and the survey starts.
                   openingSolvedCase: {
                     invoke: {
                       src: 'openCase',
@@ -1146,8 +1211,33 @@ export function createConversationMachine(policy: PolicyConfig) {
                           priority: priorityFromFairUse('medium', policy),
                           solvedAtFirstLevel: true,
                         }),
-                      onDone: { target: 'closingSolvedCase', actions: 'rememberCase' },
+                      onDone: { target: 'confirmingFinished', actions: 'rememberCase' },
                       onError: '#bot.session.conversation.failure',
+                    },
+                  },
+                  confirmingFinished: {
+                    tags: AWAITING,
+                    entry: ask('technical.askCaseFinished', YES_NO, (c) => ({
+                      caseNumber: c.caseNumber ?? '',
+                    })),
+                    on: {
+                      'customer.*': [
+                        {
+                          guard: { type: 'chose', params: { id: 'yes' } },
+                          target: 'closingSolvedCase',
+                        },
+                        {
+                          guard: { type: 'chose', params: { id: 'no' } },
+                          target: '#bot.session.conversation.handoff',
+                          actions: [
+                            say('technical.caseStaysOpen', (c) => ({
+                              caseNumber: c.caseNumber ?? '',
+                            })),
+                            { type: 'handOffBecause', params: { reason: 'case-not-finished' } },
+                          ],
+                        },
+                        { guard: 'isCivil', actions: reask() },
+                      ],
                     },
                   },
                   closingSolvedCase: {
@@ -1839,7 +1929,7 @@ export function createConversationMachine(policy: PolicyConfig) {
                 initial: 'queueing',
                 states: {
                   queueing: {
-                    entry: ['announceHandoff', say('handoff.queued')],
+                    entry: ['announceHandoff', say('handoff.queued'), 'tellContactCentre'],
                     always: 'waiting',
                   },
                   waiting: {

@@ -102,6 +102,28 @@ describe('fair use', () => {
     expect(c.question?.key).toBe('triage.ask');
   });
 
+  it("R002-1: asking for a person also tells the contact-centre phone of the customer's country", async () => {
+    const c = await atTriage();
+    const keys = await c.send('Hablar con una persona');
+    expect(keys).toContain('handoff.contactCentre');
+    expect(c.reply('handoff.contactCentre')?.params).toEqual({ phone: '+52 55 5000 0000' });
+
+    const co = new Conversation();
+    await co.say('CO-2001', { choice: 'yes' }, 'Hablar con una persona');
+    expect(co.reply('handoff.contactCentre')?.params).toEqual({ phone: '+57 601 500 0000' });
+
+    const en = new Conversation();
+    await en.say('English', 'CO-2001', { choice: 'yes' }, { choice: 'person' });
+    expect(en.reply('handoff.contactCentre')?.params).toEqual({ phone: '+57 601 500 0000' });
+  });
+
+  it('R002-1: with the country unknown no contact-centre phone is told', async () => {
+    const c = new Conversation();
+    await c.say('ZZ-9999', 'hablar con una persona');
+    expect(c.emitted.find((e) => e.type === 'handoff')).toBeDefined();
+    expect(c.keys).not.toContain('handoff.contactCentre');
+  });
+
   it('hand-off: a failing service hands the conversation to a person instead of crashing', async () => {
     const c = await atTriage({
       services: { listOpenCases: async () => Promise.reject(new Error('db down')) },

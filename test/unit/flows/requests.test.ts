@@ -35,6 +35,26 @@ describe('doubts, complaints, invoices (R004-4, R004-2)', () => {
     });
   });
 
+  it('R004-7: "something else" asks for a description, opens an "other" case for customer service and tells its number', async () => {
+    const c = await atTriage();
+    const other = c.question?.choices?.find((x) => x.id === 'other');
+    expect(other?.key).toBe('triage.option.other');
+    await c.send('Otra cosa');
+    expect(c.question?.key).toBe('request.askDescription');
+    await c.send('Quiero cambiar el correo de las notificaciones de la cuenta');
+    expect(c.callsOf('openCase')).toHaveLength(1);
+    expect(c.callsOf('openCase')[0]).toMatchObject({
+      type: 'other',
+      area: 'customer-service',
+      description: 'Quiero cambiar el correo de las notificaciones de la cuenta',
+    });
+    expect(c.reply('request.registered')?.params).toMatchObject({
+      caseNumber: 'AT-2026-000001',
+      area: 'customer-service',
+    });
+    expect(c.question?.key).toBe('common.askAnythingElse');
+  });
+
   it('R004-4: claims for undue charges or missing service go to administration; other complaints to customer service', async () => {
     for (const [kind, type, area] of [
       ['undueCharge', 'claim', 'administration'],

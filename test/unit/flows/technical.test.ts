@@ -28,6 +28,39 @@ async function fullVisit(options: Options = {}): Promise<Conversation> {
   return c;
 }
 
+/** A software fault on the printer's PC, first level run until the verification fails. */
+async function atFailedVerification(category: string): Promise<Conversation> {
+  const c = await atTriage();
+  await c.say(
+    { choice: 'technical' },
+    { choice: category },
+    { choice: 'PRN-MX-0002' },
+    { choice: 'yes' },
+    { choice: 'yes' },
+    { choice: 'yes' },
+    { choice: 'yes' },
+    { choice: 'done' },
+  );
+  expect(c.question?.key).toBe('technical.askWorksNow');
+  await c.send({ choice: 'no' });
+  return c;
+}
+
+/** From severity to the opened case (no attachments), for the case description. */
+async function toOpenedCase(c: Conversation): Promise<OpenCaseInput> {
+  await c.say(
+    'media',
+    'media',
+    'El sistema de facturación no abre',
+    'Al abrirlo aparece el error 0x80070005 desde ayer',
+    'omitir',
+    'omitir',
+  );
+  const input = c.callsOf('openCase')[0];
+  expect(input).toBeDefined();
+  return input as OpenCaseInput;
+}
+
 describe('technical first level', () => {
   it('R004-3: asks for power, then on, then restart, verifies, opens the case, proposes slots and opens a folio, in that order', async () => {
     const c = await fullVisit();
@@ -77,7 +110,7 @@ describe('technical first level', () => {
 
   it('R004-3: solved at first level → case opened as solved and closed, then the survey', async () => {
     const c = await atPowerCheck();
-    await c.say('sí', 'sí', 'listo', 'sí');
+    await c.say('sí', 'sí', 'listo', 'sí', 'sí');
     const opened = c.callsOf('openCase')[0];
     expect(opened).toMatchObject({
       solvedAtFirstLevel: true,
@@ -93,7 +126,7 @@ describe('technical first level', () => {
 
   it('R002-8: the survey takes a score 1–5 and an optional comment, then ends', async () => {
     const c = await atPowerCheck();
-    await c.say('sí', 'sí', 'listo', 'sí');
+    await c.say('sí', 'sí', 'listo', 'sí', 'sí');
     expect(c.question?.choices?.map((x) => x.id)).toEqual(['1', '2', '3', '4', '5']);
     expect(await c.send('7')).toEqual(['common.notUnderstood', 'survey.askScore']);
     await c.send('5');
@@ -105,7 +138,7 @@ describe('technical first level', () => {
     expect(c.closedReason()).toBe('done');
 
     const d = await atPowerCheck();
-    await d.say('sí', 'sí', 'listo', 'sí', { choice: '4' }, { choice: 'skip' });
+    await d.say('sí', 'sí', 'listo', 'sí', 'sí', { choice: '4' }, { choice: 'skip' });
     expect(d.callsOf('recordSurvey')).toEqual([
       { caseNumber: 'AT-2026-000001', score: 4, comment: '' },
     ]);
@@ -129,6 +162,42 @@ describe('technical first level', () => {
     expect(c.keys).toContain('technical.externalCause');
     expect(c.callsOf('openCase')).toHaveLength(0);
     expect(c.question?.key).toBe('common.askAnythingElse');
+  });
+
+  it('R003-9: software or computing, not solved → remote access is offered as a last resort before severity, and consent is recorded', async () => {
+    for (const category of ['software', 'computing']) {
+      const c = await atFailedVerification(category);
+      expect(c.question?.key, category).toBe('technical.askRemoteConsent');
+      expect(c.question?.choices?.map((x) => x.id)).toEqual(['yes', 'no']);
+      expect(c.keys).not.toContain('technical.askSeverity');
+      expect(await c.send('sí')).toEqual(['technical.askSeverity']);
+      const input = await toOpenedCase(c);
+      expect(input.description).toBe(
+        'Al abrirlo aparece el error 0x80070005 desde ayer\n[remote access: consented]',
+      );
+    }
+  });
+
+  it('R003-9: a refused remote session is recorded and the flow continues exactly as before', async () => {
+    const c = await atFailedVerification('software');
+    expect(await c.send('no')).toEqual(['technical.askSeverity']);
+    const input = await toOpenedCase(c);
+    expect(input.description).toContain('[remote access: refused]');
+    expect(input.description).not.toContain('consented');
+    expect(c.question?.key).toBe('visit.askSlot');
+  });
+
+  it('R003-9: remote access is never offered for other categories', async () => {
+    for (const category of ['network', 'servers', 'data-centre', 'printing']) {
+      const c = await atFailedVerification(category);
+      expect(c.question?.key, category).toBe('technical.askSeverity');
+      const input = await toOpenedCase(c);
+      expect(c.keys).not.toContain('technical.askRemoteConsent');
+      expect(input.description).not.toContain('[remote access');
+    }
+    const d = await atPowerCheck();
+    await d.say('sí', 'sí', 'listo', 'sí');
+    expect(d.keys).not.toContain('technical.askRemoteConsent');
   });
 
   it('R002-2: serial and location come from the record; nothing the record answers is asked again', async () => {
@@ -344,6 +413,35 @@ describe('technical first level', () => {
     expect(c.keys.indexOf('visit.manufacturerRequirements')).toBeLessThan(
       c.keys.indexOf('visit.folioConfirmed'),
     );
+  });
+
+  it('R000-12: solved at first level, the customer confirms the case is finished before it is closed and surveyed', async () => {
+    const c = await atPowerCheck();
+    await c.say('sí', 'sí', 'listo', 'sí');
+    expect(c.question?.key).toBe('technical.askCaseFinished');
+    expect(c.question?.params).toEqual({ caseNumber: 'AT-2026-000001' });
+    expect(c.question?.choices?.map((x) => x.id)).toEqual(['yes', 'no']);
+    expect(c.callsOf('closeCase')).toHaveLength(0);
+    expect(c.keys).not.toContain('survey.askScore');
+    expect(await c.send('sí')).toEqual(['technical.solvedAtFirstLevel', 'survey.askScore']);
+    expect(c.callsOf('closeCase')).toHaveLength(1);
+  });
+
+  it('R000-12: "not finished" keeps the case open (never closed), hands off and skips the survey', async () => {
+    const c = await atPowerCheck();
+    await c.say('sí', 'sí', 'listo', 'sí');
+    const keys = await c.send('no');
+    expect(keys[0]).toBe('technical.caseStaysOpen');
+    expect(keys).toContain('handoff.queued');
+    expect(c.reply('technical.caseStaysOpen')?.params).toEqual({ caseNumber: 'AT-2026-000001' });
+    expect(c.callsOf('closeCase')).toHaveLength(0);
+    expect(c.emitted.find((e) => e.type === 'handoff')).toMatchObject({
+      type: 'handoff',
+      reason: 'case-not-finished',
+      caseNumber: 'AT-2026-000001',
+    });
+    expect(c.keys).not.toContain('survey.askScore');
+    expect(c.keys).not.toContain('technical.solvedAtFirstLevel');
   });
 
   it('R000-10: the 10-minute tolerance is told', async () => {
