@@ -168,4 +168,17 @@ describe('cases on the real database', () => {
     expect(transcript?.text).toContain('customer: hola');
     expect(transcript?.text).toContain('bot: hola, ¿en qué te ayudo?');
   });
+
+  it('R004-0: requests arriving by phone, e-mail or the web open cases through the same domain layer', async () => {
+    const channels = ['phone', 'email', 'webchat'] as const;
+    const results = await Promise.all(
+      channels.map((channel) =>
+        domain.caseService.open(request({ channel, equipmentSerial: `R004-0-${channel}` })),
+      ),
+    );
+    for (const [i, result] of results.entries()) {
+      if (result.outcome !== 'opened') throw new Error('expected a new case');
+      expect((await domain.cases.find(result.case.number))?.channel).toBe(channels[i]);
+    }
+  });
 });
