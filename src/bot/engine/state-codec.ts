@@ -33,29 +33,27 @@ type Body = Omit<
  * The blob is the snapshot's JSON text, a newline, then the rest as JSON (JSON text holds no
  * raw newline): the snapshot, already JSON, is not escaped into a string a second time.
  */
+/** The fields stored plain, for the database to match on. */
+const PLAIN = [
+  '_id',
+  'conversationId',
+  'version',
+  'answers',
+  'mode',
+  'pendingOutbox',
+  'createdAt',
+] as const;
+type Plain = Pick<ConversationState, (typeof PLAIN)[number]>;
+
+function plainOf(from: Plain): Plain {
+  return Object.fromEntries(PLAIN.map((key) => [key, from[key]])) as unknown as Plain;
+}
+
 export function encodeState(state: ConversationState): StoredState {
-  const {
-    _id,
-    conversationId,
-    version,
-    answers,
-    mode,
-    pendingOutbox,
-    createdAt,
-    snapshot,
-    ...rest
-  } = state;
-  const text = `${snapshot ?? 'null'}\n${JSON.stringify(rest)}`;
-  return {
-    _id,
-    conversationId,
-    version,
-    answers,
-    mode,
-    pendingOutbox,
-    createdAt,
-    body: new Binary(deflateRawSync(text, { level: 1 })),
-  };
+  const rest: Partial<ConversationState> = { ...state };
+  for (const key of [...PLAIN, 'snapshot'] as const) delete rest[key];
+  const text = `${state.snapshot ?? 'null'}\n${JSON.stringify(rest)}`;
+  return { ...plainOf(state), body: new Binary(deflateRawSync(text, { level: 1 })) };
 }
 
 export function decodeState(stored: StoredState): ConversationState {
@@ -69,12 +67,6 @@ export function decodeState(stored: StoredState): ConversationState {
     sessionStartedAt: new Date(body.sessionStartedAt),
     transcript: body.transcript.map((t) => ({ ...t, at: new Date(t.at) })),
     deadlines: body.deadlines.map((d) => ({ ...d, dueAt: new Date(d.dueAt) })),
-    _id: stored._id,
-    conversationId: stored.conversationId,
-    version: stored.version,
-    answers: stored.answers,
-    mode: stored.mode,
-    pendingOutbox: stored.pendingOutbox,
-    createdAt: stored.createdAt,
+    ...plainOf(stored),
   };
 }
