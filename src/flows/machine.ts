@@ -1209,7 +1209,8 @@ export function createConversationMachine(policy: PolicyConfig) {
                             `first-level: ${context.category ?? '-'} ${context.equipmentSerial ?? ''}`.trim(),
                           description: 'power: yes; on: yes; restart: done; verified: works',
                           priority: priorityFromFairUse('medium', policy),
-                          solvedAtFirstLevel: true,
+                          // Not yet: the closure records it once the customer confirms (R000-12).
+                          solvedAtFirstLevel: false,
                         }),
                       onDone: { target: 'confirmingFinished', actions: 'rememberCase' },
                       onError: '#bot.session.conversation.failure',

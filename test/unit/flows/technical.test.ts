@@ -108,12 +108,12 @@ describe('technical first level', () => {
     expect(await c.send('listo')).toEqual(['technical.askWorksNow']);
   });
 
-  it('R004-3: solved at first level → case opened as solved and closed, then the survey', async () => {
+  it('R004-3: solved at first level → case opened, closed as solved at first level once confirmed, then the survey', async () => {
     const c = await atPowerCheck();
     await c.say('sí', 'sí', 'listo', 'sí', 'sí');
     const opened = c.callsOf('openCase')[0];
     expect(opened).toMatchObject({
-      solvedAtFirstLevel: true,
+      solvedAtFirstLevel: false,
       type: 'technical-fault',
       equipmentSerial: 'SRV-MX-0001',
     });
@@ -435,6 +435,8 @@ describe('technical first level', () => {
     expect(keys).toContain('handoff.queued');
     expect(c.reply('technical.caseStaysOpen')?.params).toEqual({ caseNumber: 'AT-2026-000001' });
     expect(c.callsOf('closeCase')).toHaveLength(0);
+    // The case that stays open is not marked solved: only a confirmed closure says so.
+    expect(c.callsOf('openCase')[0]).toMatchObject({ solvedAtFirstLevel: false });
     expect(c.emitted.find((e) => e.type === 'handoff')).toMatchObject({
       type: 'handoff',
       reason: 'case-not-finished',
