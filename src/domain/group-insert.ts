@@ -89,3 +89,17 @@ export class GroupInserter {
     }
   }
 }
+
+/**
+ * One insert that carries a "once" guarantee (a closure, a claim): true when this call inserted
+ * the document, false when its unique key was already taken (decision 0).
+ */
+export async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}

@@ -1,6 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '../../domain/errors.ts';
-import { GroupInserter, type InsertOutcome } from '../../domain/group-insert.ts';
+import { GroupInserter, insertOnce, type InsertOutcome } from '../../domain/group-insert.ts';
 import type { ConversationState, Deadline } from './state.ts';
 import { decodeState, encodeState, type StoredState } from './state-codec.ts';
 
@@ -84,10 +83,6 @@ export class StateStore {
 
   async init(): Promise<void> {
     await this.states.createIndex({ answers: 1 }, { unique: true, name: 'answers_unique' });
-    await this.states.createIndex(
-      { conversationId: 1, version: -1 },
-      { name: 'conversation_version' },
-    );
     await this.timers.createIndex({ dueAt: 1 }, { name: 'due' });
   }
 
@@ -130,11 +125,6 @@ export class StateStore {
     }
     const doc = await this.states.findOne({ _id: `${conversationId}:${low}` });
     return doc ? decodeState(doc) : null;
-  }
-
-  /** Whether some stored version answered this input (after a duplicate-key conflict). */
-  async isAnswered(answers: string): Promise<boolean> {
-    return (await this.states.countDocuments({ answers }, { limit: 1 })) > 0;
   }
 
   /**
@@ -184,13 +174,7 @@ export class StateStore {
 
   /** Claims a due timer for this process; false when another process claimed it first. */
   async claimTimer(id: string, by: string, at: Date): Promise<boolean> {
-    try {
-      await this.timerClaims.insertOne({ _id: id, at, by });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return insertOnce(() => this.timerClaims.insertOne({ _id: id, at, by }));
   }
 
   async timerClaim(id: string): Promise<{ at: Date; by: string } | null> {

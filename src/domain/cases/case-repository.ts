@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { GroupInserter } from '../group-insert.ts';
+import { GroupInserter, insertOnce } from '../group-insert.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Priority } from '../policy/index.ts';
 import type {
@@ -197,9 +197,8 @@ export class CaseRepository {
   /** Records the closure; false if the case was already closed (closed once, by insert). */
   async insertClosure(closure: CaseClosure): Promise<boolean> {
     const { caseNumber, ...rest } = closure;
-    return (
-      (await new GroupInserter(this.closures.collection).insert({ ...rest, _id: caseNumber })) ===
-      'inserted'
+    return insertOnce(() =>
+      this.closures.collection.insertOne({ ...rest, _id: caseNumber } as never),
     );
   }
 
@@ -216,11 +215,8 @@ export class CaseRepository {
     level: SupportLevel | 'first-contact-overdue',
     at: Date,
   ): Promise<boolean> {
-    return (
-      (await new GroupInserter(this.escalations.collection).insert({
-        _id: `${number}:${level}`,
-        at,
-      })) === 'inserted'
+    return insertOnce(() =>
+      this.escalations.collection.insertOne({ _id: `${number}:${level}`, at } as never),
     );
   }
 
@@ -232,9 +228,8 @@ export class CaseRepository {
   /** Records the survey answer (R002-8); false if it was already answered. */
   async insertSurvey(answer: SurveyAnswer): Promise<boolean> {
     const { caseNumber, ...rest } = answer;
-    return (
-      (await new GroupInserter(this.surveys.collection).insert({ ...rest, _id: caseNumber })) ===
-      'inserted'
+    return insertOnce(() =>
+      this.surveys.collection.insertOne({ ...rest, _id: caseNumber } as never),
     );
   }
 }
