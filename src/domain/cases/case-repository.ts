@@ -197,9 +197,7 @@ export class CaseRepository {
   /** Records the closure; false if the case was already closed (closed once, by insert). */
   async insertClosure(closure: CaseClosure): Promise<boolean> {
     const { caseNumber, ...rest } = closure;
-    return insertOnce(() =>
-      this.closures.collection.insertOne({ ...rest, _id: caseNumber } as never),
-    );
+    return insertOnce(() => this.closures.create({ ...rest, _id: caseNumber }));
   }
 
   async findClosure(number: CaseNumber): Promise<CaseClosure | null> {
@@ -215,9 +213,7 @@ export class CaseRepository {
     level: SupportLevel | 'first-contact-overdue',
     at: Date,
   ): Promise<boolean> {
-    return insertOnce(() =>
-      this.escalations.collection.insertOne({ _id: `${number}:${level}`, at } as never),
-    );
+    return insertOnce(() => this.escalations.create({ _id: `${number}:${level}`, at }));
   }
 
   /** Best-effort level and priority fields for listings; the escalation claim is the guarantee. */
@@ -228,8 +224,6 @@ export class CaseRepository {
   /** Records the survey answer (R002-8); false if it was already answered. */
   async insertSurvey(answer: SurveyAnswer): Promise<boolean> {
     const { caseNumber, ...rest } = answer;
-    return insertOnce(() =>
-      this.surveys.collection.insertOne({ ...rest, _id: caseNumber } as never),
-    );
+    return insertOnce(() => this.surveys.create({ ...rest, _id: caseNumber }));
   }
 }
