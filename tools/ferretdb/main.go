@@ -2,7 +2,8 @@
 // embedded MongoDB-compatible server, for `npm start` on defaults and for the test suite.
 //
 // Usage: ferretdb-embedded <listen-address> <data-directory>
-// (FERRETDB_POSTGRESQL_URL set: the PostgreSQL backend instead of SQLite.)
+// (FERRETDB_POSTGRESQL_URL set: the PostgreSQL backend instead of SQLite; FERRETDB_PPROF set:
+// Go's profiler served on that address.)
 //
 // It exits when its standard input closes, so a parent process that dies (even by SIGKILL)
 // never leaves an orphaned database server behind.
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -35,7 +38,9 @@ func main() {
 	if os.Getenv("FERRETDB_DEBUG") != "" {
 		level = slog.LevelDebug
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	text := slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})
+	logger := slog.New(&lazyHandler{inner: text})
+	tuneGarbageCollector(os.Getenv)
 
 	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
@@ -52,6 +57,11 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+
+	// FERRETDB_PPROF=127.0.0.1:6060 serves Go's profiler there, to see where the database's CPU goes.
+	if profiler := os.Getenv("FERRETDB_PPROF"); profiler != "" {
+		go func() { _ = http.ListenAndServe(profiler, nil) }()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

@@ -1,7 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,8 @@ const stderrLog: ProgressLog = (line) => process.stderr.write(`${line}\n`);
  */
 export async function ensureFerretdbBinary(log: ProgressLog = stderrLog): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of ['go.mod', 'go.sum', 'main.go']) {
+  const sources = (await readdir(SOURCE_DIR)).filter((f) => f.endsWith('.go')).sort();
+  for (const file of ['go.mod', 'go.sum', ...sources]) {
     hash.update(await readFile(join(SOURCE_DIR, file)));
   }
   const dir = join(PROJECT_ROOT, '.cache', 'ferretdb', hash.digest('hex').slice(0, 16));
