@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { CaseNumber } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -48,7 +49,8 @@ export async function createRuntime(options: {
   await domain.init();
   const db = options.connection.db;
   if (!db) throw new Error('the database connection is not open');
-  const store = new StateStore(db);
+  const processId = randomUUID();
+  const store = new StateStore(db, processId, () => options.clock.now());
   await store.init();
   const translator = (sharedTranslator ??= createTranslator());
   let engine: ConversationEngine | null = null;
@@ -83,6 +85,7 @@ export async function createRuntime(options: {
     ports: options.ports,
     onHandoff: options.onHandoff,
     idleMs: options.idleMs,
+    processId,
   });
   // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its
   // response time goes to level 2 (R003-8).

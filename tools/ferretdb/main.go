@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -71,6 +72,11 @@ func main() {
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		stop()
 	}()
+
+	// Before serving: a data directory from an earlier run gets its read indexes first.
+	indexer := newIDIndexer(dir, logger)
+	indexer.pass(ctx)
+	go indexer.run(ctx, 200*time.Millisecond)
 
 	f.Run(ctx)
 }

@@ -212,6 +212,7 @@ export class ConversationEngine {
         count++;
       });
     }
+    await this.#o.store.sweepLeftovers();
     return count;
   }
 
@@ -560,7 +561,7 @@ export class ConversationEngine {
       }
       // The reply is out: its mark need not hold up the turn. A mark that fails leaves the
       // record pending and the recovery sweep resends, which is the safe side.
-      void this.#o.store.markDelivered(state._id).catch(() => undefined);
+      void this.#o.store.settle(state._id).catch(() => undefined);
     }
   }
 }

@@ -35,7 +35,15 @@ export interface BusinessCalendar {
 
 type Span = readonly [start: number, end: number];
 
+/** One day of the calendar's zone: [start, end) and its business spans. */
+interface LocalDay {
+  start: number;
+  end: number;
+  spans: Span[];
+}
+
 const MS_PER_MINUTE = 60_000;
+const MS_PER_DAY = 86_400_000;
 /** A calendar with no business time in three years is a configuration error, not a wait. */
 const MAX_DAYS_WITHOUT_BUSINESS_TIME = 3 * 366;
 const DAY_CACHE_LIMIT = 4_000;
@@ -102,17 +110,17 @@ export function createBusinessCalendar(
   const toSpan = (a: { from: string; to: string }): Span => [Date.parse(a.from), Date.parse(a.to)];
   const extensions = applies.filter((a) => a.kind === 'extension').map(toSpan);
   const suspensions = applies.filter((a) => a.kind === 'suspension').map(toSpan);
-  const dayCache = new Map<string, Span[]>();
+  /**
+   * Local days, computed with luxon once each and then found by the UTC day of an instant (a
+   * UTC day overlaps at most two local days): zone offsets through Intl cost tens of
+   * microseconds, and every turn of a conversation asks the calendar something.
+   */
+  const daysByUtcDay = new Map<number, LocalDay[]>();
 
-  const startOfLocalDay = (t: number): DateTime => DateTime.fromMillis(t, { zone }).startOf('day');
-
-  /** The business spans of one local day, within [day start, next day start). */
-  const daySpans = (day: DateTime): Span[] => {
+  const localDay = (day: DateTime): LocalDay => {
     const iso = day.toISODate() ?? '';
-    const cached = dayCache.get(iso);
-    if (cached) return cached;
-    const dayStart = day.toMillis();
-    const dayEnd = day.plus({ days: 1 }).startOf('day').toMillis();
+    const start = day.toMillis();
+    const end = day.plus({ days: 1 }).startOf('day').toMillis();
     let spans: Span[] = [];
     if (businessDays.has(day.weekday) && !isHoliday(code, iso, config).holiday) {
       const at = (minutes: number): number =>
@@ -121,24 +129,42 @@ export function createBusinessCalendar(
     }
     for (const cut of suspensions) spans = subtract(spans, cut);
     const extra = extensions
-      .filter(([s, e]) => s < dayEnd && e > dayStart)
-      .map(([s, e]): Span => [Math.max(s, dayStart), Math.min(e, dayEnd)]);
-    spans = union([...spans, ...extra]);
-    if (dayCache.size >= DAY_CACHE_LIMIT) dayCache.clear();
-    dayCache.set(iso, spans);
-    return spans;
+      .filter(([s, e]) => s < end && e > start)
+      .map(([s, e]): Span => [Math.max(s, start), Math.min(e, end)]);
+    return { start, end, spans: union([...spans, ...extra]) };
   };
+
+  /** The local day that contains the instant `t`, with its business spans. */
+  const localDayAt = (t: number): LocalDay => {
+    const utcDay = Math.floor(t / MS_PER_DAY);
+    let days = daysByUtcDay.get(utcDay);
+    if (!days) {
+      days = [];
+      const utcEnd = (utcDay + 1) * MS_PER_DAY;
+      let day = DateTime.fromMillis(utcDay * MS_PER_DAY, { zone }).startOf('day');
+      while (day.toMillis() < utcEnd) {
+        const found = localDay(day);
+        days.push(found);
+        day = DateTime.fromMillis(found.end, { zone });
+      }
+      if (daysByUtcDay.size >= DAY_CACHE_LIMIT) daysByUtcDay.clear();
+      daysByUtcDay.set(utcDay, days);
+    }
+    return days.find((d) => d.start <= t && t < d.end) ?? localDay(startOfLocalDay(t));
+  };
+
+  const startOfLocalDay = (t: number): DateTime => DateTime.fromMillis(t, { zone }).startOf('day');
 
   /**
    * Business spans from `from` on (clipped to start at `from`), merged across midnight, day by
    * day: adding 15 business days walks about 21 days, not 10 000 minutes.
    */
   function* spansFrom(from: number, until = Infinity): Generator<Span> {
-    let day = startOfLocalDay(from);
+    let day = localDayAt(from);
     let pending: [number, number] | undefined;
     let emptyDays = 0;
-    while (day.toMillis() < until) {
-      const spans = daySpans(day).filter(([, e]) => e > from);
+    while (day.start < until) {
+      const spans = day.spans.filter(([, e]) => e > from);
       if (spans.length === 0) {
         if (pending) {
           yield pending;
@@ -161,7 +187,7 @@ export function createBusinessCalendar(
           }
         }
       }
-      day = day.plus({ days: 1 }).startOf('day');
+      day = localDayAt(day.end);
     }
     if (pending) yield pending;
   }
@@ -192,7 +218,7 @@ export function createBusinessCalendar(
     timeZone: zone,
     isBusinessTime(at) {
       const t = instantOf(at, 'at');
-      return daySpans(startOfLocalDay(t)).some(([s, e]) => s <= t && t < e);
+      return localDayAt(t).spans.some(([s, e]) => s <= t && t < e);
     },
     nextBusinessInstant(at) {
       const t = instantOf(at, 'at');
