@@ -13,7 +13,12 @@ import {
   type InboundMessage,
   type OutboundMessage,
 } from './messages.ts';
-import { RECENT_INPUTS, type ConversationState, type TranscriptEntry } from './state.ts';
+import {
+  RECENT_INPUTS,
+  TRANSCRIPT_CHECKPOINT_EVERY,
+  type ConversationState,
+  type TranscriptEntry,
+} from './state.ts';
 import type { ConversationTimer, StateStore } from './state-store.ts';
 
 /** What became of one input. */
@@ -391,8 +396,18 @@ export class ConversationEngine {
         text: this.#render(reply, next.language).text,
       });
     }
-    if (next.transcript.length > MAX_TRANSCRIPT)
+    // The document stores the lines this turn added; a new session, a capped transcript or
+    // every TRANSCRIPT_CHECKPOINT_EVERY versions, the whole transcript.
+    next.transcriptKept = fresh ? 0 : current!.transcript.length;
+    next.transcriptDepth = fresh ? 0 : current!.transcriptDepth + 1;
+    if (next.transcript.length > MAX_TRANSCRIPT) {
       next.transcript = next.transcript.slice(-MAX_TRANSCRIPT);
+      next.transcriptKept = 0;
+    }
+    if (next.transcriptKept === 0 || next.transcriptDepth >= TRANSCRIPT_CHECKPOINT_EVERY) {
+      next.transcriptKept = 0;
+      next.transcriptDepth = 0;
+    }
     return next;
   }
 
@@ -449,6 +464,8 @@ export class ConversationEngine {
       outbox: [],
       pendingOutbox: false,
       transcript: [],
+      transcriptKept: 0,
+      transcriptDepth: 0,
       handoff: null,
       createdAt: now,
     };

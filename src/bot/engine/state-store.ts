@@ -130,8 +130,33 @@ export class StateStore {
       if (await this.#versionExists(conversationId, mid)) low = mid;
       else high = mid;
     }
-    const doc = await this.states.findOne({ _id: `${conversationId}:${low}` });
-    return doc ? decodeState(doc) : null;
+    return this.#version(conversationId, low);
+  }
+
+  /**
+   * A stored version with its whole transcript: a document holds only the lines its turn added
+   * after the `transcriptKept` it shares with the version before, so the versions back to the
+   * nearest whole copy (at most TRANSCRIPT_CHECKPOINT_EVERY) are read and joined.
+   */
+  async #version(conversationId: string, version: number): Promise<ConversationState | null> {
+    const read = async (v: number) => {
+      const doc = await this.states.findOne({ _id: `${conversationId}:${v}` });
+      return doc ? decodeState(doc) : null;
+    };
+    const latest = await read(version);
+    if (!latest) return null;
+    const chain = [latest];
+    for (let oldest = latest; oldest.transcriptKept > 0;) {
+      const before = await read(oldest.version - 1);
+      if (!before) throw new Error(`${conversationId}: version ${oldest.version - 1} is missing`);
+      chain.push(before);
+      oldest = before;
+    }
+    let transcript = chain[chain.length - 1]!.transcript;
+    for (let i = chain.length - 2; i >= 0; i--) {
+      transcript = [...transcript.slice(0, chain[i]!.transcriptKept), ...chain[i]!.transcript];
+    }
+    return { ...latest, transcript };
   }
 
   /**
@@ -215,7 +240,8 @@ export class StateStore {
   }
 
   /**
-   * The stored versions of these ids, oldest first; a pending id whose version never got
+   * The stored versions of these ids, oldest first, for their outboxes (their transcripts are
+   * not joined: see `latest`); a pending id whose version never got
    * stored (its process died between the two inserts) is settled, as there is nothing to send.
    */
   async statesOf(ids: string[]): Promise<ConversationState[]> {

@@ -48,7 +48,16 @@ export interface ConversationState {
   outbox: Reply[];
   /** Whether `outbox` holds anything (a plain field every MongoDB-compatible server can match). */
   pendingOutbox: boolean;
+  /** The current session's transcript (R001-7), in full in memory. */
   transcript: TranscriptEntry[];
+  /**
+   * How many leading entries of `transcript` this version shares with the one before: its
+   * document stores only the entries after them, so a turn writes its own lines, not the whole
+   * session again. 0: the document holds the whole transcript (a new session, or a checkpoint).
+   */
+  transcriptKept: number;
+  /** How many versions back the nearest whole copy of the transcript is (0: this one). */
+  transcriptDepth: number;
   handoff: {
     reason: string;
     level: string;
@@ -58,6 +67,9 @@ export interface ConversationState {
   } | null;
   createdAt: Date;
 }
+
+/** A whole copy of the transcript at least every this many versions: a reload reads fewer. */
+export const TRANSCRIPT_CHECKPOINT_EVERY = 16;
 
 /** How many answered inputs a state remembers for dropping redeliveries. */
 export const RECENT_INPUTS = 64;

@@ -31,6 +31,8 @@ function stateOf(conversationId: string, version: number): ConversationState {
     outbox: [{ key: 'greeting.welcome' }],
     pendingOutbox: true,
     transcript: [],
+    transcriptKept: 0,
+    transcriptDepth: 0,
     handoff: null,
     createdAt: new Date('2026-03-10T16:00:00Z'),
   };
