@@ -16,10 +16,87 @@ export class FlowTurnTimeout extends Error {
 }
 
 /**
+ * A conversation's machine, running: restored once from its persisted snapshot (or started with
+ * its input) and then fed one event per turn. Between turns it rests — in a state tagged
+ * `awaitingInput` with every invoked actor settled, or finished — so nothing runs in the
+ * background; the flows use no XState `after` timers (deadlines are the engine's data).
+ * Keeping one alive between turns saves restoring the machine every turn; a flow whose turn
+ * failed or timed out is stopped and must not be used again.
+ */
+export class LiveFlow {
+  readonly #actor;
+  #emitted: FlowEmitted[] = [];
+  #failure: unknown = null;
+  #usable = true;
+
+  constructor(machine: AnyStateMachine, previous: Snapshot<unknown> | null, input: FlowInput) {
+    this.#actor = createActor(machine, previous ? { snapshot: previous, input } : { input });
+    this.#actor.on('*', (e: FlowEmitted) => this.#emitted.push(e));
+    this.#actor.subscribe({ error: (err) => (this.#failure = err) });
+    this.#actor.start();
+  }
+
+  /** Whether the flow can take another turn (it rested after the last one and is not done). */
+  get usable(): boolean {
+    return this.#usable;
+  }
+
+  /**
+   * Sends the event (none: just come to rest after starting) and resolves when the machine
+   * rests again, with the persisted snapshot and what was emitted since the previous turn.
+   */
+  async turn(event: FlowEvent | null, timeoutMs = 10_000): Promise<TurnResult> {
+    if (!this.#usable) throw new Error('this flow was stopped or failed: restore it');
+    this.#usable = false;
+    const actor = this.#actor;
+    if (event) actor.send(event);
+    if (!atRest(actor.getSnapshot())) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          sub.unsubscribe();
+          actor.stop(); // nothing of an abandoned turn may go on in the background
+          reject(new FlowTurnTimeout(`the flow did not come to rest within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const sub = actor.subscribe({
+          next: (s) => {
+            if (atRest(s)) {
+              clearTimeout(timer);
+              sub.unsubscribe();
+              resolve();
+            }
+          },
+          error: (err) => {
+            clearTimeout(timer);
+            reject(err);
+          },
+        });
+      });
+    }
+    const snapshot = actor.getSnapshot();
+    if (this.#failure || snapshot.status === 'error') {
+      actor.stop();
+      throw this.#failure ?? snapshot.error;
+    }
+    const emitted = this.#emitted;
+    this.#emitted = [];
+    const done = snapshot.status === 'done';
+    const persisted = actor.getPersistedSnapshot() as Snapshot<unknown>;
+    if (done) actor.stop();
+    else this.#usable = true;
+    return { snapshot: persisted, emitted, done };
+  }
+
+  stop(): void {
+    this.#usable = false;
+    this.#actor.stop();
+  }
+}
+
+/**
  * Runs one turn of a conversation: restores the machine from its persisted snapshot (or starts
- * it with `input`), sends the event, and waits until the machine rests again — in a state tagged
- * `awaitingInput`, or finished — so every actor it invoked has settled before the snapshot is
- * taken. Pure apart from the provided actors; the engine persists the result.
+ * it with `input`), sends the event, and waits until the machine rests again, so every actor it
+ * invoked has settled before the snapshot is taken. Pure apart from the provided actors; the
+ * engine persists the result.
  */
 export async function runTurn(
   machine: AnyStateMachine,
@@ -28,45 +105,23 @@ export async function runTurn(
   event: FlowEvent | null,
   timeoutMs = 10_000,
 ): Promise<TurnResult> {
-  const emitted: FlowEmitted[] = [];
-  const actor = createActor(machine, previous ? { snapshot: previous, input } : { input });
-  actor.on('*', (e: FlowEmitted) => emitted.push(e));
-  let failure: unknown = null;
-  actor.subscribe({ error: (err) => (failure = err) });
-  actor.start();
-  if (event) actor.send(event);
-
-  const atRest = (s: ReturnType<typeof actor.getSnapshot>) =>
-    s.status !== 'active' ||
-    (s.hasTag(AWAITING_INPUT) && Object.keys(s.children).every((id) => !isRunning(s.children[id])));
-
-  if (!atRest(actor.getSnapshot())) {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sub.unsubscribe();
-        actor.stop(); // nothing of an abandoned turn may go on in the background
-        reject(new FlowTurnTimeout(`the flow did not come to rest within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const sub = actor.subscribe({
-        next: (s) => {
-          if (atRest(s)) {
-            clearTimeout(timer);
-            sub.unsubscribe();
-            resolve();
-          }
-        },
-        error: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      });
-    });
+  const flow = new LiveFlow(machine, previous, input);
+  try {
+    return await flow.turn(event, timeoutMs);
+  } finally {
+    flow.stop();
   }
-  const snapshot = actor.getSnapshot();
-  const persisted = actor.getPersistedSnapshot() as Snapshot<unknown>;
-  actor.stop();
-  if (failure || snapshot.status === 'error') throw failure ?? snapshot.error;
-  return { snapshot: persisted, emitted, done: snapshot.status === 'done' };
+}
+
+function atRest(s: {
+  status: string;
+  hasTag: (tag: string) => boolean;
+  children: Record<string, unknown>;
+}): boolean {
+  return (
+    s.status !== 'active' ||
+    (s.hasTag(AWAITING_INPUT) && Object.keys(s.children).every((id) => !isRunning(s.children[id])))
+  );
 }
 
 function isRunning(child: unknown): boolean {

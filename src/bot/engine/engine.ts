@@ -5,7 +5,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import { CHANNEL_KINDS, isLanguage, type ChannelKind, type Language } from '../../domain/types.ts';
 import type { FlowEmitted, FlowEvent, FlowInput, Reply } from '../../flows/contract.ts';
-import { runTurn } from '../../flows/run-turn.ts';
+import { LiveFlow } from '../../flows/run-turn.ts';
 import type { Translator } from '../i18n.ts';
 import {
   conversationIdOf,
@@ -82,6 +82,8 @@ export interface EngineOptions {
   /** How long an idle conversation stays in memory. */
   idleMs?: number;
   maxCached?: number;
+  /** Machines kept running between turns (the most recently active conversations). */
+  maxLiveFlows?: number;
   /** Turns running at once in this process; the rest wait their turn (admission control). */
   maxConcurrentTurns?: number;
   processId?: string;
@@ -116,6 +118,11 @@ export class ConversationEngine {
     { language: Language; text: string; choices: { id: string; label: string }[] }
   >();
   readonly #queues = new Map<string, Promise<unknown>>();
+  /**
+   * Running machines of recently active conversations, each at the version it produced (least
+   * recently used first): a turn on the next version skips restoring the machine.
+   */
+  readonly #flows = new Map<string, { flow: LiveFlow; version: number }>();
   readonly #o: Required<Omit<EngineOptions, 'onHandoff'>> & Pick<EngineOptions, 'onHandoff'>;
   /** Turns answered, duplicates dropped, version conflicts retried: for metrics. */
   /** The transcript of each conversation whose flow is running, for services (R001-7). */
@@ -127,6 +134,7 @@ export class ConversationEngine {
       ...options,
       idleMs: options.idleMs ?? 5 * 60_000,
       maxCached: options.maxCached ?? 20_000,
+      maxLiveFlows: options.maxLiveFlows ?? 2_000,
       maxConcurrentTurns: options.maxConcurrentTurns ?? 64,
       processId: options.processId ?? randomUUID(),
     };
@@ -195,6 +203,7 @@ export class ConversationEngine {
     for (const [id, entry] of this.#cache) {
       if (now - entry.usedAt > this.#o.idleMs && !this.#queues.has(id)) {
         this.#cache.delete(id);
+        this.#dropFlow(id);
         evicted++;
       }
     }
@@ -263,8 +272,25 @@ export class ConversationEngine {
     if (this.#cache.size <= this.#o.maxCached) return;
     for (const [id] of this.#cache) {
       if (this.#cache.size <= this.#o.maxCached) break;
-      if (!this.#queues.has(id)) this.#cache.delete(id);
+      if (!this.#queues.has(id)) {
+        this.#cache.delete(id);
+        this.#dropFlow(id);
+      }
     }
+  }
+
+  #keepFlow(conversationId: string, flow: LiveFlow, version: number): void {
+    this.#flows.set(conversationId, { flow, version });
+    for (const [id, live] of this.#flows) {
+      if (this.#flows.size <= this.#o.maxLiveFlows) break;
+      live.flow.stop();
+      this.#flows.delete(id);
+    }
+  }
+
+  #dropFlow(conversationId: string): void {
+    this.#flows.get(conversationId)?.flow.stop();
+    this.#flows.delete(conversationId);
   }
 
   async #turnNow(conversationId: string, input: Input): Promise<TurnOutcome> {
@@ -286,20 +312,30 @@ export class ConversationEngine {
         this.stats.duplicates++;
         return 'duplicate';
       }
-      const next = await this.#advance(conversationId, current ?? null, input);
-      if (next === null) return 'ignored';
+      const advanced = await this.#advance(conversationId, current ?? null, input);
+      if (advanced === null) return 'ignored';
+      const { next, flow } = advanced;
 
-      // Timers first: a process killed after this and before the state insert leaves a timer
-      // that fires into a state without its deadline (ignored), never a deadline without a timer.
-      await this.#scheduleDeadlines(current ?? null, next);
-      const outcome = await this.#o.store.insertState(next);
+      let outcome: Awaited<ReturnType<StateStore['insertState']>>;
+      try {
+        // Timers first: a process killed after this and before the state insert leaves a timer
+        // that fires into a state without its deadline (ignored), never a deadline without a
+        // timer.
+        await this.#scheduleDeadlines(current ?? null, next);
+        outcome = await this.#o.store.insertState(next);
+      } catch (error) {
+        flow?.stop();
+        throw error;
+      }
       if (outcome === 'inserted') {
         this.stats.answered++;
         const entry: Cached = { state: next, usedAt: Date.now() };
         this.#remember(conversationId, entry);
+        if (flow) this.#keepFlow(conversationId, flow, next.version);
         await this.#deliver(next);
         return 'answered';
       }
+      flow?.stop(); // it ran ahead of a version another process stored first
       // Someone else moved first: this input was answered (the reload's `recent` says so), or
       // the version was taken (run again on the newer state).
       this.#cache.delete(conversationId);
@@ -309,11 +345,15 @@ export class ConversationEngine {
     throw new Error(`conversation ${conversationId}: too many version conflicts`);
   }
 
+  /**
+   * The next version of a conversation for an input (null: the input changes nothing), and the
+   * flow that produced it, still running, to keep if the version is stored.
+   */
   async #advance(
     conversationId: string,
     current: ConversationState | null,
     input: Input,
-  ): Promise<ConversationState | null> {
+  ): Promise<{ next: ConversationState; flow: LiveFlow | null } | null> {
     const now = this.#o.clock.now();
     const at = now.toISOString();
     const o = this.#o;
@@ -365,19 +405,36 @@ export class ConversationEngine {
       if (input.action === 'release') event = { type: 'agent.release', at };
     }
 
+    let flow: LiveFlow | null = null;
     if (next.mode === 'bot' && event) {
       this.#running.set(conversationId, next.transcript);
-      const previous = next.snapshot ? (JSON.parse(next.snapshot) as Snapshot<unknown>) : null;
-      const result = await runTurn(
-        o.machine,
-        previous,
-        next.flowInput as unknown as FlowInput,
-        event,
-        FLOW_TURN_TIMEOUT_MS,
-      ).finally(() => this.#running.delete(conversationId));
-      next.snapshot = JSON.stringify(result.snapshot);
-      this.#applyEmitted(next, result.emitted, now);
-      if (result.done && next.mode === 'bot') this.#close(next);
+      // The machine still running from this process's turn that stored `current`, if any;
+      // else restored from the stored snapshot.
+      const live = this.#flows.get(conversationId);
+      this.#flows.delete(conversationId);
+      if (live && (fresh || live.version !== current?.version || !live.flow.usable)) {
+        live.flow.stop();
+      }
+      flow =
+        live && !fresh && live.version === current?.version && live.flow.usable
+          ? live.flow
+          : new LiveFlow(
+              o.machine,
+              next.snapshot ? (JSON.parse(next.snapshot) as Snapshot<unknown>) : null,
+              next.flowInput as unknown as FlowInput,
+            );
+      try {
+        const result = await flow.turn(event, FLOW_TURN_TIMEOUT_MS);
+        next.snapshot = JSON.stringify(result.snapshot);
+        this.#applyEmitted(next, result.emitted, now);
+        if (result.done && next.mode === 'bot') this.#close(next);
+      } catch (error) {
+        flow.stop();
+        throw error;
+      } finally {
+        this.#running.delete(conversationId);
+      }
+      if (!flow.usable) flow = null;
     } else if (input.kind === 'customer') {
       // Queued or held by an agent: the flow is paused; the message goes to the agent side.
       if (next.mode === 'queued') next.outbox.push({ key: 'handoff.stillQueued' });
@@ -408,7 +465,7 @@ export class ConversationEngine {
       next.transcriptKept = 0;
       next.transcriptDepth = 0;
     }
-    return next;
+    return { next, flow };
   }
 
   #newSession(

@@ -9,6 +9,7 @@ import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import type { PolicyConfig } from '../../../src/domain/policy/index.ts';
 import { normaliseEmail, normalisePhone } from '../../../src/domain/customers/customer.ts';
 import { createConversationMachine, provideServices, runTurn } from '../../../src/flows/index.ts';
+import { LiveFlow } from '../../../src/flows/run-turn.ts';
 import type {
   CaseView,
   CustomerView,
@@ -149,6 +150,8 @@ export interface Options {
   /** recordAbuse returns suspended from this warning on. */
   suspendAtWarning?: number;
   startAt?: string;
+  /** Keep one running machine across turns, as the engine does, instead of restoring it. */
+  live?: boolean;
 }
 
 /** Every reply key emitted in this test file, for the locale check. */
@@ -161,7 +164,8 @@ export class Conversation {
   /** Replies of the latest turn. */
   last: Reply[] = [];
   done = false;
-  private snapshot: Snapshot<unknown> | null = null;
+  snapshot: Snapshot<unknown> | null = null;
+  private flow: LiveFlow | null = null;
   private clock: number;
   private readonly input: FlowInput;
   private readonly machine;
@@ -291,7 +295,9 @@ export class Conversation {
     const restored = this.snapshot
       ? (JSON.parse(JSON.stringify(this.snapshot)) as Snapshot<unknown>)
       : null;
-    const result = await runTurn(this.machine, restored, this.input, event);
+    const result = this.options.live
+      ? await (this.flow ??= new LiveFlow(this.machine, restored, this.input)).turn(event)
+      : await runTurn(this.machine, restored, this.input, event);
     this.snapshot = JSON.parse(JSON.stringify(result.snapshot)) as Snapshot<unknown>;
     this.done = result.done;
     this.emitted.push(...result.emitted);
