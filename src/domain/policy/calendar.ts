@@ -31,6 +31,8 @@ export interface BusinessCalendar {
   businessMinutesBetween(from: Date, to: Date): number;
   /** The business intervals inside [from, to), clipped to it, touching intervals merged. */
   businessIntervals(from: Date, to: Date): BusinessInterval[];
+  /** The start (local midnight) of the calendar's day that contains `at`. */
+  startOfDay(at: Date): Date;
 }
 
 type Span = readonly [start: number, end: number];
@@ -241,5 +243,8 @@ export function createBusinessCalendar(
     },
     businessMinutesBetween,
     businessIntervals,
+    startOfDay(at) {
+      return new Date(localDayAt(instantOf(at, 'at')).start);
+    },
   };
 }

@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import type { BusinessCalendar, BusinessInterval } from './calendar.ts';
 import type { PolicyConfig } from './config.ts';
 
 const MS_PER_MINUTE = 60_000;
+const MS_PER_DAY = 86_400_000;
 /** R002-6: a visit is offered no sooner than one business hour from now. */
 const VISIT_LEAD_BUSINESS_MINUTES = 60;
 /** Slots are searched this many days at a time. */
@@ -65,12 +65,15 @@ export function visitSlots(
   const earliest = calendar.addBusinessMinutes(from, VISIT_LEAD_BUSINESS_MINUTES).getTime();
   // Search from the start of the local day so that intervals are seen whole and slots align
   // to their starts, not to `earliest`.
-  let cursor = DateTime.fromMillis(earliest, { zone: calendar.timeZone }).startOf('day');
-  const limit = cursor.plus({ days: SEARCH_LIMIT_DAYS });
+  // Day boundaries come from the calendar (local midnights, DST included), not luxon per call.
+  const dayAfter = (t: number, days: number) =>
+    calendar.startOfDay(new Date(t + days * MS_PER_DAY + MS_PER_DAY / 2)).getTime();
+  let cursor = calendar.startOfDay(new Date(earliest)).getTime();
+  const limit = dayAfter(cursor, SEARCH_LIMIT_DAYS);
   const slots: BusinessInterval[] = [];
   while (slots.length < slotsOffered && cursor < limit) {
-    const next = cursor.plus({ days: SEARCH_CHUNK_DAYS });
-    for (const interval of calendar.businessIntervals(cursor.toJSDate(), next.toJSDate())) {
+    const next = dayAfter(cursor, SEARCH_CHUNK_DAYS);
+    for (const interval of calendar.businessIntervals(new Date(cursor), new Date(next))) {
       const end = interval.end.getTime();
       for (let s = interval.start.getTime(); s + slotMs <= end; s += slotMs) {
         if (s < earliest) continue;

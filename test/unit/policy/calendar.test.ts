@@ -173,4 +173,22 @@ describe('business calendar', () => {
       '"Mexico/Nowhere" is not an IANA time zone',
     );
   });
+
+  it('R003-2: days start at local midnight, also across a daylight-saving change', () => {
+    expect(mx.startOfDay(new Date('2026-03-10T05:30:00Z'))).toEqual(
+      new Date('2026-03-09T06:00:00Z'),
+    );
+    // Tijuana springs forward on 8 March 2026: that day starts at 00:00 PST (UTC-8) and the
+    // next one at 00:00 PDT (UTC-7).
+    const tijuana = createBusinessCalendar(DEFAULT_POLICY, 'MX', 'America/Tijuana');
+    expect(tijuana.startOfDay(new Date('2026-03-08T20:00:00Z'))).toEqual(
+      new Date('2026-03-08T08:00:00Z'),
+    );
+    expect(tijuana.startOfDay(new Date('2026-03-09T07:30:00Z'))).toEqual(
+      new Date('2026-03-09T07:00:00Z'),
+    );
+    // Business time the day after still opens at 07:00 local, now UTC-7.
+    expect(tijuana.isBusinessTime(new Date('2026-03-09T13:59:00Z'))).toBe(false);
+    expect(tijuana.isBusinessTime(new Date('2026-03-09T14:00:00Z'))).toBe(true);
+  });
 });
