@@ -135,6 +135,9 @@ interface ConversationResult {
   failure?: string;
 }
 
+/** Latencies of the measured phase by step of the script (the turns that open a case are heavier). */
+const stepLatencies: number[][] = [];
+
 /** Runs one scripted conversation; `latencies` gets one entry per handle call. */
 async function converse(
   runtime: Runtime,
@@ -179,8 +182,10 @@ async function converse(
           receivedAt: new Date(),
         });
         latencies?.push(performance.now() - started);
+        if (latencies) (stepLatencies[i] ??= []).push(performance.now() - started);
       } catch (error) {
         latencies?.push(performance.now() - started);
+        if (latencies) (stepLatencies[i] ??= []).push(performance.now() - started);
         const message = (error as Error).message ?? String(error);
         result.failedCalls.push(`step ${i + 1}: ${message}`);
         onFailedCall?.();
@@ -567,6 +572,16 @@ async function main(): Promise<number> {
       p95Ms,
       p99Ms,
       maxMs: round(latencies.at(-1) ?? 0),
+      latencyByStep: stepLatencies.map((values, i) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const expect = technicalScript('X', 'X')[i]?.expect ?? null;
+        return {
+          step: i + 1,
+          expect,
+          p50Ms: round(percentile(sorted, 50)),
+          p99Ms: round(percentile(sorted, 99)),
+        };
+      }),
       dbRoundTripsPerTurn,
       dbCommands: engineCommands,
       dbCommandsByKind: engineBreakdown,
@@ -697,6 +712,15 @@ async function main(): Promise<number> {
       'heap held by them (MB, after GC)',
       `${fmt(mb(heldMemory.heapUsed - afterEviction.heapUsed), 1)}${gc ? '' : ' (no GC)'}`,
     );
+    log('');
+    log('  turn latency by step of the script (p50 / p99 ms; the heaviest five):');
+    for (const step of [...report.latencyByStep].sort((a, b) => b.p99Ms - a.p99Ms).slice(0, 5)) {
+      log(
+        `    step ${String(step.step).padStart(2)}${step.expect ? ` (${step.expect})` : ''}`.padEnd(
+          40,
+        ) + `${fmt(step.p50Ms, 1).padStart(9)} / ${fmt(step.p99Ms, 1)}`,
+      );
+    }
     log('');
     log(`  database commands of the measured phase (driver command monitoring):`);
     log(

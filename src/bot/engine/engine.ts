@@ -217,8 +217,9 @@ export class ConversationEngine {
    */
   async recoverDeliveries(): Promise<number> {
     const records = await this.#o.store.pendingRecords();
-    const abandoned = records.filter((id) => this.#suspects.has(id));
-    this.#suspects = new Set(records.filter((id) => !this.#suspects.has(id)));
+    const keyOf = (r: { id: string; bucket: number }) => `${r.bucket}/${r.id}`;
+    const abandoned = records.filter((r) => this.#suspects.has(keyOf(r)));
+    this.#suspects = new Set(records.filter((r) => !this.#suspects.has(keyOf(r))).map(keyOf));
     let count = 0;
     for (const state of await this.#o.store.statesOf(abandoned)) {
       await this.#serial(state.conversationId, async () => {
@@ -226,7 +227,6 @@ export class ConversationEngine {
         count++;
       });
     }
-    await this.#o.store.sweepLeftovers();
     return count;
   }
 

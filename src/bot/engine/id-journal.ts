@@ -1,25 +1,44 @@
 import { randomUUID } from 'node:crypto';
-import type { Collection } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 
-/** One journal entry: the ids recorded together, by which process, when. */
+/** What a journal entry says of its ids. */
+export type JournalKind = 'pending' | 'settled';
+
+/** One journal entry: ids recorded together, by which process, when (business clock). */
 export interface JournalEntry {
   _id: string;
+  kind: JournalKind;
   ids: string[];
   by: string;
   at: Date;
 }
 
+/** The name prefix of the journal's collections, one per minute of real time. */
+export const JOURNAL_PREFIX = 'outbox_journal_';
+
+export function journalCollection(db: Db, bucket: number): Collection<JournalEntry> {
+  return db.collection<JournalEntry>(`${JOURNAL_PREFIX}${bucket}`);
+}
+
+/** The bucket of a journal collection's name, or null for another collection. */
+export function bucketOfName(name: string): number | null {
+  if (!name.startsWith(JOURNAL_PREFIX)) return null;
+  const bucket = Number(name.slice(JOURNAL_PREFIX.length));
+  return Number.isSafeInteger(bucket) ? bucket : null;
+}
+
 interface Waiting {
   id: string;
-  resolve: (entryId: string) => void;
+  bucket: number;
+  resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Records ids in groups: the ids recorded in the same tick of the event loop go into one
- * document, written by one insert. On FerretDB v1 each document costs a row, its JSON and
- * later a delete, so a group of turns shares one instead of paying one each; each id's
- * promise resolves once its group is durable.
+ * Records ids in groups: the ids of one kind recorded in the same tick of the event loop go into
+ * one document per bucket, written by one insert. On FerretDB v1 each document costs a row and
+ * its JSON, so a group of turns shares one instead of paying one each; each id's promise
+ * resolves once its group is durable.
  */
 export class IdJournal {
   #queue: Waiting[] = [];
@@ -28,17 +47,16 @@ export class IdJournal {
   roundTrips = 0;
 
   constructor(
-    private readonly collection: Collection<JournalEntry>,
+    private readonly db: Db,
+    private readonly kind: JournalKind,
     private readonly by: string,
     private readonly now: () => Date,
-    /** Called with each entry once it is written, before any of its ids' promises resolve. */
-    private readonly onWritten: (entry: JournalEntry) => void = () => undefined,
     private readonly maxConcurrent = 2,
   ) {}
 
-  record(id: string): Promise<string> {
+  record(id: string, bucket: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ id, resolve, reject });
+      this.#queue.push({ id, bucket, resolve, reject });
       this.#schedule();
     });
   }
@@ -49,23 +67,24 @@ export class IdJournal {
     setImmediate(() => {
       this.#scheduled = false;
       const group = this.#queue.splice(0);
-      if (group.length > 0) void this.#write(group);
+      const byBucket = new Map<number, Waiting[]>();
+      for (const w of group) byBucket.set(w.bucket, [...(byBucket.get(w.bucket) ?? []), w]);
+      for (const [bucket, waiting] of byBucket) void this.#write(bucket, waiting);
     });
   }
 
-  async #write(group: Waiting[]): Promise<void> {
+  async #write(bucket: number, group: Waiting[]): Promise<void> {
     this.#inFlight++;
     this.roundTrips++;
-    const entry: JournalEntry = {
-      _id: randomUUID(),
-      ids: group.map((w) => w.id),
-      by: this.by,
-      at: this.now(),
-    };
     try {
-      await this.collection.insertOne(entry);
-      this.onWritten(entry);
-      for (const w of group) w.resolve(entry._id);
+      await journalCollection(this.db, bucket).insertOne({
+        _id: randomUUID(),
+        kind: this.kind,
+        ids: group.map((w) => w.id),
+        by: this.by,
+        at: this.now(),
+      });
+      for (const w of group) w.resolve();
     } catch (error) {
       for (const w of group) w.reject(error);
     } finally {

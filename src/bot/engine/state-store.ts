@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { GroupInserter, insertOnce, type InsertOutcome } from '../../domain/group-insert.ts';
-import { IdJournal, type JournalEntry } from './id-journal.ts';
+import { bucketOfName, IdJournal, journalCollection } from './id-journal.ts';
 import type { ConversationState, Deadline } from './state.ts';
 import { decodeState, encodeState, type StoredState } from './state-codec.ts';
 
@@ -23,58 +23,72 @@ export interface CaseTimer {
   dueAt: Date;
 }
 
+/** How much real time one outbox-journal collection covers. */
+export const JOURNAL_BUCKET_MS = 60_000;
+/**
+ * A journal bucket is dropped only when it is this many buckets old: a process whose clock is
+ * behind, or whose insert was delayed, may still be writing to a recent one.
+ */
+const JOURNAL_BUCKETS_KEPT = 3;
+
+/** A version journaled as pending and not settled, and the journal bucket that says so. */
+export interface PendingRecord {
+  id: string;
+  bucket: number;
+}
+
 /**
  * The engine's durable state, every guarantee of it written by insert (decision 0).
  *
  * Designed for what FerretDB v1 measures here: a read or delete by `_id` is an index lookup
  * (with the read index our embedded server adds), any other read scans the whole collection
- * and decodes every document, and every document written costs a row and its JSON, a delete
- * more. So the message path reads only by `_id`: state versions are append-only; the latest
- * version after a cache miss is found by probing `_id`s; and the outbox journal records a group
- * of turns in one document — the versions about to be stored with replies to send
- * (`pending_deliveries`) and then those whose replies went out (`delivered_marks`) — deleted by
- * `_id` once all of a group's replies are out. Only the journal is scanned, by recovery.
+ * and decodes every document, every document written costs a row and its JSON, and every
+ * delete a transaction that holds SQLite's only writer. So the message path reads only by
+ * `_id`, state versions are append-only, the latest version after a cache miss is found by
+ * probing `_id`s — and the outbox journal is never deleted from: it is one collection per
+ * minute of real time (`outbox_journal_<minute>`), where a group of turns shares one "pending"
+ * entry (versions about to be stored with replies to send) and one "settled" entry (their
+ * replies went out, or are not ours to send), and a minute all of whose pending versions are
+ * settled is dropped whole once it is a few minutes old. Only recovery reads the journal.
  */
 export class StateStore {
   readonly states: Collection<StoredState>;
-  readonly pending: Collection<JournalEntry>;
-  readonly marks: Collection<JournalEntry>;
   readonly timers: Collection<TimerDocument>;
   readonly timerClaims: Collection<{ _id: string; at: Date; by: string }>;
   /** One tiny document per conversation ever seen: tells a new conversation without a scan. */
   readonly heads: Collection<{ _id: string; createdAt: Date }>;
+  readonly #db: Db;
+  readonly #realNow: () => number;
   readonly #stateInserts: GroupInserter;
   readonly #timerInserts: GroupInserter;
   readonly #headInserts: GroupInserter;
   readonly #pendingJournal: IdJournal;
-  readonly #markJournal: IdJournal;
-  /** This process's pending entries: the versions not yet settled, and the marks that settled the rest. */
-  readonly #open = new Map<string, { ids: Set<string>; marks: Set<string> }>();
-  /** Version id → the pending entry that holds it. */
-  readonly #entryOf = new Map<string, string>();
-  /** Mark entry → how many of this process's pending entries still refer to it. */
-  readonly #markRefs = new Map<string, number>();
-  /** Pending entries all of whose versions are settled: deleted with the next flush. */
-  #settledEntries: string[] = [];
+  readonly #settledJournal: IdJournal;
+  /** Version id → the journal bucket of its pending entry, until it is settled. */
+  readonly #bucketOf = new Map<string, number>();
   #cancelled: string[] = [];
-  /** Journal entries seen by the previous leftover sweep. */
-  #leftoverSuspects = new Set<string>();
 
-  constructor(db: Db, by: string, now: () => Date) {
+  /**
+   * `now` is the business clock (stamps); `realNow` the real time that journal buckets follow,
+   * as recovery's grace does (a simulated clock may stand still or race).
+   */
+  constructor(db: Db, by: string, now: () => Date, realNow: () => number = Date.now) {
+    this.#db = db;
+    this.#realNow = realNow;
     this.states = db.collection<StoredState>('conversation_states');
-    this.pending = db.collection<JournalEntry>('pending_deliveries');
-    this.marks = db.collection<JournalEntry>('delivered_marks');
     this.timers = db.collection<TimerDocument>('timers');
     this.timerClaims = db.collection('timer_claims');
     this.heads = db.collection('conversation_heads');
     this.#stateInserts = new GroupInserter(this.states as unknown as Collection);
     this.#timerInserts = new GroupInserter(this.timers as unknown as Collection);
     this.#headInserts = new GroupInserter(this.heads as unknown as Collection);
-    this.#pendingJournal = new IdJournal(this.pending, by, now, (entry) => {
-      this.#open.set(entry._id, { ids: new Set(entry.ids), marks: new Set() });
-      for (const id of entry.ids) this.#entryOf.set(id, entry._id);
-    });
-    this.#markJournal = new IdJournal(this.marks, by, now, (mark) => this.#settled(mark));
+    this.#pendingJournal = new IdJournal(db, 'pending', by, now);
+    this.#settledJournal = new IdJournal(db, 'settled', by, now);
+  }
+
+  /** The journal bucket of this moment. */
+  bucketNow(): number {
+    return Math.floor(this.#realNow() / JOURNAL_BUCKET_MS);
   }
 
   /** Database round trips made by the message path's inserts (benchmark and metrics). */
@@ -84,7 +98,7 @@ export class StateStore {
       this.#timerInserts.roundTrips +
       this.#headInserts.roundTrips +
       this.#pendingJournal.roundTrips +
-      this.#markJournal.roundTrips
+      this.#settledJournal.roundTrips
     );
   }
 
@@ -166,36 +180,30 @@ export class StateStore {
    * process is settled at once: its replies are not this process's to send.
    */
   async insertState(state: ConversationState): Promise<InsertOutcome> {
-    if (state.pendingOutbox) await this.#pendingJournal.record(state._id);
+    if (state.pendingOutbox) {
+      const bucket = this.bucketNow();
+      this.#bucketOf.set(state._id, bucket);
+      try {
+        await this.#pendingJournal.record(state._id, bucket);
+      } catch (error) {
+        this.#bucketOf.delete(state._id);
+        throw error;
+      }
+    }
     const outcome = await this.#stateInserts.insert(encodeState(state));
     if (outcome === 'duplicate' && state.pendingOutbox) void this.settle(state._id);
     return outcome;
   }
 
   /**
-   * Records that a version's outbox is settled: delivered, or not to be delivered. The mark is
-   * journaled at once (in a group); the pending entry and its marks are deleted by the next
-   * flush once all of the entry's versions are settled. A crash can resend only replies whose
-   * mark was still in flight.
+   * Records that a version's outbox is settled: delivered, or not to be delivered. Journaled at
+   * once (in a group) in the bucket of its pending entry. A crash can resend only replies whose
+   * settled entry was still in flight.
    */
   async settle(stateId: string): Promise<void> {
-    await this.#markJournal.record(stateId);
-  }
-
-  /** Settles, in this process's books, the versions of a mark entry just written. */
-  #settled(mark: JournalEntry): void {
-    for (const id of mark.ids) {
-      const entryId = this.#entryOf.get(id);
-      const entry = entryId === undefined ? undefined : this.#open.get(entryId);
-      if (entryId === undefined || !entry) continue;
-      this.#entryOf.delete(id);
-      entry.ids.delete(id);
-      if (!entry.marks.has(mark._id)) {
-        entry.marks.add(mark._id);
-        this.#markRefs.set(mark._id, (this.#markRefs.get(mark._id) ?? 0) + 1);
-      }
-      if (entry.ids.size === 0) this.#settledEntries.push(entryId);
-    }
+    const bucket = this.#bucketOf.get(stateId) ?? this.bucketNow();
+    this.#bucketOf.delete(stateId);
+    await this.#settledJournal.record(stateId, bucket);
   }
 
   scheduleTimer(timer: TimerDocument): Promise<InsertOutcome> {
@@ -231,22 +239,44 @@ export class StateStore {
     await this.timers.deleteOne({ _id: id });
   }
 
-  /** The ids of versions whose outbox is journaled as pending and not settled. */
-  async pendingRecords(): Promise<string[]> {
-    const entries = await this.pending.find({}).toArray();
-    if (entries.length === 0) return [];
-    const settled = new Set((await this.marks.find({}).toArray()).flatMap((m) => m.ids));
-    return entries.flatMap((e) => e.ids).filter((id) => !settled.has(id));
+  /** The journal's buckets, oldest first. */
+  async #journalBuckets(): Promise<number[]> {
+    const collections = await this.#db.listCollections({}, { nameOnly: true }).toArray();
+    return collections
+      .map((c) => bucketOfName(c.name))
+      .filter((b): b is number => b !== null)
+      .sort((a, b) => a - b);
+  }
+
+  /** A bucket's versions journaled as pending and not settled. */
+  async #unsettledIn(bucket: number): Promise<string[]> {
+    const entries = await journalCollection(this.#db, bucket).find({}).toArray();
+    const settled = new Set(entries.filter((e) => e.kind === 'settled').flatMap((e) => e.ids));
+    return entries
+      .filter((e) => e.kind === 'pending')
+      .flatMap((e) => e.ids)
+      .filter((id) => !settled.has(id));
+  }
+
+  /** Versions whose outbox is journaled as pending and not settled, in every bucket. */
+  async pendingRecords(): Promise<PendingRecord[]> {
+    const records: PendingRecord[] = [];
+    for (const bucket of await this.#journalBuckets()) {
+      for (const id of await this.#unsettledIn(bucket)) records.push({ id, bucket });
+    }
+    return records;
   }
 
   /**
-   * The stored versions of these ids, oldest first, for their outboxes (their transcripts are
-   * not joined: see `latest`); a pending id whose version never got
-   * stored (its process died between the two inserts) is settled, as there is nothing to send.
+   * The stored versions of these records, oldest first, for their outboxes (their transcripts
+   * are not joined: see `latest`); settling one of them later settles it in its bucket. A
+   * pending version that never got stored (its process died between the two inserts) is
+   * settled, as there is nothing to send.
    */
-  async statesOf(ids: string[]): Promise<ConversationState[]> {
+  async statesOf(records: PendingRecord[]): Promise<ConversationState[]> {
     const states: ConversationState[] = [];
-    for (const id of ids) {
+    for (const { id, bucket } of records) {
+      this.#bucketOf.set(id, bucket);
       const doc = await this.states.findOne({ _id: id });
       if (doc) states.push(decodeState(doc));
       else await this.settle(id);
@@ -257,66 +287,22 @@ export class StateStore {
   }
 
   /**
-   * Deletes, by `_id`, cancelled timers and this process's settled journal entries: each
-   * pending entry all of whose versions are settled, then the marks no open entry refers to.
-   * Returns how many pending entries went.
+   * Deletes cancelled timers by `_id`, and drops the journal buckets that are old enough and
+   * whose every pending version is settled. Returns how many buckets went.
    */
   async flush(): Promise<number> {
     await deleteByIds(this.timers, this.#cancelled.splice(0));
-    const entries = this.#settledEntries.splice(0);
-    if (entries.length === 0) return 0;
-    await deleteByIds(this.pending, entries);
-    const marks: string[] = [];
-    for (const entryId of entries) {
-      for (const mark of this.#open.get(entryId)?.marks ?? []) {
-        const refs = (this.#markRefs.get(mark) ?? 1) - 1;
-        if (refs > 0) this.#markRefs.set(mark, refs);
-        else {
-          this.#markRefs.delete(mark);
-          marks.push(mark);
-        }
-      }
-      this.#open.delete(entryId);
+    const newest = this.bucketNow() - JOURNAL_BUCKETS_KEPT;
+    let dropped = 0;
+    for (const bucket of await this.#journalBuckets()) {
+      if (bucket > newest) break;
+      if ((await this.#unsettledIn(bucket)).length > 0) continue;
+      await journalCollection(this.#db, bucket)
+        .drop()
+        .catch(() => undefined); // another process dropped it first
+      dropped++;
     }
-    await deleteByIds(this.marks, marks);
-    return entries.length;
-  }
-
-  /**
-   * Deletes journal entries left by processes that died (or by this one before a failure): a
-   * pending entry all of whose versions are settled, and a mark none of whose versions is in a
-   * pending entry, once two sweeps in a row have seen them so, and not this process's own.
-   */
-  async sweepLeftovers(): Promise<number> {
-    const pending = await this.pending.find({}).toArray();
-    const marks = await this.marks.find({}).toArray();
-    const settled = new Set(marks.flatMap((m) => m.ids));
-    const stillPending = new Set<string>();
-    const done: string[] = [];
-    for (const entry of pending) {
-      if (this.#open.has(entry._id)) continue;
-      if (entry.ids.every((id) => settled.has(id))) done.push(entry._id);
-      else for (const id of entry.ids) stillPending.add(id);
-    }
-    for (const entry of pending) {
-      if (this.#open.has(entry._id)) for (const id of entry.ids) stillPending.add(id);
-    }
-    const orphanMarks = marks
-      .filter((m) => !this.#markRefs.has(m._id) && !m.ids.some((id) => stillPending.has(id)))
-      .map((m) => m._id);
-    const candidates = [...done, ...orphanMarks];
-    const leftovers = candidates.filter((id) => this.#leftoverSuspects.has(id));
-    this.#leftoverSuspects = new Set(candidates.filter((id) => !this.#leftoverSuspects.has(id)));
-    const doneSet = new Set(done);
-    await deleteByIds(
-      this.pending,
-      leftovers.filter((id) => doneSet.has(id)),
-    );
-    await deleteByIds(
-      this.marks,
-      leftovers.filter((id) => !doneSet.has(id)),
-    );
-    return leftovers.length;
+    return dropped;
   }
 }
 
@@ -325,10 +311,7 @@ export class StateStore {
  * equality down to an index lookup, while `{ _id: { $in } }` compares every document of the
  * collection with every id.
  */
-async function deleteByIds(
-  collection: Collection<{ _id: string }> | Collection<JournalEntry> | Collection<TimerDocument>,
-  ids: string[],
-): Promise<void> {
+async function deleteByIds(collection: Collection<TimerDocument>, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await (collection as unknown as Collection<{ _id: string }>).bulkWrite(
     ids.map((id) => ({ deleteOne: { filter: { _id: id } } })),

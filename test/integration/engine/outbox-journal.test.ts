@@ -1,13 +1,15 @@
 /**
- * The outbox journal (ARCHITECTURE decision 1, as measured on FerretDB v1): the versions about
- * to be stored with replies to send are journaled as pending, a group per insert; delivered
- * ones are marked, also by group; settled groups are deleted by `_id`. Recovery sends what is
- * pending and not marked, and sweeps up what a dead process left.
+ * The outbox journal (ARCHITECTURE decision 1, as measured on FerretDB v1): versions about to
+ * be stored with replies to send are journaled as pending, a group per insert, in the
+ * collection of the current minute; delivered ones are journaled as settled in the same
+ * minute's collection; a minute whose pending versions are all settled is dropped whole once it
+ * is a few minutes old. Nothing is ever deleted from it one document at a time.
  */
-import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from 'mongodb';
+import { JOURNAL_PREFIX, journalCollection } from '../../../src/bot/engine/id-journal.ts';
 import type { ConversationState } from '../../../src/bot/engine/state.ts';
-import { StateStore } from '../../../src/bot/engine/state-store.ts';
+import { JOURNAL_BUCKET_MS, StateStore } from '../../../src/bot/engine/state-store.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openTestConnection } from '../../support/database.ts';
 
@@ -39,36 +41,67 @@ function stateOf(conversationId: string, version: number): ConversationState {
 }
 
 describe('outbox journal', () => {
+  let db: Db;
   let store: StateStore;
   const clock = new ManualClock(new Date('2026-03-10T16:00:00Z'));
+  /** The real time the journal's minutes follow, moved by hand here. */
+  let realNow = 1_800_000_000_000;
+  const buckets = async () =>
+    (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((n) => n.startsWith(JOURNAL_PREFIX))
+      .sort();
 
   beforeAll(async () => {
     const connection = await openTestConnection();
-    store = new StateStore(connection.db!, 'process-a', () => clock.now());
+    db = connection.db!;
+    store = new StateStore(
+      db,
+      'process-a',
+      () => clock.now(),
+      () => realNow,
+    );
     await store.init();
   });
 
-  it('journals the versions stored together in one pending entry, and forgets them once all are delivered', async () => {
+  it('journals the versions stored together in one pending entry, and drops the minute once all are delivered and it is old', async () => {
+    const minute = store.bucketNow();
     const states = Array.from({ length: 20 }, (_, i) => stateOf(`terminal:group-${i}`, 1));
     const outcomes = await Promise.all(states.map((s) => store.insertState(s)));
     expect(outcomes).toEqual(states.map(() => 'inserted'));
 
-    const entries = await store.pending.find({}).toArray();
+    const entries = await journalCollection(db, minute).find({}).toArray();
     expect(entries.length).toBeLessThanOrEqual(2); // one per insert, not one per version
+    expect(entries.every((e) => e.kind === 'pending' && e.by === 'process-a')).toBe(true);
     expect(entries.flatMap((e) => e.ids).sort()).toEqual(states.map((s) => s._id).sort());
-    expect((await store.pendingRecords()).sort()).toEqual(states.map((s) => s._id).sort());
+    const ids = async () => (await store.pendingRecords()).map((r) => r.id).sort();
+    expect(await ids()).toEqual(states.map((s) => s._id).sort());
 
-    // All but one delivered: that one is still pending, and nothing is deleted yet.
+    // All but one delivered, two minutes later: still pending, and the minute is kept.
+    realNow += 2 * JOURNAL_BUCKET_MS;
     await Promise.all(states.slice(1).map((s) => store.settle(s._id)));
-    expect(await store.pendingRecords()).toEqual([states[0]!._id]);
-    await store.flush();
-    expect(await store.pendingRecords()).toEqual([states[0]!._id]);
+    expect(await store.pendingRecords()).toEqual([{ id: states[0]!._id, bucket: minute }]);
+    realNow += 5 * JOURNAL_BUCKET_MS;
+    expect(await store.flush()).toBe(0);
+    expect(await buckets()).toEqual([`${JOURNAL_PREFIX}${minute}`]);
 
+    // The last one settled: the whole minute goes, with one drop.
     await store.settle(states[0]!._id);
     expect(await store.pendingRecords()).toEqual([]);
-    expect(await store.flush()).toBeGreaterThan(0);
-    expect(await store.pending.countDocuments()).toBe(0);
-    expect(await store.marks.countDocuments()).toBe(0);
+    expect(await store.flush()).toBe(1);
+    expect(await buckets()).toEqual([]);
+  });
+
+  it('keeps a settled minute while it is recent: a process may still be writing to it', async () => {
+    const state = stateOf('terminal:recent', 1);
+    await store.insertState(state);
+    await store.settle(state._id);
+    realNow += JOURNAL_BUCKET_MS;
+    expect(await store.flush()).toBe(0);
+    expect(await buckets()).toHaveLength(1);
+    realNow += 3 * JOURNAL_BUCKET_MS;
+    expect(await store.flush()).toBe(1);
+    expect(await buckets()).toEqual([]);
   });
 
   it('settles at once a version another process stored first: its replies are not ours to send', async () => {
@@ -77,47 +110,24 @@ describe('outbox journal', () => {
     await store.settle(state._id);
     const loser = { ...stateOf('terminal:race', 1), answers: 'in:terminal:other' };
     expect(await store.insertState(loser)).toBe('duplicate');
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the mark is written in the background
+    await new Promise((resolve) => setTimeout(resolve, 200)); // settled in the background
     expect(await store.pendingRecords()).toEqual([]);
-    await store.flush();
-    expect(await store.pending.countDocuments()).toBe(0);
-    expect(await store.marks.countDocuments()).toBe(0);
   });
 
-  it('leaves a dead process’s settled entries for two sweeps, then deletes them; never an entry with a version still to send', async () => {
-    const at = clock.now();
-    const settled = {
-      _id: randomUUID(),
-      ids: ['terminal:dead:1', 'terminal:dead:2'],
+  it('a version a dead process journaled but never stored is settled by recovery, in its minute', async () => {
+    const minute = store.bucketNow() - 10;
+    await journalCollection(db, minute).insertOne({
+      _id: 'dead-entry',
+      kind: 'pending',
+      ids: ['terminal:dead:4'],
       by: 'dead',
-      at,
-    };
-    const open = { _id: randomUUID(), ids: ['terminal:dead:3', 'terminal:dead:4'], by: 'dead', at };
-    const marks = {
-      _id: randomUUID(),
-      ids: ['terminal:dead:1', 'terminal:dead:2', 'terminal:dead:3'],
-      by: 'dead',
-      at,
-    };
-    await store.pending.insertMany([settled, open]);
-    await store.marks.insertOne(marks);
-
-    expect(await store.pendingRecords()).toEqual(['terminal:dead:4']);
-    expect(await store.sweepLeftovers()).toBe(0); // first sight: perhaps a live process's
-    expect(await store.sweepLeftovers()).toBe(1); // seen twice: the settled entry goes
-    expect((await store.pending.find({}).toArray()).map((e) => e._id)).toEqual([open._id]);
-    // The mark still settles versions of the open entry: it stays, and so does what it says.
-    expect(await store.marks.countDocuments({ _id: marks._id })).toBe(1);
-    expect(await store.pendingRecords()).toEqual(['terminal:dead:4']);
-
-    // Recovery found no state for version 4 (its process died before storing it): settled.
-    expect(await store.statesOf(['terminal:dead:4'])).toEqual([]);
+      at: clock.now(),
+    });
+    expect(await store.pendingRecords()).toEqual([{ id: 'terminal:dead:4', bucket: minute }]);
+    expect(await store.flush()).toBe(0); // not settled: kept however old
+    expect(await store.statesOf(await store.pendingRecords())).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await store.pendingRecords()).toEqual([]);
-    await store.sweepLeftovers();
-    await store.sweepLeftovers();
-    expect(await store.pending.countDocuments()).toBe(0);
-    await store.sweepLeftovers();
-    await store.sweepLeftovers();
-    expect(await store.marks.countDocuments()).toBe(0);
+    expect(await store.flush()).toBe(1);
   });
 });
