@@ -78,7 +78,11 @@ export class CommandCounter {
     client.on('commandStarted', (event: CommandStartedEvent) => {
       if (!this.counting) return;
       this.total++;
-      const target = event.command[event.commandName];
+      // getMore names its collection in `collection` (its own value is the cursor id).
+      const target =
+        event.commandName === 'getMore'
+          ? event.command.collection
+          : event.command[event.commandName];
       const key = `${event.commandName} ${typeof target === 'string' ? target : ''}`.trim();
       const kind = this.byKind.get(key) ?? { count: 0, totalMs: 0, maxMs: 0 };
       kind.count++;

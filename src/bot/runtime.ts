@@ -29,8 +29,12 @@ let sharedTranslator: Translator | null = null;
 
 /** Real time between the two start-up sweeps for outboxes a dead process left undelivered. */
 const RECOVERY_GRACE_MS = 2_000;
-/** Housekeeping rounds between delivery-recovery sweeps (2 × 5 s = 10 s). */
-const RECOVERY_EVERY_ROUNDS = 2;
+/**
+ * Housekeeping rounds between delivery-recovery sweeps (6 × 5 s = 30 s): a restarted process
+ * recovers its own at start; these sweeps are for a process that died and stays down, and
+ * each reads the whole outbox journal.
+ */
+const RECOVERY_EVERY_ROUNDS = 6;
 
 /** Assembles domain, flows, engine and scheduler. Channels register their ports. */
 export async function createRuntime(options: {

@@ -51,6 +51,8 @@ export class IdJournal {
     private readonly kind: JournalKind,
     private readonly by: string,
     private readonly now: () => Date,
+    /** How long a group waits for more ids before it is written (0: the end of this tick). */
+    private readonly lingerMs = 0,
     private readonly maxConcurrent = 2,
   ) {}
 
@@ -64,7 +66,9 @@ export class IdJournal {
   #schedule(): void {
     if (this.#scheduled || this.#inFlight >= this.maxConcurrent || this.#queue.length === 0) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    const later = (write: () => void) =>
+      this.lingerMs > 0 ? setTimeout(write, this.lingerMs) : setImmediate(write);
+    later(() => {
       this.#scheduled = false;
       const group = this.#queue.splice(0);
       const byBucket = new Map<number, Waiting[]>();

@@ -31,6 +31,9 @@ export const JOURNAL_BUCKET_MS = 60_000;
  */
 const JOURNAL_BUCKETS_KEPT = 3;
 
+/** How long settled entries gather turns before they are written. */
+const SETTLED_LINGER_MS = 50;
+
 /** A version journaled as pending and not settled, and the journal bucket that says so. */
 export interface PendingRecord {
   id: string;
@@ -83,7 +86,10 @@ export class StateStore {
     this.#timerInserts = new GroupInserter(this.timers as unknown as Collection);
     this.#headInserts = new GroupInserter(this.heads as unknown as Collection);
     this.#pendingJournal = new IdJournal(db, 'pending', by, now);
-    this.#settledJournal = new IdJournal(db, 'settled', by, now);
+    // Settled entries are off the turn's path: they wait 50 ms to gather more turns (at low
+    // load a group would be one turn), at the price of a crash resending up to 50 ms of
+    // replies, which channels drop by `deliveryId`.
+    this.#settledJournal = new IdJournal(db, 'settled', by, now, SETTLED_LINGER_MS);
   }
 
   /** The journal bucket of this moment. */
