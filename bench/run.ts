@@ -1,7 +1,9 @@
-// npm run bench — N concurrent simulated customers run the whole technical conversation through
-// the engine on the real database, against the ceiling of the same inserts by the bare driver.
+// One benchmark run: N concurrent simulated customers run the whole technical conversation
+// through the engine on the real database, against the ceiling of the same inserts by the bare
+// driver. `npm run bench` (bench/record.ts) runs it twice: closed loop and paced.
 //
-//   npx tsx bench/run.ts                      500 concurrent conversations (the record)
+//   npx tsx bench/run.ts                      500 concurrent conversations, closed loop
+//   npx tsx bench/run.ts --think 2000 --ramp 20   paced: customers answer 1–3 s after a reply
 //   npx tsx bench/run.ts --quick              50 conversations, smoke check
 //   npx tsx bench/run.ts --conversations 200 --rounds 3 --warmup 20 --pool 20 --trace
 //   MONGODB_URI=mongodb://host/db npx tsx bench/run.ts   on another server (fresh database, dropped)
