@@ -128,7 +128,7 @@ export async function createRuntime(options: {
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
-        void store.flush().catch((e) => options.onError?.(e));
+        void store.flush(options.clock.now()).catch((e) => options.onError?.(e));
         if (++rounds % RECOVERY_EVERY_ROUNDS === 0) {
           void ready.recoverDeliveries().catch((e) => options.onError?.(e));
         }
@@ -138,7 +138,7 @@ export async function createRuntime(options: {
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
       await scheduler.stop();
-      await store.flush().catch(() => undefined);
+      await store.flush(options.clock.now()).catch(() => undefined);
     },
   };
 }

@@ -591,7 +591,9 @@ export class ConversationEngine {
     const before = new Set(previous?.deadlines.map((d) => d.id) ?? []);
     const added = next.deadlines.filter((d) => !before.has(d.id));
     const kept = new Set(next.deadlines.map((d) => d.id));
-    const removed = [...before].filter((id) => !kept.has(id));
+    const removed = (previous?.deadlines ?? [])
+      .filter((d) => !kept.has(d.id))
+      .map((d) => ({ id: d.id, dueAt: d.dueAt }));
     await Promise.all(
       added.map((d) =>
         this.#o.store.scheduleTimer({

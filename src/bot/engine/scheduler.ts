@@ -56,7 +56,7 @@ export class Scheduler {
       due.map(async (timer) => {
         if (await this.#claim(timer, now)) {
           if (await this.#fire(timer)) fired++;
-          await this.store.finishTimer(timer._id);
+          await this.store.finishTimer(timer);
         }
       }),
     );

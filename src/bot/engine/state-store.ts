@@ -31,6 +31,20 @@ export const JOURNAL_BUCKET_MS = 60_000;
  */
 const JOURNAL_BUCKETS_KEPT = 3;
 
+/** The name prefix of the timer collections, one per business-clock hour of due time. */
+const TIMERS_PREFIX = 'timers_due_';
+const TIMER_HOUR_MS = 3_600_000;
+
+function dueHourOf(at: Date): number {
+  return Math.floor(at.getTime() / TIMER_HOUR_MS);
+}
+
+function hourOfName(name: string): number | null {
+  if (!name.startsWith(TIMERS_PREFIX)) return null;
+  const hour = Number(name.slice(TIMERS_PREFIX.length));
+  return Number.isSafeInteger(hour) ? hour : null;
+}
+
 /** How long settled entries gather turns before they are written. */
 const SETTLED_LINGER_MS = 50;
 
@@ -56,20 +70,20 @@ export interface PendingRecord {
  */
 export class StateStore {
   readonly states: Collection<StoredState>;
-  readonly timers: Collection<TimerDocument>;
   readonly timerClaims: Collection<{ _id: string; at: Date; by: string }>;
   /** One tiny document per conversation ever seen: tells a new conversation without a scan. */
   readonly heads: Collection<{ _id: string; createdAt: Date }>;
   readonly #db: Db;
   readonly #realNow: () => number;
   readonly #stateInserts: GroupInserter;
-  readonly #timerInserts: GroupInserter;
+  /** Timer inserts, one group inserter per due-hour collection. */
+  readonly #timerInserts = new Map<number, GroupInserter>();
   readonly #headInserts: GroupInserter;
   readonly #pendingJournal: IdJournal;
   readonly #settledJournal: IdJournal;
   /** Version id → the journal bucket of its pending entry, until it is settled. */
   readonly #bucketOf = new Map<string, number>();
-  #cancelled: string[] = [];
+  #cancelled: { id: string; dueAt: Date }[] = [];
 
   /**
    * `now` is the business clock (stamps); `realNow` the real time that journal buckets follow,
@@ -79,11 +93,9 @@ export class StateStore {
     this.#db = db;
     this.#realNow = realNow;
     this.states = db.collection<StoredState>('conversation_states');
-    this.timers = db.collection<TimerDocument>('timers');
     this.timerClaims = db.collection('timer_claims');
     this.heads = db.collection('conversation_heads');
     this.#stateInserts = new GroupInserter(this.states as unknown as Collection);
-    this.#timerInserts = new GroupInserter(this.timers as unknown as Collection);
     this.#headInserts = new GroupInserter(this.heads as unknown as Collection);
     this.#pendingJournal = new IdJournal(db, 'pending', by, now);
     // Settled entries are off the turn's path: they wait 50 ms to gather more turns (at low
@@ -101,7 +113,7 @@ export class StateStore {
   get roundTrips(): number {
     return (
       this.#stateInserts.roundTrips +
-      this.#timerInserts.roundTrips +
+      [...this.#timerInserts.values()].reduce((sum, i) => sum + i.roundTrips, 0) +
       this.#headInserts.roundTrips +
       this.#pendingJournal.roundTrips +
       this.#settledJournal.roundTrips
@@ -110,7 +122,37 @@ export class StateStore {
 
   async init(): Promise<void> {
     await this.states.createIndex({ answers: 1 }, { unique: true, name: 'answers_unique' });
-    await this.timers.createIndex({ dueAt: 1 }, { name: 'due' });
+    await this.#migrateLegacyCollections();
+  }
+
+  /**
+   * Data written before 2026-11-25 kept every timer in `timers` and one pending record per
+   * version in `pending_deliveries` (with `delivered_marks`): their timers move to the hour
+   * collections, and their undelivered versions to this minute's journal, before they are
+   * dropped. Safe when several processes start at once (inserts are idempotent by `_id`).
+   */
+  async #migrateLegacyCollections(): Promise<void> {
+    const names = new Set(
+      (await this.#db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name),
+    );
+    if (names.has('timers')) {
+      const legacy = this.#db.collection<TimerDocument>('timers');
+      for (const timer of await legacy.find({}).toArray()) await this.scheduleTimer(timer);
+      await legacy.drop().catch(() => undefined);
+    }
+    if (names.has('pending_deliveries')) {
+      const pending = this.#db.collection<{ _id: string; ids?: string[] }>('pending_deliveries');
+      const marks = this.#db.collection<{ _id: string; ids?: string[] }>('delivered_marks');
+      const idsOf = (docs: { _id: string; ids?: string[] }[]) =>
+        docs.flatMap((d) => (Array.isArray(d.ids) ? d.ids : [d._id]));
+      const delivered = new Set(idsOf(await marks.find({}).toArray()));
+      const bucket = this.bucketNow();
+      for (const id of idsOf(await pending.find({}).toArray())) {
+        if (!delivered.has(id)) await this.#pendingJournal.record(id, bucket);
+      }
+      await pending.drop().catch(() => undefined);
+      await marks.drop().catch(() => undefined);
+    }
   }
 
   /**
@@ -212,23 +254,74 @@ export class StateStore {
     await this.#settledJournal.record(stateId, bucket);
   }
 
+  /** The collection of the timers due in a business-clock hour. */
+  #timersDueIn(hour: number): Collection<TimerDocument> {
+    return this.#db.collection<TimerDocument>(`${TIMERS_PREFIX}${hour}`);
+  }
+
+  /** The collection that holds (or will hold) a timer due at `dueAt`. */
+  timersFor(dueAt: Date): Collection<TimerDocument> {
+    return this.#timersDueIn(dueHourOf(dueAt));
+  }
+
+  /** The hours that have timer collections, earliest first. */
+  async #timerHours(): Promise<number[]> {
+    const collections = await this.#db.listCollections({}, { nameOnly: true }).toArray();
+    return collections
+      .map((c) => hourOfName(c.name))
+      .filter((h): h is number => h !== null)
+      .sort((a, b) => a - b);
+  }
+
   scheduleTimer(timer: TimerDocument): Promise<InsertOutcome> {
-    return this.#timerInserts.insert(timer);
+    const hour = dueHourOf(timer.dueAt);
+    let inserter = this.#timerInserts.get(hour);
+    if (!inserter) {
+      inserter = new GroupInserter(this.#timersDueIn(hour) as unknown as Collection);
+      this.#timerInserts.set(hour, inserter);
+    }
+    return inserter.insert(timer);
   }
 
   /**
    * Queues timers whose deadline was dropped (the session closed) for deletion with the next
    * flush: a timer that fires first is ignored anyway.
    */
-  cancelTimers(ids: string[]): void {
-    this.#cancelled.push(...ids);
+  cancelTimers(timers: { id: string; dueAt: Date }[]): void {
+    this.#cancelled.push(...timers);
   }
 
+  /**
+   * Timers due at `now`: only the collections of hours up to now's are read, so the scheduler's
+   * poll costs the timers of the hour, not every deadline of every open case.
+   */
   async dueTimers(now: Date, limit = 500): Promise<TimerDocument[]> {
-    return this.timers
-      .find({ dueAt: { $lte: now } })
-      .limit(limit)
-      .toArray();
+    const due: TimerDocument[] = [];
+    const current = dueHourOf(now);
+    for (const hour of await this.#timerHours()) {
+      if (hour > current || due.length >= limit) break;
+      due.push(
+        ...(await this.#timersDueIn(hour)
+          .find({ dueAt: { $lte: now } })
+          .limit(limit - due.length)
+          .toArray()),
+      );
+    }
+    return due;
+  }
+
+  /** A timer by id and due time (tests, tools). */
+  async timer(id: string, dueAt: Date): Promise<TimerDocument | null> {
+    return this.timersFor(dueAt).findOne({ _id: id });
+  }
+
+  /** Every pending timer of a conversation (tests, tools: reads every hour's collection). */
+  async timersOf(conversationId: string): Promise<TimerDocument[]> {
+    const found: TimerDocument[] = [];
+    for (const hour of await this.#timerHours()) {
+      found.push(...(await this.#timersDueIn(hour).find({ conversationId }).toArray()));
+    }
+    return found;
   }
 
   /** Claims a due timer for this process; false when another process claimed it first. */
@@ -240,9 +333,9 @@ export class StateStore {
     return this.timerClaims.findOne({ _id: id });
   }
 
-  async finishTimer(id: string): Promise<void> {
+  async finishTimer(timer: { _id: string; dueAt: Date }): Promise<void> {
     // The claim stays: a process that read the timer before this delete must not claim it again.
-    await this.timers.deleteOne({ _id: id });
+    await this.timersFor(timer.dueAt).deleteOne({ _id: timer._id });
   }
 
   /** The journal's buckets, oldest first. */
@@ -293,11 +386,26 @@ export class StateStore {
   }
 
   /**
-   * Deletes cancelled timers by `_id`, and drops the journal buckets that are old enough and
-   * whose every pending version is settled. Returns how many buckets went.
+   * Deletes cancelled timers by `_id`, drops the collections of past hours left without timers,
+   * and drops the journal buckets that are old enough and whose every pending version is
+   * settled. Returns how many journal buckets went.
    */
-  async flush(): Promise<number> {
-    await deleteByIds(this.timers, this.#cancelled.splice(0));
+  async flush(now: Date = new Date(0)): Promise<number> {
+    const cancelled = this.#cancelled.splice(0);
+    const byHour = new Map<number, string[]>();
+    for (const { id, dueAt } of cancelled) {
+      const hour = dueHourOf(dueAt);
+      byHour.set(hour, [...(byHour.get(hour) ?? []), id]);
+    }
+    for (const [hour, ids] of byHour) await deleteByIds(this.#timersDueIn(hour), ids);
+    for (const hour of await this.#timerHours()) {
+      if (hour >= dueHourOf(now)) break;
+      if ((await this.#timersDueIn(hour).countDocuments()) > 0) continue;
+      await this.#timersDueIn(hour)
+        .drop()
+        .catch(() => undefined);
+      this.#timerInserts.delete(hour);
+    }
     const newest = this.bucketNow() - JOURNAL_BUCKETS_KEPT;
     let dropped = 0;
     for (const bucket of await this.#journalBuckets()) {

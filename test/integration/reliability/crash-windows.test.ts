@@ -73,9 +73,7 @@ describe('crash windows: what a process killed between two writes leaves behind'
     expect(keys(first)).toContain('welcome.greeting');
     // The killed process stored the timer but never the state.
     await bot.runtime.store.states.deleteMany({ conversationId: 'terminal:sin-timer' });
-    expect(
-      await bot.runtime.store.timers.countDocuments({ conversationId: 'terminal:sin-timer' }),
-    ).toBe(1);
+    expect(await bot.runtime.store.timersOf('terminal:sin-timer')).toHaveLength(1);
 
     const again = await restarted.engine.handle(inboundOf('sin-timer', 1, 'Hola'));
     expect(again).toBe('answered');
