@@ -20,13 +20,6 @@ export function journalCollection(db: Db, bucket: number): Collection<JournalEnt
   return db.collection<JournalEntry>(`${JOURNAL_PREFIX}${bucket}`);
 }
 
-/** The bucket of a journal collection's name, or null for another collection. */
-export function bucketOfName(name: string): number | null {
-  if (!name.startsWith(JOURNAL_PREFIX)) return null;
-  const bucket = Number(name.slice(JOURNAL_PREFIX.length));
-  return Number.isSafeInteger(bucket) ? bucket : null;
-}
-
 interface Waiting {
   id: string;
   bucket: number;

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { GroupInserter, insertOnce, type InsertOutcome } from '../../domain/group-insert.ts';
-import { bucketOfName, IdJournal, journalCollection } from './id-journal.ts';
+import { IdJournal, JOURNAL_PREFIX, journalCollection } from './id-journal.ts';
+import { numberedCollections } from './numbered-collections.ts';
 import type { ConversationState, Deadline } from './state.ts';
 import { decodeState, encodeState, type StoredState } from './state-codec.ts';
 
@@ -37,12 +38,6 @@ const TIMER_HOUR_MS = 3_600_000;
 
 function dueHourOf(at: Date): number {
   return Math.floor(at.getTime() / TIMER_HOUR_MS);
-}
-
-function hourOfName(name: string): number | null {
-  if (!name.startsWith(TIMERS_PREFIX)) return null;
-  const hour = Number(name.slice(TIMERS_PREFIX.length));
-  return Number.isSafeInteger(hour) ? hour : null;
 }
 
 /** How long settled entries gather turns before they are written. */
@@ -265,12 +260,8 @@ export class StateStore {
   }
 
   /** The hours that have timer collections, earliest first. */
-  async #timerHours(): Promise<number[]> {
-    const collections = await this.#db.listCollections({}, { nameOnly: true }).toArray();
-    return collections
-      .map((c) => hourOfName(c.name))
-      .filter((h): h is number => h !== null)
-      .sort((a, b) => a - b);
+  #timerHours(): Promise<number[]> {
+    return numberedCollections(this.#db, TIMERS_PREFIX);
   }
 
   scheduleTimer(timer: TimerDocument): Promise<InsertOutcome> {
@@ -339,12 +330,8 @@ export class StateStore {
   }
 
   /** The journal's buckets, oldest first. */
-  async #journalBuckets(): Promise<number[]> {
-    const collections = await this.#db.listCollections({}, { nameOnly: true }).toArray();
-    return collections
-      .map((c) => bucketOfName(c.name))
-      .filter((b): b is number => b !== null)
-      .sort((a, b) => a - b);
+  #journalBuckets(): Promise<number[]> {
+    return numberedCollections(this.#db, JOURNAL_PREFIX);
   }
 
   /** A bucket's versions journaled as pending and not settled. */

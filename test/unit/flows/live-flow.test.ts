@@ -3,7 +3,7 @@
  * the stored snapshot every turn: both ways must give the same conversation, turn by turn.
  */
 import { describe, expect, it } from 'vitest';
-import { atSeverity, atTriage, type Conversation, type Options } from './harness.ts';
+import { atPowerCheck, atSeverity, type Conversation, type Options } from './harness.ts';
 
 async function visit(options: Options): Promise<Conversation> {
   const c = await atSeverity(options);
@@ -16,13 +16,8 @@ async function visit(options: Options): Promise<Conversation> {
 }
 
 async function solvedWithSurvey(options: Options): Promise<Conversation> {
-  const c = await atTriage(options);
+  const c = await atPowerCheck(options);
   await c.say(
-    { choice: 'technical' },
-    { choice: 'servers' },
-    { choice: 'SRV-MX-0001' },
-    { choice: 'yes' },
-    { choice: 'yes' },
     { choice: 'yes' },
     { choice: 'yes' },
     { choice: 'done' },
