@@ -74,8 +74,8 @@ export class Scheduler {
   }
 
   async #claim(timer: TimerDocument, now: Date): Promise<boolean> {
-    if (await this.store.claimTimer(timer._id, this.engine.processId, now)) return true;
-    const claim = await this.store.timerClaim(timer._id);
+    if (await this.store.claimTimer(timer, this.engine.processId, now)) return true;
+    const claim = await this.store.timerClaim(timer);
     const stale = this.options.staleClaimMs ?? 30_000;
     // The claimer died before finishing: take over (the engine still answers a timer once).
     return claim !== null && now.getTime() - claim.at.getTime() > stale;

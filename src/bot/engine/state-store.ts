@@ -35,6 +35,15 @@ const JOURNAL_BUCKETS_KEPT = 3;
 /** The name prefix of the timer collections, one per business-clock hour of due time. */
 const TIMERS_PREFIX = 'timers_due_';
 const TIMER_HOUR_MS = 3_600_000;
+/** The name prefix of the claims on timers, one collection per hour of due time. */
+const CLAIMS_PREFIX = 'timer_claims_due_';
+
+/** A process's claim on a due timer (decision 2): the first insert wins. */
+export interface TimerClaim {
+  _id: string;
+  at: Date;
+  by: string;
+}
 
 function dueHourOf(at: Date): number {
   return Math.floor(at.getTime() / TIMER_HOUR_MS);
@@ -65,7 +74,6 @@ export interface PendingRecord {
  */
 export class StateStore {
   readonly states: Collection<StoredState>;
-  readonly timerClaims: Collection<{ _id: string; at: Date; by: string }>;
   /** One tiny document per conversation ever seen: tells a new conversation without a scan. */
   readonly heads: Collection<{ _id: string; createdAt: Date }>;
   readonly #db: Db;
@@ -88,7 +96,6 @@ export class StateStore {
     this.#db = db;
     this.#realNow = realNow;
     this.states = db.collection<StoredState>('conversation_states');
-    this.timerClaims = db.collection('timer_claims');
     this.heads = db.collection('conversation_heads');
     this.#stateInserts = new GroupInserter(this.states as unknown as Collection);
     this.#headInserts = new GroupInserter(this.heads as unknown as Collection);
@@ -121,7 +128,8 @@ export class StateStore {
   }
 
   /**
-   * Data written before 2026-11-25 kept every timer in `timers` and one pending record per
+   * Data written before 2026-11-25 kept every timer in `timers` (and its claims in
+   * `timer_claims`) and one pending record per
    * version in `pending_deliveries` (with `delivered_marks`): their timers move to the hour
    * collections, and their undelivered versions to this minute's journal, before they are
    * dropped. Safe when several processes start at once (inserts are idempotent by `_id`).
@@ -134,6 +142,14 @@ export class StateStore {
       const legacy = this.#db.collection<TimerDocument>('timers');
       for (const timer of await legacy.find({}).toArray()) await this.scheduleTimer(timer);
       await legacy.drop().catch(() => undefined);
+    }
+    // Claims only matter while their timer is being fired; the timers above are claimable anew
+    // (a second firing is ignored by the engine and the case watch).
+    if (names.has('timer_claims')) {
+      await this.#db
+        .collection('timer_claims')
+        .drop()
+        .catch(() => undefined);
     }
     if (names.has('pending_deliveries')) {
       const pending = this.#db.collection<{ _id: string; ids?: string[] }>('pending_deliveries');
@@ -315,13 +331,19 @@ export class StateStore {
     return found;
   }
 
-  /** Claims a due timer for this process; false when another process claimed it first. */
-  async claimTimer(id: string, by: string, at: Date): Promise<boolean> {
-    return insertOnce(() => this.timerClaims.insertOne({ _id: id, at, by }));
+  /** The claims on the timers due in an hour. */
+  #claimsIn(hour: number): Collection<TimerClaim> {
+    return this.#db.collection<TimerClaim>(`${CLAIMS_PREFIX}${hour}`);
   }
 
-  async timerClaim(id: string): Promise<{ at: Date; by: string } | null> {
-    return this.timerClaims.findOne({ _id: id });
+  /** Claims a due timer for this process; false when another process claimed it first. */
+  async claimTimer(timer: TimerDocument, by: string, at: Date): Promise<boolean> {
+    const claims = this.#claimsIn(dueHourOf(timer.dueAt));
+    return insertOnce(() => claims.insertOne({ _id: timer._id, at, by }));
+  }
+
+  async timerClaim(timer: TimerDocument): Promise<TimerClaim | null> {
+    return this.#claimsIn(dueHourOf(timer.dueAt)).findOne({ _id: timer._id });
   }
 
   async finishTimer(timer: { _id: string; dueAt: Date }): Promise<void> {
@@ -385,13 +407,25 @@ export class StateStore {
       byHour.set(hour, [...(byHour.get(hour) ?? []), id]);
     }
     for (const [hour, ids] of byHour) await deleteByIds(this.#timersDueIn(hour), ids);
-    for (const hour of await this.#timerHours()) {
+    const timerHours = await this.#timerHours();
+    for (const hour of timerHours) {
       if (hour >= dueHourOf(now)) break;
       if ((await this.#timersDueIn(hour).countDocuments()) > 0) continue;
       await this.#timersDueIn(hour)
         .drop()
         .catch(() => undefined);
       this.#timerInserts.delete(hour);
+    }
+    // An hour's claims go when its timers are all finished and the hour is over by an hour: a
+    // process that read a timer just before it was finished still finds the claim (and a
+    // second firing after that would be ignored by the engine and the case watch anyway).
+    const withTimers = new Set(await this.#timerHours());
+    for (const hour of await numberedCollections(this.#db, CLAIMS_PREFIX)) {
+      if (hour >= dueHourOf(now) - 1) break;
+      if (withTimers.has(hour)) continue;
+      await this.#claimsIn(hour)
+        .drop()
+        .catch(() => undefined);
     }
     const newest = this.bucketNow() - JOURNAL_BUCKETS_KEPT;
     let dropped = 0;

@@ -19,6 +19,11 @@ describe('timer store', () => {
       .map((c) => c.name)
       .filter((n) => n.startsWith('timers_due_'))
       .sort();
+  const claimCollections = async () =>
+    (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((n) => n.startsWith('timer_claims_due_'))
+      .sort();
 
   beforeAll(async () => {
     const connection = await openTestConnection();
@@ -63,12 +68,23 @@ describe('timer store', () => {
   });
 
   it('deletes finished and cancelled timers, and drops the collections of past hours left empty', async () => {
+    const [leftover] = await store.dueTimers(clock.now());
+    expect(leftover?._id).toBe('late-leftover');
+    // Claimed once: a second process (or a second look) does not get it.
+    expect(await store.claimTimer(leftover!, 'process-a', clock.now())).toBe(true);
+    expect(await store.claimTimer(leftover!, 'process-b', clock.now())).toBe(false);
+    expect(await store.timerClaim(leftover!)).toMatchObject({ by: 'process-a' });
+    // While its timer is not finished, an hour's claims stay, however old the hour.
+    await store.flush(clock.now());
+    expect(await claimCollections()).toEqual(['timer_claims_due_492542']);
     await store.finishTimer({ _id: 'late-leftover', dueAt: at('2026-03-10T14:10:00Z') });
     store.cancelTimers([{ id: 'later-this-hour', dueAt: at('2026-03-10T16:50:00Z') }]);
     await store.flush(clock.now());
     expect(await store.timersOf('terminal:b')).toEqual([]);
-    // 14:00's is empty and past: dropped; 16:00's is empty but current: kept; tomorrow's kept.
+    // 14:00's is empty and past: dropped, and its claims (two hours old) with it; 16:00's is
+    // empty but current: kept; tomorrow's kept.
     expect(await timerCollections()).toHaveLength(2);
+    expect(await claimCollections()).toEqual([]);
     await store.finishTimer({ _id: 'due-now', dueAt: at('2026-03-10T16:20:00Z') });
     clock.set(at('2026-03-10T17:00:00Z'));
     await store.flush(clock.now());
