@@ -10,7 +10,7 @@
  * flows. The deep history state lets a warning return the customer to the question they were
  * answering. `timer.chatLimit` (R001-7) is handled at the root, so it works in every state.
  */
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
 import type { Attachment, Area, CaseCategory, CaseType } from '../domain/cases/case.ts';
 import {
   followUpAllowed,
@@ -62,6 +62,7 @@ import {
   findIdentifier,
   isEmail,
   isNonsense,
+  asksForPerson,
   isOffensive,
   isVagueSubject,
   labelText,
@@ -113,9 +114,12 @@ function languageOf(context: Ctx, event: FlowEvent): Language | null {
   return event.type === 'customer.text' ? namedLanguage(event.text) : null;
 }
 
-/** Not offensive (R001-8): offensive text is handled by the clock region, never as an answer. */
+/**
+ * An answer for the conversation region to read: not offensive (R001-8) and not a request for a
+ * human — the clock region handles both in any state, never as an answer.
+ */
 function isCivilEvent(event: FlowEvent): boolean {
-  return event.type !== 'customer.text' || !isOffensive(event.text);
+  return event.type !== 'customer.text' || (!isOffensive(event.text) && !asksForPerson(event.text));
 }
 
 function textOf(event: FlowEvent, max = MAX_DESCRIPTION_CHARS): string {
@@ -331,6 +335,14 @@ export function createConversationMachine(policy: PolicyConfig) {
       chose: ({ context, event }, params: { id: string }) => answerOf(context, event) === params.id,
       choseAnything: ({ context, event }) => answerOf(context, event) !== null,
       isOffensive: ({ event }) => event.type === 'customer.text' && isOffensive(event.text),
+      /**
+       * The customer asks for a human at a question that does not offer one (triage and the
+       * unknown-customer menu do, and handle it).
+       */
+      asksForPersonHere: ({ context, event }) =>
+        event.type === 'customer.text' &&
+        asksForPerson(event.text) &&
+        !(context.question?.choices ?? []).some((c) => c.id === 'person'),
       namesLanguage: ({ context, event }) => languageOf(context, event) !== null,
       hasIdentifier: ({ event }) =>
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
@@ -649,6 +661,18 @@ export function createConversationMachine(policy: PolicyConfig) {
                   'customer.*': [
                     // R001-8: offensive language in any answer, before the answer is read.
                     { guard: 'isOffensive', target: '#bot.recordingAbuse', actions: 'stamp' },
+                    // Asking for a person works at any question, not only at triage.
+                    {
+                      guard: and([
+                        'asksForPersonHere',
+                        not(stateIn('#bot.session.conversation.handoff')),
+                      ]),
+                      target: '#bot.session.conversation.handoff',
+                      actions: [
+                        'stamp',
+                        { type: 'handOffBecause', params: { reason: 'customer-request' } },
+                      ],
+                    },
                     { actions: 'stamp' },
                   ],
                   'agent.release': { actions: 'stamp' },

@@ -163,6 +163,37 @@ export function namedLanguage(raw: string): Language | null {
   return null;
 }
 
+/**
+ * Whether a whole message asks for a human ("agente", "quiero hablar con una persona", "talk to
+ * a human", "falar com um atendente"), in any of the three languages. Only the whole message
+ * counts: "otra persona usa la impresora" describes a fault, it does not ask for anyone.
+ */
+export function asksForPerson(raw: string): boolean {
+  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+  if (text === '') return false;
+  return ALL_LANGUAGES.some((lang) => {
+    const core = withoutPoliteness(text, synonyms(lang, 'politeness'));
+    return (
+      synonyms(lang, 'person').includes(core) || synonyms(lang, 'personRequest').includes(core)
+    );
+  });
+}
+
+/** The text without leading or trailing courtesies ("hola", "por favor", "please"). */
+function withoutPoliteness(text: string, courtesies: string[]): string {
+  let core = text;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const w of courtesies) {
+      if (core.startsWith(`${w} `)) core = core.slice(w.length + 1);
+      else if (core.endsWith(` ${w}`)) core = core.slice(0, -w.length - 1);
+      else continue;
+      changed = true;
+    }
+  }
+  return core;
+}
+
 /** Whether a text contains a word of the offensive lists of any language (R001-8). */
 export function isOffensive(raw: string): boolean {
   const text = ` ${normalise(cleanText(raw, MAX_TEXT_CHARS))} `;

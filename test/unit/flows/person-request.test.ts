@@ -1,0 +1,52 @@
+/**
+ * Asking for a person works at any question, not only at triage: the conversation is handed
+ * off (queued for an agent, with the country's contact centre, R002-1) instead of the question
+ * being asked again. Only a whole message that asks for someone counts.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FlowEmitted } from '../../../src/flows/index.ts';
+import { atPowerCheck, atSeverity, Conversation, expectEmittedKeysTranslated } from './harness.ts';
+
+afterAll(expectEmittedKeysTranslated);
+
+const handoffs = (c: Conversation) =>
+  c.emitted.filter((e): e is Extract<FlowEmitted, { type: 'handoff' }> => e.type === 'handoff');
+
+describe('asking for a person', () => {
+  it('R002-1: in the middle of the first-level checks, a request for a person hands off at once', async () => {
+    const c = await atPowerCheck();
+    const keys = await c.send('Quiero hablar con una persona, por favor');
+    expect(keys).toContain('handoff.queued');
+    expect(keys).toContain('handoff.contactCentre');
+    expect(keys).not.toContain('common.notUnderstood');
+    expect(handoffs(c)).toEqual([expect.objectContaining({ reason: 'customer-request' })]);
+    // Already queued: asking again does not queue it twice.
+    await c.send('agente');
+    expect(handoffs(c)).toHaveLength(1);
+  });
+
+  it('R002-1: before the customer is identified, and in English and Portuguese', async () => {
+    for (const [hello, ask] of [
+      ['Hello', 'I want to talk to a human'],
+      ['Olá', 'quero falar com um atendente'],
+      ['Hola', 'asesor'],
+    ]) {
+      const c = new Conversation();
+      await c.send(hello!);
+      expect(await c.send(ask!)).toContain('handoff.queued');
+      expect(handoffs(c)).toHaveLength(1);
+    }
+  });
+
+  it('R001-2: a description that mentions a person is a description, not a request for one', async () => {
+    const c = await atSeverity();
+    await c.say({ choice: 'high' }, { choice: 'critical' });
+    const keys = await c.send('Otra persona del área usa el servidor y se apaga');
+    expect(keys).not.toContain('handoff.queued');
+    expect(handoffs(c)).toEqual([]);
+    // A request for a person at the same kind of question still hands off.
+    const d = await atSeverity();
+    await d.say({ choice: 'high' }, { choice: 'critical' });
+    expect(await d.send('pásame con un agente')).toContain('handoff.queued');
+  });
+});
