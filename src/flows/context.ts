@@ -33,6 +33,8 @@ export interface ConversationContext {
   languageChosen: boolean;
   /** The question waiting for an answer: re-asked when not understood, used to read answers. */
   question: Reply | null;
+  /** Answers in a row that were not understood (reset by each new question). */
+  misunderstood: number;
 
   lookup: { by: 'account' | 'email' | 'phone'; value: string } | null;
   lookupAttempts: number;
@@ -99,6 +101,7 @@ export function initialContext(input: FlowInput, policy: PolicyConfig): Conversa
     language: input.localeHint ?? policy.language.default,
     languageChosen: false,
     question: null,
+    misunderstood: 0,
     lookup: null,
     lookupAttempts: 0,
     customer: null,

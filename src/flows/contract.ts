@@ -34,7 +34,9 @@ export type FlowEvent =
   /** R001-7: the 20-minute chat limit of this session has passed (fired by the scheduler). */
   | (Timed & { type: 'timer.chatLimit' })
   /** An agent gave the conversation back to the bot (hand-off mode ends). */
-  | (Timed & { type: 'agent.release'; caseNumber?: string });
+  | (Timed & { type: 'agent.release'; caseNumber?: string })
+  /** Raised by the machine itself, never sent: the customer was not understood too often. */
+  | { type: 'flow.stuck' };
 
 /** What the machine tells the engine besides replies, through XState `emit`. */
 export type FlowEmitted =

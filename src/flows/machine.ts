@@ -81,6 +81,8 @@ type ServiceOutput<K extends keyof FlowServices> = Awaited<ReturnType<FlowServic
 const AWAITING = ['awaitingInput'];
 /** Shortest description accepted (R001-4). */
 const MIN_DESCRIPTION_CHARS = 10;
+/** Answers in a row not understood before a person takes over. */
+const MISUNDERSTOOD_LIMIT = 3;
 
 /** A placeholder actor: the engine (or a test) must provide the real one. */
 function placeholder<K extends keyof FlowServices>(name: K) {
@@ -410,10 +412,18 @@ export function createConversationMachine(policy: PolicyConfig) {
     actions: {
       say: emit((_, r: Reply) => ({ type: 'reply' as const, reply: r })),
       ask: enqueueActions(({ enqueue }, r: Reply) => {
-        enqueue.assign({ question: r });
+        enqueue.assign({ question: r, misunderstood: 0 });
         enqueue.emit({ type: 'reply', reply: r });
       }),
+      // Not understood: the hint and the question again — or, after MISUNDERSTOOD_LIMIT in a
+      // row, a person takes over rather than the customer going round in circles.
       reask: enqueueActions(({ context, enqueue }, params: { hint: string }) => {
+        const misunderstood = (context.misunderstood ?? 0) + 1;
+        enqueue.assign({ misunderstood });
+        if (misunderstood >= MISUNDERSTOOD_LIMIT) {
+          enqueue.raise({ type: 'flow.stuck' });
+          return;
+        }
         enqueue.emit({ type: 'reply', reply: { key: params.hint } });
         if (context.question) enqueue.emit({ type: 'reply', reply: context.question });
       }),
@@ -682,6 +692,15 @@ export function createConversationMachine(policy: PolicyConfig) {
           },
           conversation: {
             initial: 'starting',
+            on: {
+              'flow.stuck': {
+                target: '.handoff',
+                actions: [
+                  say('common.notUnderstoodHandoff'),
+                  { type: 'handOffBecause', params: { reason: 'not-understood' } },
+                ],
+              },
+            },
             states: {
               hist: { type: 'history', history: 'deep' },
 

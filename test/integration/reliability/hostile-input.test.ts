@@ -20,7 +20,8 @@ describe('hostile input through the engine', () => {
       'welcome.greeting',
       'identification.askIdentifier',
     ]);
-    for (const text of [
+    // Two at a time per customer: a third answer in a row not understood hands off to a person.
+    const hostile = [
       'x'.repeat(10_000),
       '',
       '😀😀🔥',
@@ -28,12 +29,16 @@ describe('hostile input through the engine', () => {
       '<script>alert(1)</script>',
       "'; db.customers.drop(); //",
       '{"$gt": ""}',
-    ]) {
-      const replies = await bot.say(u, text);
+    ];
+    for (const [i, text] of hostile.entries()) {
+      const user = i < 2 ? u : `${u}-${i}`;
+      if (user !== u) await bot.say(user, 'Hola');
+      const replies = await bot.say(user, text);
       expect(keys(replies), JSON.stringify(text.slice(0, 20))).toEqual(REASK);
       for (const m of replies) expect(m.text).not.toContain('<script>');
     }
-    expect(keys(await bot.say(u, { choice: 'z'.repeat(10_000) }))).toEqual(REASK);
+    expect(keys(await bot.say(`${u}-z`, 'Hola'))).toContain('identification.askIdentifier');
+    expect(keys(await bot.say(`${u}-z`, { choice: 'z'.repeat(10_000) }))).toEqual(REASK);
 
     const state = await bot.runtime.engine.state(`terminal:${u}`);
     // Stored text is capped and stripped of control characters (newlines and tabs excepted).
@@ -48,8 +53,18 @@ describe('hostile input through the engine', () => {
     expect(keys(await bot.say(u, 'MX-1001'))).toEqual(['identification.askIsPrimary']);
     expect(keys(await bot.say(u, { choice: 'no' }))).toEqual(['contact.askName']);
     expect(keys(await bot.say(u, 'Pedro <b>Sánchez</b>'))).toEqual(['contact.askEmail']);
-    for (const bad of ['no-es-un-correo', 'a@b', '<script>@x.example', '']) {
+    for (const bad of ['no-es-un-correo', 'a@b']) {
       expect(keys(await bot.say(u, bad)), bad).toEqual([
+        'contact.invalidEmail',
+        'contact.askEmail',
+      ]);
+    }
+    for (const [i, bad] of ['<script>@x.example', ''].entries()) {
+      const other = `${u}-mail-${i}`;
+      await bot.say(other, 'MX-1001');
+      await bot.say(other, { choice: 'no' });
+      await bot.say(other, 'Pedro Sánchez');
+      expect(keys(await bot.say(other, bad)), bad).toEqual([
         'contact.invalidEmail',
         'contact.askEmail',
       ]);

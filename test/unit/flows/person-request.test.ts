@@ -49,4 +49,19 @@ describe('asking for a person', () => {
     await d.say({ choice: 'high' }, { choice: 'critical' });
     expect(await d.send('pásame con un agente')).toContain('handoff.queued');
   });
+
+  it('R002-1: three answers in a row not understood hand off to a person; an understood one starts the count again', async () => {
+    const c = await atPowerCheck();
+    expect(await c.send('¿mande?')).toEqual(['common.notUnderstood', 'technical.askPower']);
+    expect(await c.send('mmm')).toEqual(['common.notUnderstood', 'technical.askPower']);
+    expect(await c.send('sí')).toEqual(['technical.askOn']); // understood: counting again
+    expect(await c.send('???')).toEqual(['common.notUnderstood', 'technical.askOn']);
+    expect(await c.send('ehh')).toEqual(['common.notUnderstood', 'technical.askOn']);
+    expect(handoffs(c)).toEqual([]);
+    const keys = await c.send('hmm');
+    expect(keys).toContain('common.notUnderstoodHandoff');
+    expect(keys).toContain('handoff.queued');
+    expect(keys).not.toContain('common.notUnderstood');
+    expect(handoffs(c)).toEqual([expect.objectContaining({ reason: 'not-understood' })]);
+  });
 });

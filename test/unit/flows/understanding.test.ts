@@ -80,7 +80,7 @@ describe('free text', () => {
 
 describe('hostile input', () => {
   it('hostile input: 10 kB text, empty, emoji only, control characters and HTML never crash and are re-asked', async () => {
-    const c = await atPowerCheck();
+    // Each in a conversation of its own: three answers in a row not understood hand off.
     for (const text of [
       'x'.repeat(10_000),
       '',
@@ -89,9 +89,10 @@ describe('hostile input', () => {
       '\u0000\u0007\u001b[31m',
       '<script>alert(1)</script>',
     ]) {
+      const c = await atPowerCheck();
       expect(await c.send(text)).toEqual(['common.notUnderstood', 'technical.askPower']);
+      expect(await c.send('sí')).toEqual(['technical.askOn']);
     }
-    expect(await c.send('sí')).toEqual(['technical.askOn']);
     const d = new Conversation();
     expect(await d.send('\u0000'.repeat(10_000))).toEqual([
       'welcome.greeting',
