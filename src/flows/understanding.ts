@@ -169,6 +169,16 @@ export function namedLanguage(raw: string): Language | null {
  * counts: "otra persona usa la impresora" describes a fault, it does not ask for anyone.
  */
 export function asksForPerson(raw: string): boolean {
+  // Guards ask this of the same message many times in one turn.
+  if (lastPersonCheck?.raw === raw) return lastPersonCheck.asks;
+  const asks = asksForPersonNow(raw);
+  lastPersonCheck = { raw, asks };
+  return asks;
+}
+
+let lastPersonCheck: { raw: string; asks: boolean } | null = null;
+
+function asksForPersonNow(raw: string): boolean {
   const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
   if (text === '') return false;
   return ALL_LANGUAGES.some((lang) => {

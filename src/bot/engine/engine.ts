@@ -211,7 +211,7 @@ export class ConversationEngine {
   }
 
   /**
-   * Delivers outboxes a dead process stored but did not deliver. A pending record is taken for
+   * Delivers outboxes a dead process stored but did not deliver. A journaled version is taken for
    * abandoned when an earlier sweep of this process already saw it: live processes deliver in
    * milliseconds, so call this twice, some seconds apart (real time, not the business clock).
    */
@@ -412,11 +412,10 @@ export class ConversationEngine {
       // else restored from the stored snapshot.
       const live = this.#flows.get(conversationId);
       this.#flows.delete(conversationId);
-      if (live && (fresh || live.version !== current?.version || !live.flow.usable)) {
-        live.flow.stop();
-      }
+      const reusable = !fresh && live?.version === current?.version && live?.flow.usable;
+      if (live && !reusable) live.flow.stop();
       flow =
-        live && !fresh && live.version === current?.version && live.flow.usable
+        live && reusable
           ? live.flow
           : new LiveFlow(
               o.machine,

@@ -65,7 +65,11 @@ export class IdJournal {
       this.#scheduled = false;
       const group = this.#queue.splice(0);
       const byBucket = new Map<number, Waiting[]>();
-      for (const w of group) byBucket.set(w.bucket, [...(byBucket.get(w.bucket) ?? []), w]);
+      for (const w of group) {
+        const same = byBucket.get(w.bucket);
+        if (same) same.push(w);
+        else byBucket.set(w.bucket, [w]);
+      }
       for (const [bucket, waiting] of byBucket) void this.#write(bucket, waiting);
     });
   }

@@ -152,14 +152,13 @@ export class StateStore {
         .catch(() => undefined);
     }
     if (names.has('pending_deliveries')) {
-      const pending = this.#db.collection<{ _id: string; ids?: string[] }>('pending_deliveries');
-      const marks = this.#db.collection<{ _id: string; ids?: string[] }>('delivered_marks');
-      const idsOf = (docs: { _id: string; ids?: string[] }[]) =>
-        docs.flatMap((d) => (Array.isArray(d.ids) ? d.ids : [d._id]));
-      const delivered = new Set(idsOf(await marks.find({}).toArray()));
+      // One document per version, its `_id` the version's.
+      const pending = this.#db.collection<{ _id: string }>('pending_deliveries');
+      const marks = this.#db.collection<{ _id: string }>('delivered_marks');
+      const delivered = new Set((await marks.find({}).toArray()).map((m) => m._id));
       const bucket = this.bucketNow();
-      for (const id of idsOf(await pending.find({}).toArray())) {
-        if (!delivered.has(id)) await this.#pendingJournal.record(id, bucket);
+      for (const { _id } of await pending.find({}).toArray()) {
+        if (!delivered.has(_id)) await this.#pendingJournal.record(_id, bucket);
       }
       await pending.drop().catch(() => undefined);
       await marks.drop().catch(() => undefined);
@@ -399,12 +398,14 @@ export class StateStore {
    * and drops the journal buckets that are old enough and whose every pending version is
    * settled. Returns how many journal buckets went.
    */
-  async flush(now: Date = new Date(0)): Promise<number> {
+  async flush(now: Date): Promise<number> {
     const cancelled = this.#cancelled.splice(0);
     const byHour = new Map<number, string[]>();
     for (const { id, dueAt } of cancelled) {
       const hour = dueHourOf(dueAt);
-      byHour.set(hour, [...(byHour.get(hour) ?? []), id]);
+      const ids = byHour.get(hour);
+      if (ids) ids.push(id);
+      else byHour.set(hour, [id]);
     }
     for (const [hour, ids] of byHour) await deleteByIds(this.#timersDueIn(hour), ids);
     const timerHours = await this.#timerHours();

@@ -82,13 +82,13 @@ describe('outbox journal', () => {
     await Promise.all(states.slice(1).map((s) => store.settle(s._id)));
     expect(await store.pendingRecords()).toEqual([{ id: states[0]!._id, bucket: minute }]);
     realNow += 5 * JOURNAL_BUCKET_MS;
-    expect(await store.flush()).toBe(0);
+    expect(await store.flush(clock.now())).toBe(0);
     expect(await buckets()).toEqual([`${JOURNAL_PREFIX}${minute}`]);
 
     // The last one settled: the whole minute goes, with one drop.
     await store.settle(states[0]!._id);
     expect(await store.pendingRecords()).toEqual([]);
-    expect(await store.flush()).toBe(1);
+    expect(await store.flush(clock.now())).toBe(1);
     expect(await buckets()).toEqual([]);
   });
 
@@ -97,10 +97,10 @@ describe('outbox journal', () => {
     await store.insertState(state);
     await store.settle(state._id);
     realNow += JOURNAL_BUCKET_MS;
-    expect(await store.flush()).toBe(0);
+    expect(await store.flush(clock.now())).toBe(0);
     expect(await buckets()).toHaveLength(1);
     realNow += 3 * JOURNAL_BUCKET_MS;
-    expect(await store.flush()).toBe(1);
+    expect(await store.flush(clock.now())).toBe(1);
     expect(await buckets()).toEqual([]);
   });
 
@@ -124,10 +124,10 @@ describe('outbox journal', () => {
       at: clock.now(),
     });
     expect(await store.pendingRecords()).toEqual([{ id: 'terminal:dead:4', bucket: minute }]);
-    expect(await store.flush()).toBe(0); // not settled: kept however old
+    expect(await store.flush(clock.now())).toBe(0); // not settled: kept however old
     expect(await store.statesOf(await store.pendingRecords())).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await store.pendingRecords()).toEqual([]);
-    expect(await store.flush()).toBe(1);
+    expect(await store.flush(clock.now())).toBe(1);
   });
 });

@@ -17,8 +17,9 @@ import {
   type Step,
 } from './fixtures.ts';
 
-// Sized for a 2-core machine: after the restart every conversation's next message is a cache
-// miss, a scan of conversation_states with a sort on FerretDB v1 (~10 s each with 80 at once).
+// Sized for a 2-core machine running the suite's other files at the same time: after the
+// restart every conversation's next message is a cache miss (its latest version found by
+// probing `_id`s) in a freshly started worker process.
 const USERS = 40;
 const TIMER_USERS = 20;
 
