@@ -31,7 +31,10 @@ export async function startApp(config: AppConfig, options: { port?: number } = {
   logger.info({ embedded: database.embedded !== null }, 'database ready');
 
   let runtime: Runtime | null = null;
-  const http = new HttpJsonChannel((message) => runtime!.engine.handle(message));
+  const http = new HttpJsonChannel(
+    (message) => runtime!.engine.handle(message),
+    (error, conversationId) => logger.error({ err: error, conversationId }, 'chat request failed'),
+  );
   runtime = await createRuntime({
     connection: database.connection,
     policy: config.policy,

@@ -45,6 +45,22 @@ describe('npm start: the app on a MongoDB server', () => {
     expect(again.body).toMatchObject({ outcome: 'duplicate', replies: [] });
   });
 
+  it('answers two users who send the same message ids (ids are unique per chat only)', async () => {
+    const ana = await chat({ userId: 'ana', messageId: '1', text: 'Hola, mi cuenta es MX-1001' });
+    const luis = await chat({ userId: 'luis', messageId: '1', text: 'Buenas, cuenta MX-1001' });
+    expect([ana.status, luis.status]).toEqual([200, 200]);
+    expect(luis.body.outcome).toBe('answered');
+    expect(luis.body.replies?.map((r) => r.key)).toContain('identification.askIsPrimary');
+    const again = await chat({ userId: 'luis', messageId: '1', text: 'Buenas, cuenta MX-1001' });
+    expect(again.body).toMatchObject({ outcome: 'duplicate', replies: [] });
+    const [ana2, luis2] = await Promise.all([
+      chat({ userId: 'ana', messageId: '2', text: 'sí' }),
+      chat({ userId: 'luis', messageId: '2', text: 'sí' }),
+    ]);
+    expect(ana2.body.replies?.map((r) => r.key)).toContain('triage.ask');
+    expect(luis2.body.replies?.map((r) => r.key)).toContain('triage.ask');
+  });
+
   it('refuses bad requests with a clear error', async () => {
     expect(await chat({ userId: 'u2', text: 'hola' })).toMatchObject({
       status: 400,

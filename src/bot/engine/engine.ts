@@ -7,6 +7,9 @@ import { CHANNEL_KINDS, isLanguage, type ChannelKind, type Language } from '../.
 import type { FlowEmitted, FlowEvent, FlowInput, Reply } from '../../flows/contract.ts';
 import { LiveFlow } from '../../flows/run-turn.ts';
 import type { Translator } from '../i18n.ts';
+import { VersionConflictsExhausted } from './errors.ts';
+import { agentInputKey, customerInputKey, timerInputKey, type InputKey } from './input-key.ts';
+import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
 import {
   conversationIdOf,
   type ChannelPort,
@@ -26,11 +29,17 @@ export type TurnOutcome = 'answered' | 'duplicate' | 'ignored';
 
 /** An input to a conversation: a customer message, a timer, or an agent's action. */
 type Input =
-  | { kind: 'customer'; key: string; message: InboundMessage }
-  | { kind: 'timer'; key: string; timer: ConversationTimer }
+  | {
+      kind: 'customer';
+      key: InputKey;
+      /** The key the same message had before keys named their conversation. */
+      legacyKey: string;
+      message: InboundMessage;
+    }
+  | { kind: 'timer'; key: InputKey; timer: ConversationTimer }
   | {
       kind: 'agent';
-      key: string;
+      key: InputKey;
       action: 'takeover' | 'message' | 'release';
       agent: string;
       text: string;
@@ -153,7 +162,8 @@ export class ConversationEngine {
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'customer',
-        key: `in:${clean.channel}:${clean.messageId}`,
+        key: customerInputKey(conversationId, clean.messageId),
+        legacyKey: legacyCustomerInputKey(clean.channel, clean.messageId),
         message: clean,
       }),
     );
@@ -162,7 +172,11 @@ export class ConversationEngine {
   /** Feeds a due timer to its conversation: fires once, whichever process and however often. */
   async fire(timer: ConversationTimer): Promise<TurnOutcome> {
     return this.#serial(timer.conversationId, () =>
-      this.#turn(timer.conversationId, { kind: 'timer', key: `timer:${timer._id}`, timer }),
+      this.#turn(timer.conversationId, {
+        kind: 'timer',
+        key: timerInputKey(timer._id),
+        timer,
+      }),
     );
   }
 
@@ -177,7 +191,7 @@ export class ConversationEngine {
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'agent',
-        key: `agent:${actionId}`,
+        key: agentInputKey(conversationId, actionId),
         action,
         agent,
         text: sanitiseText(text),
@@ -300,13 +314,18 @@ export class ConversationEngine {
     const fresh = input.kind !== 'customer';
     // After a lost race: a version known to exist, to find the latest from by `_id` probes.
     let reloadFrom: number | null = fresh ? 0 : null;
+    // The version the last attempt built on, when its insert was refused.
+    let refusedOn: number | null = null;
     for (let attempt = 0; attempt < 50; attempt++) {
       const cached = reloadFrom === null ? this.#cache.get(conversationId) : undefined;
       const current =
         reloadFrom === null
           ? await this.#load(conversationId)
           : ((await this.#o.store.latest(conversationId, reloadFrom)) ?? undefined);
-      if (current?.recent.includes(input.key)) {
+      // The version this process based its turn on is still the latest, yet the insert was
+      // refused: not the version but the answered input was taken, by another process.
+      const inputTaken = refusedOn !== null && (current?.version ?? 0) === refusedOn;
+      if (inputTaken || (current && answered(current, input))) {
         if (!cached && current)
           this.#remember(conversationId, { state: current, usedAt: Date.now() });
         this.stats.duplicates++;
@@ -340,9 +359,10 @@ export class ConversationEngine {
       // the version was taken (run again on the newer state).
       this.#cache.delete(conversationId);
       reloadFrom = current?.version ?? 0;
+      refusedOn = reloadFrom;
       this.stats.conflicts++;
     }
-    throw new Error(`conversation ${conversationId}: too many version conflicts`);
+    throw new VersionConflictsExhausted(conversationId, 'too many version conflicts');
   }
 
   /**
@@ -639,6 +659,14 @@ export class ConversationEngine {
       void this.#o.store.settle(state._id).catch(() => undefined);
     }
   }
+}
+
+/** Whether a version (or one of the versions before it) answered this input. */
+function answered(state: ConversationState, input: Input): boolean {
+  return (
+    state.recent.includes(input.key) ||
+    (input.kind === 'customer' && state.recent.includes(input.legacyKey))
+  );
 }
 
 function validateInbound(message: InboundMessage): InboundMessage {

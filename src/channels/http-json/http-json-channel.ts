@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChannelPort, InboundMessage, OutboundMessage } from '../../bot/engine/messages.ts';
+import {
+  conversationIdOf,
+  type ChannelPort,
+  type InboundMessage,
+  type OutboundMessage,
+} from '../../bot/engine/messages.ts';
 import { ValidationError } from '../../domain/errors.ts';
 
 /** What the engine does with one inbound message. */
@@ -8,6 +13,8 @@ export type HandleInbound = (
 ) => Promise<'answered' | 'duplicate' | 'ignored'>;
 
 const MAX_BODY = 64 * 1024;
+/** The channel kind of this stand-in until the Bot Framework web chat replaces it. */
+const KIND = 'webchat';
 
 /**
  * A plain JSON-over-HTTP channel for integrations and for trying the bot with curl:
@@ -17,7 +24,11 @@ const MAX_BODY = 64 * 1024;
 export class HttpJsonChannel implements ChannelPort {
   readonly #waiting = new Map<string, OutboundMessage[]>();
 
-  constructor(private readonly handle: HandleInbound) {}
+  constructor(
+    private readonly handle: HandleInbound,
+    /** Every request that fails with a 500 is told here, with its conversation. */
+    private readonly onFailure: (error: unknown, conversationId: string | null) => void = () => {},
+  ) {}
 
   async deliver(message: OutboundMessage): Promise<void> {
     this.#waiting.get(message.channelUserId)?.push(message);
@@ -30,9 +41,11 @@ export class HttpJsonChannel implements ChannelPort {
       send(res, 405, { error: 'use POST with a JSON body' });
       return true;
     }
+    let conversationId: string | null = null;
     try {
       const body = await readJson(req);
       const userId = field(body, 'userId');
+      conversationId = conversationIdOf(KIND, userId);
       const messageId = field(body, 'messageId');
       const text = typeof body.text === 'string' ? body.text : '';
       const choice = typeof body.choice === 'string' ? body.choice : undefined;
@@ -41,7 +54,7 @@ export class HttpJsonChannel implements ChannelPort {
       this.#waiting.set(userId, collected);
       try {
         const outcome = await this.handle({
-          channel: 'webchat',
+          channel: KIND,
           channelUserId: userId,
           messageId,
           text,
@@ -64,7 +77,10 @@ export class HttpJsonChannel implements ChannelPort {
     } catch (error) {
       if (error instanceof ValidationError)
         send(res, 400, { error: error.message, code: error.code });
-      else send(res, 500, { error: 'internal error' });
+      else {
+        this.onFailure(error, conversationId);
+        send(res, 500, { error: 'internal error' });
+      }
     }
     return true;
   }
