@@ -1,6 +1,6 @@
 /**
  * The conversation machine: one XState v5 machine that reads as the support policy
- * (/work/shared/POLICY.md). It speaks only through `emit` of `FlowEmitted` events (replies are
+ * (docs/POLICY.md). It speaks only through `emit` of `FlowEmitted` events (replies are
  * i18n keys), performs side effects only through the `fromPromise` actors named after
  * `FlowServices`, waits for the customer only in states tagged `awaitingInput`, keeps a JSON
  * context, never reads a clock and never uses `after`: it survives persist/restore every turn.

@@ -1,6 +1,6 @@
 /**
  * The policy engine: pure functions over a validated PolicyConfig and instants passed in.
- * Rule IDs refer to /work/shared/POLICY.md.
+ * Rule IDs refer to docs/POLICY.md.
  */
 export {
   ANNOUNCEMENT_KINDS,
