@@ -278,7 +278,7 @@ async function main(): Promise<number> {
       connection,
       policy: DEFAULT_POLICY,
       clock,
-      ports: { terminal: channel },
+      channels: [channel],
       onError: (error) => errors.push(error),
     });
 

@@ -39,7 +39,7 @@ export async function startApp(config: AppConfig, options: { port?: number } = {
     connection: database.connection,
     policy: config.policy,
     clock: config.clock,
-    ports: { webchat: http },
+    channels: [http],
     onError: (error) => logger.error({ err: error }, 'background task failed'),
   });
   if (config.seedDemo) logger.info(await seedDemoData(runtime.domain), 'demo data loaded');

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     connection: database.connection,
     policy: config.policy,
     clock,
-    ports: { terminal: channel },
+    channels: [channel],
     idleMs: 24 * 60 * 60_000,
   });
   if (config.seedDemo) await seedDemoData(runtime.domain);

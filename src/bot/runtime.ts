@@ -4,7 +4,6 @@ import type { CaseNumber } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { createDomain, type Domain } from '../domain/domain.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
-import type { ChannelKind } from '../domain/types.ts';
 import { createConversationMachine, provideServices } from '../flows/index.ts';
 import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
@@ -41,7 +40,7 @@ export async function createRuntime(options: {
   connection: Connection;
   policy: PolicyConfig;
   clock: Clock;
-  ports: Partial<Record<ChannelKind, ChannelPort>>;
+  channels: readonly ChannelPort[];
   onHandoff?: EngineOptions['onHandoff'];
   idleMs?: number;
   schedulerPollMs?: number;
@@ -86,7 +85,7 @@ export async function createRuntime(options: {
     translator,
     clock: options.clock,
     policy: options.policy,
-    ports: options.ports,
+    channels: options.channels,
     onHandoff: options.onHandoff,
     idleMs: options.idleMs,
     processId,

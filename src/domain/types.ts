@@ -1,15 +1,18 @@
 /** Shared domain vocabulary. */
 
-/** Where a conversation or request came from (R004-0). */
-export const CHANNEL_KINDS = [
-  'terminal',
-  'webchat',
-  'telegram',
-  'whatsapp',
-  'email',
-  'phone',
-] as const;
+/**
+ * The networks a conversation runs on, each served by one adapter in `src/channels` (its
+ * registry is checked against this list by the compiler). Adding a network adds its name here.
+ */
+export const CHANNEL_KINDS = ['terminal', 'http-json'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/**
+ * Where a request recorded on a case came from (R004-0): a conversation's network, or a call
+ * or an e-mail taken by a person.
+ */
+export const REQUEST_ORIGINS = [...CHANNEL_KINDS, 'phone', 'email'] as const;
+export type RequestOrigin = (typeof REQUEST_ORIGINS)[number];
 
 /** Countries served by the regional contact centre (R002-1). */
 export const COUNTRIES = ['MX', 'CO', 'VE'] as const;

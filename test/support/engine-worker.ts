@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   // repeats within this process) and forward every delivery, repeats included, to the parent,
   // returning only once it is written to the IPC channel.
   const port = {
+    kind: 'terminal' as const,
     async deliver(message: OutboundMessage): Promise<void> {
       await channel.deliver(message);
       await send({ type: 'delivered', message });
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     connection,
     policy: DEFAULT_POLICY,
     clock,
-    ports: { terminal: port },
+    channels: [port],
     schedulerPollMs: NEVER,
     housekeepingMs: NEVER,
   });

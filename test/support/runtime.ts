@@ -30,7 +30,7 @@ export async function startTestBot(
     connection,
     policy: options.policy ?? DEFAULT_POLICY,
     clock,
-    ports: { terminal: channel },
+    channels: [channel],
   });
   await seedDemoData(runtime.domain);
   afterAll(() => runtime.stop());

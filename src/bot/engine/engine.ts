@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyStateMachine, Snapshot } from 'xstate';
 import type { Clock } from '../../domain/clock.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { ConfigurationError, ValidationError } from '../../domain/errors.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import { CHANNEL_KINDS, isLanguage, type ChannelKind, type Language } from '../../domain/types.ts';
 import type { FlowEmitted, FlowEvent, FlowInput, Reply } from '../../flows/contract.ts';
 import { LiveFlow } from '../../flows/run-turn.ts';
 import type { Translator } from '../i18n.ts';
-import { VersionConflictsExhausted } from './errors.ts';
+import { ChannelUnavailable, VersionConflictsExhausted } from './errors.ts';
 import { agentInputKey, customerInputKey, timerInputKey, type InputKey } from './input-key.ts';
 import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
 import {
@@ -66,6 +66,9 @@ class Semaphore {
     }
     return new Promise((resolve) => this.#waiting.push(resolve));
   }
+  get waiting(): number {
+    return this.#waiting.length;
+  }
   release(): void {
     const next = this.#waiting.shift();
     if (next) next();
@@ -80,7 +83,8 @@ export interface EngineOptions {
   translator: Translator;
   clock: Clock;
   policy: PolicyConfig;
-  ports: Partial<Record<ChannelKind, ChannelPort>>;
+  /** One port per enabled network: input from any other network is refused. */
+  channels: readonly ChannelPort[];
   /** Hand-off: where messages of queued and agent-held conversations go (agent console). */
   onHandoff?: (event: {
     conversationId: string;
@@ -133,6 +137,7 @@ export class ConversationEngine {
    */
   readonly #flows = new Map<string, { flow: LiveFlow; version: number }>();
   readonly #o: Required<Omit<EngineOptions, 'onHandoff'>> & Pick<EngineOptions, 'onHandoff'>;
+  readonly #ports: ReadonlyMap<ChannelKind, ChannelPort>;
   /** Turns answered, duplicates dropped, version conflicts retried: for metrics. */
   /** The transcript of each conversation whose flow is running, for services (R001-7). */
   readonly #running = new Map<string, TranscriptEntry[]>();
@@ -148,6 +153,7 @@ export class ConversationEngine {
       processId: options.processId ?? randomUUID(),
     };
     this.#slots = new Semaphore(this.#o.maxConcurrentTurns);
+    this.#ports = portsByKind(options.channels);
     this.processId = this.#o.processId;
   }
 
@@ -155,10 +161,22 @@ export class ConversationEngine {
     return this.#cache.size;
   }
 
+  /** Turns waiting for a free slot (admission control). */
+  get queuedTurns(): number {
+    return this.#slots.waiting;
+  }
+
+  /** The networks this engine delivers to. */
+  get channels(): ChannelKind[] {
+    return [...this.#ports.keys()];
+  }
+
   /** Handles a customer's message. Redeliveries of the same (channel, messageId) are dropped. */
   async handle(message: InboundMessage): Promise<TurnOutcome> {
     const clean = validateInbound(message);
     const conversationId = conversationIdOf(clean.channel, clean.channelUserId);
+    // Refused before anything is stored: a turn whose replies could not be delivered is lost.
+    this.#portOf(conversationId, clean.channel);
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'customer',
@@ -171,6 +189,7 @@ export class ConversationEngine {
 
   /** Feeds a due timer to its conversation: fires once, whichever process and however often. */
   async fire(timer: ConversationTimer): Promise<TurnOutcome> {
+    this.#portOf(timer.conversationId, channelOfConversation(timer.conversationId));
     return this.#serial(timer.conversationId, () =>
       this.#turn(timer.conversationId, {
         kind: 'timer',
@@ -188,6 +207,7 @@ export class ConversationEngine {
     actionId: string,
     text = '',
   ): Promise<TurnOutcome> {
+    this.#portOf(conversationId, channelOfConversation(conversationId));
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'agent',
@@ -399,6 +419,7 @@ export class ConversationEngine {
       _id: `${conversationId}:${(current?.version ?? 0) + 1}`,
       version: (current?.version ?? 0) + 1,
       answers: input.key,
+      replyTo: input.kind === 'customer' ? input.message.messageId : null,
       recent: [...(current?.recent ?? []), input.key].slice(-RECENT_INPUTS),
       outbox: [],
       pendingOutbox: false,
@@ -519,6 +540,7 @@ export class ConversationEngine {
       conversationId,
       version: 0,
       answers: '',
+      replyTo: null,
       recent: [],
       channel,
       channelUserId,
@@ -635,10 +657,17 @@ export class ConversationEngine {
     return rendered;
   }
 
+  /** The port of a conversation's network, or `ChannelUnavailable` when it is not enabled. */
+  #portOf(conversationId: string, channel: string): ChannelPort {
+    const port = this.#ports.get(channel as ChannelKind);
+    if (!port)
+      throw new ChannelUnavailable(conversationId, `the ${channel} channel is not enabled`);
+    return port;
+  }
+
   async #deliver(state: ConversationState): Promise<void> {
     if (state.outbox.length > 0) {
-      const port = this.#o.ports[state.channel];
-      if (!port) throw new Error(`no channel port for ${state.channel}`);
+      const port = this.#portOf(state.conversationId, state.channel);
       for (const [index, reply] of state.outbox.entries()) {
         const rendered = this.#render(reply, state.language);
         const message: OutboundMessage = {
@@ -648,6 +677,7 @@ export class ConversationEngine {
           channelUserId: state.channelUserId,
           language: state.language,
           reply,
+          inReplyTo: state.replyTo,
           text: rendered.text,
           choices: rendered.choices,
         };
@@ -659,6 +689,22 @@ export class ConversationEngine {
       void this.#o.store.settle(state._id).catch(() => undefined);
     }
   }
+}
+
+/** One port per network; two for one network is a wiring mistake. */
+function portsByKind(channels: readonly ChannelPort[]): Map<ChannelKind, ChannelPort> {
+  const ports = new Map<ChannelKind, ChannelPort>();
+  for (const port of channels) {
+    if (ports.has(port.kind))
+      throw new ConfigurationError(`two channels deliver to ${JSON.stringify(port.kind)}`);
+    ports.set(port.kind, port);
+  }
+  return ports;
+}
+
+/** The network of a conversation, from its id (`<channel>:<user>`). */
+function channelOfConversation(conversationId: string): string {
+  return conversationId.slice(0, Math.max(0, conversationId.indexOf(':')));
 }
 
 /** Whether a version (or one of the versions before it) answered this input. */

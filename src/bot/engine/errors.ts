@@ -16,3 +16,8 @@ export abstract class ConversationError extends AtiendeError {
 export class VersionConflictsExhausted extends ConversationError {
   readonly code = 'VERSION_CONFLICTS_EXHAUSTED';
 }
+
+/** Input for a network this process has no channel for: refused before anything is stored. */
+export class ChannelUnavailable extends ConversationError {
+  readonly code = 'CHANNEL_UNAVAILABLE';
+}

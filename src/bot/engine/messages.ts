@@ -30,12 +30,18 @@ export interface OutboundMessage {
   channelUserId: string;
   language: Language;
   reply: Reply;
+  /** The network's id of the message this reply answers; null for a timer's or an agent's. */
+  inReplyTo: string | null;
   text: string;
   choices: { id: string; label: string }[];
 }
 
-/** What a channel offers the engine: sending. Receiving is the channel calling the engine. */
+/**
+ * What a channel offers the engine: sending to its network. Receiving is the channel calling
+ * the engine. The engine is given one port per enabled network and refuses input for any other.
+ */
 export interface ChannelPort {
+  readonly kind: ChannelKind;
   deliver(message: OutboundMessage): Promise<void>;
 }
 

@@ -62,6 +62,7 @@ function plainOf(from: Plain): Plain {
 function bodyText(state: ConversationState): string {
   const rest: Body = {
     recent: state.recent,
+    replyTo: state.replyTo,
     channel: state.channel,
     channelUserId: state.channelUserId,
     language: state.language,
@@ -101,6 +102,8 @@ export function decodeState(stored: StoredState): ConversationState {
   const body = JSON.parse(text.slice(cut + 1)) as Body;
   return {
     ...body,
+    // Versions stored before 2026-11-28 do not say which message they answered.
+    replyTo: body.replyTo ?? null,
     snapshot: snapshot === 'null' ? null : snapshot,
     sessionStartedAt: new Date(body.sessionStartedAt),
     transcript: body.transcript.map((t) => ({ ...t, at: new Date(t.at) })),

@@ -27,6 +27,8 @@ export interface ConversationState {
   version: number;
   /** The input this version answered: `in:<channel>:<messageId>`, `timer:<id>`, `agent:<id>`. */
   answers: string;
+  /** The network's id of the customer message this version answered (null: timer, agent). */
+  replyTo: string | null;
   /** The last inputs answered, for dropping redeliveries after older versions are pruned. */
   recent: string[];
   channel: ChannelKind;

@@ -13,15 +13,15 @@ export type HandleInbound = (
 ) => Promise<'answered' | 'duplicate' | 'ignored'>;
 
 const MAX_BODY = 64 * 1024;
-/** The channel kind of this stand-in until the Bot Framework web chat replaces it. */
-const KIND = 'webchat';
+const KIND = 'http-json';
 
 /**
  * A plain JSON-over-HTTP channel for integrations and for trying the bot with curl:
  * `POST /api/chat {"userId", "messageId", "text" | "choice", "language"?}` answers with the
- * replies of that turn. Channel kind: `webchat` until the Bot Framework web chat replaces it.
+ * replies of that turn.
  */
 export class HttpJsonChannel implements ChannelPort {
+  readonly kind = KIND;
   readonly #waiting = new Map<string, OutboundMessage[]>();
 
   constructor(

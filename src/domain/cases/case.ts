@@ -1,4 +1,4 @@
-import type { ChannelKind, Contact, Country } from '../types.ts';
+import type { Contact, Country, RequestOrigin } from '../types.ts';
 import type { Priority, Severity, Urgency } from '../policy/index.ts';
 
 /** A human-readable case number, e.g. `AT-2026-000123` (R002-4). */
@@ -85,7 +85,8 @@ export interface CaseRequest {
   severity: Severity | null;
   urgency: Urgency | null;
   priority: Priority;
-  channel: ChannelKind;
+  /** Where the request came from (R004-0). */
+  channel: RequestOrigin;
   conversationId: string | null;
   attachments: Attachment[];
   /** Conversation transcript, when a chat turns into a ticket (R001-7). */

@@ -170,7 +170,7 @@ describe('cases on the real database', () => {
   });
 
   it('R004-0: requests arriving by phone, e-mail or the web open cases through the same domain layer', async () => {
-    const channels = ['phone', 'email', 'webchat'] as const;
+    const channels = ['phone', 'email', 'http-json'] as const;
     const results = await Promise.all(
       channels.map((channel) =>
         domain.caseService.open(request({ channel, equipmentSerial: `R004-0-${channel}` })),

@@ -19,6 +19,7 @@ function stateOf(conversationId: string, version: number): ConversationState {
     conversationId,
     version,
     answers: `in:terminal:${conversationId}:${version}`,
+    replyTo: null,
     recent: [],
     channel: 'terminal',
     channelUserId: conversationId.split(':')[1] ?? 'x',

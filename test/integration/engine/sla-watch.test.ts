@@ -44,7 +44,7 @@ describe('SLA watch: durable case timers', () => {
       connection: other,
       policy: DEFAULT_POLICY,
       clock: bot.clock,
-      ports: { terminal: new InProcessChannel() },
+      channels: [new InProcessChannel()],
     });
     try {
       const fired = await Promise.all([bot.runtime.scheduler.tick(), second.scheduler.tick()]);

@@ -58,7 +58,7 @@ describe('durable timers on the real database', () => {
       connection: other,
       policy: DEFAULT_POLICY,
       clock: bot.clock,
-      ports: { terminal: channel2 },
+      channels: [channel2],
     });
     try {
       const users = Array.from({ length: 20 }, (_, i) => `twin-${i}`);

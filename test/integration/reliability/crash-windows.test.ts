@@ -30,7 +30,7 @@ describe('crash windows: what a process killed between two writes leaves behind'
       connection: other,
       policy: DEFAULT_POLICY,
       clock: bot.clock,
-      ports: { terminal: channel },
+      channels: [channel],
     });
   });
   afterAll(async () => {

@@ -10,6 +10,7 @@ describe('stored conversation states', () => {
     conversationId: 'terminal:ana',
     version: 3,
     answers: 'in:terminal:m3',
+    replyTo: 'm3',
     recent: ['in:terminal:m1', 'in:terminal:m2', 'in:terminal:m3'],
     channel: 'terminal',
     channelUserId: 'ana',

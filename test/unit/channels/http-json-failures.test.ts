@@ -24,7 +24,7 @@ describe('POST /api/chat when the engine fails', () => {
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: 'internal error' });
     expect(failures).toHaveLength(1);
-    expect(failures[0]?.conversationId).toBe('webchat:ana');
+    expect(failures[0]?.conversationId).toBe('http-json:ana');
     expect(String(failures[0]?.error)).toContain('the database went away');
   });
 });

@@ -176,7 +176,7 @@ export class Conversation {
     this.clock = Date.parse(options.startAt ?? T0);
     this.input = {
       conversationId: 'conv-1',
-      channel: 'webchat',
+      channel: 'http-json',
       channelUserId: 'user-1',
       localeHint: null,
       phone: null,

@@ -61,7 +61,7 @@ describe('identification', () => {
   });
 
   it('R004-1: the network phone is used instead of asking it', async () => {
-    const c = new Conversation({ input: { phone: '+52 55 9999 8888', channel: 'whatsapp' } });
+    const c = new Conversation({ input: { phone: '+52 55 9999 8888', channel: 'http-json' } });
     await c.say('MX-1001', { choice: 'no' }, 'Pedro Sánchez', 'pedro@delvalle.example');
     expect(c.keys).not.toContain('contact.askPhone');
     expect(c.question?.key).toBe('triage.ask');
