@@ -12,6 +12,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<number> | null = null;
   fired = 0;
+  /** How many timers were due at the last tick (metrics: the scheduler keeping up or not). */
+  dueAtLastTick = 0;
 
   constructor(
     private readonly store: StateStore,
@@ -51,6 +53,7 @@ export class Scheduler {
   async #tick(): Promise<number> {
     const now = this.clock.now();
     const due = await this.store.dueTimers(now);
+    this.dueAtLastTick = due.length;
     let fired = 0;
     const results = await Promise.allSettled(
       due.map(async (timer) => {
