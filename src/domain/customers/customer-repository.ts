@@ -1,6 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Customer } from './customer.ts';
+import { phoneKeys } from '../phone.ts';
+import { COUNTRIES } from '../types.ts';
 import { normaliseEmail, normalisePhone } from './customer.ts';
 
 interface CustomerDocument extends Omit<Customer, 'accountNumber'> {
@@ -69,7 +71,9 @@ function toDocument(customer: Customer): CustomerDocument {
     ...rest,
     _id: accountNumber,
     emails: [...new Set(people.map((p) => normaliseEmail(p.email)).filter(Boolean))],
-    phones: [...new Set(people.map((p) => normalisePhone(p.phone)).filter(Boolean))],
+    phones: [
+      ...new Set(people.map((p) => normalisePhone(p.phone, customer.country)).filter(Boolean)),
+    ],
   };
 }
 
@@ -109,10 +113,14 @@ export class CustomerRepository {
     return doc ? toCustomer(doc) : null;
   }
 
+  /**
+   * Finds a customer by a contact's phone, written in its international form or in the
+   * national form of any country served (R004-1).
+   */
   async findByPhone(phone: string): Promise<Customer | null> {
-    const doc = await this.model
-      .findOne({ phones: normalisePhone(phone) })
-      .lean<CustomerDocument>();
+    const keys = phoneKeys(phone, COUNTRIES);
+    if (keys.length === 0) return null;
+    const doc = await this.model.findOne({ phones: { $in: keys } }).lean<CustomerDocument>();
     return doc ? toCustomer(doc) : null;
   }
 

@@ -1,3 +1,4 @@
+import { phoneKey, phoneKeys } from '../phone.ts';
 import type { Contact, Country, Language } from '../types.ts';
 
 /** A piece of equipment under contract: what a technical case is about (R002-2 C, D). */
@@ -46,15 +47,33 @@ export function normaliseEmail(email: string): string {
 }
 
 /**
- * Normalises a phone number to digits with its country code, folding the historic mobile
- * prefixes that networks still send: Mexico's +52 1 and Argentina's +54 9.
+ * A phone number's matching key (see `phone.ts`): digits with the country code, national forms
+ * read in `country` when given, Mexico's +52 1 and Argentina's +54 9 folded.
  */
-export function normalisePhone(phone: string): string {
-  let digits = phone.replace(/[^\d]/g, '');
-  if (digits.startsWith('00')) digits = digits.slice(2);
-  if (digits.startsWith('521') && digits.length === 13) digits = `52${digits.slice(3)}`;
-  if (digits.startsWith('549') && digits.length === 13) digits = `54${digits.slice(3)}`;
-  return digits;
+export function normalisePhone(phone: string, country?: Country): string {
+  return phoneKey(phone, country);
+}
+
+/** The people named on an account: its primary contact and its authorised persons. */
+type NamedPeople = Pick<Customer, 'primaryContact' | 'authorisedPersons' | 'country'>;
+
+/**
+ * The person named on the account (primary contact or authorised person) who has this e-mail
+ * or phone, or null; a phone written in its national form is read in the customer's country.
+ */
+export function namedPerson(
+  customer: NamedPeople,
+  person: { email?: string; phone?: string },
+): Contact | null {
+  const email = person.email ? normaliseEmail(person.email) : '';
+  const phones = new Set(person.phone ? phoneKeys(person.phone, [customer.country]) : []);
+  return (
+    [customer.primaryContact, ...customer.authorisedPersons].find(
+      (contact) =>
+        (email !== '' && normaliseEmail(contact.email) === email) ||
+        (phones.size > 0 && phones.has(phoneKey(contact.phone, customer.country))),
+    ) ?? null
+  );
 }
 
 /**
@@ -63,17 +82,10 @@ export function normalisePhone(phone: string): string {
  * or the primary contact.
  */
 export function isAuthorised(
-  customer: Customer,
+  customer: NamedPeople,
   person: { email?: string; phone?: string },
 ): boolean {
-  if (customer.authorisedPersons.length === 0) return true;
-  const email = person.email ? normaliseEmail(person.email) : undefined;
-  const phone = person.phone ? normalisePhone(person.phone) : undefined;
-  return [customer.primaryContact, ...customer.authorisedPersons].some(
-    (contact) =>
-      (email !== undefined && normaliseEmail(contact.email) === email) ||
-      (phone !== undefined && phone.length > 0 && normalisePhone(contact.phone) === phone),
-  );
+  return customer.authorisedPersons.length === 0 || namedPerson(customer, person) !== null;
 }
 
 /** Whether support is suspended for this customer at `now` (R001-11). */

@@ -1,7 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ConfigurationError } from '../errors.ts';
-import { COUNTRY_CODES, minutesOfDay } from './config.ts';
-import type { CountryCode, PolicyConfig } from './config.ts';
+import { isCountry, type Country } from '../types.ts';
+import { minutesOfDay } from './config.ts';
+import type { PolicyConfig } from './config.ts';
 import { isHoliday } from './holidays.ts';
 
 /** A stretch of business time, `start` included and `end` excluded. */
@@ -16,7 +17,7 @@ export interface BusinessInterval {
  * (R000-5) are measured on it. All methods are pure: "now" is always an argument.
  */
 export interface BusinessCalendar {
-  readonly country: CountryCode;
+  readonly country: Country;
   readonly timeZone: string;
   /** R003-2/3/4: inside a window on a business day, not a holiday, not suspended — or extended. */
   isBusinessTime(at: Date): boolean;
@@ -73,10 +74,6 @@ function subtract(spans: readonly Span[], cut: Span): Span[] {
   });
 }
 
-function isCountryCode(value: string): value is CountryCode {
-  return (COUNTRY_CODES as readonly string[]).includes(value);
-}
-
 function instantOf(date: Date, name: string): number {
   const t = date.getTime();
   if (!Number.isFinite(t)) throw new RangeError(`${name} is not a valid date`);
@@ -93,12 +90,12 @@ export function createBusinessCalendar(
   country: string,
   timeZone?: string,
 ): BusinessCalendar {
-  if (!isCountryCode(country) || !config.countries[country]) {
+  if (!isCountry(country) || !config.countries[country]) {
     throw new ConfigurationError(
       `unknown country "${country}": the policy serves ${Object.keys(config.countries).join(', ')}`,
     );
   }
-  const code: CountryCode = country;
+  const code: Country = country;
   const zone = timeZone ?? config.countries[code].timeZone;
   if (!IANAZone.isValidZone(zone)) {
     throw new ConfigurationError(`"${zone}" is not an IANA time zone`);

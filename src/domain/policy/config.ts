@@ -1,19 +1,10 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.ts';
-// Key lists below mirror SEVERITIES, URGENCIES, … in priority.ts; the compiler checks the
-// match where priority.ts indexes these objects with its union types.
-import { PRIORITIES } from './priority.ts';
-
-/** R002-1: the countries served by the regional contact centre. */
-export const COUNTRY_CODES = ['MX', 'CO', 'VE'] as const;
-/** R002-1: a country served by the contact centre (ISO 3166-1 alpha-2). */
-export type CountryCode = (typeof COUNTRY_CODES)[number];
-
-/** Languages the bot can speak. */
-export const LANGUAGES = ['es', 'en', 'pt'] as const;
-/** A language the bot can speak. */
-export type Language = (typeof LANGUAGES)[number];
+import { COUNTRIES, LANGUAGES } from '../types.ts';
+// Key lists below mirror SEVERITIES, URGENCIES, … of priority-scales.ts; the compiler checks
+// the match where priority.ts indexes these objects with its union types.
+import { PRIORITIES } from './priority-scales.ts';
 
 /** R003-3 / R003-4: an announced extension adds business time, a suspension removes it. */
 export const ANNOUNCEMENT_KINDS = ['extension', 'suspension'] as const;
@@ -40,7 +31,7 @@ const instant = z.iso.datetime({
 const timeZone = z.string().refine((s) => IANAZone.isValidZone(s), {
   error: 'is not an IANA time zone (e.g. "America/Mexico_City")',
 });
-const countryCode = z.enum(COUNTRY_CODES);
+const countryCode = z.enum(COUNTRIES);
 const priority = z.enum(PRIORITIES);
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
@@ -433,7 +424,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): st
       // record keys: report the key itself, not its value
       const key = issue.path[issue.path.length - 1];
       return [
-        `${formatPath(issue.path)}: ${formatValue(key)} is not one of ${COUNTRY_CODES.join(', ')}`,
+        `${formatPath(issue.path)}: ${formatValue(key)} is not one of ${COUNTRIES.join(', ')}`,
       ];
     }
     return [

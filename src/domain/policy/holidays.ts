@@ -1,7 +1,8 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import { ConfigurationError } from '../errors.ts';
-import type { CountryCode, PolicyConfig } from './config.ts';
+import type { Country } from '../types.ts';
+import type { PolicyConfig } from './config.ts';
 
 /** Whether a local date is a holiday in a country, and its name when known. */
 export interface HolidayAnswer {
@@ -13,7 +14,7 @@ const instances = new Map<string, Holidays>();
 const publicHolidaysByYear = new Map<string, ReadonlyMap<string, string>>();
 
 /** Public holidays of one country and year from date-holidays, keyed by local 'YYYY-MM-DD'. */
-function publicHolidays(country: CountryCode, year: number): ReadonlyMap<string, string> {
+function publicHolidays(country: Country, year: number): ReadonlyMap<string, string> {
   const key = `${country}:${year}`;
   let byDate = publicHolidaysByYear.get(key);
   if (!byDate) {
@@ -39,7 +40,7 @@ function publicHolidays(country: CountryCode, year: number): ReadonlyMap<string,
  * matching override wins). `holidays: false` on the country turns holidays (overrides too) off.
  */
 export function isHoliday(
-  country: CountryCode,
+  country: Country,
   localDate: string,
   config: PolicyConfig,
 ): HolidayAnswer {

@@ -5,11 +5,9 @@
 export {
   ANNOUNCEMENT_KINDS,
   CHAT_LIMIT_MINUTES,
-  COUNTRY_CODES,
   DEFAULT_POLICY,
   FOLLOW_UP_WAIT_MINUTES,
   FREE_RESCHEDULE_NOTICE_BUSINESS_MINUTES,
-  LANGUAGES,
   P1_FIRST_CONTACT_MINUTES,
   VISIT_TOLERANCE_MINUTES,
   parsePolicy,
@@ -18,9 +16,7 @@ export {
 export type {
   Announcement,
   AnnouncementKind,
-  CountryCode,
   HolidayOverride,
-  Language,
   OfficeHours,
   OfficeWindow,
   PolicyConfig,
@@ -37,13 +33,21 @@ export {
   PRIORITY_CLASSES,
   SEVERITIES,
   URGENCIES,
+} from './priority-scales.ts';
+export type {
+  FairUsePriority,
+  Priority,
+  PriorityClass,
+  Severity,
+  Urgency,
+} from './priority-scales.ts';
+export {
   comparePriority,
   priorityFromClass,
   priorityFromFairUse,
   priorityFromSeverityUrgency,
   raisePriority,
 } from './priority.ts';
-export type { FairUsePriority, Priority, PriorityClass, Severity, Urgency } from './priority.ts';
 export { pausedSolutionDue, slaDueTimes } from './sla.ts';
 export type { SlaDueTimes } from './sla.ts';
 export {

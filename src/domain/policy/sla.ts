@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from './calendar.ts';
 import type { PolicyConfig } from './config.ts';
-import type { Priority } from './priority.ts';
+import type { Priority } from './priority-scales.ts';
 
 /** The absolute due times of a case, fixed when it opens (ARCHITECTURE decision 4). */
 export interface SlaDueTimes {

@@ -44,6 +44,15 @@ describe('customers and the demo data', () => {
     expect((await domain.customers.findByPhone('+52 33 3333 0202'))?.accountNumber).toBe('MX-1002');
   });
 
+  it('R004-1: finds a customer by a phone typed in its national form, in any country served', async () => {
+    // Stored as "+52 55 5555 0101", "+57 601 555 0404" and "+58 212 555 0505".
+    expect((await domain.customers.findByPhone('55 5555 0101'))?.accountNumber).toBe('MX-1001');
+    expect((await domain.customers.findByPhone('044 55 5555 0101'))?.accountNumber).toBe('MX-1001');
+    expect((await domain.customers.findByPhone('601 555 0404'))?.accountNumber).toBe('CO-2001');
+    expect((await domain.customers.findByPhone('0212-555-0505'))?.accountNumber).toBe('VE-3001');
+    expect(await domain.customers.findByPhone('55 5555 0199')).toBeNull();
+  });
+
   it('R000-1: each customer has one primary contact', async () => {
     const customer = await domain.customers.findByAccount('MX-1001');
     expect(customer?.primaryContact.email).toBe('laura.mendez@delvalle.example');
@@ -55,6 +64,9 @@ describe('customers and the demo data', () => {
     const named = (await domain.customers.findByAccount('MX-1002'))!;
     expect(isAuthorised(named, { email: 'ana@santarita.example' })).toBe(true);
     expect(isAuthorised(named, { phone: '+52 1 33 3333 0202' })).toBe(true);
+    // An authorised person's phone typed as dialled in Mexico.
+    expect(isAuthorised(named, { phone: '33 3333 0203' })).toBe(true);
+    expect(isAuthorised(named, { phone: '33 3333 0299' })).toBe(false);
     expect(isAuthorised(named, { email: 'intruso@example.com' })).toBe(false);
   });
 
