@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/bot/config.ts';
+import { loadConfig } from '../../../src/app/config.ts';
 import { ConfigurationError } from '../../../src/domain/errors.ts';
 
 describe('configuration from environment variables', () => {
