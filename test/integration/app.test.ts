@@ -127,6 +127,17 @@ describe('npm start: the app on a MongoDB server', () => {
     }
   });
 
+  it('answers a message resent while its first copy is in flight once, to the first', async () => {
+    const message = { userId: 'tomas', messageId: '1', text: 'Hola, mi cuenta es MX-1001' };
+    const [first, resent] = await Promise.all([chat(message), chat(message)]);
+    const answers = [first.body, resent.body].sort((a, b) =>
+      String(a.outcome).localeCompare(String(b.outcome)),
+    );
+    expect(answers.map((a) => a.outcome)).toEqual(['answered', 'duplicate']);
+    expect(answers[0]!.replies!.map((r) => r.key)).toContain('identification.askIsPrimary');
+    expect(answers[1]!.replies).toEqual([]);
+  });
+
   it('answers /healthz with a query string too, and tells the request id', async () => {
     const res = await fetch(`${base}/healthz?probe=1`, { headers: { 'x-request-id': 'lb-42' } });
     expect(res.status).toBe(200);

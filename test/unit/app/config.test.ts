@@ -64,4 +64,19 @@ describe('configuration from environment variables', () => {
       /cannot read/,
     );
   });
+
+  it('serves the networks named by ATIENDE_CHANNELS, the HTTP JSON chat by default', async () => {
+    expect((await loadConfig({})).channels).toEqual(['http-json']);
+    expect((await loadConfig({ ATIENDE_CHANNELS: 'terminal, http-json' })).channels).toEqual([
+      'terminal',
+      'http-json',
+    ]);
+    const error = await loadConfig({ ATIENDE_CHANNELS: 'http-json,telegram' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(
+      'ATIENDE_CHANNELS="http-json,telegram": must be a comma-separated list of terminal, http-json',
+    );
+  });
 });
