@@ -1,8 +1,15 @@
 // Lint rules, including the layer boundaries of ARCHITECTURE.md: a layer that imports from a
 // layer above it fails the test run instead of a review.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+/**
+ * The layers, bottom to top: each may import the ones below it, never one above.
+ * domain ← flows ← bot (the engine and its contract) ← channels ← app (the composition root).
+ */
+const LAYERS = ['domain', 'flows', 'bot', 'channels', 'app'];
 
 const layer = (files, forbidden, message) => ({
   files,
@@ -28,31 +35,63 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  layer(
-    ['src/domain/**/*.ts'],
-    ['**/bot/**', '**/channels/**', '**/flows/**'],
-    'src/domain is the bottom layer: it never imports from bot, channels or flows.',
-  ),
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': LAYERS.map((type) => ({
+        type,
+        pattern: `src/${type}`,
+        partialMatch: false,
+      })),
+    },
+    rules: {
+      // Every module under src/ belongs to a layer.
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          message:
+            'layers import downwards only: domain ← flows ← bot ← channels ← app ' +
+            '(a {{from.type}} module cannot import {{to.type}})',
+          policies: LAYERS.map((type, i) => ({
+            from: { element: { type } },
+            allow: { to: { element: { types: { anyOf: LAYERS.slice(0, i + 1) } } } },
+          })),
+        },
+      ],
+    },
+  },
   layer(
     ['src/flows/**/*.ts'],
-    [
-      '**/bot/**',
-      '**/channels/**',
-      'mongoose',
-      'mongodb',
-      '**/domain/**/*-repository*',
-      '**/domain/db/**',
-    ],
-    'flows are pure: no bot, no channels, no database.',
+    ['mongoose', 'mongodb', '**/domain/**/*-repository*', '**/domain/db/**'],
+    'flows are pure: no database.',
   ),
   layer(
     ['src/domain/policy/**/*.ts'],
     ['mongoose', 'mongodb', 'node:fs', 'node:fs/promises'],
     'policy functions are pure: no I/O.',
   ),
-  layer(
-    ['src/channels/**/*.ts'],
-    ['mongoose', 'mongodb', '**/domain/**/*-repository*', '**/flows/**'],
-    'a channel adapter only translates: no database, no flows.',
-  ),
+  {
+    files: ['src/channels/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['mongoose', 'mongodb', '**/domain/**/*-repository*', '**/flows/**'],
+              message: 'a channel adapter only translates: no database, no flows.',
+            },
+            {
+              regex: String.raw`(^|/)bot/(?!engine/(messages|errors)\.ts$)`,
+              message:
+                'a channel knows the engine by its contract only: bot/engine/messages.ts and errors.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -19,13 +19,14 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import mongoose, { type Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
+import { assembleAtiende } from '../src/app/assemble.ts';
 import {
   startEmbeddedDatabase,
   type EmbeddedDatabase,
 } from '../src/bot/database/embedded-ferretdb.ts';
 import { conversationIdOf } from '../src/bot/engine/messages.ts';
 import type { ConversationState } from '../src/bot/engine/state.ts';
-import { createRuntime, type Runtime } from '../src/bot/runtime.ts';
+import type { Runtime } from '../src/bot/runtime.ts';
 import { ManualClock } from '../src/domain/clock.ts';
 import { DEFAULT_POLICY } from '../src/domain/policy/index.ts';
 import { seedDemoData } from '../src/domain/seed/seed.ts';
@@ -274,13 +275,15 @@ async function main(): Promise<number> {
 
     const clock = new ManualClock(BUSINESS_TIME);
     const channel = new BenchChannel('terminal');
-    runtime = await createRuntime({
-      connection,
+    // Assembled, started after seeding; the bench calls the engine directly (no HTTP).
+    const atiende = await assembleAtiende({
+      database: { connection },
       policy: DEFAULT_POLICY,
       clock,
       channels: [channel],
       onError: (error) => errors.push(error),
     });
+    runtime = atiende.runtime;
 
     log(`atiende bench: ${databaseLabel}, node ${process.version}`);
     log(
@@ -298,7 +301,7 @@ async function main(): Promise<number> {
       `  seeded demo data and ${fmt(warmup + measuredCount)} bench customers in ` +
         `${fmt((performance.now() - seedStarted) / 1000, 1)} s`,
     );
-    await runtime.start();
+    await atiende.start();
 
     // Warm-up: the JIT, the case-number counter, the connection pool. It also records the state
     // documents of one conversation, turn by turn: the ceiling inserts documents of their size.

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../src/bot/app.ts';
-import { loadConfig } from '../../src/bot/config.ts';
+import { optionsFromConfig, startAtiende, type Atiende } from '../../src/app/assemble.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { createLogger } from '../../src/app/logger.ts';
 import { testDatabaseUri } from '../support/database.ts';
 
 describe('npm start: the app on a MongoDB server', () => {
-  let app: App;
+  let app: Atiende;
   let base: string;
   beforeAll(async () => {
     const config = await loadConfig({
@@ -12,7 +13,10 @@ describe('npm start: the app on a MongoDB server', () => {
       ATIENDE_SEED_DEMO: 'true',
       LOG_LEVEL: 'silent',
     });
-    app = await startApp(config, { port: 0 });
+    app = await startAtiende({
+      ...optionsFromConfig(config, createLogger(config.logLevel)),
+      http: { host: config.host, port: 0 },
+    });
     base = `http://127.0.0.1:${app.port}`;
   });
   afterAll(() => app.stop());
@@ -24,7 +28,7 @@ describe('npm start: the app on a MongoDB server', () => {
       body: (await res.json()) as {
         outcome?: string;
         error?: string;
-        replies?: { key: string; text: string }[];
+        replies?: { deliveryId: string; key: string; text: string }[];
       },
     };
   };
@@ -69,5 +73,104 @@ describe('npm start: the app on a MongoDB server', () => {
     const res = await fetch(`${base}/api/chat`, { method: 'POST', body: '{oops' });
     expect(res.status).toBe(400);
     expect((await fetch(`${base}/api/chat`)).status).toBe(405);
+  });
+
+  it('takes the JSON body whatever its content type: curl -d sends a form type', async () => {
+    const res = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify({ userId: 'curl', messageId: '1', text: 'Hola, mi cuenta es MX-1001' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { outcome: string }).outcome).toBe('answered');
+  });
+
+  it('refuses a body over 64 kB, an empty one and one that is not an object', async () => {
+    const big = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ userId: 'big', messageId: '1', text: 'x'.repeat(70_000) }),
+    });
+    expect(big.status).toBe(413);
+    const empty = await fetch(`${base}/api/chat`, { method: 'POST' });
+    expect(empty.status).toBe(400);
+    const list = await fetch(`${base}/api/chat`, { method: 'POST', body: '[1]' });
+    expect(list.status).toBe(400);
+    expect(await list.json()).toMatchObject({ error: 'the body must be a JSON object' });
+  });
+
+  it("hands each of one user's messages in flight at once the replies to that message", async () => {
+    const users = ['eva', 'raul', 'sofia'];
+    const answers = await Promise.all(
+      users.flatMap((userId) => [
+        chat({ userId, messageId: 'a', text: 'Hola, mi cuenta es MX-1001' }),
+        chat({ userId, messageId: 'b', text: 'sí' }),
+      ]),
+    );
+    // A delivery id is `<conversation>:<version>:<index>`: the replies of one turn share a version.
+    const versionOf = (deliveryId: string) => deliveryId.split(':').at(-2);
+    for (const [i, userId] of users.entries()) {
+      const [a, b] = [answers[2 * i]!, answers[2 * i + 1]!];
+      expect([a.body.outcome, b.body.outcome]).toEqual(['answered', 'answered']);
+      const versions = [a, b].map(
+        (answer) => new Set(answer.body.replies!.map((r) => versionOf(r.deliveryId))),
+      );
+      expect(
+        versions.map((v) => v.size),
+        userId,
+      ).toEqual([1, 1]);
+      expect([...versions[0]!][0]).not.toBe([...versions[1]!][0]);
+      for (const answer of [a, b]) {
+        for (const reply of answer.body.replies!) {
+          expect(reply.deliveryId.startsWith(`http-json:${userId}:`)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('answers a message resent while its first copy is in flight once, to the first', async () => {
+    const message = { userId: 'tomas', messageId: '1', text: 'Hola, mi cuenta es MX-1001' };
+    const [first, resent] = await Promise.all([chat(message), chat(message)]);
+    const answers = [first.body, resent.body].sort((a, b) =>
+      String(a.outcome).localeCompare(String(b.outcome)),
+    );
+    expect(answers.map((a) => a.outcome)).toEqual(['answered', 'duplicate']);
+    expect(answers[0]!.replies!.map((r) => r.key)).toContain('identification.askIsPrimary');
+    expect(answers[1]!.replies).toEqual([]);
+  });
+
+  it('answers /healthz with a query string too, and tells the request id', async () => {
+    const res = await fetch(`${base}/healthz?probe=1`, { headers: { 'x-request-id': 'lb-42' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok' });
+    expect(res.headers.get('x-request-id')).toBe('lb-42');
+    const other = await fetch(`${base}/healthz`);
+    expect(other.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves Prometheus metrics with HELP and TYPE, and the turn latency histogram', async () => {
+    await chat({ userId: 'metrics', messageId: '1', text: 'Hola, mi cuenta es MX-1001' });
+    const text = await (await fetch(`${base}/metrics?x`)).text();
+    for (const [name, type] of [
+      ['atiende_turns_answered_total', 'counter'],
+      ['atiende_duplicates_dropped_total', 'counter'],
+      ['atiende_version_conflicts_total', 'counter'],
+      ['atiende_replies_delivered_total', 'counter'],
+      ['atiende_timers_fired_total', 'counter'],
+      ['atiende_cached_conversations', 'gauge'],
+      ['atiende_queued_turns', 'gauge'],
+      ['atiende_timers_due', 'gauge'],
+      ['atiende_turn_duration_seconds', 'histogram'],
+    ]) {
+      expect(text).toContain(`# HELP ${name} `);
+      expect(text).toContain(`# TYPE ${name} ${type}`);
+    }
+    const answered = Number(/^atiende_turns_answered_total (\d+)$/m.exec(text)?.[1]);
+    expect(answered).toBe(app.runtime.engine.stats.answered);
+    const timed =
+      /^atiende_turn_duration_seconds_count\{channel="http-json",outcome="answered"\} (\d+)$/m.exec(
+        text,
+      );
+    expect(Number(timed?.[1])).toBe(answered);
+    expect(text).toMatch(/^atiende_duplicates_dropped_total [1-9]/m);
   });
 });

@@ -14,8 +14,8 @@
 import mongoose from 'mongoose';
 import type { TurnOutcome } from '../../src/bot/engine/engine.ts';
 import type { InboundMessage, OutboundMessage } from '../../src/bot/engine/messages.ts';
-import { createRuntime } from '../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../src/channels/in-process/in-process-channel.ts';
+import { assembleAtiende } from '../../src/app/assemble.ts';
+import { InProcessChannel } from '../../src/channels/terminal/in-process-channel.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { DEFAULT_POLICY } from '../../src/domain/policy/index.ts';
 
@@ -68,15 +68,15 @@ async function main(): Promise<void> {
       await send({ type: 'delivered', message });
     },
   };
-  const runtime = await createRuntime({
-    connection,
+  const atiende = await assembleAtiende({
+    database: { connection },
     policy: DEFAULT_POLICY,
     clock,
     channels: [port],
-    schedulerPollMs: NEVER,
-    housekeepingMs: NEVER,
+    engine: { schedulerPollMs: NEVER, housekeepingMs: NEVER },
   });
-  const recovered = await recoverOnStart(runtime.engine, () => runtime.start());
+  const runtime = atiende.runtime;
+  const recovered = await recoverOnStart(runtime.engine, () => atiende.start());
 
   process.on('message', (request: WorkerRequest) => {
     void serve(request).catch((error: unknown) =>
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
         });
         return;
       case 'stop':
-        await runtime.stop();
+        await atiende.stop();
         await connection.close();
         await send({ type: 'stopped', id: request.id });
         process.exit(0);

@@ -1,11 +1,11 @@
 import type { Connection } from 'mongoose';
 import { afterAll } from 'vitest';
+import { assembleAtiende } from '../../src/app/assemble.ts';
 import type { OutboundMessage } from '../../src/bot/engine/messages.ts';
-import { createRuntime, type Runtime } from '../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../src/channels/in-process/in-process-channel.ts';
+import type { Runtime } from '../../src/bot/runtime.ts';
+import type { InProcessChannel } from '../../src/channels/terminal/in-process-channel.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { DEFAULT_POLICY, type PolicyConfig } from '../../src/domain/policy/index.ts';
-import { seedDemoData } from '../../src/domain/seed/seed.ts';
 import { openTestConnection } from './database.ts';
 
 export interface TestBot {
@@ -19,23 +19,26 @@ export interface TestBot {
 
 let counter = 0;
 
-/** A runtime on a fresh database with demo data, an in-process channel and a manual clock. */
+/**
+ * atiende assembled on a fresh database with demo data, the terminal channel and a manual
+ * clock; not started: the scheduler fires only when a test ticks it.
+ */
 export async function startTestBot(
   options: { start?: string; policy?: PolicyConfig; connection?: Connection } = {},
 ): Promise<TestBot> {
   const connection = options.connection ?? (await openTestConnection());
   const clock = new ManualClock(options.start ?? '2026-03-10T16:00:00Z'); // Tue 10:00 in CDMX
-  const channel = new InProcessChannel('terminal');
-  const runtime = await createRuntime({
-    connection,
+  const atiende = await assembleAtiende({
+    database: { connection },
     policy: options.policy ?? DEFAULT_POLICY,
     clock,
-    channels: [channel],
+    channels: ['terminal'],
+    seedDemo: true,
   });
-  await seedDemoData(runtime.domain);
-  afterAll(() => runtime.stop());
+  afterAll(() => atiende.stop());
+  const channel = atiende.channel('terminal');
   return {
-    runtime,
+    runtime: atiende.runtime,
     channel,
     clock,
     connection,
@@ -46,7 +49,7 @@ export async function startTestBot(
         typeof message === 'string'
           ? channel.inbound(user, id, message)
           : channel.inbound(user, id, '', { choice: message.choice });
-      await runtime.engine.handle(inbound);
+      await channel.receive(inbound);
       return channel.delivered.slice(before).filter((m) => m.channelUserId === user);
     },
   };

@@ -1,17 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  conversationIdOf,
-  type ChannelPort,
-  type InboundMessage,
-  type OutboundMessage,
-} from '../../bot/engine/messages.ts';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { conversationIdOf, type OutboundMessage } from '../../bot/engine/messages.ts';
 import { ValidationError } from '../../domain/errors.ts';
+import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
 
-/** What the engine does with one inbound message. */
-export type HandleInbound = (
-  message: InboundMessage,
-) => Promise<'answered' | 'duplicate' | 'ignored'>;
-
+/** The largest request body accepted, in bytes. */
 const MAX_BODY = 64 * 1024;
 const KIND = 'http-json';
 
@@ -20,49 +12,79 @@ const KIND = 'http-json';
  * `POST /api/chat {"userId", "messageId", "text" | "choice", "language"?}` answers with the
  * replies of that turn.
  */
-export class HttpJsonChannel implements ChannelPort {
+export class HttpJsonChannel implements ChannelAdapter {
   readonly kind = KIND;
-  readonly #waiting = new Map<string, OutboundMessage[]>();
+  /**
+   * Requests waiting for the replies to their message, by user and message id. A reply goes to
+   * the request of the message it answers (`inReplyTo`), so two messages of one user in flight
+   * at once each get their own. Several requests wait on one key only when a client resends a
+   * message before its answer: the first is the one the engine answers, the others are
+   * duplicates with no reply.
+   */
+  readonly #waiting = new Map<string, OutboundMessage[][]>();
 
-  constructor(
-    private readonly handle: HandleInbound,
-    /** Every request that fails with a 500 is told here, with its conversation. */
-    private readonly onFailure: (error: unknown, conversationId: string | null) => void = () => {},
-  ) {}
+  constructor(private readonly context: ChannelContext) {}
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
 
   async deliver(message: OutboundMessage): Promise<void> {
-    this.#waiting.get(message.channelUserId)?.push(message);
+    // A timer's or an agent's reply answers no request: plain HTTP cannot push it.
+    if (message.inReplyTo === null) return;
+    this.#waiting.get(waitKey(message.channelUserId, message.inReplyTo))?.[0]?.push(message);
   }
 
-  /** Serves one request; returns false when the path is not ours. */
-  async serve(req: IncomingMessage, res: ServerResponse, now: Date): Promise<boolean> {
-    if (req.url !== '/api/chat') return false;
-    if (req.method !== 'POST') {
-      send(res, 405, { error: 'use POST with a JSON body' });
-      return true;
-    }
-    let conversationId: string | null = null;
-    try {
-      const body = await readJson(req);
-      const userId = field(body, 'userId');
-      conversationId = conversationIdOf(KIND, userId);
-      const messageId = field(body, 'messageId');
-      const text = typeof body.text === 'string' ? body.text : '';
-      const choice = typeof body.choice === 'string' ? body.choice : undefined;
+  /** `POST /api/chat`, and a 405 for any other method there. */
+  readonly routes = async (app: FastifyInstance): Promise<void> => {
+    // Whatever the content type (curl sends a form type by default), the body is JSON, parsed
+    // by fastify's own parser (it refuses prototype poisoning).
+    app.removeAllContentTypeParsers();
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY }, (req, body, done) =>
+      json(req, body as string, (error, value) =>
+        error ? done(new ValidationError('the body must be a JSON object')) : done(null, value),
+      ),
+    );
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof ValidationError)
+        return reply.code(400).send({ error: error.message, code: error.code });
+      if (error.statusCode !== undefined && error.statusCode < 500)
+        return reply.code(error.statusCode).send({ error: error.message, code: error.code });
+      request.log.error({ err: error }, 'chat request failed');
+      return reply.code(500).send({ error: 'internal error' });
+    });
+
+    app.post('/api/chat', async (request, reply) => {
+      const body = request.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new ValidationError('the body must be a JSON object');
+      const fields = body as Record<string, unknown>;
+      const userId = field(fields, 'userId');
+      const conversationId = conversationIdOf(KIND, userId);
+      const log = request.log.child({ conversationId });
+      const messageId = field(fields, 'messageId');
+      const text = typeof fields.text === 'string' ? fields.text : '';
+      const choice = typeof fields.choice === 'string' ? fields.choice : undefined;
       if (!text && !choice) throw new ValidationError('give "text" or "choice"');
+
+      const key = waitKey(userId, messageId);
       const collected: OutboundMessage[] = [];
-      this.#waiting.set(userId, collected);
+      const queue = this.#waiting.get(key);
+      if (queue) queue.push(collected);
+      else this.#waiting.set(key, [collected]);
       try {
-        const outcome = await this.handle({
+        const outcome = await this.context.handle({
           channel: KIND,
           channelUserId: userId,
           messageId,
           text,
           choice,
-          localeHint: typeof body.language === 'string' ? body.language : null,
-          receivedAt: now,
+          localeHint: typeof fields.language === 'string' ? fields.language : null,
+          receivedAt: this.context.clock.now(),
         });
-        send(res, 200, {
+        log.debug({ messageId, outcome, replies: collected.length }, 'chat turn');
+        return reply.code(200).send({
           outcome,
           replies: collected.map((m) => ({
             deliveryId: m.deliveryId,
@@ -71,19 +93,29 @@ export class HttpJsonChannel implements ChannelPort {
             choices: m.choices,
           })),
         });
+      } catch (error) {
+        if (error instanceof ValidationError) throw error;
+        log.error({ err: error }, 'chat request failed');
+        return reply.code(500).send({ error: 'internal error' });
       } finally {
-        this.#waiting.delete(userId);
+        const waiting = this.#waiting.get(key) ?? [];
+        waiting.splice(waiting.indexOf(collected), 1);
+        if (waiting.length === 0) this.#waiting.delete(key);
       }
-    } catch (error) {
-      if (error instanceof ValidationError)
-        send(res, 400, { error: error.message, code: error.code });
-      else {
-        this.onFailure(error, conversationId);
-        send(res, 500, { error: 'internal error' });
-      }
-    }
-    return true;
-  }
+    });
+
+    app.route({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url: '/api/chat',
+      handler: async (_request, reply) =>
+        reply.code(405).header('allow', 'POST').send({ error: 'use POST with a JSON body' }),
+    });
+  };
+}
+
+/** The key of a waiting request: a user's message. */
+function waitKey(userId: string, messageId: string): string {
+  return JSON.stringify([userId, messageId]);
 }
 
 function field(body: Record<string, unknown>, name: string): string {
@@ -91,27 +123,4 @@ function field(body: Record<string, unknown>, name: string): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw new ValidationError(`"${name}" must be a non-empty string`);
   return value;
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ValidationError(`the body is larger than ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('not an object');
-    return parsed as Record<string, unknown>;
-  } catch {
-    throw new ValidationError('the body must be a JSON object');
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationEngine } from '../../../src/bot/engine/engine.ts';
 import { ChannelUnavailable } from '../../../src/bot/engine/errors.ts';
-import { InProcessChannel } from '../../../src/channels/in-process/in-process-channel.ts';
+import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
 import { ConfigurationError } from '../../../src/domain/errors.ts';
 import { startTestBot } from '../../support/runtime.ts';
 

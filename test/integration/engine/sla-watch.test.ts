@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../../src/channels/in-process/in-process-channel.ts';
+import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { databaseUri } from '../../support/database.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/bot/config.ts';
+import { loadConfig } from '../../../src/app/config.ts';
 import { ConfigurationError } from '../../../src/domain/errors.ts';
 
 describe('configuration from environment variables', () => {
@@ -62,6 +62,21 @@ describe('configuration from environment variables', () => {
     await expect(loadConfig({ ATIENDE_POLICY: bad })).rejects.toThrow(/not valid JSON/);
     await expect(loadConfig({ ATIENDE_POLICY: join(dir, 'missing.json') })).rejects.toThrow(
       /cannot read/,
+    );
+  });
+
+  it('serves the networks named by ATIENDE_CHANNELS, the HTTP JSON chat by default', async () => {
+    expect((await loadConfig({})).channels).toEqual(['http-json']);
+    expect((await loadConfig({ ATIENDE_CHANNELS: 'terminal, http-json' })).channels).toEqual([
+      'terminal',
+      'http-json',
+    ]);
+    const error = await loadConfig({ ATIENDE_CHANNELS: 'http-json,telegram' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(
+      'ATIENDE_CHANNELS="http-json,telegram": must be a comma-separated list of terminal, http-json',
     );
   });
 });

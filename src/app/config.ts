@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigurationError } from '../domain/errors.ts';
 import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy/index.ts';
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
+import { CHANNEL_KINDS, type ChannelKind } from '../domain/types.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -33,6 +34,17 @@ const envSchema = z.object({
     .max(65535, { error: 'must be between 0 and 65535' })
     .default(3978),
   HOST: z.string().min(1).default('127.0.0.1'),
+  ATIENDE_CHANNELS: z
+    .string()
+    .default('http-json')
+    .transform((list) => [...new Set(list.split(',').map((name) => name.trim()))])
+    .pipe(
+      z.array(
+        z.enum(CHANNEL_KINDS, {
+          error: `must be a comma-separated list of ${CHANNEL_KINDS.join(', ')}`,
+        }),
+      ),
+    ),
 });
 
 /** The validated configuration of a running atiende. */
@@ -48,6 +60,8 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   port: number;
   host: string;
+  /** The networks served (the HTTP JSON chat by default). */
+  channels: ChannelKind[];
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -112,5 +126,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
+    channels: e.ATIENDE_CHANNELS,
   };
 }

@@ -1,14 +1,16 @@
 // npm start: runs atiende on its embedded defaults (or on MONGODB_URI).
-import { startApp } from './app.ts';
-import { loadConfig } from './config.ts';
 import { AtiendeError } from '../domain/errors.ts';
+import { optionsFromConfig, startAtiende } from './assemble.ts';
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
 
 try {
   const config = await loadConfig();
-  const app = await startApp(config);
+  const logger = createLogger(config.logLevel);
+  const atiende = await startAtiende(optionsFromConfig(config, logger));
   const stop = async (signal: string) => {
-    app.logger.info({ signal }, 'stopping');
-    await app.stop();
+    logger.info({ signal }, 'stopping');
+    await atiende.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,18 +1,27 @@
-import type { ChannelPort, InboundMessage, OutboundMessage } from '../../bot/engine/messages.ts';
+import type { InboundMessage, OutboundMessage } from '../../bot/engine/messages.ts';
 import type { ChannelKind } from '../../domain/types.ts';
+import type { ChannelAdapter, HandleInbound, TurnOutcome } from '../channel-adapter.ts';
 
 /**
- * A channel inside the process: for tests, the terminal chat and the benchmark. It hands
+ * A channel inside the process: for the terminal chat, tests and the benchmark. It hands
  * messages to the engine and keeps what the engine delivers, dropping a resent delivery id
  * (as a network with idempotent sends would).
  */
-export class InProcessChannel implements ChannelPort {
+export class InProcessChannel implements ChannelAdapter {
   readonly delivered: OutboundMessage[] = [];
   readonly #seen = new Set<string>();
   readonly #listeners = new Set<(message: OutboundMessage) => void>();
   resent = 0;
 
-  constructor(readonly kind: ChannelKind = 'terminal') {}
+  constructor(
+    readonly kind: ChannelKind = 'terminal',
+    /** Where `receive` hands messages: the app's timed `engine.handle`. */
+    private readonly handle?: HandleInbound,
+  ) {}
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
 
   async deliver(message: OutboundMessage): Promise<void> {
     if (this.#seen.has(message.deliveryId)) {
@@ -22,6 +31,12 @@ export class InProcessChannel implements ChannelPort {
     this.#seen.add(message.deliveryId);
     this.delivered.push(message);
     for (const listener of this.#listeners) listener(message);
+  }
+
+  /** A customer's message arrives: handed to the engine; resolves once the turn is done. */
+  async receive(message: InboundMessage): Promise<TurnOutcome> {
+    if (!this.handle) throw new Error('this in-process channel was built without an engine');
+    return this.handle(message);
   }
 
   /** Calls `listener` for every message delivered from now on; returns an unsubscribe. */

@@ -6,11 +6,9 @@ import { parseArgs } from 'node:util';
 import { ShiftedClock } from '../domain/clock.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { isLanguage } from '../domain/types.ts';
-import { InProcessChannel } from '../channels/in-process/in-process-channel.ts';
+import { startAtiende } from './assemble.ts';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './database/connect.ts';
-import { createRuntime } from './runtime.ts';
-import { seedDemoData } from '../domain/seed/seed.ts';
+import { createLogger } from './logger.ts';
 
 const USAGE =
   'usage: npm run chat -- [--lang es|en|pt] [--at 2026-03-13T22:00:00-06:00] [--speed 60] [--user me]';
@@ -38,21 +36,21 @@ async function main(): Promise<void> {
   const clock = new ShiftedClock(config.clock);
 
   process.stdout.write('Starting atiende (embedded database)…\n');
-  const database = await openDatabase({
-    uri: config.mongodbUri,
-    dataDir: `${config.dataDir}/chat`,
-    log: (line) => process.stdout.write(`${line}\n`),
-  });
-  const channel = new InProcessChannel('terminal');
-  const runtime = await createRuntime({
-    connection: database.connection,
+  const atiende = await startAtiende({
+    database: {
+      uri: config.mongodbUri,
+      dataDir: `${config.dataDir}/chat`,
+      log: (line) => process.stdout.write(`${line}\n`),
+    },
     policy: config.policy,
     clock,
-    channels: [channel],
-    idleMs: 24 * 60 * 60_000,
+    channels: ['terminal'],
+    seedDemo: config.seedDemo,
+    // Only problems reach the terminal (stderr), unless LOG_LEVEL asks for more.
+    logger: createLogger(env.LOG_LEVEL ? config.logLevel : 'warn'),
+    engine: { idleMs: 24 * 60 * 60_000 },
   });
-  if (config.seedDemo) await seedDemoData(runtime.domain);
-  await runtime.start();
+  const channel = atiende.channel('terminal');
 
   channel.onMessage((m) => {
     process.stdout.write(`\n\x1b[36matiende:\x1b[0m ${m.text}\n`);
@@ -81,11 +79,11 @@ async function main(): Promise<void> {
         process.stdout.write('usage: /wait <minutes>\n');
       else {
         clock.advanceMinutes(minutes);
-        await runtime.scheduler.tick();
+        await atiende.runtime.scheduler.tick();
         process.stdout.write(`(${minutes} minutes later: ${clock.now().toISOString()})\n`);
       }
     } else {
-      await runtime.engine.handle({
+      await channel.receive({
         channel: 'terminal',
         channelUserId: values.user!,
         messageId: `${process.pid}-${Date.now()}-${++n}`,
@@ -97,8 +95,7 @@ async function main(): Promise<void> {
     rl.prompt();
   }
   rl.close();
-  await runtime.stop();
-  await database.close();
+  await atiende.stop();
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,218 @@
+import type { FastifyInstance } from 'fastify';
+import type { Connection } from 'mongoose';
+import type { EngineOptions } from '../bot/engine/engine.ts';
+import type { ConversationError } from '../bot/engine/errors.ts';
+import type { ChannelPort } from '../bot/engine/messages.ts';
+import { openDatabase } from '../bot/database/connect.ts';
+import type { ProgressLog } from '../bot/database/embedded-ferretdb.ts';
+import { createRuntime, type Runtime } from '../bot/runtime.ts';
+import type { ChannelAdapter, HandleInbound } from '../channels/channel-adapter.ts';
+import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
+import type { Clock } from '../domain/clock.ts';
+import { ConfigurationError } from '../domain/errors.ts';
+import type { PolicyConfig } from '../domain/policy/index.ts';
+import { seedDemoData } from '../domain/seed/seed.ts';
+import type { ChannelKind } from '../domain/types.ts';
+import type { AppConfig } from './config.ts';
+import { checkDatabase } from './health.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+
+/** Where atiende keeps its data. */
+export type DatabaseOption =
+  /** An open connection: the caller closes it. */
+  | { connection: Connection }
+  /** A MongoDB server; without `uri`, the embedded FerretDB with its files in `dataDir`. */
+  | { uri?: string | undefined; dataDir: string; log?: ProgressLog };
+
+/** What to assemble. */
+export interface AtiendeOptions {
+  database: DatabaseOption;
+  policy: PolicyConfig;
+  clock: Clock;
+  /**
+   * The networks served: a name builds its adapter from the registry; a port given as it is
+   * (a test's or the benchmark's instrumented one) serves its network instead.
+   */
+  channels: readonly (ChannelKind | ChannelPort)[];
+  /** Load the demo customers before serving. */
+  seedDemo?: boolean;
+  /** Serve HTTP (health, metrics, the channels' routes) on this address once started. */
+  http?: { host: string; port: number };
+  /** Defaults to a silent logger. */
+  logger?: Logger;
+  /** Node's own metrics (CPU, memory, event loop) on `/metrics` too. */
+  processMetrics?: boolean;
+  /** Engine and housekeeping settings (defaults are production's). */
+  engine?: {
+    idleMs?: number;
+    schedulerPollMs?: number;
+    housekeepingMs?: number;
+    recoveryGraceMs?: number;
+    onHandoff?: EngineOptions['onHandoff'];
+  };
+  /** A background task failed (scheduler, housekeeping); defaults to logging it. */
+  onError?: (error: unknown) => void;
+}
+
+/** An assembled atiende: database, domain, engine, scheduler, channels and HTTP server. */
+export interface Atiende {
+  readonly runtime: Runtime;
+  readonly connection: Connection;
+  readonly logger: Logger;
+  /** This app's Prometheus registry. */
+  readonly metrics: ReturnType<typeof createMetrics>['registry'];
+  /** The engine's `handle`, timed for the turn latency histogram: what channels call. */
+  readonly handle: HandleInbound;
+  /** The HTTP server (null without `http`); listening once started. */
+  readonly http: FastifyInstance | null;
+  /** The port HTTP listens on once started (the one chosen when asked for port 0). */
+  readonly port: number | null;
+  /** The adapter built from the registry for `kind`; refused when it is not enabled. */
+  channel<K extends ChannelKind>(kind: K): ChannelAdapterOf<K>;
+  /** Delivery recovery, scheduler and housekeeping, channels, then HTTP. */
+  start(): Promise<void>;
+  /** Stops in the reverse order and closes the database it opened. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Assembles atiende without starting it: opens the database (or takes the connection given),
+ * builds domain, engine and scheduler, the enabled channels from the registry, metrics and the
+ * HTTP server, and loads the demo data when asked. Tests that drive the scheduler by hand use
+ * it as it is; `startAtiende` also starts it.
+ */
+export async function assembleAtiende(options: AtiendeOptions): Promise<Atiende> {
+  const logger = options.logger ?? createLogger('silent');
+  const given = 'connection' in options.database ? options.database.connection : null;
+  const database = given
+    ? null
+    : await openDatabase(options.database as Exclude<DatabaseOption, { connection: Connection }>);
+  if (database) logger.info({ embedded: database.embedded !== null }, 'database ready');
+  const connection = given ?? database!.connection;
+  try {
+    return await assembleOn(connection, options, logger, () => database?.close());
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Assembles atiende and starts it: what `npm start` and the terminal chat run. */
+export async function startAtiende(options: AtiendeOptions): Promise<Atiende> {
+  const atiende = await assembleAtiende(options);
+  try {
+    await atiende.start();
+  } catch (error) {
+    await atiende.stop().catch(() => undefined);
+    throw error;
+  }
+  return atiende;
+}
+
+async function assembleOn(
+  connection: Connection,
+  options: AtiendeOptions,
+  logger: Logger,
+  closeDatabase: () => Promise<void> | undefined,
+): Promise<Atiende> {
+  let handle: HandleInbound = () => Promise.reject(new Error('atiende is not assembled yet'));
+  const context = {
+    handle: (m: Parameters<HandleInbound>[0]) => handle(m),
+    clock: options.clock,
+    logger,
+  };
+  const built = new Map<ChannelKind, ChannelAdapter>();
+  const ports = options.channels.map((channel) => {
+    if (typeof channel !== 'string') return channel;
+    const adapter = CHANNELS[channel](context);
+    // The registry is typed by kind; a factory that builds another network's adapter is a bug.
+    if (adapter.kind !== channel)
+      throw new ConfigurationError(`the registry built a ${adapter.kind} adapter for ${channel}`);
+    built.set(channel, adapter);
+    return adapter;
+  });
+  const runtime = await createRuntime({
+    connection,
+    policy: options.policy,
+    clock: options.clock,
+    channels: ports,
+    ...options.engine,
+    onError:
+      options.onError ??
+      ((error) =>
+        logger.error(
+          { err: error, conversationId: (error as Partial<ConversationError>).conversationId },
+          'background task failed',
+        )),
+  });
+  const metrics = createMetrics(runtime, { processMetrics: options.processMetrics });
+  handle = metrics.timed((message) => runtime.engine.handle(message));
+  if (options.seedDemo) logger.info(await seedDemoData(runtime.domain), 'demo data loaded');
+  const adapters = [...built.values()];
+  // Loaded only when served: tests, the benchmark and the chat do without fastify.
+  const http = options.http
+    ? await (
+        await import('./http-server.ts')
+      ).createHttpServer({
+        logger,
+        channels: adapters,
+        metrics: metrics.registry,
+        health: () => checkDatabase(connection),
+        clock: options.clock,
+      })
+    : null;
+  let port: number | null = null;
+  let started = false;
+
+  return {
+    runtime,
+    connection,
+    logger,
+    metrics: metrics.registry,
+    handle: context.handle,
+    http,
+    get port() {
+      return port;
+    },
+    channel<K extends ChannelKind>(kind: K) {
+      const adapter = built.get(kind);
+      if (!adapter) throw new ConfigurationError(`the ${kind} channel is not enabled`);
+      return adapter as ChannelAdapterOf<K>;
+    },
+    async start() {
+      started = true;
+      await runtime.start();
+      for (const adapter of adapters) await adapter.start();
+      if (http && options.http) {
+        await http.listen({ host: options.http.host, port: options.http.port });
+        const address = http.server.address();
+        port = typeof address === 'object' && address ? address.port : options.http.port;
+        logger.info(
+          { port, channels: runtime.engine.channels },
+          `atiende listening: http://${options.http.host}:${port}`,
+        );
+      }
+    },
+    async stop() {
+      await http?.close();
+      if (started) for (const adapter of adapters) await adapter.stop();
+      await runtime.stop();
+      await closeDatabase();
+    },
+  };
+}
+
+/** The options `npm start` runs with, from its configuration. */
+export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOptions {
+  return {
+    database: { uri: config.mongodbUri, dataDir: config.dataDir, log: (line) => logger.info(line) },
+    policy: config.policy,
+    clock: config.clock,
+    channels: config.channels,
+    seedDemo: config.seedDemo,
+    http: { host: config.host, port: config.port },
+    logger,
+    processMetrics: true,
+  };
+}

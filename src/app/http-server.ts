@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { ChannelAdapter } from '../channels/channel-adapter.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Health } from './health.ts';
+
+/** The largest request body accepted, in bytes. */
+const MAX_BODY = 64 * 1024;
+/** The header a request id comes in (from a proxy) and goes back out in. */
+const REQUEST_ID_HEADER = 'x-request-id';
+/** A request id we take from a client as it is: short, printable, no spaces. */
+const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * The HTTP server: `/healthz`, `/metrics`, and the routes each channel registers. Every request
+ * gets an id (the `x-request-id` it came with, or a new one, sent back in the answer) and a
+ * pino child logger carrying it (`request.log`).
+ */
+export async function createHttpServer(options: {
+  logger: FastifyBaseLogger;
+  channels: readonly ChannelAdapter[];
+  metrics: Registry;
+  health: () => Promise<Health>;
+  clock: Clock;
+}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: MAX_BODY,
+    genReqId: requestId,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: 'not found' }));
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error.statusCode !== undefined && error.statusCode < 500)
+      return reply.code(error.statusCode).send({ error: error.message, code: error.code });
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const health = await options.health();
+    return reply
+      .code(health.status === 'ok' ? 200 : 503)
+      .send({ ...health, now: options.clock.now().toISOString() });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(options.metrics.contentType).send(await options.metrics.metrics()),
+  );
+  for (const channel of options.channels) {
+    if (channel.routes) await app.register(channel.routes);
+  }
+  return app;
+}
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
