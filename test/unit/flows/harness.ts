@@ -132,6 +132,20 @@ export const HORIZONTE: CustomerView = {
   },
 };
 
+/** An open case of LAURA's, last contacted 10 minutes before T0 (for follow-up). */
+export const openCase = (over: Partial<CaseView> = {}): CaseView => ({
+  number: 'AT-2026-000050' as CaseNumber,
+  openedAt: '2026-03-02T14:00:00.000Z',
+  status: 'in-progress',
+  subject: 'Servidor sin red',
+  priority: 'P2',
+  lastContactAt: '2026-03-02T15:50:00.000Z', // 11 minutes before the follow-up request
+  followUpToldAt: null,
+  firstContactDue: '2026-03-02T16:00:00.000Z',
+  solutionDue: '2026-03-04T20:00:00.000Z',
+  ...over,
+});
+
 export const CUSTOMERS = [LAURA, SANTA_RITA, DISTRIBUTED, ANDINA, SUSPENDED, HORIZONTE];
 
 export interface Call {

@@ -7,8 +7,7 @@
  * machine and finishes the conversation, proving stored snapshots survive a change of code.
  */
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
-import type { CaseView } from '../../../src/flows/index.ts';
-import { Conversation, atPowerCheck, atSeverity, atTriage } from './harness.ts';
+import { Conversation, atPowerCheck, atSeverity, atTriage, openCase } from './harness.ts';
 import type { Options } from './harness.ts';
 
 /** An answer of the customer, or an event from the scheduler or an agent. */
@@ -31,19 +30,6 @@ export interface Scenario {
   /** How it ends: the session closed (with its reason), or waiting at a question. */
   end: { closed: 'done' | 'chat-limit' | 'suspended' } | { waitingAt: string };
 }
-
-const openCase = (over: Partial<CaseView> = {}): CaseView => ({
-  number: 'AT-2026-000050' as CaseNumber,
-  openedAt: '2026-03-02T14:00:00.000Z',
-  status: 'in-progress',
-  subject: 'Servidor sin red',
-  priority: 'P2',
-  lastContactAt: '2026-03-02T15:50:00.000Z',
-  followUpToldAt: null,
-  firstContactDue: '2026-03-02T16:00:00.000Z',
-  solutionDue: '2026-03-04T20:00:00.000Z',
-  ...over,
-});
 
 async function fresh(options: Options, ...answers: Answer[]): Promise<Conversation> {
   const c = new Conversation(options);
