@@ -4,10 +4,10 @@
  */
 import { fromPromise } from 'xstate';
 import type { FlowServices } from './contract.ts';
-import type { ConversationMachine } from './machine.ts';
+import type { ConversationMachine } from './machine/index.ts';
 
-export { createConversationMachine } from './machine.ts';
-export type { ConversationMachine } from './machine.ts';
+export { createConversationMachine } from './machine/index.ts';
+export type { ConversationMachine } from './machine/index.ts';
 export type { ConversationContext, Intent } from './context.ts';
 export { NotProvided } from './errors.ts';
 export { AWAITING_INPUT, FlowTurnTimeout, runTurn } from './run-turn.ts';

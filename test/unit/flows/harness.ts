@@ -132,6 +132,20 @@ export const HORIZONTE: CustomerView = {
   },
 };
 
+/** An open case of LAURA's, last contacted 10 minutes before T0 (for follow-up). */
+export const openCase = (over: Partial<CaseView> = {}): CaseView => ({
+  number: 'AT-2026-000050' as CaseNumber,
+  openedAt: '2026-03-02T14:00:00.000Z',
+  status: 'in-progress',
+  subject: 'Servidor sin red',
+  priority: 'P2',
+  lastContactAt: '2026-03-02T15:50:00.000Z', // 11 minutes before the follow-up request
+  followUpToldAt: null,
+  firstContactDue: '2026-03-02T16:00:00.000Z',
+  solutionDue: '2026-03-04T20:00:00.000Z',
+  ...over,
+});
+
 export const CUSTOMERS = [LAURA, SANTA_RITA, DISTRIBUTED, ANDINA, SUSPENDED, HORIZONTE];
 
 export interface Call {
@@ -154,6 +168,19 @@ export interface Options {
   live?: boolean;
 }
 
+/**
+ * A conversation stopped at a question, as a fixture keeps it: the persisted snapshot, the input
+ * it started with, and the state of the fake clock and services, so it can go on elsewhere.
+ */
+export interface SavedConversation {
+  options: Omit<Options, 'services' | 'policy' | 'live'>;
+  input: FlowInput;
+  now: string;
+  caseCounter: number;
+  warnings: number;
+  snapshot: Snapshot<unknown>;
+}
+
 /** Every reply key emitted in this test file, for the locale check. */
 export const emittedKeys = new Set<string>();
 
@@ -167,12 +194,15 @@ export class Conversation {
   snapshot: Snapshot<unknown> | null = null;
   private flow: LiveFlow | null = null;
   private clock: number;
-  private readonly input: FlowInput;
+  private input: FlowInput;
   private readonly machine;
   private caseCounter = 0;
   private warnings = 0;
 
-  constructor(readonly options: Options = {}) {
+  constructor(
+    readonly options: Options = {},
+    saved?: SavedConversation,
+  ) {
     this.clock = Date.parse(options.startAt ?? T0);
     this.input = {
       conversationId: 'conv-1',
@@ -184,11 +214,39 @@ export class Conversation {
       startedAt: new Date(this.clock).toISOString(),
       ...options.input,
     };
+    if (saved) {
+      this.input = saved.input;
+      this.clock = Date.parse(saved.now);
+      this.caseCounter = saved.caseCounter;
+      this.warnings = saved.warnings;
+      this.snapshot = saved.snapshot;
+    }
     const policy = options.policy ?? DEFAULT_POLICY;
     this.machine = provideServices(createConversationMachine(policy), {
       ...this.fakes(),
       ...options.services,
     });
+  }
+
+  /** Goes on with a saved conversation (its options, fakes and clock) from its snapshot. */
+  static resume(saved: SavedConversation, options: Pick<Options, 'live'> = {}): Conversation {
+    return new Conversation({ ...saved.options, ...options }, saved);
+  }
+
+  /** What `resume` needs to go on from here, as plain JSON. */
+  save(): SavedConversation {
+    if (!this.snapshot) throw new Error('nothing to save before the first turn');
+    const { services: _s, policy: _p, live: _l, ...options } = this.options;
+    return JSON.parse(
+      JSON.stringify({
+        options,
+        input: this.input,
+        now: this.now,
+        caseCounter: this.caseCounter,
+        warnings: this.warnings,
+        snapshot: this.snapshot,
+      }),
+    ) as SavedConversation;
   }
 
   /** Current fake time (ISO). */

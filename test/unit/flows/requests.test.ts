@@ -1,22 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
-import type { CaseView } from '../../../src/flows/index.ts';
-import { Conversation, T0, atTriage, expectEmittedKeysTranslated } from './harness.ts';
+import { Conversation, T0, atTriage, expectEmittedKeysTranslated, openCase } from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
-
-const openCase = (over: Partial<CaseView> = {}): CaseView => ({
-  number: 'AT-2026-000050' as CaseNumber,
-  openedAt: '2026-03-02T14:00:00.000Z',
-  status: 'in-progress',
-  subject: 'Servidor sin red',
-  priority: 'P2',
-  lastContactAt: '2026-03-02T15:50:00.000Z', // 11 minutes before the follow-up request
-  followUpToldAt: null,
-  firstContactDue: '2026-03-02T16:00:00.000Z',
-  solutionDue: '2026-03-04T20:00:00.000Z',
-  ...over,
-});
 
 describe('doubts, complaints, invoices (R004-4, R004-2)', () => {
   it('R004-4: a doubt is registered for customer service and its number told', async () => {

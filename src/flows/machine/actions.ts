@@ -1,0 +1,276 @@
+/**
+ * The actions: speaking (`say`, `ask`, `reask` — replies are i18n keys), remembering what the
+ * customer answered (`take…`) and what a service returned (`remember…`, which take the
+ * service's output as their params), and telling the engine (`announce…`, `closeSession`).
+ */
+import { assign, emit, enqueueActions } from 'xstate';
+import type { Area, CaseCategory, CaseType } from '../../domain/cases/case.ts';
+import { priorityFromSeverityUrgency } from '../../domain/policy/index.ts';
+import type { PolicyConfig, Severity, Urgency } from '../../domain/policy/index.ts';
+import { isCountry } from '../../domain/types.ts';
+import type { Intent } from '../context.ts';
+import { emptyRequest } from '../context.ts';
+import type {
+  CaseView,
+  CustomerView,
+  OfficeHoursView,
+  OpenCaseOutput,
+  Reply,
+  VisitSlotView,
+} from '../contract.ts';
+import {
+  MAX_DESCRIPTION_CHARS,
+  MAX_SHORT_CHARS,
+  findIdentifier,
+  personName,
+  phoneIn,
+  samePerson,
+} from '../understanding.ts';
+import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
+import { contactCentrePhone, countryOf, knownContact } from './facts.ts';
+import { guardedSetup } from './guards.ts';
+import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from './reading.ts';
+
+/** Answers in a row not understood before a person takes over. */
+const MISUNDERSTOOD_LIMIT = 3;
+
+/** The setup of the conversation machine for a deployment's policy: types, actors, guards, actions. */
+export function conversationSetup(policy: PolicyConfig) {
+  return guardedSetup(policy).extend({
+    actions: {
+      say: emit((_, r: Reply) => ({ type: 'reply' as const, reply: r })),
+      ask: enqueueActions(({ enqueue }, r: Reply) => {
+        enqueue.assign({ question: r, misunderstood: 0 });
+        enqueue.emit({ type: 'reply', reply: r });
+      }),
+      // Not understood: the hint and the question again — or, after MISUNDERSTOOD_LIMIT in a
+      // row, a person takes over rather than the customer going round in circles.
+      reask: enqueueActions(({ context, enqueue }, params: { hint: string }) => {
+        const misunderstood = (context.misunderstood ?? 0) + 1;
+        enqueue.assign({ misunderstood });
+        if (misunderstood >= MISUNDERSTOOD_LIMIT) {
+          enqueue.raise({ type: 'flow.stuck' });
+          return;
+        }
+        enqueue.emit({ type: 'reply', reply: { key: params.hint } });
+        if (context.question) enqueue.emit({ type: 'reply', reply: context.question });
+      }),
+      stamp: assign({
+        lastAt: ({ context, event }) =>
+          'at' in event && typeof event.at === 'string' ? event.at : context.lastAt,
+      }),
+      closeSession: emit(
+        (_, params: { reason: 'done' | 'chat-limit' | 'suspended' | 'abandoned' }) => ({
+          type: 'session.closed' as const,
+          reason: params.reason,
+        }),
+      ),
+      chooseLanguage: assign(({ context, event }) => {
+        const language = languageOf(context, event);
+        return language ? { language, languageChosen: true } : {};
+      }),
+      announceLanguage: emit(({ context }) => ({
+        type: 'language' as const,
+        language: context.language,
+      })),
+      announceRecordLanguage: enqueueActions(({ context, enqueue }) => {
+        if (!context.languageChosen) enqueue.emit({ type: 'language', language: context.language });
+      }),
+      takeIdentifier: assign(({ event }) => ({
+        lookup: event.type === 'customer.text' ? findIdentifier(event.text) : null,
+      })),
+      rememberCustomer: assign(({ context }, customer: CustomerView) => {
+        const lookup = context.lookup;
+        const contract =
+          lookup?.by === 'account' && customer.contractNumbers.includes(lookup.value)
+            ? lookup.value
+            : null;
+        return {
+          customer,
+          contractNumber:
+            contract ??
+            (customer.contractNumbers.length === 1 ? (customer.contractNumbers[0] ?? null) : null),
+          language: context.languageChosen ? context.language : customer.language,
+        };
+      }),
+      countLookup: assign({ lookupAttempts: ({ context }) => context.lookupAttempts + 1 }),
+      adoptKnownContact: assign(({ context }) => {
+        const person = knownContact(context);
+        return person ? { contact: { ...person } } : {};
+      }),
+      adoptPrimaryContact: assign(({ context }) => ({
+        contact: { ...context.customer!.primaryContact },
+      })),
+      clearContact: assign({ contact: () => ({ name: '', email: '', phone: '' }) }),
+      takeName: assign(({ context, event }) => ({
+        contact: { ...context.contact, name: personName(textOf(event)) ?? '' },
+      })),
+      takeEmail: assign(({ context, event }) => ({
+        contact: { ...context.contact, email: textOf(event, MAX_SHORT_CHARS).toLowerCase() },
+      })),
+      takePhone: assign(({ context, event }) => ({
+        contact: { ...context.contact, phone: phoneIn(textOf(event, MAX_SHORT_CHARS)) ?? '' },
+      })),
+      takeInputPhone: assign(({ context }) => ({
+        contact: { ...context.contact, phone: context.inputPhone ?? '' },
+      })),
+      /** A collected contact that is a named person gets the record's data. */
+      matchNamedPerson: assign(({ context }) => {
+        const c = context.customer;
+        if (!c) return {};
+        const person = [c.primaryContact, ...c.authorisedPersons].find((p) =>
+          samePerson(p, context.contact),
+        );
+        return person ? { contact: { ...person } } : {};
+      }),
+      /** R000-7, R003-7. */
+      judgeStanding: assign(({ context }) => {
+        const c = context.customer;
+        if (!c) return {};
+        const named = [c.primaryContact, ...c.authorisedPersons];
+        const mayRequestService =
+          c.authorisedPersons.length === 0 || named.some((p) => samePerson(p, context.contact));
+        return { mayRequestService, limited: !c.paymentsUpToDate, identified: true };
+      }),
+      announceIdentified: emit(({ context }) => ({
+        type: 'identified' as const,
+        accountNumber: context.customer?.accountNumber ?? null,
+        contact: { ...context.contact },
+      })),
+      /** R004-6: "I am a new customer" at the unknown-customer menu. */
+      becomeProspect: assign({
+        intent: () => 'newService' as const,
+        caseType: () => 'prospect' as const,
+        area: () => 'sales' as const,
+      }),
+      chooseIntent: assign(({ context, event }) => {
+        const intent = answerOf(context, event) as Intent;
+        const caseType = INTENT_CASE_TYPE[intent];
+        return { intent, caseType, area: CASE_AREA[caseType] };
+      }),
+      resetRequest: assign(() => emptyRequest()),
+      takeCategory: assign(({ context, event }) => ({
+        category: answerOf(context, event) as CaseCategory,
+      })),
+      takeEquipment: assign(({ context, event }) => {
+        const e = equipmentAnswered(context, event);
+        return e ? { equipmentSerial: e.serial, equipmentLocation: e.location } : {};
+      }),
+      takeTypedSerial: assign(({ event }) => ({
+        equipmentSerial: textOf(event, 64).toUpperCase(),
+        equipmentLocation: null,
+      })),
+      takeLocation: assign(({ event }) => ({ equipmentLocation: textOf(event, MAX_SHORT_CHARS) })),
+      takeSeverity: assign(({ context, event }) => ({
+        severity: answerOf(context, event) as Severity,
+      })),
+      takeUrgency: assign(({ context, event }) => {
+        const urgency = answerOf(context, event) as Urgency;
+        return {
+          urgency,
+          priority: priorityFromSeverityUrgency(context.severity ?? 'medium', urgency, policy),
+        };
+      }),
+      takeSubject: assign(({ event }) => ({ subject: textOf(event, MAX_SHORT_CHARS) })),
+      takeDescription: assign(({ event }) => ({ description: textOf(event) })),
+      takeSteps: assign(({ event }) => ({ steps: textOf(event) })),
+      keepAttachments: assign(({ context, event }) => ({
+        attachments: [...context.attachments, ...attachmentsOf(event)].slice(0, 20),
+      })),
+      takeRemoteConsent: assign((_, params: { consent: boolean }) => ({
+        remoteConsent: params.consent,
+      })),
+      takeComplaintKind: assign(({ context, event }) => {
+        const kind = answerOf(context, event);
+        const caseType: CaseType = kind === 'otherComplaint' ? 'complaint' : 'claim';
+        return { caseType, area: CASE_AREA[caseType], subject: '' };
+      }),
+      takeDeliveryChannel: assign(({ context, event }) => ({
+        deliveryChannel: answerOf(context, event),
+      })),
+      takePostalAddress: assign(({ context, event }) => ({
+        description: `${context.description}\n\n[postal] ${textOf(event, MAX_SHORT_CHARS)}`,
+      })),
+      noteDeliveryChannel: assign(({ context }) => ({
+        description: `[delivery: ${context.deliveryChannel ?? '-'}] ${context.description}`.slice(
+          0,
+          MAX_DESCRIPTION_CHARS + 40,
+        ),
+      })),
+      rememberCase: assign((_, output: OpenCaseOutput) => caseAssigned(output)),
+      rememberCaseNumber: assign((_, caseNumber: string) => ({ caseNumber })),
+      rememberOfficeHours: assign((_, hours: OfficeHoursView) => ({
+        nextOpenAt: hours.nextOpenAt,
+      })),
+      rememberSlots: assign((_, slots: VisitSlotView[]) => ({ slots: slots.slice(0, 9) })),
+      takeSlot: assign(({ context, event }) => ({
+        slot: context.slots.find((s) => s.id === answerOf(context, event)) ?? null,
+      })),
+      takeAttendantMe: assign(({ context }) => ({
+        attendant: context.contact.name || context.customer?.primaryContact.name || '',
+      })),
+      takeAttendant: assign(({ event }) => ({ attendant: personName(textOf(event)) })),
+      rememberFolio: assign((_, folio: { folioNumber: string }) => ({
+        folioNumber: folio.folioNumber,
+      })),
+      takeContract: assign(({ context, event }) => ({ contractNumber: answerOf(context, event) })),
+      takeCountry: assign(({ context, event }) => {
+        const id = answerOf(context, event);
+        return isCountry(id) ? { prospectCountry: id } : {};
+      }),
+      takeAddress: assign(({ event }) => ({ address: textOf(event, MAX_SHORT_CHARS) })),
+      rememberCoverage: assign(
+        ({ context }, coverage: { covered: boolean; city: string | null }) => ({
+          covered: coverage.covered,
+          coveredCity: coverage.city,
+          caseType: 'prospect' as CaseType,
+          area: (coverage.covered ? 'sales' : 'technical') as Area,
+          subject: `prospect: ${coverage.city ?? context.address ?? ''}`.slice(0, MAX_SHORT_CHARS),
+          description: `${countryOf(context)} — ${context.address ?? ''}`,
+        }),
+      ),
+      rememberOpenCases: assign((_, cases: CaseView[]) => {
+        const listed = cases.slice(0, 9);
+        return {
+          openCases: listed,
+          followUpCase: listed.length === 1 ? (listed[0] ?? null) : null,
+        };
+      }),
+      takeFollowUpCase: assign(({ context, event }) => ({
+        followUpCase: context.openCases.find((c) => c.number === answerOf(context, event)) ?? null,
+      })),
+      takeScore: assign(({ context, event }) => ({
+        surveyScore: Number(answerOf(context, event)),
+      })),
+      takeComment: assign(({ event }) => ({ description: textOf(event, 500) })),
+      skipComment: assign({ description: '' }),
+      rememberAbuse: assign((_, abuse: { warnings: number }) => ({
+        abuseWarnings: abuse.warnings,
+      })),
+      /** R002-1: cases are opened through the country's contact centre. */
+      tellContactCentre: enqueueActions(({ context, enqueue }) => {
+        const phone = contactCentrePhone(context);
+        if (phone) {
+          enqueue.emit({
+            type: 'reply',
+            reply: { key: 'handoff.contactCentre', params: { phone } },
+          });
+        }
+      }),
+      handOffBecause: assign((_, params: { reason: string }) => ({ handoffReason: params.reason })),
+      announceHandoff: emit(({ context }) => ({
+        type: 'handoff' as const,
+        reason: context.handoffReason,
+        level: 'L1' as const,
+        priority: priorityOf(context, policy),
+        caseNumber: context.caseNumber,
+      })),
+      takeReleasedCase: assign(({ context, event }) => ({
+        caseNumber:
+          event.type === 'agent.release' && event.caseNumber
+            ? event.caseNumber
+            : context.caseNumber,
+      })),
+    },
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * R004-5: cancellation. The contract (when there are several) and a confirmation; the contract
+ * ends on the date of notice and all areas are told.
+ */
+import type { PolicyConfig } from '../../domain/policy/index.ts';
+import type { ConversationSetup } from './setup.ts';
+import { menu, say, yesNo } from './builders.ts';
+import { contractOf, zoneParams } from './facts.ts';
+import { TO } from './targets.ts';
+
+/** The `cancellation` state: contract, confirmation, registration (R004-5). */
+export function cancellation(s: ConversationSetup, policy: PolicyConfig) {
+  return s.createStateConfig({
+    initial: 'checkingContracts',
+    states: {
+      checkingContracts: {
+        always: [
+          { guard: 'hasSeveralContracts', target: 'choosingContract' },
+          { target: 'confirming' },
+        ],
+      },
+      choosingContract: menu(
+        'cancellation.askContract',
+        (c) =>
+          (c.customer?.contractNumbers ?? []).map((n) => ({
+            id: n,
+            key: 'cancellation.contractOption',
+            params: { contractNumber: n },
+          })),
+        { target: 'confirming', actions: 'takeContract' },
+      ),
+      confirming: yesNo(
+        'cancellation.askConfirm',
+        {
+          yes: 'registering',
+          no: { target: TO.anythingElse, actions: say('cancellation.kept') },
+        },
+        { params: (c) => ({ contractNumber: contractOf(c) }) },
+      ),
+      registering: {
+        invoke: {
+          src: 'registerCancellation',
+          input: ({ context }) => ({
+            accountNumber: context.customer?.accountNumber ?? '',
+            contractNumber: contractOf(context),
+            noticeAt: context.lastAt,
+            conversationId: context.conversationId,
+          }),
+          onDone: {
+            target: TO.closedDone,
+            actions: [
+              { type: 'rememberCaseNumber', params: ({ event }) => event.output.caseNumber },
+              say('cancellation.registered', (c) => ({
+                caseNumber: c.caseNumber ?? '',
+                contractNumber: contractOf(c),
+                noticeAt: c.lastAt,
+                ...zoneParams(c, policy),
+              })),
+            ],
+          },
+          onError: TO.failure,
+        },
+      },
+    },
+  });
+}

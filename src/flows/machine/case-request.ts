@@ -1,0 +1,100 @@
+/**
+ * From the conversation to a case: the type and area a request goes to, its priority so far,
+ * and the `openCase` input built from what the customer told.
+ */
+import type { Area, CaseCategory, CaseType } from '../../domain/cases/case.ts';
+import { priorityFromClass, priorityFromFairUse } from '../../domain/policy/index.ts';
+import type { PolicyConfig, Priority } from '../../domain/policy/index.ts';
+import type { ConversationContext, Intent } from '../context.ts';
+import type { OpenCaseInput, OpenCaseOutput } from '../contract.ts';
+import { countryOf, timeZoneOf } from './facts.ts';
+
+type Ctx = ConversationContext;
+
+/** The case type of each triage intent. */
+export const INTENT_CASE_TYPE: Record<Intent, CaseType> = {
+  technical: 'technical-fault',
+  doubt: 'doubt',
+  complaint: 'complaint',
+  invoice: 'invoice',
+  cancellation: 'cancellation',
+  newService: 'prospect',
+  followUp: 'other',
+  person: 'other',
+  other: 'other',
+};
+
+/** R004-2: the area a request goes to. */
+export const CASE_AREA: Record<CaseType, Area> = {
+  'technical-fault': 'technical',
+  doubt: 'customer-service',
+  clarification: 'customer-service',
+  complaint: 'customer-service',
+  claim: 'administration',
+  invoice: 'administration',
+  cancellation: 'administration',
+  prospect: 'sales',
+  other: 'customer-service',
+};
+
+/** R003-9: categories where a remote session by a technician makes sense. */
+export const REMOTE_CATEGORIES: readonly CaseCategory[] = ['software', 'computing'];
+
+/** What the flow knows of the priority so far (R001-1 questions are low, R003-5 claims high). */
+export function priorityOf(context: Ctx, policy: PolicyConfig): Priority {
+  if (context.priority) return context.priority;
+  if (context.caseType === 'claim' || context.caseType === 'complaint') {
+    return priorityFromClass('high', policy);
+  }
+  if (context.caseType === 'technical-fault') return priorityFromFairUse('medium', policy);
+  return priorityFromFairUse('low', policy);
+}
+
+/** R003-9: the customer's answer about remote access, as a data tag for the case. */
+function remoteTag(context: Ctx): string {
+  if (context.remoteConsent == null) return '';
+  return `\n[remote access: ${context.remoteConsent ? 'consented' : 'refused'}]`;
+}
+
+/** The `openCase` input for the request in the context; `extra` overrides its fields. */
+export function openCaseInput(
+  context: Ctx,
+  policy: PolicyConfig,
+  extra: Partial<OpenCaseInput> = {},
+): OpenCaseInput {
+  const type = context.caseType ?? 'other';
+  return {
+    conversationId: context.conversationId,
+    accountNumber: context.customer?.accountNumber ?? null,
+    country: countryOf(context),
+    timeZone: timeZoneOf(context, policy),
+    requesterName: context.customer?.name ?? context.contact.name,
+    contractNumber: context.contractNumber ?? context.customer?.contractNumbers[0] ?? null,
+    equipmentSerial: context.equipmentSerial,
+    equipmentLocation: context.equipmentLocation,
+    contact: { ...context.contact },
+    subject: context.subject || context.description.slice(0, 80) || type,
+    description: `${context.description || context.subject || type}${remoteTag(context)}`,
+    stepsToReproduce: context.steps,
+    type,
+    category: context.category,
+    area: context.area ?? CASE_AREA[type],
+    severity: context.severity,
+    urgency: context.urgency,
+    priority: priorityOf(context, policy),
+    attachments: [...context.attachments],
+    includeTranscript: false,
+    solvedAtFirstLevel: false,
+    ...extra,
+  };
+}
+
+/** The case `openCase` opened (or joined), as the context remembers it. */
+export function caseAssigned(output: OpenCaseOutput): Partial<Ctx> {
+  return {
+    caseNumber: output.caseNumber,
+    caseOutcome: output.outcome,
+    caseOpenedAt: output.openedAt,
+    firstContactDue: output.firstContactDue,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * What the flows read off the context besides the answer: where the customer is (country and
+ * time zone), who is talking, how names are said, and the follow-up wait.
+ */
+import type { Contact, Country } from '../../domain/types.ts';
+import { followUpAllowed } from '../../domain/policy/index.ts';
+import type { PolicyConfig } from '../../domain/policy/index.ts';
+import type { ConversationContext } from '../context.ts';
+import type { CaseView } from '../contract.ts';
+import { labelText, samePerson } from '../understanding.ts';
+
+type Ctx = ConversationContext;
+
+/** Reply parameters: i18n interpolation values. */
+export type Params = Record<string, string | number>;
+
+/** The time zone instants are told in: the customer's, or the prospect's country's. */
+export function timeZoneOf(context: Ctx, policy: PolicyConfig): string {
+  if (context.customer) return context.customer.timeZone;
+  const country = context.prospectCountry ?? 'MX';
+  return policy.countries[country]?.timeZone ?? 'America/Mexico_City';
+}
+
+/** The `timeZone` parameter of every reply that tells an instant. */
+export function zoneParams(context: Ctx, policy: PolicyConfig): Params {
+  return { timeZone: timeZoneOf(context, policy) };
+}
+
+/** The country a request is about: the customer's, or the prospect's (Mexico by default). */
+export function countryOf(context: Ctx): Country {
+  return context.customer?.country ?? context.prospectCountry ?? 'MX';
+}
+
+/** Where a visit or office hours are looked up: the customer's country, zone and now. */
+export function whereAndWhen(context: Ctx, policy: PolicyConfig) {
+  return { country: countryOf(context), timeZone: timeZoneOf(context, policy), at: context.lastAt };
+}
+
+/** The first name, as the bot greets people. */
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? '';
+}
+
+/** The customer's name as a sentence ends with it: "S.A. de C.V." would end it twice. */
+export function companyName(context: Ctx): string {
+  return (context.customer?.name ?? '').replace(/\.+$/, '');
+}
+
+/** The contract a request is about: the one chosen, or the customer's first. */
+export function contractOf(context: Ctx): string {
+  return context.contractNumber ?? context.customer?.contractNumbers[0] ?? '';
+}
+
+/** R002-1: the contact-centre phone of the customer's country, when the country is known. */
+export function contactCentrePhone(context: Ctx): string | null {
+  const country = context.customer?.country ?? context.prospectCountry;
+  return country ? labelText(context.language, `contactCentre.${country}`) : null;
+}
+
+/**
+ * The record's person (primary contact or authorised) the customer was found by — the e-mail
+ * or phone looked up, or the network's phone — if any.
+ */
+export function knownContact(context: Ctx): Contact | undefined {
+  const c = context.customer;
+  if (!c) return undefined;
+  const probe = {
+    email: context.lookup?.by === 'email' ? context.lookup.value : '',
+    phone: context.lookup?.by === 'phone' ? context.lookup.value : (context.inputPhone ?? ''),
+  };
+  return [c.primaryContact, ...c.authorisedPersons].find((p) => samePerson(p, probe));
+}
+
+/** R001-6 / R001-9: the last instant that starts the follow-up wait. */
+function followUpReference(c: CaseView): string {
+  if (c.followUpToldAt && Date.parse(c.followUpToldAt) > Date.parse(c.lastContactAt)) {
+    return c.followUpToldAt;
+  }
+  return c.lastContactAt;
+}
+
+/** R001-6: whether a follow-up may be asked now, and the minutes left if not. */
+export function followUpWait(context: Ctx, policy: PolicyConfig) {
+  const c = context.followUpCase;
+  if (!c) return { allowed: true, waitMinutes: 0 };
+  return followUpAllowed(new Date(followUpReference(c)), new Date(context.lastAt), policy);
+}

@@ -1,0 +1,91 @@
+/**
+ * Follow-up of open cases (R001-6, R001-9, R001-5): which case, its status, and the follow-up
+ * recorded — or, before the wait since the last contact is over, the rule and the minutes left;
+ * pressing again after being told is warned and recorded as pressing.
+ */
+import type { PolicyConfig } from '../../domain/policy/index.ts';
+import type { ConversationContext } from '../context.ts';
+import type { ConversationSetup } from './setup.ts';
+import { menu, say } from './builders.ts';
+import { followUpWait, zoneParams } from './facts.ts';
+import type { Params } from './facts.ts';
+import { TO } from './targets.ts';
+
+/** The `followUp` state: the open cases listed, one chosen, its follow-up decided. */
+export function followUp(s: ConversationSetup, policy: PolicyConfig) {
+  /** R001-6: the minutes left of the wait, and the wait. */
+  const waitParams = (c: ConversationContext) => ({
+    minutesLeft: followUpWait(c, policy).waitMinutes,
+    waitMinutes: policy.fairUse.followUpWaitMinutes,
+  });
+  /** Records the follow-up of the chosen case, then says `key`. */
+  const recording = (pressing: boolean, key: string, params: (c: ConversationContext) => Params) =>
+    s.createStateConfig({
+      invoke: {
+        src: 'recordFollowUp',
+        input: ({ context }) => ({
+          caseNumber: context.followUpCase?.number ?? '',
+          at: context.lastAt,
+          pressing,
+        }),
+        onDone: { target: TO.anythingElse, actions: say(key, params) },
+        onError: TO.failure,
+      },
+    });
+
+  return s.createStateConfig({
+    initial: 'listing',
+    states: {
+      listing: {
+        invoke: {
+          src: 'listOpenCases',
+          input: ({ context }) => ({ accountNumber: context.customer?.accountNumber ?? '' }),
+          onDone: {
+            target: 'choosing',
+            actions: { type: 'rememberOpenCases', params: ({ event }) => event.output },
+          },
+          onError: TO.failure,
+        },
+      },
+      choosing: {
+        always: [
+          { guard: 'hasNoOpenCases', target: TO.anythingElse, actions: say('followUp.none') },
+          { guard: 'hasOneOpenCase', target: 'deciding' },
+          { target: 'choosingCase' },
+        ],
+      },
+      choosingCase: menu(
+        'followUp.askCase',
+        (c) =>
+          c.openCases.map((k) => ({
+            id: k.number,
+            key: 'followUp.caseOption',
+            params: { caseNumber: k.number, subject: k.subject },
+          })),
+        { target: 'deciding', actions: 'takeFollowUpCase' },
+      ),
+      deciding: {
+        entry: say('followUp.status', (c) => ({
+          caseNumber: c.followUpCase?.number ?? '',
+          status: c.followUpCase?.status ?? '',
+          openedAt: c.followUpCase?.openedAt ?? '',
+          solutionDue: c.followUpCase?.solutionDue ?? '',
+          ...zoneParams(c, policy),
+        })),
+        always: [
+          { guard: 'isPressing', target: 'pressing' },
+          {
+            guard: 'isTooSoonForFollowUp',
+            target: TO.anythingElse,
+            actions: say('followUp.tooSoon', waitParams),
+          },
+          { target: 'recording' },
+        ],
+      },
+      recording: recording(false, 'followUp.recorded', (c) => ({
+        caseNumber: c.followUpCase?.number ?? '',
+      })),
+      pressing: recording(true, 'followUp.pressingWarning', waitParams),
+    },
+  });
+}

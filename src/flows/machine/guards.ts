@@ -1,0 +1,103 @@
+/**
+ * The guards: yes/no questions about the answer (`chose`, `isEmail`, `isNonsense`), the
+ * customer's standing (`isSuspended`, `isContactKnown`) and the request (`isRemoteCategory`).
+ * A guard on an actor's result takes the result as its params (`({ event }) => event.output`).
+ */
+import type { PolicyConfig } from '../../domain/policy/index.ts';
+import type { CustomerView, OfficeHoursView } from '../contract.ts';
+import {
+  MAX_SHORT_CHARS,
+  asksForPerson,
+  findIdentifier,
+  isEmail,
+  isNonsense,
+  isOffensive,
+  isVagueSubject,
+  personName,
+  phoneIn,
+} from '../understanding.ts';
+import { REMOTE_CATEGORIES } from './case-request.ts';
+import { followUpWait, knownContact } from './facts.ts';
+import {
+  answerOf,
+  attachmentsOf,
+  equipmentAnswered,
+  isCivilEvent,
+  languageOf,
+  textOf,
+} from './reading.ts';
+import { typedSetup } from './setup.ts';
+
+/** Shortest description accepted (R001-4). */
+const MIN_DESCRIPTION_CHARS = 10;
+
+/** The setup with the guards of a deployment's policy. */
+export function guardedSetup(policy: PolicyConfig) {
+  return typedSetup.extend({
+    guards: {
+      /** The answer to the waiting question is the choice `id`. */
+      chose: ({ context, event }, params: { id: string }) => answerOf(context, event) === params.id,
+      choseAnything: ({ context, event }) => answerOf(context, event) !== null,
+      isOffensive: ({ event }) => event.type === 'customer.text' && isOffensive(event.text),
+      /**
+       * The customer asks for a human at a question that does not offer one (triage and the
+       * unknown-customer menu do, and handle it).
+       */
+      asksForPersonHere: ({ context, event }) =>
+        event.type === 'customer.text' &&
+        asksForPerson(event.text) &&
+        !(context.question?.choices ?? []).some((c) => c.id === 'person'),
+      namesLanguage: ({ context, event }) => languageOf(context, event) !== null,
+      hasIdentifier: ({ event }) =>
+        event.type === 'customer.text' && findIdentifier(event.text) !== null,
+      isFound: (_, customer: CustomerView | null) => customer !== null,
+      isSuspended: ({ context }) => context.customer?.suspended === true,
+      /** R003-1: the distribution contract says the distributor serves its customers. */
+      isServedByDistributor: ({ context }) =>
+        context.customer?.distributor?.servesItsCustomers === true,
+      isContactKnown: ({ context }) => knownContact(context) !== undefined,
+      /** R000-7: named persons exist and the contact is not one of them. */
+      isNotAuthorised: ({ context }) => !context.mayRequestService,
+      /** R003-7: payments not up to date. */
+      hasPaymentsPending: ({ context }) => context.limited,
+      hasInputPhone: ({ context }) => (context.inputPhone ?? '').replace(/\D/g, '').length >= 8,
+      isProspect: ({ context }) => context.intent === 'newService',
+      hasCustomer: ({ context }) => context.customer !== null,
+      isName: ({ event }) => personName(textOf(event)) !== null,
+      isEmail: ({ event }) => isEmail(textOf(event, MAX_SHORT_CHARS)),
+      isPhone: ({ event }) => phoneIn(textOf(event, MAX_SHORT_CHARS)) !== null,
+      hasEquipment: ({ context }) => (context.customer?.equipment.length ?? 0) > 0,
+      isKnownSerial: ({ context, event }) => equipmentAnswered(context, event) !== undefined,
+      isSerial: ({ event }) => /^[\p{L}\p{N}][\p{L}\p{N}\-_/. ]{1,63}$/u.test(textOf(event, 64)),
+      isPlace: ({ event }) => /\p{L}.*\p{L}.*\p{L}/u.test(textOf(event, MAX_SHORT_CHARS)),
+      isNonsense: ({ event }) => isCivilEvent(event) && isNonsense(textOf(event)),
+      isVagueSubject: ({ context, event }) =>
+        isCivilEvent(event) && isVagueSubject(textOf(event, MAX_SHORT_CHARS), context.language),
+      /** Targetless answers wait for this: offensive text is the clock region's (R001-8). */
+      isCivil: ({ event }) => isCivilEvent(event),
+      isLongEnough: ({ event }) => textOf(event).length >= MIN_DESCRIPTION_CHARS,
+      hasAttachments: ({ event }) => isCivilEvent(event) && attachmentsOf(event).length > 0,
+      isText: ({ event }) => textOf(event).length > 0,
+      isJoined: ({ context }) => context.caseOutcome === 'joined',
+      isOfficeClosed: (_, hours: OfficeHoursView) => !hours.open,
+      hasSlots: ({ context }) => context.slots.length > 0,
+      hasCase: ({ context }) => context.caseNumber !== null,
+      hasNoOpenCases: ({ context }) => context.openCases.length === 0,
+      hasOneOpenCase: ({ context }) => context.openCases.length === 1,
+      /** R001-9: told it is being followed, and pressing again before the wait is over. */
+      isPressing: ({ context }) =>
+        context.followUpCase?.followUpToldAt != null && !followUpWait(context, policy).allowed,
+      /** R001-6: less than the follow-up wait since the last contact. */
+      isTooSoonForFollowUp: ({ context }) => !followUpWait(context, policy).allowed,
+      /** R001-11: `recordAbuse` says support is now suspended. */
+      isNowSuspended: (_, abuse: { suspended: boolean }) => abuse.suspended,
+      hasSeveralContracts: ({ context }) =>
+        context.contractNumber === null && (context.customer?.contractNumbers.length ?? 0) > 1,
+      isCovered: ({ context }) => context.covered === true,
+      isInvoice: ({ context }) => context.caseType === 'invoice',
+      isAnonymous: ({ context }) => !context.identified,
+      isRemoteCategory: ({ context }) =>
+        context.category !== null && REMOTE_CATEGORIES.includes(context.category),
+    },
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * The first message and identification (R004-1): customer or account number (or e-mail or
+ * phone) looked up; the customer's standing (R001-11 suspended, R003-1 served by a
+ * distributor); who is talking, confirmed rather than asked when the record knows.
+ */
+import { LANGUAGE_CHOICES, UNKNOWN_CUSTOMER_CHOICES } from '../choices.ts';
+import type { ConversationSetup } from './setup.ts';
+import { AWAITING, ask, chose, question, say, yesNo } from './builders.ts';
+import { companyName, firstName } from './facts.ts';
+import { TO } from './targets.ts';
+
+/** The first customer event: a language, an identifier, or just "hola". */
+export function starting(s: ConversationSetup) {
+  return s.createStateConfig({
+    tags: AWAITING,
+    on: {
+      'customer.*': [
+        {
+          guard: 'namesLanguage',
+          target: 'identification.askingIdentifier',
+          actions: ['chooseLanguage', 'announceLanguage', say('welcome.greeting')],
+        },
+        {
+          guard: 'hasIdentifier',
+          target: 'identification.lookingUp',
+          actions: ['takeIdentifier', say('welcome.greeting')],
+        },
+        { target: 'identification.askingIdentifier', actions: say('welcome.greeting') },
+      ],
+    },
+  });
+}
+
+/** The `identification` state: identifier, lookup, standing, who is talking (R004-1). */
+export function identification(s: ConversationSetup) {
+  return s.createStateConfig({
+    initial: 'askingIdentifier',
+    states: {
+      askingIdentifier: question(
+        ask('identification.askIdentifier', LANGUAGE_CHOICES),
+        [
+          {
+            guard: 'namesLanguage',
+            target: 'askingIdentifier',
+            reenter: true,
+            actions: ['chooseLanguage', 'announceLanguage'],
+          },
+          { guard: 'hasIdentifier', target: 'lookingUp', actions: 'takeIdentifier' },
+        ],
+        { hint: 'identification.notUnderstood' },
+      ),
+      lookingUp: {
+        invoke: {
+          src: 'findCustomer',
+          input: ({ context }) => context.lookup ?? { by: 'account' as const, value: '' },
+          onDone: [
+            {
+              guard: { type: 'isFound', params: ({ event }) => event.output },
+              target: 'checkingStanding',
+              actions: [
+                // Found: `isFound` above says the output is a customer.
+                { type: 'rememberCustomer', params: ({ event }) => event.output! },
+                'announceRecordLanguage',
+              ],
+            },
+            { target: 'unknown', actions: 'countLookup' },
+          ],
+          onError: TO.failure,
+        },
+      },
+      unknown: question(
+        ask('identification.unknown.ask', UNKNOWN_CUSTOMER_CHOICES),
+        [
+          { guard: 'hasIdentifier', target: 'lookingUp', actions: 'takeIdentifier' },
+          { guard: chose('retry'), target: 'askingIdentifier' },
+          { guard: chose('newCustomer'), target: TO.prospect, actions: 'becomeProspect' },
+          {
+            guard: chose('person'),
+            target: TO.handoff,
+            actions: { type: 'handOffBecause', params: { reason: 'unknown-customer' } },
+          },
+        ],
+        { before: [say('identification.notFound')] },
+      ),
+      checkingStanding: {
+        always: [
+          // R001-11: support is suspended for this customer.
+          {
+            guard: 'isSuspended',
+            target: TO.closedSuspended,
+            actions: [say('identification.suspended')],
+          },
+          // R003-1: served through the distributor.
+          {
+            guard: 'isServedByDistributor',
+            target: TO.closedDone,
+            actions: say('identification.servedByDistributor', (c) => ({
+              name: c.customer?.distributor?.name ?? '',
+              phone: c.customer?.distributor?.phone ?? '',
+              email: c.customer?.distributor?.email ?? '',
+            })),
+          },
+          { guard: 'isContactKnown', target: 'confirmed', actions: 'adoptKnownContact' },
+          { target: 'askingIsPrimary' },
+        ],
+      },
+      // Never ask what the record answers: confirm the primary contact with yes/no.
+      askingIsPrimary: yesNo(
+        'identification.askIsPrimary',
+        {
+          yes: { target: 'confirmed', actions: 'adoptPrimaryContact' },
+          no: { target: TO.contactDetails, actions: 'clearContact' },
+        },
+        {
+          params: (c) => ({
+            name: c.customer?.primaryContact.name ?? '',
+            company: companyName(c),
+          }),
+        },
+      ),
+      confirmed: {
+        entry: [
+          'judgeStanding',
+          'announceIdentified',
+          say('identification.welcome', (c) => ({
+            name: firstName(c.contact.name),
+            company: companyName(c),
+          })),
+        ],
+        always: [
+          {
+            guard: 'isNotAuthorised',
+            target: TO.triage,
+            actions: say('identification.notAuthorised'),
+          },
+          {
+            guard: 'hasPaymentsPending',
+            target: TO.triage,
+            actions: say('identification.paymentsPending'),
+          },
+          { target: TO.triage },
+        ],
+      },
+    },
+  });
+}

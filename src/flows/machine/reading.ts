@@ -1,0 +1,75 @@
+/**
+ * Reading the customer's events: the answer to the question waiting, the language named, the
+ * text and attachments, cleaned. Pure functions of the context and the event.
+ */
+import type { Attachment } from '../../domain/cases/case.ts';
+import type { Language } from '../../domain/types.ts';
+import { isLanguage } from '../../domain/types.ts';
+import type { ConversationContext } from '../context.ts';
+import type { FlowEvent } from '../contract.ts';
+import {
+  MAX_DESCRIPTION_CHARS,
+  MAX_SHORT_CHARS,
+  asksForPerson,
+  cleanText,
+  isOffensive,
+  matchChoice,
+  namedLanguage,
+} from '../understanding.ts';
+
+/** The customer's answer to the question waiting, as a choice id, or null. */
+export function answerOf(context: ConversationContext, event: FlowEvent): string | null {
+  const choices = context.question?.choices ?? [];
+  if (event.type === 'customer.choice') {
+    return choices.some((c) => c.id === event.choice) ? event.choice : null;
+  }
+  if (event.type === 'customer.text' && !isOffensive(event.text)) {
+    return matchChoice(event.text, choices, context.language);
+  }
+  return null;
+}
+
+/** The language the customer picked (`lang.xx` choice, its option number, or its name). */
+export function languageOf(context: ConversationContext, event: FlowEvent): Language | null {
+  const id = event.type === 'customer.choice' ? event.choice : answerOf(context, event);
+  if (id?.startsWith('lang.')) {
+    const lang = id.slice(5);
+    return isLanguage(lang) ? lang : null;
+  }
+  return event.type === 'customer.text' ? namedLanguage(event.text) : null;
+}
+
+/**
+ * An answer for the conversation region to read: not offensive (R001-8) and not a request for a
+ * human — the clock region handles both in any state, never as an answer.
+ */
+export function isCivilEvent(event: FlowEvent): boolean {
+  return event.type !== 'customer.text' || (!isOffensive(event.text) && !asksForPerson(event.text));
+}
+
+/** The text of the event, cleaned and cut to `max` characters ('' for a choice). */
+export function textOf(event: FlowEvent, max = MAX_DESCRIPTION_CHARS): string {
+  return event.type === 'customer.text' ? cleanText(event.text, max) : '';
+}
+
+/** The files sent with a text, cleaned (at most 20). */
+export function attachmentsOf(event: FlowEvent): Attachment[] {
+  if (event.type !== 'customer.text' || !Array.isArray(event.attachments)) return [];
+  return event.attachments
+    .filter((a) => a && typeof a.url === 'string')
+    .slice(0, 20)
+    .map((a) => ({
+      name: cleanText(a.name, MAX_SHORT_CHARS),
+      contentType: cleanText(a.contentType, 100),
+      url: cleanText(a.url, 2_000),
+    }));
+}
+
+/** The customer's equipment the answer names: chosen from the list, or its serial typed. */
+export function equipmentAnswered(context: ConversationContext, event: FlowEvent) {
+  const id = answerOf(context, event);
+  const typed = textOf(event, 64).toUpperCase();
+  return (context.customer?.equipment ?? []).find(
+    (e) => e.serial === id || e.serial.toUpperCase() === typed,
+  );
+}

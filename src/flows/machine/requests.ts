@@ -1,0 +1,73 @@
+/**
+ * Doubts, complaints and claims, invoices and balances (R004-4, R004-2): described, routed to
+ * their area, registered as a case whose number is told. Invoices go by the channel the
+ * customer chooses.
+ */
+import type { PolicyConfig } from '../../domain/policy/index.ts';
+import { COMPLAINT_KINDS, DELIVERY_CHANNELS } from '../choices.ts';
+import type { ConversationSetup } from './setup.ts';
+import { NONSENSE, ask, chose, menu, question, say } from './builders.ts';
+import { openCaseInput } from './case-request.ts';
+import { zoneParams } from './facts.ts';
+import { TO } from './targets.ts';
+
+/** The `request` state: complaint kind, description, delivery channel, the case opened. */
+export function request(s: ConversationSetup, policy: PolicyConfig) {
+  return s.createStateConfig({
+    initial: 'askingDescription',
+    states: {
+      choosingComplaintKind: menu('complaint.askKind', COMPLAINT_KINDS, {
+        target: 'askingDescription',
+        actions: 'takeComplaintKind',
+      }),
+      askingDescription: question(
+        ask('request.askDescription'),
+        [
+          NONSENSE,
+          {
+            guard: 'isInvoice',
+            target: 'choosingDelivery',
+            actions: ['takeDescription', 'keepAttachments'],
+          },
+          { target: 'openingCase', actions: ['takeDescription', 'keepAttachments'] },
+        ],
+        { hint: null },
+      ),
+      // R004-4: balances and invoices go by the method the customer chooses.
+      choosingDelivery: question(ask('invoice.askChannel', DELIVERY_CHANNELS), [
+        { guard: chose('postal'), target: 'askingPostalAddress', actions: 'takeDeliveryChannel' },
+        {
+          guard: 'choseAnything',
+          target: 'openingCase',
+          actions: ['takeDeliveryChannel', 'noteDeliveryChannel'],
+        },
+      ]),
+      askingPostalAddress: question(ask('invoice.askPostalAddress'), [
+        {
+          guard: 'isPlace',
+          target: 'openingCase',
+          actions: ['takePostalAddress', 'noteDeliveryChannel'],
+        },
+      ]),
+      openingCase: {
+        invoke: {
+          src: 'openCase',
+          input: ({ context }) => openCaseInput(context, policy),
+          onDone: {
+            target: TO.anythingElse,
+            actions: [
+              { type: 'rememberCase', params: ({ event }) => event.output },
+              say('request.registered', (c) => ({
+                caseNumber: c.caseNumber ?? '',
+                openedAt: c.caseOpenedAt ?? '',
+                area: c.area ?? '',
+                ...zoneParams(c, policy),
+              })),
+            ],
+          },
+          onError: TO.failure,
+        },
+      },
+    },
+  });
+}

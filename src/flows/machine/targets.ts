@@ -1,0 +1,26 @@
+/**
+ * The states one flow sends the customer to in another, by absolute id, each named once.
+ * Stored snapshots name these states: their ids never change.
+ */
+const CONVERSATION = '#bot.session.conversation';
+
+/** Absolute targets, for transitions that leave their own sub-flow. */
+export const TO = {
+  /** R001-8: a warning, or the suspension (root level). */
+  recordingAbuse: '#bot.recordingAbuse',
+  closedDone: '#bot.closedDone',
+  closedSuspended: '#bot.closedSuspended',
+  /** Back to the question the customer was answering (deep history). */
+  history: `${CONVERSATION}.hist`,
+  identification: `${CONVERSATION}.identification`,
+  identified: `${CONVERSATION}.identification.confirmed`,
+  contactDetails: `${CONVERSATION}.contactDetails`,
+  triage: `${CONVERSATION}.triage`,
+  prospect: `${CONVERSATION}.prospect`,
+  prospectCase: `${CONVERSATION}.prospect.openingCase`,
+  survey: `${CONVERSATION}.survey`,
+  anythingElse: `${CONVERSATION}.anythingElse`,
+  /** A service failed: say so and hand off. */
+  failure: `${CONVERSATION}.failure`,
+  handoff: `${CONVERSATION}.handoff`,
+} as const;

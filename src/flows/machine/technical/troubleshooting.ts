@@ -1,0 +1,163 @@
+/**
+ * First-level troubleshooting (R004-3, R001-0, R002-2): the category and the equipment, outside
+ * causes ruled out, then power → on → restart → verify. Solved: a case is opened and, once the
+ * customer confirms it is finished (R000-12), closed; the survey follows. Not solved: remote
+ * access is offered as a last resort (R003-9) and the intake starts.
+ */
+import { priorityFromFairUse } from '../../../domain/policy/index.ts';
+import type { PolicyConfig } from '../../../domain/policy/index.ts';
+import { CATEGORY_CHOICES } from '../../choices.ts';
+import type { ConversationSetup } from '../setup.ts';
+import { ask, chose, doneNotYet, menu, question, say, yesNo } from '../builders.ts';
+import { openCaseInput } from '../case-request.ts';
+import { TO } from '../targets.ts';
+
+/** The troubleshooting steps of the `technical` state, from category to a solved case closed. */
+export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
+  return s.createStateConfig({
+    states: {
+      choosingCategory: menu('technical.askCategory', CATEGORY_CHOICES, {
+        target: 'pickingEquipment',
+        actions: 'takeCategory',
+      }),
+      pickingEquipment: {
+        always: [
+          { guard: 'hasEquipment', target: 'choosingEquipment' },
+          { target: 'askingSerial' },
+        ],
+      },
+      choosingEquipment: question(
+        ask('technical.askEquipment', (c) => [
+          ...(c.customer?.equipment ?? []).map((e) => ({
+            id: e.serial,
+            key: 'technical.equipmentOption',
+            params: { serial: e.serial, description: e.description },
+          })),
+          { id: 'other', key: 'technical.equipmentOther' },
+        ]),
+        [
+          { guard: 'isKnownSerial', target: 'confirmingLocation', actions: 'takeEquipment' },
+          { guard: chose('other'), target: 'askingSerial' },
+          { guard: 'isSerial', target: 'askingLocation', actions: 'takeTypedSerial' },
+        ],
+        { hint: 'technical.equipmentNotUnderstood' },
+      ),
+      askingSerial: question(
+        ask('technical.askSerial'),
+        [
+          { guard: 'isKnownSerial', target: 'confirmingLocation', actions: 'takeEquipment' },
+          { guard: 'isSerial', target: 'askingLocation', actions: 'takeTypedSerial' },
+        ],
+        { hint: 'technical.serialNotUnderstood' },
+      ),
+      // R002-2 D: the record gives the location; confirm it rather than ask it.
+      confirmingLocation: yesNo(
+        'technical.confirmLocation',
+        { yes: 'rulingOutExternal', no: 'askingLocation' },
+        {
+          params: (c) => ({
+            serial: c.equipmentSerial ?? '',
+            location: c.equipmentLocation ?? '',
+          }),
+        },
+      ),
+      askingLocation: question(
+        ask('technical.askLocation'),
+        [{ guard: 'isPlace', target: 'rulingOutExternal', actions: 'takeLocation' }],
+        { hint: 'technical.locationNotUnderstood' },
+      ),
+      // R001-0: outside causes first (internet provider, Outlook, Windows).
+      rulingOutExternal: yesNo('technical.askExternalRuledOut', {
+        yes: 'confirmingPower',
+        no: 'checkingExternal',
+      }),
+      checkingExternal: yesNo(
+        'technical.askIsExternal',
+        {
+          yes: { target: TO.anythingElse, actions: say('technical.externalCause') },
+          no: 'confirmingPower',
+        },
+        { before: [say('technical.howToRuleOutExternal')] },
+      ),
+      // R004-3: power → on → restart → verify.
+      confirmingPower: yesNo('technical.askPower', { yes: 'confirmingOn', no: 'awaitingPlugIn' }),
+      awaitingPlugIn: doneNotYet('technical.askPlugIn', 'confirmingPower'),
+      confirmingOn: yesNo('technical.askOn', { yes: 'awaitingRestart', no: 'awaitingTurnOn' }),
+      awaitingTurnOn: doneNotYet('technical.askTurnOn', 'confirmingOn'),
+      awaitingRestart: doneNotYet('technical.askRestart', 'verifying'),
+      verifying: yesNo('technical.askWorksNow', {
+        yes: 'openingSolvedCase',
+        no: 'checkingRemote',
+      }),
+      // R003-9: remote access is a last resort, only with the customer's consent.
+      checkingRemote: {
+        always: [
+          { guard: 'isRemoteCategory', target: 'askingRemoteConsent' },
+          { target: 'choosingSeverity' },
+        ],
+      },
+      askingRemoteConsent: yesNo('technical.askRemoteConsent', {
+        yes: {
+          target: 'choosingSeverity',
+          actions: { type: 'takeRemoteConsent', params: { consent: true } },
+        },
+        no: {
+          target: 'choosingSeverity',
+          actions: { type: 'takeRemoteConsent', params: { consent: false } },
+        },
+      }),
+      // R004-3: solved at first level — a case opened; R000-12: the customer confirms it is
+      // finished before it is closed and the survey starts.
+      openingSolvedCase: {
+        invoke: {
+          src: 'openCase',
+          input: ({ context }) =>
+            openCaseInput(context, policy, {
+              subject:
+                `first-level: ${context.category ?? '-'} ${context.equipmentSerial ?? ''}`.trim(),
+              description: 'power: yes; on: yes; restart: done; verified: works',
+              priority: priorityFromFairUse('medium', policy),
+              // Not yet: the closure records it once the customer confirms (R000-12).
+              solvedAtFirstLevel: false,
+            }),
+          onDone: {
+            target: 'confirmingFinished',
+            actions: { type: 'rememberCase', params: ({ event }) => event.output },
+          },
+          onError: TO.failure,
+        },
+      },
+      confirmingFinished: yesNo(
+        'technical.askCaseFinished',
+        {
+          yes: 'closingSolvedCase',
+          no: {
+            target: TO.handoff,
+            actions: [
+              say('technical.caseStaysOpen', (c) => ({ caseNumber: c.caseNumber ?? '' })),
+              { type: 'handOffBecause', params: { reason: 'case-not-finished' } },
+            ],
+          },
+        },
+        { params: (c) => ({ caseNumber: c.caseNumber ?? '' }) },
+      ),
+      closingSolvedCase: {
+        invoke: {
+          src: 'closeCase',
+          input: ({ context }) => ({
+            caseNumber: context.caseNumber ?? '',
+            solvedAtFirstLevel: true,
+            verifiedWith: context.contact.name,
+          }),
+          onDone: {
+            target: TO.survey,
+            actions: say('technical.solvedAtFirstLevel', (c) => ({
+              caseNumber: c.caseNumber ?? '',
+            })),
+          },
+          onError: TO.failure,
+        },
+      },
+    },
+  });
+}
