@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConfigurationError } from '../domain/errors.ts';
 import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy/index.ts';
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
-import { CHANNEL_KINDS, type ChannelKind } from '../domain/types.ts';
+import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -16,7 +16,7 @@ const envSchema = z.object({
     .optional(),
   ATIENDE_DATA_DIR: z.string().min(1).default('./data'),
   ATIENDE_POLICY: z.string().min(1).optional(),
-  ATIENDE_LANGUAGE: z.enum(['es', 'en', 'pt']).optional(),
+  ATIENDE_LANGUAGE: z.enum(LANGUAGES).optional(),
   ATIENDE_CLOCK_START: z.iso
     .datetime({ offset: true, error: 'must be an ISO instant such as 2026-03-02T07:00:00-06:00' })
     .optional(),

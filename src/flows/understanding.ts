@@ -6,8 +6,9 @@
  * matched comes from `locales/<lang>/bot.json`, so no language is hard-coded here.
  */
 import type { Choice } from './contract.ts';
-import type { Language } from '../domain/types.ts';
 import { normaliseEmail, normalisePhone } from '../domain/customers/customer.ts';
+import { cleanText, foldAccents, MAX_MESSAGE_CHARS } from '../domain/text.ts';
+import { LANGUAGES, type Language } from '../domain/types.ts';
 import botEs from '../../locales/es/bot.json' with { type: 'json' };
 import botEn from '../../locales/en/bot.json' with { type: 'json' };
 import botPt from '../../locales/pt/bot.json' with { type: 'json' };
@@ -32,45 +33,15 @@ const WORDS: Record<Language, UnderstandingWords> = {
   en: wordsEn as UnderstandingWords,
   pt: wordsPt as UnderstandingWords,
 };
-const ALL_LANGUAGES: readonly Language[] = ['es', 'en', 'pt'];
 
-/** Most characters of customer text ever looked at (hostile input: 10 kB pastes). */
-export const MAX_TEXT_CHARS = 4_000;
 /** R001-4: longest description or steps kept for a case. */
 export const MAX_DESCRIPTION_CHARS = 2_000;
 /** Longest subject, name, serial or address kept. */
 export const MAX_SHORT_CHARS = 200;
 
-/** Control characters (tab and newline excepted), zero-width and bidi marks, BOM. */
-const INVISIBLE =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g;
-
-/**
- * Makes customer text safe to keep: drops control and zero-width characters and HTML tags,
- * collapses runs of blanks, trims, and caps the length. Newlines survive (steps to reproduce).
- */
-export function cleanText(raw: unknown, max = MAX_DESCRIPTION_CHARS): string {
-  if (typeof raw !== 'string') return '';
-  return raw
-    .slice(0, MAX_TEXT_CHARS * 2)
-    .replace(INVISIBLE, '')
-    .replace(/<[^>]{0,500}>/g, ' ')
-    .replace(/\t/g, ' ')
-    .replace(/[ ]{2,}/g, ' ')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-    .slice(0, max)
-    .trim();
-}
-
 /** Lowercase, accents removed, punctuation and emoji turned into spaces, blanks collapsed. */
 export function normalise(text: string): string {
-  return text
-    .slice(0, MAX_TEXT_CHARS)
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  return foldAccents(text.slice(0, MAX_MESSAGE_CHARS))
     .replace(/[^a-z0-9ñç@+.' -]+/g, ' ')
     .replace(/[.'-]+(\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
@@ -129,7 +100,7 @@ export function matchChoice(
     const picked = choices[Number(number[1]) - 1];
     if (picked) return picked.id;
   }
-  const order = [language, ...ALL_LANGUAGES.filter((l) => l !== language)];
+  const order = [language, ...LANGUAGES.filter((l) => l !== language)];
   for (const lang of order) {
     const exact = choices.filter(
       (c) => labels(lang, c).includes(text) || synonyms(lang, c.id).includes(text),
@@ -153,7 +124,7 @@ export function matchChoice(
 export function namedLanguage(raw: string): Language | null {
   const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
   if (text === '') return null;
-  for (const lang of ALL_LANGUAGES) {
+  for (const lang of LANGUAGES) {
     for (const [target, words] of Object.entries(WORDS[lang].languages)) {
       if (memo(`n:${lang}:${target}`, () => words.map(normalise)).includes(text)) {
         return target as Language;
@@ -181,7 +152,7 @@ let lastPersonCheck: { raw: string; asks: boolean } | null = null;
 function asksForPersonNow(raw: string): boolean {
   const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
   if (text === '') return false;
-  return ALL_LANGUAGES.some((lang) => {
+  return LANGUAGES.some((lang) => {
     const core = withoutPoliteness(text, synonyms(lang, 'politeness'));
     return (
       synonyms(lang, 'person').includes(core) || synonyms(lang, 'personRequest').includes(core)
@@ -206,9 +177,9 @@ function withoutPoliteness(text: string, courtesies: string[]): string {
 
 /** Whether a text contains a word of the offensive lists of any language (R001-8). */
 export function isOffensive(raw: string): boolean {
-  const text = ` ${normalise(cleanText(raw, MAX_TEXT_CHARS))} `;
+  const text = ` ${normalise(cleanText(raw, MAX_MESSAGE_CHARS))} `;
   if (text.trim() === '') return false;
-  return ALL_LANGUAGES.some((lang) =>
+  return LANGUAGES.some((lang) =>
     memo(`o:${lang}`, () => WORDS[lang].offensive.map(normalise)).some((w) =>
       text.includes(` ${w} `),
     ),
@@ -225,7 +196,7 @@ export function isNonsense(raw: string): boolean {
   if (letters.length < 2) return true;
   if (/(.)\1{4,}/.test(text.replace(/\s/g, ''))) return true;
   if (new Set(letters).size <= 2 && letters.length >= 4) return true;
-  const mash = ALL_LANGUAGES.flatMap((l) => WORDS[l].keyboardMash).map(normalise);
+  const mash = LANGUAGES.flatMap((l) => WORDS[l].keyboardMash).map(normalise);
   const compact = text.replace(/\s/g, '');
   if (mash.some((m) => compact.includes(m)) && text.split(' ').length <= 3) return true;
   const vowels = letters.replace(/[^aeiouy]/g, '').length;
@@ -236,7 +207,7 @@ export function isNonsense(raw: string): boolean {
 export function isVagueSubject(raw: string, language: Language): boolean {
   const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
   if (text.replace(/[^a-z0-9ñç]/g, '').length < 10) return true;
-  const vague = [language, ...ALL_LANGUAGES].flatMap((l) => WORDS[l].vagueSubjects.map(normalise));
+  const vague = [language, ...LANGUAGES].flatMap((l) => WORDS[l].vagueSubjects.map(normalise));
   const withoutPoliteness = text.replace(/\b(por favor|please|por favor ayuda)\b/g, '').trim();
   return vague.includes(text) || vague.includes(withoutPoliteness);
 }
@@ -284,18 +255,6 @@ export function findIdentifier(raw: string): Identifier | null {
   const bare = /(?:^|\s|#)(\d{4,7})(?:$|\s|[.,;])/.exec(text);
   if (bare) return { by: 'account', value: bare[1]! };
   return null;
-}
-
-/** Normalised keys of a contact for matching: lowercase e-mail, digits-only phone (R000-7). */
-export function samePerson(
-  a: { email: string; phone: string },
-  b: { email: string; phone: string },
-): boolean {
-  const ea = normaliseEmail(a.email);
-  const pa = normalisePhone(a.phone);
-  return (
-    (ea !== '' && ea === normaliseEmail(b.email)) || (pa !== '' && pa === normalisePhone(b.phone))
-  );
 }
 
 /** A name-like answer: at least two letters, capped. */

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Country } from '../types.ts';
+import { foldAccents } from '../text.ts';
 
 /** A zone where the company can install a new service (R004-6). */
 export interface CoverageZone {
@@ -16,14 +17,9 @@ const schema = new Schema<ZoneDocument>(
   { collection: 'coverage_zones', versionKey: false },
 );
 
-/** Folds case and accents so "Bogotá" and "bogota" are the same city. */
+/** Folds case, accents and blanks so "Bogotá " and "bogota" are the same city. */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return foldAccents(text).replace(/\s+/g, ' ').trim();
 }
 
 /** Coverage zones and the coverage check for prospects (R004-6). */

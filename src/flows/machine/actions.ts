@@ -5,6 +5,7 @@
  */
 import { assign, emit, enqueueActions } from 'xstate';
 import type { Area, CaseCategory, CaseType } from '../../domain/cases/case.ts';
+import { isAuthorised, namedPerson } from '../../domain/customers/customer.ts';
 import { priorityFromSeverityUrgency } from '../../domain/policy/index.ts';
 import type { PolicyConfig, Severity, Urgency } from '../../domain/policy/index.ts';
 import { isCountry } from '../../domain/types.ts';
@@ -24,7 +25,6 @@ import {
   findIdentifier,
   personName,
   phoneIn,
-  samePerson,
 } from '../understanding.ts';
 import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
 import { contactCentrePhone, countryOf, knownContact } from './facts.ts';
@@ -116,20 +116,14 @@ export function conversationSetup(policy: PolicyConfig) {
       })),
       /** A collected contact that is a named person gets the record's data. */
       matchNamedPerson: assign(({ context }) => {
-        const c = context.customer;
-        if (!c) return {};
-        const person = [c.primaryContact, ...c.authorisedPersons].find((p) =>
-          samePerson(p, context.contact),
-        );
+        const person = context.customer ? namedPerson(context.customer, context.contact) : null;
         return person ? { contact: { ...person } } : {};
       }),
       /** R000-7, R003-7. */
       judgeStanding: assign(({ context }) => {
         const c = context.customer;
         if (!c) return {};
-        const named = [c.primaryContact, ...c.authorisedPersons];
-        const mayRequestService =
-          c.authorisedPersons.length === 0 || named.some((p) => samePerson(p, context.contact));
+        const mayRequestService = isAuthorised(c, context.contact);
         return { mayRequestService, limited: !c.paymentsUpToDate, identified: true };
       }),
       announceIdentified: emit(({ context }) => ({

@@ -7,7 +7,8 @@ import { followUpAllowed } from '../../domain/policy/index.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationContext } from '../context.ts';
 import type { CaseView } from '../contract.ts';
-import { labelText, samePerson } from '../understanding.ts';
+import { namedPerson } from '../../domain/customers/customer.ts';
+import { labelText } from '../understanding.ts';
 
 type Ctx = ConversationContext;
 
@@ -68,7 +69,7 @@ export function knownContact(context: Ctx): Contact | undefined {
     email: context.lookup?.by === 'email' ? context.lookup.value : '',
     phone: context.lookup?.by === 'phone' ? context.lookup.value : (context.inputPhone ?? ''),
   };
-  return [c.primaryContact, ...c.authorisedPersons].find((p) => samePerson(p, probe));
+  return namedPerson(c, probe) ?? undefined;
 }
 
 /** R001-6 / R001-9: the last instant that starts the follow-up wait. */

@@ -3,6 +3,7 @@
  * text and attachments, cleaned. Pure functions of the context and the event.
  */
 import type { Attachment } from '../../domain/cases/case.ts';
+import { cleanText } from '../../domain/text.ts';
 import type { Language } from '../../domain/types.ts';
 import { isLanguage } from '../../domain/types.ts';
 import type { ConversationContext } from '../context.ts';
@@ -11,7 +12,6 @@ import {
   MAX_DESCRIPTION_CHARS,
   MAX_SHORT_CHARS,
   asksForPerson,
-  cleanText,
   isOffensive,
   matchChoice,
   namedLanguage,

@@ -1,11 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { YES_NO, DONE_NOT_YET } from '../../../src/flows/choices.ts';
-import {
-  cleanText,
-  findIdentifier,
-  isNonsense,
-  matchChoice,
-} from '../../../src/flows/understanding.ts';
+import { cleanText } from '../../../src/domain/text.ts';
+import { findIdentifier, isNonsense, matchChoice } from '../../../src/flows/understanding.ts';
 import { Conversation, atPowerCheck, atSeverity, expectEmittedKeysTranslated } from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
