@@ -8,17 +8,13 @@ import type { FlowInput } from '../../flows/contract.ts';
 import { LiveFlow, type TurnResult } from '../../flows/run-turn.ts';
 import type { Translator } from '../i18n.ts';
 import { ConversationCache } from './conversation-cache.ts';
-import { ChannelUnavailable, VersionConflictsExhausted, turnError } from './errors.ts';
-import { channelOfConversation, portsByKind, sanitiseText, validateInbound } from './inbound.ts';
+import { Delivery, portsByKind } from './delivery.ts';
+import { VersionConflictsExhausted, turnError } from './errors.ts';
+import { channelOfConversation, sanitiseText, validateInbound } from './inbound.ts';
 import { agentInputKey, customerInputKey, timerInputKey, type InputKey } from './input-key.ts';
 import { LiveFlows } from './live-flows.ts';
 import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
-import {
-  conversationIdOf,
-  type ChannelPort,
-  type InboundMessage,
-  type OutboundMessage,
-} from './messages.ts';
+import { conversationIdOf, type ChannelPort, type InboundMessage } from './messages.ts';
 import type { ConversationState, TranscriptEntry } from './state.ts';
 import type { ConversationTimer, EngineStores } from './store/index.ts';
 import {
@@ -89,7 +85,7 @@ export class ConversationEngine {
   readonly stats = { answered: 0, duplicates: 0, conflicts: 0, cacheMisses: 0, delivered: 0 };
   readonly #o: EngineOptions;
   readonly #stores: EngineStores;
-  readonly #ports: ReadonlyMap<ChannelKind, ChannelPort>;
+  readonly #delivery: Delivery;
   /** Each conversation's queue of turns: one at a time, in arrival order. */
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #cache: ConversationCache;
@@ -101,7 +97,12 @@ export class ConversationEngine {
   #suspects = new Set<string>();
 
   constructor(options: EngineOptions) {
-    this.#ports = portsByKind(options.channels);
+    // Wiring mistakes first, before anything else is built.
+    this.#delivery = new Delivery(
+      portsByKind(options.channels),
+      options.stores.journal,
+      this.stats,
+    );
     this.#o = options;
     this.#stores = options.stores;
     this.processId = options.processId ?? randomUUID();
@@ -126,7 +127,7 @@ export class ConversationEngine {
 
   /** The networks this engine delivers to. */
   get channels(): ChannelKind[] {
-    return [...this.#ports.keys()];
+    return this.#delivery.kinds;
   }
 
   /** Handles a customer's message. Redeliveries of the same (channel, messageId) are dropped. */
@@ -134,7 +135,7 @@ export class ConversationEngine {
     const clean = validateInbound(message);
     const conversationId = conversationIdOf(clean.channel, clean.channelUserId);
     // Refused before anything is stored: a turn whose replies could not be delivered is lost.
-    this.#portOf(conversationId, clean.channel);
+    this.#delivery.portOf(conversationId, clean.channel);
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'customer',
@@ -147,7 +148,7 @@ export class ConversationEngine {
 
   /** Feeds a due timer to its conversation: fires once, whichever process and however often. */
   async fire(timer: ConversationTimer): Promise<TurnOutcome> {
-    this.#portOf(timer.conversationId, channelOfConversation(timer.conversationId));
+    this.#delivery.portOf(timer.conversationId, channelOfConversation(timer.conversationId));
     return this.#serial(timer.conversationId, () =>
       this.#turn(timer.conversationId, {
         kind: 'timer',
@@ -165,7 +166,7 @@ export class ConversationEngine {
     actionId: string,
     text = '',
   ): Promise<TurnOutcome> {
-    this.#portOf(conversationId, channelOfConversation(conversationId));
+    this.#delivery.portOf(conversationId, channelOfConversation(conversationId));
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'agent',
@@ -215,7 +216,7 @@ export class ConversationEngine {
     let count = 0;
     for (const state of await this.#stores.versions.statesOf(abandoned)) {
       await this.#serial(state.conversationId, async () => {
-        await this.#deliver(state, repliesOf(state, this.#o.translator));
+        await this.#delivery.deliver(state, repliesOf(state, this.#o.translator));
         count++;
       });
     }
@@ -308,7 +309,7 @@ export class ConversationEngine {
           this.#cache.set(conversationId, turn.next);
           if (flow) this.#flows.keep(conversationId, flow, turn.next.version);
           try {
-            if (turn.replies.length > 0) await this.#deliver(turn.next, turn.replies);
+            if (turn.replies.length > 0) await this.#delivery.deliver(turn.next, turn.replies);
           } finally {
             // Only now, and once: a version that lost the race or failed to store tells no one.
             this.#notify(turn.notices);
@@ -367,26 +368,6 @@ export class ConversationEngine {
       );
     }
     if (removed.length > 0) this.#stores.timers.cancel(removed);
-  }
-
-  /** The port of a conversation's network, or `ChannelUnavailable` when it is not enabled. */
-  #portOf(conversationId: string, channel: string): ChannelPort {
-    const port = this.#ports.get(channel as ChannelKind);
-    if (!port)
-      throw new ChannelUnavailable(conversationId, `the ${channel} channel is not enabled`);
-    return port;
-  }
-
-  async #deliver(state: ConversationState, replies: readonly OutboundMessage[]): Promise<void> {
-    if (replies.length === 0) return;
-    const port = this.#portOf(state.conversationId, state.channel);
-    for (const message of replies) {
-      await port.deliver(message);
-      this.stats.delivered++;
-    }
-    // The reply is out: its mark need not hold up the turn. A mark that fails leaves the
-    // record pending and the recovery sweep resends, which is the safe side.
-    void this.#stores.journal.settle(state._id).catch(() => undefined);
   }
 
   #notify(notices: readonly HandoffNotice[]): void {

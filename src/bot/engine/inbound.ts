@@ -1,6 +1,6 @@
-import { ConfigurationError, ValidationError } from '../../domain/errors.ts';
-import { CHANNEL_KINDS, type ChannelKind } from '../../domain/types.ts';
-import type { ChannelPort, InboundMessage } from './messages.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { CHANNEL_KINDS } from '../../domain/types.ts';
+import type { InboundMessage } from './messages.ts';
 
 /** Limits that keep hostile input from growing state without bound. */
 const MAX_TEXT = 4_000;
@@ -33,17 +33,6 @@ export function validateInbound(message: InboundMessage): InboundMessage {
     text: sanitiseText(message.text),
     choice: typeof message.choice === 'string' ? message.choice.slice(0, MAX_ID) : undefined,
   };
-}
-
-/** One port per network; two for one network is a wiring mistake. */
-export function portsByKind(channels: readonly ChannelPort[]): Map<ChannelKind, ChannelPort> {
-  const ports = new Map<ChannelKind, ChannelPort>();
-  for (const port of channels) {
-    if (ports.has(port.kind))
-      throw new ConfigurationError(`two channels deliver to ${JSON.stringify(port.kind)}`);
-    ports.set(port.kind, port);
-  }
-  return ports;
 }
 
 /** The network of a conversation, from its id (`<channel>:<user>`). */
