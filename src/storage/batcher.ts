@@ -8,6 +8,7 @@ export interface Queued<T, R> {
 /** Writes one batch and settles each item's promise; a throw rejects the items it left. */
 export type WriteBatch<T, R> = (batch: Queued<T, R>[]) => Promise<void>;
 
+/** How a batcher gathers items and bounds its writes. */
 export interface BatcherOptions {
   /** How long a batch waits for more items before it is written (0: the end of this tick). */
   lingerMs?: number;

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ConversationState } from './state.ts';
 
+/** The limits of the conversation cache and what it asks the engine. */
 export interface ConversationCacheOptions {
   /** Conversations kept at most; the least recently used go first. */
   max: number;

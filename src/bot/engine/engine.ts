@@ -39,6 +39,7 @@ const FLOW_TURN_TIMEOUT_MS = 30_000;
 /** Version conflicts a turn retries before it gives up. */
 const MAX_ATTEMPTS = 50;
 
+/** What an engine is built with: its stores, flow, text, time, policy, channels and limits. */
 export interface EngineOptions {
   stores: EngineStores;
   /** The conversation machine with its services provided. */

@@ -9,6 +9,7 @@ import type { Deadline } from '../state.ts';
 
 /** A durable deadline (decision 2): a conversation's (chat limit) or a case's (SLA watch). */
 export type TimerDocument = ConversationTimer | CaseTimer;
+/** A conversation's deadline (R001-7: the session's chat limit), fed to the engine. */
 export interface ConversationTimer {
   _id: string;
   kind: Deadline['kind'];
