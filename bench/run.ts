@@ -340,7 +340,7 @@ async function main(): Promise<number> {
     const cachedAtStart = runtime.engine.cachedConversations;
     const latencies: number[] = [];
     const results: ConversationResult[] = [];
-    const storeRoundTrips0 = runtime.store.roundTrips;
+    const storeRoundTrips0 = runtime.stores.roundTrips;
     const stats0 = { ...runtime.engine.stats };
     const sampler = new MemorySampler(50, databasePid);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -411,7 +411,7 @@ async function main(): Promise<number> {
       databasePid !== null && dbCpu0 !== null ? procCpuSeconds(databasePid)! - dbCpu0 : null;
     const engineCommands = commands.total;
     const engineBreakdown = commands.breakdown();
-    const storeRoundTrips = runtime.store.roundTrips - storeRoundTrips0;
+    const storeRoundTrips = runtime.stores.roundTrips - storeRoundTrips0;
     const stats = Object.fromEntries(
       Object.entries(runtime.engine.stats).map(([k, v]) => [
         k,

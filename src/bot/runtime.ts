@@ -8,14 +8,15 @@ import { createConversationMachine, provideServices } from '../flows/index.ts';
 import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
-import { StateStore } from './engine/state-store.ts';
+import { EngineStores } from './engine/store/index.ts';
 import { createFlowServices } from './flow-services.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 
 /** Everything that serves conversations in one process, on one database. */
 export interface Runtime {
   readonly domain: Domain;
-  readonly store: StateStore;
+  /** The engine's stores: versions, outbox journal, timers (`roundTrips`: their total). */
+  readonly stores: EngineStores;
   readonly engine: ConversationEngine;
   readonly scheduler: Scheduler;
   readonly translator: Translator;
@@ -53,8 +54,8 @@ export async function createRuntime(options: {
   const db = options.connection.db;
   if (!db) throw new Error('the database connection is not open');
   const processId = randomUUID();
-  const store = new StateStore(db, processId, () => options.clock.now());
-  await store.init();
+  const stores = new EngineStores(db, processId, () => options.clock.now());
+  await stores.init();
   const translator = (sharedTranslator ??= createTranslator());
   let engine: ConversationEngine | null = null;
   const services = createFlowServices(
@@ -64,13 +65,13 @@ export async function createRuntime(options: {
     // R002-5, R003-8: a new case's first-contact and response times are durable timers.
     (opened) =>
       Promise.all([
-        store.scheduleTimer({
+        stores.timers.schedule({
           _id: `case:${opened.number}:firstContact`,
           kind: 'caseFirstContact',
           caseNumber: opened.number,
           dueAt: opened.sla.firstContactDue,
         }),
-        store.scheduleTimer({
+        stores.timers.schedule({
           _id: `case:${opened.number}:response`,
           kind: 'caseResponse',
           caseNumber: opened.number,
@@ -80,7 +81,7 @@ export async function createRuntime(options: {
   );
   const machine = provideServices(createConversationMachine(options.policy), services);
   engine = new ConversationEngine({
-    store,
+    stores,
     machine,
     translator,
     clock: options.clock,
@@ -102,7 +103,7 @@ export async function createRuntime(options: {
         ? 'done'
         : 'nothing';
   };
-  const scheduler = new Scheduler(store, engine, options.clock, caseWatch, {
+  const scheduler = new Scheduler(stores.timers, engine, options.clock, caseWatch, {
     pollMs: options.schedulerPollMs,
     onError: options.onError,
   });
@@ -111,7 +112,7 @@ export async function createRuntime(options: {
 
   return {
     domain,
-    store,
+    stores,
     engine: ready,
     scheduler,
     translator,
@@ -127,7 +128,7 @@ export async function createRuntime(options: {
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
-        void store.flush(options.clock.now()).catch((e) => options.onError?.(e));
+        void stores.tidy(options.clock.now()).catch((e) => options.onError?.(e));
         if (++rounds % RECOVERY_EVERY_ROUNDS === 0) {
           void ready.recoverDeliveries().catch((e) => options.onError?.(e));
         }
@@ -137,7 +138,7 @@ export async function createRuntime(options: {
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
       await scheduler.stop();
-      await store.flush(options.clock.now()).catch(() => undefined);
+      await stores.tidy(options.clock.now()).catch(() => undefined);
     },
   };
 }

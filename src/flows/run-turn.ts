@@ -1,4 +1,4 @@
-import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
+import { createActor, waitFor, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { FlowEmitted, FlowEvent, FlowInput } from './contract.ts';
 
 /** The tag every state that waits for the customer (or an agent, or a timer) carries. */
@@ -51,26 +51,17 @@ export class LiveFlow {
     const actor = this.#actor;
     if (event) actor.send(event);
     if (!atRest(actor.getSnapshot())) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          sub.unsubscribe();
+      try {
+        await waitFor(actor, atRest, { timeout: timeoutMs });
+      } catch (error) {
+        // Still active: the wait timed out. A failed actor is reported below.
+        const status = actor.getSnapshot().status;
+        if (status === 'active') {
           actor.stop(); // nothing of an abandoned turn may go on in the background
-          reject(new FlowTurnTimeout(`the flow did not come to rest within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const sub = actor.subscribe({
-          next: (s) => {
-            if (atRest(s)) {
-              clearTimeout(timer);
-              sub.unsubscribe();
-              resolve();
-            }
-          },
-          error: (err) => {
-            clearTimeout(timer);
-            reject(err);
-          },
-        });
-      });
+          throw new FlowTurnTimeout(`the flow did not come to rest within ${timeoutMs} ms`);
+        }
+        if (!this.#failure && status !== 'error') throw error;
+      }
     }
     const snapshot = actor.getSnapshot();
     if (this.#failure || snapshot.status === 'error') {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.ts';
 import type { ConversationEngine } from './engine.ts';
-import type { StateStore, TimerDocument } from './state-store.ts';
+import type { TimerDocument, TimerStore } from './store/index.ts';
 
 /**
  * Fires durable deadlines (decision 2). Every process runs one: it reads due timers, claims
@@ -16,7 +16,7 @@ export class Scheduler {
   dueAtLastTick = 0;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly timers: TimerStore,
     private readonly engine: ConversationEngine,
     private readonly clock: Clock,
     /** What to do when a case's SLA deadline passes: 'done' when it acted. */
@@ -52,14 +52,14 @@ export class Scheduler {
 
   async #tick(): Promise<number> {
     const now = this.clock.now();
-    const due = await this.store.dueTimers(now);
+    const due = await this.timers.due(now);
     this.dueAtLastTick = due.length;
     let fired = 0;
     const results = await Promise.allSettled(
       due.map(async (timer) => {
         if (await this.#claim(timer, now)) {
           if (await this.#fire(timer)) fired++;
-          await this.store.finishTimer(timer);
+          await this.timers.finish(timer);
         }
       }),
     );
@@ -77,8 +77,8 @@ export class Scheduler {
   }
 
   async #claim(timer: TimerDocument, now: Date): Promise<boolean> {
-    if (await this.store.claimTimer(timer, this.engine.processId, now)) return true;
-    const claim = await this.store.timerClaim(timer);
+    if (await this.timers.claim(timer, this.engine.processId, now)) return true;
+    const claim = await this.timers.claimOf(timer);
     const stale = this.options.staleClaimMs ?? 30_000;
     // The claimer died before finishing: take over (the engine still answers a timer once).
     return claim !== null && now.getTime() - claim.at.getTime() > stale;

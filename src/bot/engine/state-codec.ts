@@ -90,7 +90,7 @@ export function encodeState(state: ConversationState): StoredState {
 /**
  * Decodes one stored version. Its `transcript` holds only the lines the document stores: when
  * `transcriptKept` > 0, the first that many come from the version before (see
- * `StateStore.latest`, which joins them).
+ * `VersionStore.latest`, which joins them).
  */
 export function decodeState(stored: StoredState): ConversationState {
   const text =

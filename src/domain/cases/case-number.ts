@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../model-on.ts';
-import { GroupInserter } from '../group-insert.ts';
+import { GroupInserter } from '../../storage/index.ts';
 import type { CaseNumber } from './case.ts';
 
 interface CaseNumberDocument {

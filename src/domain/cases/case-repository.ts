@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { GroupInserter, insertOnce } from '../group-insert.ts';
+import { GroupInserter, insertOnce } from '../../storage/index.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import type { Priority } from '../policy/index.ts';
 import type {

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection, modelOn } from '../model-on.ts';
-import { GroupInserter } from '../group-insert.ts';
+import { GroupInserter } from '../../storage/index.ts';
 import type { CaseNumber } from '../cases/case.ts';
 import { folioNumber, type Folio, type VisitSlot } from './folio.ts';
 

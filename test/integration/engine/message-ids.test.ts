@@ -33,15 +33,15 @@ describe('message ids are unique only within a conversation', () => {
 describe('answered-input keys stored before they named the conversation', () => {
   it('a redelivery of a message answered under the old key is still dropped', async () => {
     const before = await startTestBot();
-    const { engine, store } = before.runtime;
+    const { engine, stores } = before.runtime;
     expect(await engine.handle(before.channel.inbound('rosa', 'w1', 'Hola'))).toBe('answered');
     // As stored before 2026-11-28: `in:<channel>:<messageId>`.
-    const doc = await store.states.findOne({ _id: 'terminal:rosa:1' });
+    const doc = await stores.versions.states.findOne({ _id: 'terminal:rosa:1' });
     const state = decodeState(doc!);
     const newKey = customerInputKey('terminal:rosa', 'w1');
     expect(state.recent).toEqual([newKey]);
     const legacy = { ...state, answers: 'in:terminal:w1', recent: ['in:terminal:w1'] };
-    await store.states.replaceOne({ _id: doc!._id }, encodeState(legacy));
+    await stores.versions.states.replaceOne({ _id: doc!._id }, encodeState(legacy));
 
     // A process that starts after the upgrade, with nothing in memory.
     const after = await startTestBot({ connection: before.connection });

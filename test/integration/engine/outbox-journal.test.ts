@@ -7,9 +7,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from 'mongodb';
-import { JOURNAL_PREFIX, journalCollection } from '../../../src/bot/engine/id-journal.ts';
 import type { ConversationState } from '../../../src/bot/engine/state.ts';
-import { JOURNAL_BUCKET_MS, StateStore } from '../../../src/bot/engine/state-store.ts';
+import {
+  EngineStores,
+  JOURNAL_BUCKET_MS,
+  JOURNAL_PREFIX,
+  journalCollection,
+} from '../../../src/bot/engine/store/index.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openTestConnection } from '../../support/database.ts';
 
@@ -43,7 +47,7 @@ function stateOf(conversationId: string, version: number): ConversationState {
 
 describe('outbox journal', () => {
   let db: Db;
-  let store: StateStore;
+  let stores: EngineStores;
   const clock = new ManualClock(new Date('2026-03-10T16:00:00Z'));
   /** The real time the journal's minutes follow, moved by hand here. */
   let realNow = 1_800_000_000_000;
@@ -56,67 +60,67 @@ describe('outbox journal', () => {
   beforeAll(async () => {
     const connection = await openTestConnection();
     db = connection.db!;
-    store = new StateStore(
+    stores = new EngineStores(
       db,
       'process-a',
       () => clock.now(),
       () => realNow,
     );
-    await store.init();
+    await stores.init();
   });
 
   it('journals the versions stored together in one pending entry, and drops the minute once all are delivered and it is old', async () => {
-    const minute = store.bucketNow();
+    const minute = stores.journal.bucketNow();
     const states = Array.from({ length: 20 }, (_, i) => stateOf(`terminal:group-${i}`, 1));
-    const outcomes = await Promise.all(states.map((s) => store.insertState(s)));
+    const outcomes = await Promise.all(states.map((s) => stores.versions.insert(s)));
     expect(outcomes).toEqual(states.map(() => 'inserted'));
 
     const entries = await journalCollection(db, minute).find({}).toArray();
     expect(entries.length).toBeLessThanOrEqual(2); // one per insert, not one per version
     expect(entries.every((e) => e.kind === 'pending' && e.by === 'process-a')).toBe(true);
     expect(entries.flatMap((e) => e.ids).sort()).toEqual(states.map((s) => s._id).sort());
-    const ids = async () => (await store.pendingRecords()).map((r) => r.id).sort();
+    const ids = async () => (await stores.journal.pendingRecords()).map((r) => r.id).sort();
     expect(await ids()).toEqual(states.map((s) => s._id).sort());
 
     // All but one delivered, two minutes later: still pending, and the minute is kept.
     realNow += 2 * JOURNAL_BUCKET_MS;
-    await Promise.all(states.slice(1).map((s) => store.settle(s._id)));
-    expect(await store.pendingRecords()).toEqual([{ id: states[0]!._id, bucket: minute }]);
+    await Promise.all(states.slice(1).map((s) => stores.journal.settle(s._id)));
+    expect(await stores.journal.pendingRecords()).toEqual([{ id: states[0]!._id, bucket: minute }]);
     realNow += 5 * JOURNAL_BUCKET_MS;
-    expect(await store.flush(clock.now())).toBe(0);
+    expect(await stores.tidy(clock.now())).toBe(0);
     expect(await buckets()).toEqual([`${JOURNAL_PREFIX}${minute}`]);
 
     // The last one settled: the whole minute goes, with one drop.
-    await store.settle(states[0]!._id);
-    expect(await store.pendingRecords()).toEqual([]);
-    expect(await store.flush(clock.now())).toBe(1);
+    await stores.journal.settle(states[0]!._id);
+    expect(await stores.journal.pendingRecords()).toEqual([]);
+    expect(await stores.tidy(clock.now())).toBe(1);
     expect(await buckets()).toEqual([]);
   });
 
   it('keeps a settled minute while it is recent: a process may still be writing to it', async () => {
     const state = stateOf('terminal:recent', 1);
-    await store.insertState(state);
-    await store.settle(state._id);
+    await stores.versions.insert(state);
+    await stores.journal.settle(state._id);
     realNow += JOURNAL_BUCKET_MS;
-    expect(await store.flush(clock.now())).toBe(0);
+    expect(await stores.tidy(clock.now())).toBe(0);
     expect(await buckets()).toHaveLength(1);
     realNow += 3 * JOURNAL_BUCKET_MS;
-    expect(await store.flush(clock.now())).toBe(1);
+    expect(await stores.tidy(clock.now())).toBe(1);
     expect(await buckets()).toEqual([]);
   });
 
   it('settles at once a version another process stored first: its replies are not ours to send', async () => {
     const state = stateOf('terminal:race', 1);
-    expect(await store.insertState(state)).toBe('inserted');
-    await store.settle(state._id);
+    expect(await stores.versions.insert(state)).toBe('inserted');
+    await stores.journal.settle(state._id);
     const loser = { ...stateOf('terminal:race', 1), answers: 'in:terminal:other' };
-    expect(await store.insertState(loser)).toBe('duplicate');
+    expect(await stores.versions.insert(loser)).toBe('duplicate');
     await new Promise((resolve) => setTimeout(resolve, 200)); // settled in the background
-    expect(await store.pendingRecords()).toEqual([]);
+    expect(await stores.journal.pendingRecords()).toEqual([]);
   });
 
   it('a version a dead process journaled but never stored is settled by recovery, in its minute', async () => {
-    const minute = store.bucketNow() - 10;
+    const minute = stores.journal.bucketNow() - 10;
     await journalCollection(db, minute).insertOne({
       _id: 'dead-entry',
       kind: 'pending',
@@ -124,11 +128,13 @@ describe('outbox journal', () => {
       by: 'dead',
       at: clock.now(),
     });
-    expect(await store.pendingRecords()).toEqual([{ id: 'terminal:dead:4', bucket: minute }]);
-    expect(await store.flush(clock.now())).toBe(0); // not settled: kept however old
-    expect(await store.statesOf(await store.pendingRecords())).toEqual([]);
+    expect(await stores.journal.pendingRecords()).toEqual([
+      { id: 'terminal:dead:4', bucket: minute },
+    ]);
+    expect(await stores.tidy(clock.now())).toBe(0); // not settled: kept however old
+    expect(await stores.versions.statesOf(await stores.journal.pendingRecords())).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await store.pendingRecords()).toEqual([]);
-    expect(await store.flush(clock.now())).toBe(1);
+    expect(await stores.journal.pendingRecords()).toEqual([]);
+    expect(await stores.tidy(clock.now())).toBe(1);
   });
 });

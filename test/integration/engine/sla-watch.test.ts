@@ -28,7 +28,10 @@ describe('SLA watch: durable case timers', () => {
     const number = await openDoubt('sla1', 'MX-1001');
     const opened = (await bot.runtime.domain.cases.find(number))!;
     expect(opened.level).toBe('L1');
-    const timer = await bot.runtime.store.timer(`case:${number}:response`, opened.sla.responseDue);
+    const timer = await bot.runtime.stores.timers.timer(
+      `case:${number}:response`,
+      opened.sla.responseDue,
+    );
     expect(timer?.dueAt).toEqual(opened.sla.responseDue);
 
     // One minute before the response time: nothing happens.

@@ -5,13 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from 'mongodb';
-import { StateStore } from '../../../src/bot/engine/state-store.ts';
+import { EngineStores, TimerStore } from '../../../src/bot/engine/store/index.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openTestConnection } from '../../support/database.ts';
 
 describe('timer store', () => {
   let db: Db;
-  let store: StateStore;
+  let store: TimerStore;
   const clock = new ManualClock(new Date('2026-03-10T16:30:00Z'));
   const at = (iso: string) => new Date(iso);
   const timerCollections = async () =>
@@ -28,30 +28,30 @@ describe('timer store', () => {
   beforeAll(async () => {
     const connection = await openTestConnection();
     db = connection.db!;
-    store = new StateStore(db, 'process-a', () => clock.now());
+    store = new TimerStore(db);
   });
 
   it('R001-7, R003-8: finds the due timers of past and current hours, and no later one', async () => {
     await Promise.all([
-      store.scheduleTimer({
+      store.schedule({
         _id: 'late-leftover',
         kind: 'chatLimit',
         conversationId: 'terminal:a',
         dueAt: at('2026-03-10T14:10:00Z'),
       }),
-      store.scheduleTimer({
+      store.schedule({
         _id: 'due-now',
         kind: 'caseFirstContact',
         caseNumber: 'AT-2026-000001',
         dueAt: at('2026-03-10T16:20:00Z'),
       }),
-      store.scheduleTimer({
+      store.schedule({
         _id: 'later-this-hour',
         kind: 'chatLimit',
         conversationId: 'terminal:b',
         dueAt: at('2026-03-10T16:50:00Z'),
       }),
-      store.scheduleTimer({
+      store.schedule({
         _id: 'tomorrow',
         kind: 'caseResponse',
         caseNumber: 'AT-2026-000001',
@@ -59,7 +59,7 @@ describe('timer store', () => {
       }),
     ]);
     expect(await timerCollections()).toHaveLength(3);
-    const due = await store.dueTimers(clock.now());
+    const due = await store.due(clock.now());
     expect(due.map((t) => t._id).sort()).toEqual(['due-now', 'late-leftover']);
     expect(await store.timer('tomorrow', at('2026-03-11T16:20:00Z'))).toMatchObject({
       kind: 'caseResponse',
@@ -68,28 +68,28 @@ describe('timer store', () => {
   });
 
   it('deletes finished and cancelled timers, and drops the collections of past hours left empty', async () => {
-    const [leftover] = await store.dueTimers(clock.now());
+    const [leftover] = await store.due(clock.now());
     expect(leftover?._id).toBe('late-leftover');
     // Claimed once: a second process (or a second look) does not get it.
-    expect(await store.claimTimer(leftover!, 'process-a', clock.now())).toBe(true);
-    expect(await store.claimTimer(leftover!, 'process-b', clock.now())).toBe(false);
-    expect(await store.timerClaim(leftover!)).toMatchObject({ by: 'process-a' });
+    expect(await store.claim(leftover!, 'process-a', clock.now())).toBe(true);
+    expect(await store.claim(leftover!, 'process-b', clock.now())).toBe(false);
+    expect(await store.claimOf(leftover!)).toMatchObject({ by: 'process-a' });
     // While its timer is not finished, an hour's claims stay, however old the hour.
-    await store.flush(clock.now());
+    await store.tidy(clock.now());
     expect(await claimCollections()).toEqual(['timer_claims_due_492542']);
-    await store.finishTimer({ _id: 'late-leftover', dueAt: at('2026-03-10T14:10:00Z') });
-    store.cancelTimers([{ id: 'later-this-hour', dueAt: at('2026-03-10T16:50:00Z') }]);
-    await store.flush(clock.now());
+    await store.finish({ _id: 'late-leftover', dueAt: at('2026-03-10T14:10:00Z') });
+    store.cancel([{ id: 'later-this-hour', dueAt: at('2026-03-10T16:50:00Z') }]);
+    await store.tidy(clock.now());
     expect(await store.timersOf('terminal:b')).toEqual([]);
     // 14:00's is empty and past: dropped, and its claims (two hours old) with it; 16:00's is
     // empty but current: kept; tomorrow's kept.
     expect(await timerCollections()).toHaveLength(2);
     expect(await claimCollections()).toEqual([]);
-    await store.finishTimer({ _id: 'due-now', dueAt: at('2026-03-10T16:20:00Z') });
+    await store.finish({ _id: 'due-now', dueAt: at('2026-03-10T16:20:00Z') });
     clock.set(at('2026-03-10T17:00:00Z'));
-    await store.flush(clock.now());
+    await store.tidy(clock.now());
     expect(await timerCollections()).toHaveLength(1);
-    expect(await store.dueTimers(clock.now())).toEqual([]);
+    expect(await store.due(clock.now())).toEqual([]);
   });
 });
 
@@ -109,12 +109,12 @@ describe('data stored before timers and the journal were bucketed', () => {
     ] as never[]);
     await db.collection('delivered_marks').insertOne({ _id: 'terminal:old:3' } as never);
 
-    const store = new StateStore(db, 'process-b', () => new Date('2026-03-10T16:30:00Z'));
-    await store.init();
-    expect((await store.dueTimers(new Date('2026-03-10T16:30:00Z'))).map((t) => t._id)).toEqual([
+    const stores = new EngineStores(db, 'process-b', () => new Date('2026-03-10T16:30:00Z'));
+    await stores.init();
+    expect((await stores.timers.due(new Date('2026-03-10T16:30:00Z'))).map((t) => t._id)).toEqual([
       'old-chat-limit',
     ]);
-    expect((await store.pendingRecords()).map((r) => r.id)).toEqual(['terminal:old:4']);
+    expect((await stores.journal.pendingRecords()).map((r) => r.id)).toEqual(['terminal:old:4']);
     const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     expect(names).not.toContain('timers');
     expect(names).not.toContain('pending_deliveries');

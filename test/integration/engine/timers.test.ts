@@ -75,7 +75,7 @@ describe('durable timers on the real database', () => {
         expect(distinct.size, u).toBe(limits.length);
         expect(new Set(limits.map((m) => m.reply.key)).size).toBe(limits.length);
         expect(limits.length, u).toBeGreaterThan(0);
-        const states = await bot.runtime.store.states.countDocuments({
+        const states = await bot.runtime.stores.versions.states.countDocuments({
           conversationId: `terminal:${u}`,
           answers: { $regex: '^timer:' },
         });

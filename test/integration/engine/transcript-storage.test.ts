@@ -27,7 +27,7 @@ describe('stored transcripts', () => {
     expect(inMemory!.transcript.length).toBeGreaterThan(2 * script.length);
 
     // The documents hold a turn's lines each, except at the checkpoints.
-    const stored = await bot.runtime.store.states
+    const stored = await bot.runtime.stores.versions.states
       .find({ conversationId: id })
       .toArray()
       .then((docs) => docs.map(decodeState).sort((a, b) => a.version - b.version));

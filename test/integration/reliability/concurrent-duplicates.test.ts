@@ -122,7 +122,7 @@ describe('500 concurrent conversations, every message delivered twice, out of or
       expect(cases.find((c) => c._id === own[0])?.accountNumber).toBe(accountOf(i));
     }
     // The state history answered each message once.
-    const answered = await bot.runtime.store.states.countDocuments({
+    const answered = await bot.runtime.stores.versions.states.countDocuments({
       conversationId: { $regex: '^terminal:u' },
     });
     expect(answered).toBe(USERS * doubtScript(0).length);

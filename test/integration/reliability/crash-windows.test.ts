@@ -72,8 +72,8 @@ describe('crash windows: what a process killed between two writes leaves behind'
     const first = await bot.say('sin-timer', 'Hola');
     expect(keys(first)).toContain('welcome.greeting');
     // The killed process stored the timer but never the state.
-    await bot.runtime.store.states.deleteMany({ conversationId: 'terminal:sin-timer' });
-    expect(await bot.runtime.store.timersOf('terminal:sin-timer')).toHaveLength(1);
+    await bot.runtime.stores.versions.states.deleteMany({ conversationId: 'terminal:sin-timer' });
+    expect(await bot.runtime.stores.timers.timersOf('terminal:sin-timer')).toHaveLength(1);
 
     const again = await restarted.engine.handle(inboundOf('sin-timer', 1, 'Hola'));
     expect(again).toBe('answered');

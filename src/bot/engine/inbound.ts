@@ -1,0 +1,41 @@
+import { ValidationError } from '../../domain/errors.ts';
+import { CHANNEL_KINDS } from '../../domain/types.ts';
+import type { InboundMessage } from './messages.ts';
+
+/** Limits that keep hostile input from growing state without bound. */
+const MAX_TEXT = 4_000;
+const MAX_ID = 256;
+
+/** Removes control characters (but newlines and tabs) and caps the length. */
+export function sanitiseText(text: string, max = MAX_TEXT): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').slice(0, max);
+}
+
+/** A channel's message checked and cleaned, or `ValidationError` before anything is stored. */
+export function validateInbound(message: InboundMessage): InboundMessage {
+  if (!message || typeof message !== 'object')
+    throw new ValidationError('an inbound message must be an object');
+  if (!(CHANNEL_KINDS as readonly string[]).includes(message.channel)) {
+    throw new ValidationError(`unknown channel ${JSON.stringify(message.channel)}`);
+  }
+  for (const field of ['channelUserId', 'messageId'] as const) {
+    const value = message[field];
+    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_ID) {
+      throw new ValidationError(
+        `${field} must be a non-empty string of at most ${MAX_ID} characters`,
+      );
+    }
+  }
+  if (typeof message.text !== 'string') throw new ValidationError('text must be a string');
+  return {
+    ...message,
+    text: sanitiseText(message.text),
+    choice: typeof message.choice === 'string' ? message.choice.slice(0, MAX_ID) : undefined,
+  };
+}
+
+/** The network of a conversation, from its id (`<channel>:<user>`). */
+export function channelOfConversation(conversationId: string): string {
+  return conversationId.slice(0, Math.max(0, conversationId.indexOf(':')));
+}

@@ -1,0 +1,136 @@
+import type { FlowEmitted } from '../../../flows/contract.ts';
+import type { InputKey } from '../input-key.ts';
+import type { OutboundMessage } from '../messages.ts';
+import { TRANSCRIPT_CHECKPOINT_EVERY, type ConversationState } from '../state.ts';
+import { outboundOf, type Renderer } from './replies.ts';
+import type { TurnDraft } from './start.ts';
+
+/** Limits that keep a long session from growing state without bound. */
+const MAX_TRANSCRIPT = 400;
+
+/** What the flow did in a turn (`LiveFlow.turn`'s result, without XState's types). */
+export interface FlowOutcome {
+  snapshot: unknown;
+  emitted: readonly FlowEmitted[];
+  done: boolean;
+}
+
+/**
+ * A hand-off notice for the agent side (decision 5): a conversation was queued, or a customer
+ * wrote to a conversation queued or held by an agent. Sent once the version is stored.
+ */
+export interface HandoffNotice {
+  conversationId: string;
+  kind: 'queued' | 'customer-message';
+  /** The version that was stored. */
+  state: ConversationState;
+  /** The customer's words (`customer-message`). */
+  text?: string;
+  /** The input whose turn gave the notice: the same input gives the same notice. */
+  inputKey: InputKey;
+}
+
+/** A turn completed: the version to store, then the replies to deliver and notices to send. */
+export interface FinishedTurn {
+  next: ConversationState;
+  replies: readonly OutboundMessage[];
+  notices: readonly HandoffNotice[];
+}
+
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/**
+ * Completes a drafted version with what the flow did (null: the flow did not run): mode,
+ * language, account, hand-off and closing from what it emitted, the outbox rendered into the
+ * transcript and into the replies to send, and the transcript's storage bookkeeping. Pure.
+ */
+export function finishTurn(
+  draft: TurnDraft,
+  flow: FlowOutcome | null,
+  renderer: Renderer,
+): FinishedTurn {
+  const { next } = draft;
+  let notices: HandoffNotice[] | null = null;
+  if (flow) {
+    next.snapshot = JSON.stringify(flow.snapshot);
+    for (const e of flow.emitted) {
+      if (applyEmitted(next, e)) {
+        (notices ??= []).push({
+          conversationId: next.conversationId,
+          kind: 'queued',
+          state: next,
+          inputKey: draft.inputKey,
+        });
+      }
+    }
+    if (flow.done && next.mode === 'bot') close(next);
+  } else if (draft.forAgents !== null) {
+    notices = [
+      {
+        conversationId: next.conversationId,
+        kind: 'customer-message',
+        state: next,
+        text: draft.forAgents,
+        inputKey: draft.inputKey,
+      },
+    ];
+  }
+
+  next.pendingOutbox = next.outbox.length > 0;
+  let replies: readonly OutboundMessage[] = NOTHING;
+  if (next.pendingOutbox) {
+    const out: OutboundMessage[] = [];
+    for (let index = 0; index < next.outbox.length; index++) {
+      const reply = next.outbox[index]!;
+      const rendered = renderer.render(reply, next.language);
+      next.transcript.push({ at: draft.now, from: 'bot', text: rendered.text });
+      out.push(outboundOf(next, index, reply, rendered));
+    }
+    replies = out;
+  }
+  // The document stores the lines this turn added; a new session, a capped transcript or
+  // every TRANSCRIPT_CHECKPOINT_EVERY versions, the whole transcript.
+  if (next.transcript.length > MAX_TRANSCRIPT) {
+    next.transcript = next.transcript.slice(-MAX_TRANSCRIPT);
+    next.transcriptKept = 0;
+  }
+  if (next.transcriptKept === 0 || next.transcriptDepth >= TRANSCRIPT_CHECKPOINT_EVERY) {
+    next.transcriptKept = 0;
+    next.transcriptDepth = 0;
+  }
+  return { next, replies, notices: notices ?? NOTHING };
+}
+
+/** Applies one thing the flow emitted; true when it queued the conversation for agents. */
+function applyEmitted(next: ConversationState, e: FlowEmitted): boolean {
+  switch (e.type) {
+    case 'reply':
+      next.outbox.push(e.reply);
+      return false;
+    case 'language':
+      next.language = e.language;
+      return false;
+    case 'identified':
+      next.accountNumber = e.accountNumber;
+      return false;
+    case 'handoff':
+      next.mode = 'queued';
+      next.handoff = {
+        reason: e.reason,
+        level: e.level,
+        priority: e.priority,
+        caseNumber: e.caseNumber,
+        agent: null,
+      };
+      return true;
+    case 'session.closed':
+      close(next);
+      return false;
+  }
+}
+
+/** The session is over: no more deadlines (their timers are cancelled). */
+function close(next: ConversationState): void {
+  next.mode = 'closed';
+  next.deadlines = [];
+}

@@ -1,0 +1,128 @@
+import type { FlowEvent } from '../../../flows/contract.ts';
+import type { InputKey } from '../input-key.ts';
+import { RECENT_INPUTS, type ConversationState } from '../state.ts';
+import { answered, type TurnInput } from './input.ts';
+import { newSession, type TurnPolicy } from './session.ts';
+
+/**
+ * A turn begun: the next version as the input leaves it, and what the flow is to be told. The
+ * engine runs the flow (when `event` is set), then `finishTurn` completes the version.
+ */
+export interface TurnDraft {
+  /** The next version, still to be completed by `finishTurn` (which may change it). */
+  readonly next: ConversationState;
+  /** The event for the flow; null when the flow does not run (paused by a hand-off). */
+  readonly event: FlowEvent | null;
+  /** A new session: its flow starts from its input, never from a machine still running. */
+  readonly fresh: boolean;
+  /** The input this turn answers: effects of the turn derive their idempotency keys from it. */
+  readonly inputKey: InputKey;
+  /** When the turn happens (the business clock, read once by the engine). */
+  readonly now: Date;
+  /** A customer's message while the flow is paused for a hand-off: it goes to the agents. */
+  readonly forAgents: string | null;
+}
+
+/** What an input does to a conversation: nothing (answered before, or not applicable), or a turn. */
+export type TurnStart = 'duplicate' | 'ignored' | TurnDraft;
+
+/**
+ * Begins a turn: given the latest version (null: none stored yet), the input, the time and the
+ * policy, says whether the input was answered already (`duplicate`), changes nothing
+ * (`ignored`: a timer whose deadline is gone, an agent action on a conversation nobody queued),
+ * or drafts version + 1. Pure: the engine does the reading, running and storing.
+ */
+export function startTurn(
+  conversationId: string,
+  current: ConversationState | null,
+  input: TurnInput,
+  now: Date,
+  policy: TurnPolicy,
+): TurnStart {
+  if (current && answered(current, input)) return 'duplicate';
+  if (input.kind === 'timer') {
+    const pending = current?.deadlines.some((d) => d.id === input.timerId) ?? false;
+    if (!current || !pending || current.mode !== 'bot') return 'ignored';
+  }
+  if (input.kind === 'agent' && (!current || current.mode === 'closed' || current.mode === 'bot')) {
+    if (input.action !== 'takeover' || !current || current.mode === 'closed') return 'ignored';
+  }
+  const at = now.toISOString();
+
+  // A closed (or new) conversation written to by the customer starts a new session.
+  const fresh = !current || (current.mode === 'closed' && input.kind === 'customer');
+  const base: ConversationState = fresh
+    ? newSession(conversationId, current, input, now, policy)
+    : { ...current!, deadlines: [...current!.deadlines], transcript: [...current!.transcript] };
+  const version = (current?.version ?? 0) + 1;
+  const next: ConversationState = {
+    ...base,
+    _id: `${conversationId}:${version}`,
+    version,
+    answers: input.key,
+    replyTo: input.kind === 'customer' ? input.message.messageId : null,
+    recent: [...(current?.recent ?? []), input.key].slice(-RECENT_INPUTS),
+    outbox: [],
+    pendingOutbox: false,
+    // The document stores the lines this turn adds to those of the version before (see
+    // `finishTurn` for the whole copies).
+    transcriptKept: fresh ? 0 : current!.transcript.length,
+    transcriptDepth: fresh ? 0 : current!.transcriptDepth + 1,
+    createdAt: now,
+  };
+
+  let event: FlowEvent | null = null;
+  let forAgents: string | null = null;
+  if (input.kind === 'customer') {
+    next.transcript.push({ at: now, from: 'customer', text: input.message.text });
+    if (next.mode === 'bot') {
+      event = input.message.choice
+        ? { type: 'customer.choice', choice: input.message.choice, at }
+        : {
+            type: 'customer.text',
+            text: input.message.text,
+            at,
+            attachments: input.message.attachments ?? [],
+          };
+    } else {
+      // Queued or held by an agent: the flow is paused; the message goes to the agent side.
+      if (next.mode === 'queued') next.outbox.push({ key: 'handoff.stillQueued' });
+      forAgents = input.message.text;
+    }
+  } else if (input.kind === 'timer') {
+    next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
+    event = { type: 'timer.chatLimit', at };
+  } else {
+    agentActs(next, input, now);
+    // The agent gave the conversation back: the flow resumes where it paused.
+    if (input.action === 'release') event = { type: 'agent.release', at };
+  }
+  if (next.mode !== 'bot') event = null;
+  return { next, event, fresh, inputKey: input.key, now, forAgents };
+}
+
+/** An agent's action on a conversation it may act on (decision 5). */
+function agentActs(
+  next: ConversationState,
+  input: Extract<TurnInput, { kind: 'agent' }>,
+  now: Date,
+): void {
+  if (input.action === 'takeover') {
+    next.mode = 'agent';
+    next.handoff = {
+      ...(next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null }),
+      agent: input.agent,
+    };
+    next.outbox.push({ key: 'handoff.agentJoined', params: { agent: input.agent } });
+  } else if (input.action === 'message') {
+    next.transcript.push({ at: now, from: 'agent', text: input.text });
+    next.outbox.push({
+      key: 'handoff.agentMessage',
+      params: { agent: input.agent, text: input.text },
+    });
+  } else {
+    next.mode = 'bot';
+    next.outbox.push({ key: 'handoff.agentLeft', params: { agent: input.agent } });
+    next.handoff = null;
+  }
+}
