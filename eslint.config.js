@@ -7,9 +7,11 @@ import globals from 'globals';
 
 /**
  * The layers, bottom to top: each may import the ones below it, never one above.
- * domain ← flows ← bot (the engine and its contract) ← channels ← app (the composition root).
+ * storage ← domain ← flows ← bot (the engine and its contract) ← channels ← app (the
+ * composition root). `storage` is generic mechanics on MongoDB (group commit, once-only
+ * inserts): the flows and the channels, which never touch the database, may not use it either.
  */
-const LAYERS = ['domain', 'flows', 'bot', 'channels', 'app'];
+const LAYERS = ['storage', 'domain', 'flows', 'bot', 'channels', 'app'];
 
 const layer = (files, forbidden, message) => ({
   files,
@@ -53,7 +55,7 @@ export default tseslint.config(
         {
           default: 'disallow',
           message:
-            'layers import downwards only: domain ← flows ← bot ← channels ← app ' +
+            'layers import downwards only: storage ← domain ← flows ← bot ← channels ← app ' +
             '(a {{from.type}} module cannot import {{to.type}})',
           policies: LAYERS.map((type, i) => ({
             from: { element: { type } },
@@ -65,7 +67,7 @@ export default tseslint.config(
   },
   layer(
     ['src/flows/**/*.ts'],
-    ['mongoose', 'mongodb', '**/domain/**/*-repository*', '**/domain/db/**'],
+    ['mongoose', 'mongodb', '**/domain/**/*-repository*', '**/storage/**'],
     'flows are pure: no database.',
   ),
   layer(
@@ -81,7 +83,13 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['mongoose', 'mongodb', '**/domain/**/*-repository*', '**/flows/**'],
+              group: [
+                'mongoose',
+                'mongodb',
+                '**/domain/**/*-repository*',
+                '**/storage/**',
+                '**/flows/**',
+              ],
               message: 'a channel adapter only translates: no database, no flows.',
             },
             {

@@ -14,7 +14,7 @@ async function lint(filePath: string, code: string): Promise<string[]> {
 const importing = (from: string, name: string) =>
   `import { ${name} } from '${from}';\nexport const used = ${name};\n`;
 
-describe('layers import downwards only: domain ← flows ← bot ← channels ← app', () => {
+describe('layers import downwards only: storage ← domain ← flows ← bot ← channels ← app', () => {
   it.each([
     [
       'src/domain/cases/x.ts',
@@ -36,6 +36,12 @@ describe('layers import downwards only: domain ← flows ← bot ← channels �
       'startAtiende',
       'a channels module cannot import app',
     ],
+    [
+      'src/storage/x.ts',
+      '../domain/errors.ts',
+      'ConfigurationError',
+      'a storage module cannot import domain',
+    ],
   ])('refuses an import from %s of %s', async (filePath, from, name, message) => {
     const messages = await lint(filePath, importing(from, name));
     expect(messages).toEqual([expect.stringContaining(message)]);
@@ -44,6 +50,8 @@ describe('layers import downwards only: domain ← flows ← bot ← channels �
 
   it.each([
     ['src/bot/x.ts', '../domain/errors.ts', 'ConfigurationError'],
+    ['src/domain/x.ts', '../storage/index.ts', 'insertOnce'],
+    ['src/bot/x.ts', '../storage/index.ts', 'GroupInserter'],
     ['src/bot/x.ts', '../flows/index.ts', 'provideServices'],
     ['src/channels/x.ts', '../bot/engine/messages.ts', 'conversationIdOf'],
     ['src/channels/x.ts', '../domain/errors.ts', 'ValidationError'],
@@ -66,6 +74,10 @@ describe('layers import downwards only: domain ← flows ← bot ← channels �
   it('keeps flows and policy free of the database', async () => {
     const flows = await lint('src/flows/x.ts', importing('mongoose', 'Schema'));
     expect(flows).toEqual([expect.stringContaining('flows are pure')]);
+    const batching = await lint('src/flows/x.ts', importing('../storage/index.ts', 'insertOnce'));
+    expect(batching).toEqual([expect.stringContaining('flows are pure')]);
+    const channel = await lint('src/channels/x.ts', importing('../storage/index.ts', 'insertOnce'));
+    expect(channel).toEqual([expect.stringContaining('no database')]);
     const policy = await lint('src/domain/policy/x.ts', importing('node:fs/promises', 'readFile'));
     expect(policy.length).toBeGreaterThan(0);
     for (const message of policy) expect(message).toContain('policy functions are pure');

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { HandoffNotice } from '../../../src/bot/engine/engine.ts';
 import type { ConversationState } from '../../../src/bot/engine/state.ts';
 import { createRuntime, type Runtime } from '../../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../../src/channels/in-process/in-process-channel.ts';
+import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { seedDemoData } from '../../../src/domain/seed/seed.ts';

@@ -11,7 +11,7 @@ import type { OutboundMessage } from '../../../src/bot/engine/messages.ts';
 import { EngineStores } from '../../../src/bot/engine/store/index.ts';
 import { createTranslator } from '../../../src/bot/i18n.ts';
 import { createRuntime, type Runtime } from '../../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../../src/channels/in-process/in-process-channel.ts';
+import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import type { FlowEmitted, FlowInput } from '../../../src/flows/contract.ts';
