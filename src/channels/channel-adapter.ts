@@ -1,9 +1,6 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
-import type { ChannelPort, InboundMessage } from '../bot/engine/messages.ts';
+import type { ChannelPort, InboundMessage, TurnOutcome } from '../bot/engine/messages.ts';
 import type { Clock } from '../domain/clock.ts';
-
-/** How the engine ended a customer's message: answered, dropped as a redelivery, or ignored. */
-export type TurnOutcome = 'answered' | 'duplicate' | 'ignored';
 
 /** Hands one customer message to the engine and says how it ended. */
 export type HandleInbound = (message: InboundMessage) => Promise<TurnOutcome>;

@@ -3,6 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { AnyStateMachine, Snapshot } from 'xstate';
 import type { Clock } from '../../domain/clock.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
+import { sanitiseText } from '../../domain/text.ts';
 import type { ChannelKind } from '../../domain/types.ts';
 import type { FlowInput } from '../../flows/contract.ts';
 import { LiveFlow, type TurnResult } from '../../flows/run-turn.ts';
@@ -10,11 +11,16 @@ import type { Translator } from '../i18n.ts';
 import { ConversationCache } from './conversation-cache.ts';
 import { Delivery, portsByKind } from './delivery.ts';
 import { VersionConflictsExhausted, turnError } from './errors.ts';
-import { channelOfConversation, sanitiseText, validateInbound } from './inbound.ts';
+import { channelOfConversation, validateInbound } from './inbound.ts';
 import { agentInputKey, customerInputKey, timerInputKey, type InputKey } from './input-key.ts';
 import { LiveFlows } from './live-flows.ts';
 import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
-import { conversationIdOf, type ChannelPort, type InboundMessage } from './messages.ts';
+import {
+  conversationIdOf,
+  type ChannelPort,
+  type InboundMessage,
+  type TurnOutcome,
+} from './messages.ts';
 import type { ConversationState, TranscriptEntry } from './state.ts';
 import type { ConversationTimer, EngineStores } from './store/index.ts';
 import {
@@ -28,11 +34,9 @@ import {
   type TurnInput,
 } from './turn/index.ts';
 
-export { sanitiseText } from './inbound.ts';
 export type { HandoffNotice } from './turn/index.ts';
 
-/** What became of one input. */
-export type TurnOutcome = 'answered' | 'duplicate' | 'ignored';
+export type { TurnOutcome } from './messages.ts';
 
 /** How long a turn's flow may wait on its services (the database) before it fails. */
 const FLOW_TURN_TIMEOUT_MS = 30_000;

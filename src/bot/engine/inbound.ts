@@ -1,16 +1,10 @@
 import { ValidationError } from '../../domain/errors.ts';
+import { sanitiseText } from '../../domain/text.ts';
 import { CHANNEL_KINDS } from '../../domain/types.ts';
 import type { InboundMessage } from './messages.ts';
 
-/** Limits that keep hostile input from growing state without bound. */
-const MAX_TEXT = 4_000;
+/** The longest id a network may give (hostile input must not grow state without bound). */
 const MAX_ID = 256;
-
-/** Removes control characters (but newlines and tabs) and caps the length. */
-export function sanitiseText(text: string, max = MAX_TEXT): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').slice(0, max);
-}
 
 /** A channel's message checked and cleaned, or `ValidationError` before anything is stored. */
 export function validateInbound(message: InboundMessage): InboundMessage {

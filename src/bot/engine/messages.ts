@@ -21,6 +21,9 @@ export interface InboundMessage {
   receivedAt: Date;
 }
 
+/** What became of one input: answered, dropped as a redelivery, or ignored. */
+export type TurnOutcome = 'answered' | 'duplicate' | 'ignored';
+
 /** A rendered reply, ready for a channel to send. */
 export interface OutboundMessage {
   /** Unique per reply (`<conversation>:<version>:<index>`): lets a channel drop a resend. */

@@ -1,6 +1,6 @@
-import type { InboundMessage, OutboundMessage } from '../../bot/engine/messages.ts';
+import type { InboundMessage, OutboundMessage, TurnOutcome } from '../../bot/engine/messages.ts';
 import type { ChannelKind } from '../../domain/types.ts';
-import type { ChannelAdapter, HandleInbound, TurnOutcome } from '../channel-adapter.ts';
+import type { ChannelAdapter, HandleInbound } from '../channel-adapter.ts';
 
 /**
  * A channel inside the process: for the terminal chat, tests and the benchmark. It hands
