@@ -1,4 +1,4 @@
-import type { Case, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
+import type { Case, CaseRequest } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
@@ -96,7 +96,7 @@ export function createFlowServices(
     },
 
     async closeCase({ caseNumber, solvedAtFirstLevel, verifiedWith }) {
-      await domain.caseService.close(caseNumber as CaseNumber, {
+      await domain.caseService.close(caseNumber, {
         solvedAtFirstLevel,
         verifiedWith,
       });
@@ -109,7 +109,7 @@ export function createFlowServices(
 
     async recordFollowUp({ caseNumber, at, pressing }) {
       await domain.cases.appendEvent({
-        caseNumber: caseNumber as CaseNumber,
+        caseNumber: caseNumber,
         at: new Date(at),
         kind: 'note',
         by: 'customer',
@@ -138,13 +138,13 @@ export function createFlowServices(
 
     async openFolio({ caseNumber, slot, attendant }) {
       const folio = await domain.folios.open(
-        caseNumber as CaseNumber,
+        caseNumber,
         { start: new Date(slot.start), end: new Date(slot.end) },
         attendant,
         clock.now(),
       );
       await domain.cases.appendEvent({
-        caseNumber: caseNumber as CaseNumber,
+        caseNumber: caseNumber,
         at: clock.now(),
         kind: 'visit',
         by: 'bot',
@@ -183,7 +183,7 @@ export function createFlowServices(
 
     async recordSurvey({ caseNumber, score, comment }) {
       await domain.cases.insertSurvey({
-        caseNumber: caseNumber as CaseNumber,
+        caseNumber: caseNumber,
         score,
         comment,
         answeredAt: clock.now(),

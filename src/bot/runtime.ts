@@ -93,16 +93,14 @@ export async function createRuntime(options: {
   });
   // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its
   // response time goes to level 2 (R003-8).
-  const caseWatch = async (kind: 'caseFirstContact' | 'caseResponse', n: string) => {
-    const number = n as CaseNumber;
-    return kind === 'caseResponse'
+  const caseWatch = async (kind: 'caseFirstContact' | 'caseResponse', number: CaseNumber) =>
+    kind === 'caseResponse'
       ? (await domain.caseService.escalateIfUnsolved(number)) === 'escalated'
         ? 'done'
         : 'nothing'
       : (await domain.caseService.flagFirstContactOverdue(number)) === 'flagged'
         ? 'done'
         : 'nothing';
-  };
   const scheduler = new Scheduler(stores.timers, engine, options.clock, caseWatch, {
     pollMs: options.schedulerPollMs,
     onError: options.onError,

@@ -3,7 +3,8 @@
  * (strings, numbers, booleans, arrays, objects; instants as ISO strings) so the engine can
  * persist the snapshot after every turn.
  */
-import type { Attachment, Area, CaseCategory, CaseType } from '../domain/cases/case.ts';
+import type { Attachment, Area, CaseCategory, CaseNumber, CaseType } from '../domain/cases/case.ts';
+import type { HandoffReason } from '../domain/handoff.ts';
 import type { PolicyConfig, Priority, Severity, Urgency } from '../domain/policy/index.ts';
 import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
 import type { CaseView, CustomerView, FlowInput, Reply, VisitSlotView } from './contract.ts';
@@ -65,7 +66,7 @@ export interface ConversationContext {
   /** R003-9: consent to a remote session as a last resort; null when not asked. */
   remoteConsent: boolean | null;
 
-  caseNumber: string | null;
+  caseNumber: CaseNumber | null;
   caseOutcome: 'opened' | 'joined' | null;
   caseOpenedAt: string | null;
   firstContactDue: string | null;
@@ -87,7 +88,7 @@ export interface ConversationContext {
   surveyScore: number | null;
   /** R001-8: warnings given so far (from `recordAbuse`). */
   abuseWarnings: number;
-  handoffReason: string;
+  handoffReason: HandoffReason;
 }
 
 /** The first context of a conversation, from the engine's input and the deployment's policy. */

@@ -5,6 +5,7 @@
  */
 import type { Attachment, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
 import type { Customer } from '../domain/customers/customer.ts';
+import type { Handoff } from '../domain/handoff.ts';
 import type { Priority } from '../domain/policy/index.ts';
 import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
 
@@ -34,7 +35,7 @@ export type FlowEvent =
   /** R001-7: the 20-minute chat limit of this session has passed (fired by the scheduler). */
   | (Timed & { type: 'timer.chatLimit' })
   /** An agent gave the conversation back to the bot (hand-off mode ends). */
-  | (Timed & { type: 'agent.release'; caseNumber?: string })
+  | (Timed & { type: 'agent.release'; caseNumber?: CaseNumber })
   /** Raised by the machine itself, never sent: the customer was not understood too often. */
   | { type: 'flow.stuck' };
 
@@ -46,15 +47,12 @@ export type FlowEmitted =
   /** The customer is identified: the engine keys follow-up, abuse and transcripts on it. */
   | { type: 'identified'; accountNumber: string | null; contact: Contact }
   /** Queue the conversation for a human agent (decision 5). */
-  | {
-      type: 'handoff';
-      reason: string;
-      level: 'L1' | 'L2';
-      priority: Priority;
-      caseNumber: string | null;
-    }
+  | ({ type: 'handoff' } & Handoff)
   /** The session is over: the engine marks the conversation closed and cancels its timers. */
-  | { type: 'session.closed'; reason: 'done' | 'chat-limit' | 'suspended' | 'abandoned' };
+  | { type: 'session.closed'; reason: SessionEndReason };
+
+/** Why a session ended: its request done, the 20-minute limit (R001-7), or a suspension. */
+export type SessionEndReason = 'done' | 'chat-limit' | 'suspended' | 'abandoned';
 
 /** Input given when a conversation starts. */
 export interface FlowInput {
@@ -130,13 +128,17 @@ export interface FlowServices {
   }) => Promise<CustomerView | null>;
   openCase: (input: OpenCaseInput) => Promise<OpenCaseOutput>;
   closeCase: (input: {
-    caseNumber: string;
+    caseNumber: CaseNumber;
     solvedAtFirstLevel: boolean;
     verifiedWith: string;
   }) => Promise<void>;
   listOpenCases: (input: { accountNumber: string }) => Promise<CaseView[]>;
   /** Records that the customer was told the case is being followed up (R001-9). */
-  recordFollowUp: (input: { caseNumber: string; at: string; pressing: boolean }) => Promise<void>;
+  recordFollowUp: (input: {
+    caseNumber: CaseNumber;
+    at: string;
+    pressing: boolean;
+  }) => Promise<void>;
   officeHours: (input: {
     country: Country;
     timeZone: string;
@@ -148,7 +150,7 @@ export interface FlowServices {
     at: string;
   }) => Promise<VisitSlotView[]>;
   openFolio: (input: {
-    caseNumber: string;
+    caseNumber: CaseNumber;
     slot: VisitSlotView;
     attendant: string;
   }) => Promise<{ folioNumber: string }>;
@@ -161,12 +163,16 @@ export interface FlowServices {
     accountNumber: string | null;
     at: string;
   }) => Promise<{ suspended: boolean; warnings: number }>;
-  recordSurvey: (input: { caseNumber: string; score: number; comment: string }) => Promise<void>;
+  recordSurvey: (input: {
+    caseNumber: CaseNumber;
+    score: number;
+    comment: string;
+  }) => Promise<void>;
   /** R004-5: the contract ends on the date of notice; all areas are told. */
   registerCancellation: (input: {
     accountNumber: string;
     contractNumber: string;
     noticeAt: string;
     conversationId: string;
-  }) => Promise<{ caseNumber: string }>;
+  }) => Promise<{ caseNumber: CaseNumber }>;
 }

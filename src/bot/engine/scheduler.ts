@@ -1,3 +1,4 @@
+import type { CaseNumber } from '../../domain/cases/case.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { ConversationEngine } from './engine.ts';
 import type { TimerDocument, TimerStore } from './store/index.ts';
@@ -22,7 +23,7 @@ export class Scheduler {
     /** What to do when a case's SLA deadline passes: 'done' when it acted. */
     private readonly caseWatch: (
       kind: 'caseFirstContact' | 'caseResponse',
-      caseNumber: string,
+      caseNumber: CaseNumber,
     ) => Promise<'done' | 'nothing'>,
     private readonly options: {
       pollMs?: number;

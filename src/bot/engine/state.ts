@@ -1,3 +1,4 @@
+import type { Handoff } from '../../domain/handoff.ts';
 import type { ChannelKind, Language } from '../../domain/types.ts';
 import type { Reply } from '../../flows/contract.ts';
 import type { ConversationMode } from './messages.ts';
@@ -60,13 +61,8 @@ export interface ConversationState {
   transcriptKept: number;
   /** How many versions back the nearest whole copy of the transcript is (0: this one). */
   transcriptDepth: number;
-  handoff: {
-    reason: string;
-    level: string;
-    priority: string;
-    caseNumber: string | null;
-    agent: string | null;
-  } | null;
+  /** In the agents' queue or held by one (decision 5): why, for whom, and the agent. */
+  handoff: (Handoff & { agent: string | null }) | null;
   createdAt: Date;
 }
 

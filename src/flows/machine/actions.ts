@@ -4,7 +4,8 @@
  * service's output as their params), and telling the engine (`announce…`, `closeSession`).
  */
 import { assign, emit, enqueueActions } from 'xstate';
-import type { Area, CaseCategory, CaseType } from '../../domain/cases/case.ts';
+import type { Area, CaseCategory, CaseNumber, CaseType } from '../../domain/cases/case.ts';
+import type { HandoffReason } from '../../domain/handoff.ts';
 import { isAuthorised, namedPerson } from '../../domain/customers/customer.ts';
 import { priorityFromSeverityUrgency } from '../../domain/policy/index.ts';
 import type { PolicyConfig, Severity, Urgency } from '../../domain/policy/index.ts';
@@ -192,7 +193,7 @@ export function conversationSetup(policy: PolicyConfig) {
         ),
       })),
       rememberCase: assign((_, output: OpenCaseOutput) => caseAssigned(output)),
-      rememberCaseNumber: assign((_, caseNumber: string) => ({ caseNumber })),
+      rememberCaseNumber: assign((_, caseNumber: CaseNumber) => ({ caseNumber })),
       rememberOfficeHours: assign((_, hours: OfficeHoursView) => ({
         nextOpenAt: hours.nextOpenAt,
       })),
@@ -251,7 +252,9 @@ export function conversationSetup(policy: PolicyConfig) {
           });
         }
       }),
-      handOffBecause: assign((_, params: { reason: string }) => ({ handoffReason: params.reason })),
+      handOffBecause: assign((_, params: { reason: HandoffReason }) => ({
+        handoffReason: params.reason,
+      })),
       announceHandoff: emit(({ context }) => ({
         type: 'handoff' as const,
         reason: context.handoffReason,

@@ -2,6 +2,7 @@
  * What the flows read off the context besides the answer: where the customer is (country and
  * time zone), who is talking, how names are said, and the follow-up wait.
  */
+import type { CaseNumber } from '../../domain/cases/case.ts';
 import type { Contact, Country } from '../../domain/types.ts';
 import { followUpAllowed } from '../../domain/policy/index.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
@@ -11,6 +12,23 @@ import { namedPerson } from '../../domain/customers/customer.ts';
 import { labelText } from '../understanding.ts';
 
 type Ctx = ConversationContext;
+
+/**
+ * No case yet. The states that call a service about a case follow its opening (or the choice
+ * of a case to follow), so this is never sent; were it sent, the domain would answer as for an
+ * unknown case and the flow would hand off.
+ */
+const NO_CASE = '' as CaseNumber;
+
+/** The case this conversation opened or joined: what closing, the visit and the survey are about. */
+export function currentCase(context: Ctx): CaseNumber {
+  return context.caseNumber ?? NO_CASE;
+}
+
+/** The case the customer asked to follow up (R001-6, R001-9). */
+export function followedCase(context: Ctx): CaseNumber {
+  return context.followUpCase?.number ?? NO_CASE;
+}
 
 /** Reply parameters: i18n interpolation values. */
 export type Params = Record<string, string | number>;

@@ -7,7 +7,7 @@ import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationContext } from '../context.ts';
 import type { ConversationSetup } from './setup.ts';
 import { menu, say } from './builders.ts';
-import { followUpWait, zoneParams } from './facts.ts';
+import { followUpWait, followedCase, zoneParams } from './facts.ts';
 import type { Params } from './facts.ts';
 import { TO } from './targets.ts';
 
@@ -24,7 +24,7 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
       invoke: {
         src: 'recordFollowUp',
         input: ({ context }) => ({
-          caseNumber: context.followUpCase?.number ?? '',
+          caseNumber: followedCase(context),
           at: context.lastAt,
           pressing,
         }),

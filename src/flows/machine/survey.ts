@@ -2,6 +2,7 @@
 import { SCORE_CHOICES, SKIP } from '../choices.ts';
 import type { ConversationSetup } from './setup.ts';
 import { ask, chose, menu, question, say } from './builders.ts';
+import { currentCase } from './facts.ts';
 import { TO } from './targets.ts';
 
 /** The `survey` state: score, comment, recorded, thanks (R002-8). */
@@ -22,7 +23,7 @@ export function survey(s: ConversationSetup) {
         invoke: {
           src: 'recordSurvey',
           input: ({ context }) => ({
-            caseNumber: context.caseNumber ?? '',
+            caseNumber: currentCase(context),
             score: context.surveyScore ?? 0,
             comment: context.description,
           }),

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from 'mongodb';
 import { EngineStores, TimerStore } from '../../../src/bot/engine/store/index.ts';
+import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { openTestConnection } from '../../support/database.ts';
 
@@ -42,7 +43,7 @@ describe('timer store', () => {
       store.schedule({
         _id: 'due-now',
         kind: 'caseFirstContact',
-        caseNumber: 'AT-2026-000001',
+        caseNumber: 'AT-2026-000001' as CaseNumber,
         dueAt: at('2026-03-10T16:20:00Z'),
       }),
       store.schedule({
@@ -54,7 +55,7 @@ describe('timer store', () => {
       store.schedule({
         _id: 'tomorrow',
         kind: 'caseResponse',
-        caseNumber: 'AT-2026-000001',
+        caseNumber: 'AT-2026-000001' as CaseNumber,
         dueAt: at('2026-03-11T16:20:00Z'),
       }),
     ]);

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TRANSCRIPT_CHECKPOINT_EVERY } from '../../../src/bot/engine/state.ts';
+import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import {
   deadlineChanges,
   finishTurn,
@@ -85,10 +86,10 @@ describe('finishing a turn', () => {
     const d = drafted();
     const handoff: FlowEmitted = {
       type: 'handoff',
-      reason: 'person',
+      reason: 'customer-request',
       level: 'L1',
       priority: 'P3',
-      caseNumber: 'AT-2026-000001',
+      caseNumber: 'AT-2026-000001' as CaseNumber,
     };
     const { next, notices } = finishTurn(
       d,
@@ -97,10 +98,10 @@ describe('finishing a turn', () => {
     );
     expect(next.mode).toBe('queued');
     expect(next.handoff).toEqual({
-      reason: 'person',
+      reason: 'customer-request',
       level: 'L1',
       priority: 'P3',
-      caseNumber: 'AT-2026-000001',
+      caseNumber: 'AT-2026-000001' as CaseNumber,
       agent: null,
     });
     expect(notices).toEqual([

@@ -326,7 +326,7 @@ export class Conversation {
       recordSurvey: async (input) => void record('recordSurvey', input),
       registerCancellation: async (input) => {
         record('registerCancellation', input);
-        return { caseNumber: 'AT-2026-000900' };
+        return { caseNumber: 'AT-2026-000900' as CaseNumber };
       },
     };
   }

@@ -51,7 +51,7 @@ export function send(c: Conversation, a: Answer): Promise<string[]> {
       : c.send({
           type: 'agent.release',
           at: c.now,
-          ...(a.caseNumber ? { caseNumber: a.caseNumber } : {}),
+          ...(a.caseNumber ? { caseNumber: a.caseNumber as CaseNumber } : {}),
         });
   }
   return c.send(a);

@@ -1,3 +1,4 @@
+import type { CaseNumber } from '../../../domain/cases/case.ts';
 import type { Collection, Db } from 'mongodb';
 import {
   GroupInserter,
@@ -23,7 +24,7 @@ export interface ConversationTimer {
 export interface CaseTimer {
   _id: string;
   kind: 'caseFirstContact' | 'caseResponse';
-  caseNumber: string;
+  caseNumber: CaseNumber;
   dueAt: Date;
 }
 

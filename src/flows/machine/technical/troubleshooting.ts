@@ -10,6 +10,7 @@ import { CATEGORY_CHOICES } from '../../choices.ts';
 import type { ConversationSetup } from '../setup.ts';
 import { ask, chose, doneNotYet, menu, question, say, yesNo } from '../builders.ts';
 import { openCaseInput } from '../case-request.ts';
+import { currentCase } from '../facts.ts';
 import { TO } from '../targets.ts';
 
 /** The troubleshooting steps of the `technical` state, from category to a solved case closed. */
@@ -145,7 +146,7 @@ export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
         invoke: {
           src: 'closeCase',
           input: ({ context }) => ({
-            caseNumber: context.caseNumber ?? '',
+            caseNumber: currentCase(context),
             solvedAtFirstLevel: true,
             verifiedWith: context.contact.name,
           }),

@@ -7,7 +7,7 @@ import type { PolicyConfig } from '../../../domain/policy/index.ts';
 import { ATTENDANT_CHOICES } from '../../choices.ts';
 import type { ConversationSetup } from '../setup.ts';
 import { ask, chose, menu, question, say } from '../builders.ts';
-import { whereAndWhen, zoneParams } from '../facts.ts';
+import { currentCase, whereAndWhen, zoneParams } from '../facts.ts';
 import { TO } from '../targets.ts';
 
 /** The visit steps of the `technical` state, from the slots proposed to the folio. */
@@ -63,7 +63,7 @@ export function visit(s: ConversationSetup, policy: PolicyConfig) {
         invoke: {
           src: 'openFolio',
           input: ({ context }) => ({
-            caseNumber: context.caseNumber ?? '',
+            caseNumber: currentCase(context),
             slot: context.slot ?? { id: '', start: '', end: '' },
             attendant: context.attendant ?? context.contact.name,
           }),
