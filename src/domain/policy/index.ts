@@ -2,17 +2,16 @@
  * The policy engine: pure functions over a validated PolicyConfig and instants passed in.
  * Rule IDs refer to docs/POLICY.md.
  */
+export { ANNOUNCEMENT_KINDS, policySchema } from './config.ts';
 export {
-  ANNOUNCEMENT_KINDS,
   CHAT_LIMIT_MINUTES,
   DEFAULT_POLICY,
   FOLLOW_UP_WAIT_MINUTES,
   FREE_RESCHEDULE_NOTICE_BUSINESS_MINUTES,
   P1_FIRST_CONTACT_MINUTES,
   VISIT_TOLERANCE_MINUTES,
-  parsePolicy,
-  policySchema,
-} from './config.ts';
+} from './default-policy.ts';
+export { parsePolicy } from './parse-policy.ts';
 export type {
   Announcement,
   AnnouncementKind,
