@@ -135,7 +135,7 @@ export class ConversationEngine {
     return this.#delivery.kinds;
   }
 
-  /** Handles a customer's message. Redeliveries of the same (channel, messageId) are dropped. */
+  /** Handles a customer's message. A redelivery (the same message id in the same conversation) is dropped. */
   async handle(message: InboundMessage): Promise<TurnOutcome> {
     const clean = validateInbound(message);
     const conversationId = conversationIdOf(clean.channel, clean.channelUserId);
