@@ -35,6 +35,9 @@ import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from '
 /** Answers in a row not understood before a person takes over. */
 const MISUNDERSTOOD_LIMIT = 3;
 
+/** The setup every sub-flow's state configs are checked against (`createStateConfig`). */
+export type ConversationSetup = ReturnType<typeof conversationSetup>;
+
 /** The setup of the conversation machine for a deployment's policy: types, actors, guards, actions. */
 export function conversationSetup(policy: PolicyConfig) {
   return guardedSetup(policy).extend({

@@ -9,7 +9,7 @@ import type { Choice, Reply } from '../contract.ts';
 import type { ConversationContext } from '../context.ts';
 import { YES_NO, DONE_NOT_YET } from '../choices.ts';
 import { AWAITING_INPUT } from '../run-turn.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import type { Params } from './facts.ts';
 
 type Ctx = ConversationContext;

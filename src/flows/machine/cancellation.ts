@@ -3,7 +3,7 @@
  * ends on the date of notice and all areas are told.
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { menu, say, yesNo } from './builders.ts';
 import { contractOf, zoneParams } from './facts.ts';
 import { TO } from './targets.ts';

@@ -2,7 +2,7 @@
  * How conversations end: "anything else?", a service failure (said, then a person), and the
  * final states, each telling the engine why the session closed.
  */
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { say, yesNo } from './builders.ts';
 import { TO } from './targets.ts';
 

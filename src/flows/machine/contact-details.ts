@@ -1,5 +1,5 @@
 /** Name, e-mail and phone of the person talking (R004-1, R002-2 E), each validated. */
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { ask, question } from './builders.ts';
 import { TO } from './targets.ts';
 

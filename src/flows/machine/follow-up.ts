@@ -5,7 +5,7 @@
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationContext } from '../context.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { menu, say } from './builders.ts';
 import { followUpWait, followedCase, zoneParams } from './facts.ts';
 import type { Params } from './facts.ts';

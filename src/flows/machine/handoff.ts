@@ -2,7 +2,7 @@
  * Decision 5: hand-off is a mode. The conversation is queued for an agent (with the country's
  * contact centre, R002-1) and the bot waits until an agent gives it back.
  */
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { AWAITING, say } from './builders.ts';
 import { TO } from './targets.ts';
 

@@ -4,7 +4,7 @@
  * distributor); who is talking, confirmed rather than asked when the record knows.
  */
 import { LANGUAGE_CHOICES, UNKNOWN_CUSTOMER_CHOICES } from '../choices.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { AWAITING, ask, chose, question, say, yesNo } from './builders.ts';
 import { companyName, firstName } from './facts.ts';
 import { TO } from './targets.ts';

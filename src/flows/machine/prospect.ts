@@ -5,7 +5,7 @@
 import { priorityFromFairUse } from '../../domain/policy/index.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import { COUNTRY_CHOICES } from '../choices.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { ask, menu, question, reask, say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
 import { countryOf } from './facts.ts';

@@ -5,7 +5,7 @@
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import { COMPLAINT_KINDS, DELIVERY_CHANNELS } from '../choices.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { NONSENSE, ask, chose, menu, question, say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
 import { zoneParams } from './facts.ts';

@@ -6,7 +6,7 @@
  */
 import { and, not, stateIn } from 'xstate';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
 import { zoneParams } from './facts.ts';

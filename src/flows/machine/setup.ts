@@ -8,10 +8,6 @@ import { fromPromise, setup } from 'xstate';
 import type { ConversationContext } from '../context.ts';
 import type { FlowEmitted, FlowEvent, FlowInput, FlowServices } from '../contract.ts';
 import { NotProvided } from '../errors.ts';
-import type { conversationSetup } from './actions.ts';
-
-/** The setup every sub-flow's state configs are checked against (`createStateConfig`). */
-export type ConversationSetup = ReturnType<typeof conversationSetup>;
 
 type ServiceInput<K extends keyof FlowServices> = Parameters<FlowServices[K]>[0];
 type ServiceOutput<K extends keyof FlowServices> = Awaited<ReturnType<FlowServices[K]>>;

@@ -1,6 +1,6 @@
 /** R002-8: the satisfaction survey after a solved case — a score and an optional comment. */
 import { SCORE_CHOICES, SKIP } from '../choices.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { ask, chose, menu, question, say } from './builders.ts';
 import { currentCase } from './facts.ts';
 import { TO } from './targets.ts';

@@ -4,7 +4,7 @@
  */
 import { triageChoices } from '../choices.ts';
 import type { Intent } from '../context.ts';
-import type { ConversationSetup } from './setup.ts';
+import type { ConversationSetup } from './actions.ts';
 import { ask, chose, question } from './builders.ts';
 import type { Answer } from './builders.ts';
 

@@ -3,7 +3,7 @@
  * the intake of a case, and the visit — one state, its steps in this order.
  */
 import type { PolicyConfig } from '../../../domain/policy/index.ts';
-import type { ConversationSetup } from '../setup.ts';
+import type { ConversationSetup } from '../actions.ts';
 import { intake } from './intake.ts';
 import { troubleshooting } from './troubleshooting.ts';
 import { visit } from './visit.ts';

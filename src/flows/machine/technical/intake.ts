@@ -7,7 +7,7 @@
  */
 import type { PolicyConfig } from '../../../domain/policy/index.ts';
 import { ATTACHMENT_CHOICES, SEVERITY_CHOICES, SKIP, URGENCY_CHOICES } from '../../choices.ts';
-import type { ConversationSetup } from '../setup.ts';
+import type { ConversationSetup } from '../actions.ts';
 import { NONSENSE, ask, chose, menu, question, reask, say } from '../builders.ts';
 import { openCaseInput } from '../case-request.ts';
 import { whereAndWhen, zoneParams } from '../facts.ts';

@@ -7,7 +7,7 @@
 import { priorityFromFairUse } from '../../../domain/policy/index.ts';
 import type { PolicyConfig } from '../../../domain/policy/index.ts';
 import { CATEGORY_CHOICES } from '../../choices.ts';
-import type { ConversationSetup } from '../setup.ts';
+import type { ConversationSetup } from '../actions.ts';
 import { ask, chose, doneNotYet, menu, question, say, yesNo } from '../builders.ts';
 import { openCaseInput } from '../case-request.ts';
 import { currentCase } from '../facts.ts';

@@ -5,7 +5,7 @@
  */
 import type { PolicyConfig } from '../../../domain/policy/index.ts';
 import { ATTENDANT_CHOICES } from '../../choices.ts';
-import type { ConversationSetup } from '../setup.ts';
+import type { ConversationSetup } from '../actions.ts';
 import { ask, chose, menu, question, say } from '../builders.ts';
 import { currentCase, whereAndWhen, zoneParams } from '../facts.ts';
 import { TO } from '../targets.ts';
