@@ -3,7 +3,7 @@
  * and waits on (`question`, `yesNo`, `doneNotYet`, `menu`), and the answer that names a choice
  * (`chose`). A question state is tagged `awaitingInput`, asks on entry (remembered in context,
  * so answers are read against its choices), tries its answers in order, and — when none fits a
- * civil message — gives a hint and asks again (R002-1: three times, then a person).
+ * civil message — gives a hint and asks again (three times in a row, then a person takes over).
  */
 import type { Choice, Reply } from '../contract.ts';
 import type { ConversationContext } from '../context.ts';

@@ -51,7 +51,7 @@ export function createConversationMachine(policy: PolicyConfig) {
           conversation: {
             initial: 'starting',
             on: {
-              // R002-1: not understood too often — a person takes over.
+              // Not understood too often: a person takes over (and R002-1: the contact centre).
               'flow.stuck': {
                 target: '.handoff',
                 actions: [
