@@ -19,6 +19,7 @@ import {
   conversationIdOf,
   type ChannelPort,
   type InboundMessage,
+  type OutboundMessage,
   type TurnOutcome,
 } from './messages.ts';
 import type { ConversationState, TranscriptEntry } from './state.ts';
@@ -28,6 +29,7 @@ import {
   finishTurn,
   repliesOf,
   startTurn,
+  versionThatAnswered,
   type AgentAction,
   type HandoffNotice,
   type TurnDraft,
@@ -181,6 +183,50 @@ export class ConversationEngine {
         text: sanitiseText(text),
       }),
     );
+  }
+
+  /**
+   * The replies that answered a customer's message, as they were delivered (same `deliveryId`s):
+   * what a resent message that was already answered gets back. Empty when the message was not
+   * answered (yet), or too long ago to be among the conversation's last answered inputs.
+   */
+  async answerTo(conversationId: string, messageId: string): Promise<OutboundMessage[]> {
+    const latest = await this.state(conversationId);
+    if (!latest) return [];
+    const keys = [
+      customerInputKey(conversationId, messageId),
+      legacyCustomerInputKey(channelOfConversation(conversationId), messageId),
+    ];
+    const version = versionThatAnswered(latest, keys);
+    if (version === null) return [];
+    const answering =
+      version === latest.version
+        ? latest
+        : await this.#stores.versions.read(conversationId, version);
+    return answering ? repliesOf(answering, this.#o.translator) : [];
+  }
+
+  /**
+   * The replies of a conversation's versions after `after` (a version number; 0: from the
+   * first), at most `limit` versions: how a channel without push (a client that polls) gets
+   * every reply, those of timers and agents too. `cursor` is the last version read: ask again
+   * from it.
+   */
+  async repliesSince(
+    conversationId: string,
+    after: number,
+    limit = 50,
+  ): Promise<{ replies: OutboundMessage[]; cursor: number }> {
+    const latest = await this.state(conversationId);
+    if (!latest || latest.version <= after) return { replies: [], cursor: latest?.version ?? 0 };
+    const last = Math.min(latest.version, Math.max(0, after) + limit);
+    const replies: OutboundMessage[] = [];
+    for (let v = Math.max(0, after) + 1; v <= last; v++) {
+      const state =
+        v === latest.version ? latest : await this.#stores.versions.read(conversationId, v);
+      if (state) replies.push(...repliesOf(state, this.#o.translator));
+    }
+    return { replies, cursor: last };
   }
 
   /** The turn whose flow is running in a conversation, if any (for the flow's services). */

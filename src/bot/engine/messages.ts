@@ -9,6 +9,11 @@ export interface InboundMessage {
   channelUserId: string;
   /** The network's id of this message: a redelivery carries the same id and is dropped. */
   messageId: string;
+  /**
+   * The message's place in its conversation when the network numbers them consecutively
+   * (1, 2, 3…): a message that arrives before its predecessor waits for it a bounded time.
+   */
+  sequence?: number;
   text: string;
   /** The id of a button the customer pressed, when the network has buttons. */
   choice?: string;

@@ -110,6 +110,15 @@ export class VersionStore {
     );
   }
 
+  /**
+   * One stored version as its document holds it: its outbox whole, its transcript only the
+   * lines its turn added (see `latest` for the whole transcript). Null when it does not exist.
+   */
+  async read(conversationId: string, version: number): Promise<ConversationState | null> {
+    const doc = await this.states.findOne({ _id: `${conversationId}:${version}` });
+    return doc ? decodeState(doc) : null;
+  }
+
   async #exists(conversationId: string, version: number): Promise<boolean> {
     const found = await this.states.findOne(
       { _id: `${conversationId}:${version}` },

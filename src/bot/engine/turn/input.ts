@@ -20,6 +20,22 @@ export type TurnInput =
   | { kind: 'timer'; key: InputKey; timerId: string }
   | { kind: 'agent'; key: InputKey; action: AgentAction; agent: string; text: string };
 
+/**
+ * The version that answered an input, found from a later version's `recent`: every version
+ * answers exactly one input and appends its key to `recent`, and versions are numbered without
+ * gaps, so the key `k` places from the end of `recent` was answered by the version `k` before
+ * this one. Null when the input is not among the last ones answered.
+ */
+export function versionThatAnswered(
+  state: ConversationState,
+  keys: readonly string[],
+): number | null {
+  for (let k = 0; k < state.recent.length; k++) {
+    if (keys.includes(state.recent[state.recent.length - 1 - k]!)) return state.version - k;
+  }
+  return null;
+}
+
 /** Whether a version (or one of the versions before it) answered this input. */
 export function answered(state: ConversationState, input: TurnInput): boolean {
   return (
