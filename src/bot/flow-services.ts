@@ -75,13 +75,14 @@ export function createFlowServices(
       return customer ? customerView(customer, clock.now()) : null;
     },
 
-    async openCase(input) {
+    async openCase(input, call) {
       const { includeTranscript, ...request } = input;
       const transcript = includeTranscript ? transcriptOf(input.conversationId) : [];
       const result = await open({
         ...request,
         channel: input.conversationId.split(':')[0] as Case['channel'],
         transcript,
+        requestKey: call?.effectKey ?? null,
       });
       const found = result.outcome === 'opened' ? result.case : result.case;
       const openedAt = found?.openedAt ?? clock.now();
@@ -136,12 +137,13 @@ export function createFlowServices(
       }));
     },
 
-    async openFolio({ caseNumber, slot, attendant }) {
+    async openFolio({ caseNumber, slot, attendant }, call) {
       const folio = await domain.folios.open(
         caseNumber,
         { start: new Date(slot.start), end: new Date(slot.end) },
         attendant,
         clock.now(),
+        call?.effectKey ?? null,
       );
       await domain.cases.appendEvent({
         caseNumber: caseNumber,
@@ -190,7 +192,7 @@ export function createFlowServices(
       });
     },
 
-    async registerCancellation({ accountNumber, contractNumber, noticeAt, conversationId }) {
+    async registerCancellation({ accountNumber, contractNumber, noticeAt, conversationId }, call) {
       const customer = await domain.customers.findByAccount(accountNumber);
       if (!customer) throw new Error(`unknown account ${accountNumber}`);
       const result = await open({
@@ -216,6 +218,7 @@ export function createFlowServices(
         attachments: [],
         transcript: [],
         solvedAtFirstLevel: false,
+        requestKey: call?.effectKey ?? null,
       });
       const caseNumber = result.outcome === 'opened' ? result.case.number : result.caseNumber;
       // R004-5: all areas are told; the notification port (e-mail) comes with the case lifecycle.

@@ -9,6 +9,7 @@ import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { EngineStores } from './engine/store/index.ts';
+import { oncePerInput } from './effects/once-per-input.ts';
 import { createFlowServices } from './flow-services.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 
@@ -49,16 +50,16 @@ export async function createRuntime(options: {
   recoveryGraceMs?: number;
   onError?: (error: unknown) => void;
 }): Promise<Runtime> {
-  const domain = createDomain(options.connection, options.policy, options.clock);
+  const processId = randomUUID();
+  const domain = createDomain(options.connection, options.policy, options.clock, processId);
   await domain.init();
   const db = options.connection.db;
   if (!db) throw new Error('the database connection is not open');
-  const processId = randomUUID();
   const stores = new EngineStores(db, processId, () => options.clock.now());
   await stores.init();
   const translator = (sharedTranslator ??= createTranslator());
   let engine: ConversationEngine | null = null;
-  const services = createFlowServices(
+  const direct = createFlowServices(
     domain,
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
@@ -79,6 +80,8 @@ export async function createRuntime(options: {
         }),
       ]),
   );
+  // Every effect once per input: a retried turn gets its effects' first results back.
+  const services = oncePerInput(direct, domain.effects, (id) => engine?.runningTurn(id));
   const machine = provideServices(createConversationMachine(options.policy), services);
   engine = new ConversationEngine({
     stores,

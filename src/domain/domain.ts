@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Clock } from './clock.ts';
 import type { PolicyConfig } from './policy/index.ts';
@@ -9,6 +10,7 @@ import { CoverageRepository } from './coverage/coverage.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
 import { FolioRepository } from './folios/folio-repository.ts';
 import { FolioService } from './folios/folio-service.ts';
+import { EffectLedger } from './effects/effect-ledger.ts';
 import { ensureCollection } from './model-on.ts';
 
 /** The one shared domain layer every channel and flow goes through, on one database. */
@@ -23,11 +25,21 @@ export interface Domain {
   readonly folioService: FolioService;
   readonly coverage: CoverageRepository;
   readonly agents: AgentRepository;
+  /** Every side effect of a conversation's turn once per input (decision 0). */
+  readonly effects: EffectLedger;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
 
-export function createDomain(connection: Connection, policy: PolicyConfig, clock: Clock): Domain {
+/** The domain on a connection; `processId` names this process in the effects it claims. */
+export function createDomain(
+  connection: Connection,
+  policy: PolicyConfig,
+  clock: Clock,
+  processId: string = randomUUID(),
+): Domain {
+  const db = connection.db;
+  if (!db) throw new Error('the database connection is not open');
   const customers = new CustomerRepository(connection);
   const cases = new CaseRepository(connection);
   const caseNumbers = new CaseNumberAllocator(connection);
@@ -45,6 +57,7 @@ export function createDomain(connection: Connection, policy: PolicyConfig, clock
     folioService: new FolioService(folios, policy, clock),
     coverage,
     agents,
+    effects: new EffectLedger(db, processId),
     async init() {
       await customers.init();
       await cases.init();

@@ -117,6 +117,16 @@ export interface VisitSlotView {
 }
 
 /**
+ * Who asks for a side effect: the conversation whose turn invoked it, and the effect's
+ * idempotency key when the engine gives one (the same for a retried turn: see the engine's
+ * `runningTurn` and the domain's `EffectLedger`).
+ */
+export interface ServiceCall {
+  conversationId: string;
+  effectKey?: string;
+}
+
+/**
  * The side effects a conversation may ask for. Each is an XState `fromPromise` actor whose
  * input and output are these types; the engine provides them on the real domain, tests with
  * in-memory fakes.
@@ -126,19 +136,25 @@ export interface FlowServices {
     by: 'account' | 'email' | 'phone';
     value: string;
   }) => Promise<CustomerView | null>;
-  openCase: (input: OpenCaseInput) => Promise<OpenCaseOutput>;
-  closeCase: (input: {
-    caseNumber: CaseNumber;
-    solvedAtFirstLevel: boolean;
-    verifiedWith: string;
-  }) => Promise<void>;
+  openCase: (input: OpenCaseInput, call?: ServiceCall) => Promise<OpenCaseOutput>;
+  closeCase: (
+    input: {
+      caseNumber: CaseNumber;
+      solvedAtFirstLevel: boolean;
+      verifiedWith: string;
+    },
+    call?: ServiceCall,
+  ) => Promise<void>;
   listOpenCases: (input: { accountNumber: string }) => Promise<CaseView[]>;
   /** Records that the customer was told the case is being followed up (R001-9). */
-  recordFollowUp: (input: {
-    caseNumber: CaseNumber;
-    at: string;
-    pressing: boolean;
-  }) => Promise<void>;
+  recordFollowUp: (
+    input: {
+      caseNumber: CaseNumber;
+      at: string;
+      pressing: boolean;
+    },
+    call?: ServiceCall,
+  ) => Promise<void>;
   officeHours: (input: {
     country: Country;
     timeZone: string;
@@ -149,30 +165,42 @@ export interface FlowServices {
     timeZone: string;
     at: string;
   }) => Promise<VisitSlotView[]>;
-  openFolio: (input: {
-    caseNumber: CaseNumber;
-    slot: VisitSlotView;
-    attendant: string;
-  }) => Promise<{ folioNumber: string }>;
+  openFolio: (
+    input: {
+      caseNumber: CaseNumber;
+      slot: VisitSlotView;
+      attendant: string;
+    },
+    call?: ServiceCall,
+  ) => Promise<{ folioNumber: string }>;
   checkCoverage: (input: {
     country: Country;
     address: string;
   }) => Promise<{ covered: boolean; city: string | null }>;
   /** R001-8/R001-11: records a warning; returns whether support is now suspended. */
-  recordAbuse: (input: {
-    accountNumber: string | null;
-    at: string;
-  }) => Promise<{ suspended: boolean; warnings: number }>;
-  recordSurvey: (input: {
-    caseNumber: CaseNumber;
-    score: number;
-    comment: string;
-  }) => Promise<void>;
+  recordAbuse: (
+    input: {
+      accountNumber: string | null;
+      at: string;
+    },
+    call?: ServiceCall,
+  ) => Promise<{ suspended: boolean; warnings: number }>;
+  recordSurvey: (
+    input: {
+      caseNumber: CaseNumber;
+      score: number;
+      comment: string;
+    },
+    call?: ServiceCall,
+  ) => Promise<void>;
   /** R004-5: the contract ends on the date of notice; all areas are told. */
-  registerCancellation: (input: {
-    accountNumber: string;
-    contractNumber: string;
-    noticeAt: string;
-    conversationId: string;
-  }) => Promise<{ caseNumber: CaseNumber }>;
+  registerCancellation: (
+    input: {
+      accountNumber: string;
+      contractNumber: string;
+      noticeAt: string;
+      conversationId: string;
+    },
+    call?: ServiceCall,
+  ) => Promise<{ caseNumber: CaseNumber }>;
 }

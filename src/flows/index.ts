@@ -2,8 +2,8 @@
  * The flows' public surface: the conversation machine, how to give it its services, and the
  * contract types shared with the engine.
  */
-import { fromPromise } from 'xstate';
-import type { FlowServices } from './contract.ts';
+import { fromPromise, type AnyActorRef } from 'xstate';
+import type { FlowServices, ServiceCall } from './contract.ts';
 import type { ConversationMachine } from './machine/index.ts';
 
 export { createConversationMachine } from './machine/index.ts';
@@ -15,24 +15,39 @@ export type { TurnResult } from './run-turn.ts';
 export type * from './contract.ts';
 
 /**
+ * The conversation a service actor was invoked by: its parent, the conversation's machine,
+ * knows it (`conversationId` never changes in a conversation's context).
+ */
+function callOf(self: AnyActorRef): ServiceCall | undefined {
+  const snapshot = self._parent?.getSnapshot() as { context?: { conversationId?: unknown } };
+  const conversationId = snapshot?.context?.conversationId;
+  return typeof conversationId === 'string' ? { conversationId } : undefined;
+}
+
+/**
  * Gives the machine its side effects: each `FlowServices` function becomes the `fromPromise`
- * actor of the same name. The engine passes the real domain; tests pass in-memory fakes.
+ * actor of the same name; an effect is told which conversation asks for it (`ServiceCall`).
+ * The engine passes the real domain; tests pass in-memory fakes.
  */
 export function provideServices(machine: ConversationMachine, services: FlowServices) {
   return machine.provide({
     actors: {
       findCustomer: fromPromise(({ input }) => services.findCustomer(input)),
-      openCase: fromPromise(({ input }) => services.openCase(input)),
-      closeCase: fromPromise(({ input }) => services.closeCase(input)),
+      openCase: fromPromise(({ input, self }) => services.openCase(input, callOf(self))),
+      closeCase: fromPromise(({ input, self }) => services.closeCase(input, callOf(self))),
       listOpenCases: fromPromise(({ input }) => services.listOpenCases(input)),
-      recordFollowUp: fromPromise(({ input }) => services.recordFollowUp(input)),
+      recordFollowUp: fromPromise(({ input, self }) =>
+        services.recordFollowUp(input, callOf(self)),
+      ),
       officeHours: fromPromise(({ input }) => services.officeHours(input)),
       proposeVisitSlots: fromPromise(({ input }) => services.proposeVisitSlots(input)),
-      openFolio: fromPromise(({ input }) => services.openFolio(input)),
+      openFolio: fromPromise(({ input, self }) => services.openFolio(input, callOf(self))),
       checkCoverage: fromPromise(({ input }) => services.checkCoverage(input)),
-      recordAbuse: fromPromise(({ input }) => services.recordAbuse(input)),
-      recordSurvey: fromPromise(({ input }) => services.recordSurvey(input)),
-      registerCancellation: fromPromise(({ input }) => services.registerCancellation(input)),
+      recordAbuse: fromPromise(({ input, self }) => services.recordAbuse(input, callOf(self))),
+      recordSurvey: fromPromise(({ input, self }) => services.recordSurvey(input, callOf(self))),
+      registerCancellation: fromPromise(({ input, self }) =>
+        services.registerCancellation(input, callOf(self)),
+      ),
     },
   });
 }

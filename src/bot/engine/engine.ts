@@ -76,6 +76,18 @@ export interface RunningTurn {
   readonly inputKey: InputKey;
   /** The session's transcript so far, this turn's customer line included (R001-7). */
   readonly transcript: TranscriptEntry[];
+  /**
+   * The idempotency key of the turn's next side effect: the input's key, the effect's place in
+   * the turn and its name. A turn run again for the same input (a lost race, a crash, another
+   * process) asks for its effects in the same order and gets the same keys.
+   */
+  effectKey(service: string): string;
+}
+
+/** A turn whose flow is running, and how many effects it asked for so far. */
+interface Running {
+  readonly draft: TurnDraft;
+  effects: number;
 }
 
 /**
@@ -99,7 +111,7 @@ export class ConversationEngine {
   readonly #flows: LiveFlows;
   readonly #admit: LimitFunction;
   /** The draft of each conversation whose flow is running, for its services. */
-  readonly #running = new Map<string, TurnDraft>();
+  readonly #running = new Map<string, Running>();
   /** Pending deliveries seen by the last recovery sweep. */
   #suspects = new Set<string>();
 
@@ -231,14 +243,20 @@ export class ConversationEngine {
 
   /** The turn whose flow is running in a conversation, if any (for the flow's services). */
   runningTurn(conversationId: string): RunningTurn | undefined {
-    const draft = this.#running.get(conversationId);
-    return draft && { inputKey: draft.inputKey, transcript: draft.next.transcript };
+    const running = this.#running.get(conversationId);
+    if (!running) return undefined;
+    const { inputKey, next } = running.draft;
+    return {
+      inputKey,
+      transcript: next.transcript,
+      effectKey: (service) => `${inputKey}/${running.effects++}:${service}`,
+    };
   }
 
   /** The current session's transcript of a conversation whose turn is running. */
   transcriptOf(conversationId: string): TranscriptEntry[] {
     return (
-      this.#running.get(conversationId)?.next.transcript ??
+      this.#running.get(conversationId)?.draft.next.transcript ??
       this.#cache.peek(conversationId)?.transcript ??
       []
     );
@@ -331,7 +349,7 @@ export class ConversationEngine {
           // else restored from the stored snapshot.
           flow =
             this.#flows.take(conversationId, current?.version, start.fresh) ?? this.#restore(start);
-          this.#running.set(conversationId, start);
+          this.#running.set(conversationId, { draft: start, effects: 0 });
           try {
             result = await flow.turn(start.event, FLOW_TURN_TIMEOUT_MS);
           } catch (error) {

@@ -47,6 +47,10 @@ export class CaseService {
         return this.open(request);
       }
       const found = await this.#awaitCase(existing);
+      // The same request again (retried after a crash): the case it opened is its own.
+      if (found !== null && request.requestKey && found.requestKey === request.requestKey) {
+        return { outcome: 'opened', case: found };
+      }
       if (found === null) {
         // The claimer died between claiming the matter and inserting its case: the claim is an
         // orphan. Free the matter and open the case ourselves (R001-5 still holds: the unique

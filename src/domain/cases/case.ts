@@ -93,6 +93,12 @@ export interface CaseRequest {
   transcript: TranscriptLine[];
   /** Solved during the conversation at first level (R004-3, R002-8). */
   solvedAtFirstLevel: boolean;
+  /**
+   * The idempotency key of the request (see `EffectLedger`): the same request retried — after
+   * a crash, by another process — finds the case it opened and gets it back as opened, never
+   * as a case it joined.
+   */
+  requestKey?: string | null;
 }
 
 export interface TranscriptLine {

@@ -23,6 +23,7 @@ const schema = new Schema<FolioDocument>(
     freeReschedulesLeft: { type: Number, default: 0 },
     outcome: { type: String, default: 'pending' },
     serviceMinutes: { type: Number, default: undefined },
+    requestKey: { type: String, default: null },
   },
   { collection: 'folios', versionKey: false },
 );
@@ -46,8 +47,17 @@ export class FolioRepository {
     await ensureCollection(this.model);
   }
 
-  /** Opens the next folio of a case for an agreed slot. */
-  async open(caseNumber: CaseNumber, slot: VisitSlot, attendant: string, at: Date): Promise<Folio> {
+  /**
+   * Opens the next folio of a case for an agreed slot. The same request again (`requestKey`:
+   * retried after a crash, or by another process) gets the folio it opened, not another.
+   */
+  async open(
+    caseNumber: CaseNumber,
+    slot: VisitSlot,
+    attendant: string,
+    at: Date,
+    requestKey: string | null = null,
+  ): Promise<Folio> {
     // Insert first, count never: most cases have one folio, and the unique _id settles races.
     for (let n = 1; ; n++) {
       const folio: Folio = {
@@ -59,9 +69,14 @@ export class FolioRepository {
         reschedules: [],
         freeReschedulesLeft: 0,
         outcome: 'pending',
+        requestKey,
       };
       const { number, ...rest } = folio;
       if ((await this.#inserts.insert({ ...rest, _id: number })) === 'inserted') return folio;
+      if (requestKey !== null) {
+        const taken = await this.find(number);
+        if (taken?.requestKey === requestKey) return taken;
+      }
     }
   }
 

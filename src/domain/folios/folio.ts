@@ -32,6 +32,8 @@ export interface Folio {
   outcome: FolioOutcome;
   /** Service time of a done visit, waiting for the customer included (R000-6). */
   serviceMinutes?: number;
+  /** The idempotency key of the request that opened it: a retried request gets it back. */
+  requestKey?: string | null;
 }
 
 export function folioNumber(caseNumber: CaseNumber, n: number): string {

@@ -83,8 +83,16 @@ describe('turns of the engine', () => {
       {
         inputKey: customerInputKey('terminal:ana', 'm1'),
         transcript: [{ at: clock.now(), from: 'customer', text: 'Hola' }],
+        effectKey: expect.any(Function),
       },
     ]);
+    // The keys of the turn's effects, in the order it asks for them (issue 12).
+    expect(seen[0]!.effectKey('openCase')).toBe(
+      `${customerInputKey('terminal:ana', 'm1')}/0:openCase`,
+    );
+    expect(seen[0]!.effectKey('openFolio')).toBe(
+      `${customerInputKey('terminal:ana', 'm1')}/1:openFolio`,
+    );
     expect(engine.transcriptOf('terminal:ana')).toBe(seen[0]!.transcript);
 
     open();

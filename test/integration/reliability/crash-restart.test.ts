@@ -7,14 +7,15 @@ import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { databaseUri, openTestConnection } from '../../support/database.ts';
 import {
   START,
-  WorkerDied,
   EngineWorker,
   Network,
   doubtScript,
   inboundOf,
   redeliverOnTimeout,
+  resume,
+  runUntilKilled,
   seedCustomers,
-  type Step,
+  type Run,
 } from './fixtures.ts';
 
 // Sized for a 2-core machine running the suite's other files at the same time: after the
@@ -22,15 +23,6 @@ import {
 // probing `_id`s) in a freshly started worker process.
 const USERS = 40;
 const TIMER_USERS = 20;
-
-/** What the network knows of one user's run: acknowledged steps and the one in flight. */
-interface Run {
-  user: string;
-  script: Step[];
-  acked: number;
-  inFlight: number | null;
-  outcomes: TurnOutcome[];
-}
 
 describe('a process killed with SIGKILL in the middle of a run, and another started on the same database', () => {
   let connection: Connection;
@@ -53,60 +45,6 @@ describe('a process killed with SIGKILL in the middle of a run, and another star
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill()));
   });
-
-  /**
-   * Runs every user's script on `worker`, one message at a time per user and all users at
-   * once; SIGKILLs the worker as soon as `killAfter` messages were acknowledged, so the other
-   * users' messages are in flight (sent, maybe stored, maybe answered, never acknowledged).
-   */
-  async function runUntilKilled(worker: EngineWorker, runs: Run[], killAfter: number) {
-    let acks = 0;
-    await Promise.all(
-      runs.map(async (run) => {
-        for (let n = run.acked; n < run.script.length; n++) {
-          run.inFlight = n;
-          try {
-            run.outcomes.push(await send(worker, run, n));
-          } catch (error) {
-            if (error instanceof WorkerDied) return;
-            throw error;
-          }
-          run.inFlight = null;
-          run.acked = n + 1;
-          if (++acks === killAfter) void worker.kill();
-        }
-      }),
-    );
-    await worker.exited;
-  }
-
-  /**
-   * The network after the restart: redelivers the last acknowledged message of every other
-   * user (must be dropped), every unacknowledged one, then finishes the scripts up to `upTo`.
-   */
-  async function resume(worker: EngineWorker, runs: Run[], upTo: (run: Run) => number) {
-    const resentAcked: TurnOutcome[] = [];
-    const resentUnacked: TurnOutcome[] = [];
-    await Promise.all(
-      runs.map(async (run, index) => {
-        if (run.acked > 0 && index % 3 === 0) {
-          const n = run.acked - 1;
-          resentAcked.push(await send(worker, run, n));
-        }
-        if (run.inFlight !== null) {
-          const n = run.inFlight;
-          resentUnacked.push(await send(worker, run, n));
-          run.inFlight = null;
-          run.acked = n + 1;
-        }
-        for (let n = run.acked; n < upTo(run); n++) {
-          run.outcomes.push(await send(worker, run, n));
-          run.acked = n + 1;
-        }
-      }),
-    );
-    return { resentAcked, resentUnacked };
-  }
 
   /** Messages the network redelivered after a turn timeout (reported, not hidden). */
   const redelivered: string[] = [];
@@ -141,7 +79,7 @@ describe('a process killed with SIGKILL in the middle of a run, and another star
       outcomes: [],
     }));
     const total = USERS * script(0).length;
-    await runUntilKilled(a, runs, Math.floor(total * 0.45));
+    await runUntilKilled(a, runs, send, Math.floor(total * 0.45));
     const inFlightAtKill = runs.filter((r) => r.inFlight !== null).length;
     const deliveredByA = network.all.length;
     expect(inFlightAtKill).toBeGreaterThan(USERS / 2); // the kill really cut turns in flight
@@ -149,7 +87,7 @@ describe('a process killed with SIGKILL in the middle of a run, and another star
 
     const b = start('B', network);
     const { recovered } = await b.ready;
-    const { resentAcked, resentUnacked } = await resume(b, runs, (r) => r.script.length);
+    const { resentAcked, resentUnacked } = await resume(b, runs, send, (r) => r.script.length);
     console.info(
       `[reliability] kill: ${inFlightAtKill}/${USERS} messages in flight, ${deliveredByA} replies delivered by A; ` +
         `B recovered ${recovered} replies, ${network.resends.length} of them resends; ` +
@@ -203,13 +141,13 @@ describe('a process killed with SIGKILL in the middle of a run, and another star
       inFlight: null,
       outcomes: [],
     }));
-    await runUntilKilled(c, runs, Math.floor(TIMER_USERS * 3 * 0.5));
+    await runUntilKilled(c, runs, send, Math.floor(TIMER_USERS * 3 * 0.5));
     const inFlightAtKill = runs.filter((r) => r.inFlight !== null).length;
     expect(inFlightAtKill).toBeGreaterThan(0);
 
     const d = start('D', network);
     await d.ready;
-    await resume(d, runs, (r) => r.script.length);
+    await resume(d, runs, send, (r) => r.script.length);
     for (const run of runs) expect(network.keysOf(run.user).at(-1)).toBe('request.askDescription');
 
     await d.setClock(new Date(Date.parse(START) + 19 * 60_000));

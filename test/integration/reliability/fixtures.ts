@@ -22,7 +22,12 @@ export const accountOf = (i: number) => `RL-${String(i).padStart(5, '0')}`;
  * Inserts `count` customers numbered from `from` (one insertMany: the demo seed's upserts are
  * slow on FerretDB). Each has its own account, so each user's doubt is a matter of its own.
  */
-export async function seedCustomers(domain: Domain, from: number, count: number): Promise<void> {
+export async function seedCustomers(
+  domain: Domain,
+  from: number,
+  count: number,
+  options: { equipment?: boolean } = {},
+): Promise<void> {
   const docs = Array.from({ length: count }, (_, k) => {
     const i = from + k;
     const contact = {
@@ -41,7 +46,15 @@ export async function seedCustomers(domain: Domain, from: number, count: number)
       authorisedPersons: [],
       distributor: null,
       paymentsUpToDate: true,
-      equipment: [],
+      equipment: options.equipment
+        ? [
+            {
+              serial: serialOf(i),
+              description: 'Servidor de archivos',
+              location: 'Sala de cómputo',
+            },
+          ]
+        : [],
       abuseWarnings: 0,
       suspendedUntil: null,
       suspendedPermanently: false,
@@ -68,6 +81,36 @@ export const doubtScript = (i: number, withGoodbye = false): Step[] => [
   { choice: 'doubt' },
   `¿Mi plan ${i} incluye soporte en sábado?`,
   ...(withGoodbye ? ['no'] : []),
+];
+
+/** The serial of the one piece of equipment of simulated customer `i` (when seeded with it). */
+export const serialOf = (i: number) => `SRV-${String(i).padStart(5, '0')}`;
+
+/**
+ * The whole technical flow, with every side effect a turn can have on the way: identification,
+ * troubleshooting (power, on, restart, verify), intake, the case opened (with its SLA timers),
+ * a visit slot and its folio (R004-3). Customer `i` must be seeded with equipment.
+ */
+export const technicalScript = (i: number): Step[] => [
+  `Hola, mi cuenta es ${accountOf(i)}`,
+  { choice: 'yes' },
+  { choice: 'technical' },
+  { choice: 'servers' },
+  { choice: serialOf(i) },
+  { choice: 'yes' }, // the location on record
+  { choice: 'yes' }, // outside causes ruled out (R001-0)
+  { choice: 'yes' }, // power
+  { choice: 'yes' }, // on
+  { choice: 'done' }, // restarted
+  { choice: 'no' }, // still failing
+  { choice: 'high' },
+  { choice: 'critical' },
+  `El servidor ${i} no arranca y muestra error de disco`,
+  `Desde el lunes el servidor ${i} se reinicia solo y muestra disk failure en la consola`,
+  'Encenderlo y esperar dos minutos',
+  { choice: 'done' },
+  { choice: 'slot-1' },
+  { choice: 'me' },
 ];
 
 /** The inbound message of step `n` of user `user` on the terminal channel. */
@@ -212,7 +255,10 @@ export class EngineWorker {
       this.child.send({ ...request, id } as WorkerRequest, (error) => {
         if (error) {
           this.#pending.delete(id);
-          reject(this.#dead ? new WorkerDied(this.name) : error);
+          // A worker killed a moment ago may not have told its exit yet: its pipe is closed.
+          const gone =
+            this.#dead || this.child.killed || (error as { code?: string }).code === 'EPIPE';
+          reject(gone ? new WorkerDied(this.name) : error);
         }
       });
     });
@@ -300,4 +346,82 @@ export class Network {
     }
     return repeated;
   }
+}
+
+/** What the network knows of one user's run: acknowledged steps and the one in flight. */
+export interface Run {
+  user: string;
+  script: Step[];
+  acked: number;
+  inFlight: number | null;
+  outcomes: TurnOutcome[];
+}
+
+/** Sends step `n` of a run's script to a worker (with the test's redelivery policy). */
+export type SendStep = (worker: EngineWorker, run: Run, n: number) => Promise<TurnOutcome>;
+
+/**
+ * Runs every user's script on `worker` (up to step `upTo`, by default to its end), one message
+ * at a time per user and all users at once; SIGKILLs the worker as soon as `killAfter` messages
+ * were acknowledged, so the other users' messages are in flight (sent, maybe stored, maybe
+ * answered, never acknowledged). `killAfter` must be reached.
+ */
+export async function runUntilKilled(
+  worker: EngineWorker,
+  runs: Run[],
+  send: SendStep,
+  killAfter: number,
+  upTo: (run: Run) => number = (run) => run.script.length,
+): Promise<void> {
+  let acks = 0;
+  await Promise.all(
+    runs.map(async (run) => {
+      for (let n = run.acked; n < upTo(run); n++) {
+        run.inFlight = n;
+        try {
+          run.outcomes.push(await send(worker, run, n));
+        } catch (error) {
+          if (error instanceof WorkerDied) return;
+          throw error;
+        }
+        run.inFlight = null;
+        run.acked = n + 1;
+        if (++acks === killAfter) void worker.kill();
+      }
+    }),
+  );
+  await worker.exited;
+}
+
+/**
+ * The network after the restart: redelivers the last acknowledged message of every third user
+ * (must be dropped), every unacknowledged one, then finishes the scripts up to `upTo`.
+ */
+export async function resume(
+  worker: EngineWorker,
+  runs: Run[],
+  send: SendStep,
+  upTo: (run: Run) => number,
+): Promise<{ resentAcked: TurnOutcome[]; resentUnacked: TurnOutcome[] }> {
+  const resentAcked: TurnOutcome[] = [];
+  const resentUnacked: TurnOutcome[] = [];
+  await Promise.all(
+    runs.map(async (run, index) => {
+      if (run.acked > 0 && index % 3 === 0) {
+        const n = run.acked - 1;
+        resentAcked.push(await send(worker, run, n));
+      }
+      if (run.inFlight !== null) {
+        const n = run.inFlight;
+        resentUnacked.push(await send(worker, run, n));
+        run.inFlight = null;
+        run.acked = n + 1;
+      }
+      for (let n = run.acked; n < upTo(run); n++) {
+        run.outcomes.push(await send(worker, run, n));
+        run.acked = n + 1;
+      }
+    }),
+  );
+  return { resentAcked, resentUnacked };
 }
