@@ -137,6 +137,7 @@ async function assembleOn(
     policy: options.policy,
     clock: options.clock,
     channels: ports,
+    log: logger,
     ...options.engine,
     onError:
       options.onError ??

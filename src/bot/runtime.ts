@@ -48,6 +48,10 @@ export async function createRuntime(options: {
   schedulerPollMs?: number;
   housekeepingMs?: number;
   recoveryGraceMs?: number;
+  /** How long a message waits for its predecessor (by the network's numbering). */
+  orderWaitMs?: number;
+  /** Where the engine tells what it went on from (a message applied out of order). */
+  log?: EngineOptions['log'];
   onError?: (error: unknown) => void;
 }): Promise<Runtime> {
   const processId = randomUUID();
@@ -92,6 +96,8 @@ export async function createRuntime(options: {
     channels: options.channels,
     onHandoff: options.onHandoff,
     idleMs: options.idleMs,
+    orderWaitMs: options.orderWaitMs,
+    log: options.log,
     processId,
   });
   // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its

@@ -44,6 +44,16 @@ export type { TurnOutcome } from './messages.ts';
 const FLOW_TURN_TIMEOUT_MS = 30_000;
 /** Version conflicts a turn retries before it gives up. */
 const MAX_ATTEMPTS = 50;
+/**
+ * How long a message that arrived before its predecessor (by the network's `sequence`) waits
+ * for it — on this process or another — before it is applied all the same (real time).
+ */
+const ORDER_WAIT_MS = 2_000;
+
+/** Where the engine tells what it did not expect but went on from (pino's shape). */
+export interface EngineLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
 
 /** What an engine is built with: its stores, flow, text, time, policy, channels and limits. */
 export interface EngineOptions {
@@ -67,6 +77,9 @@ export interface EngineOptions {
   maxLiveFlows?: number;
   /** Turns running at once in this process; the rest wait their turn (admission control). */
   maxConcurrentTurns?: number;
+  /** How long a message waits for its predecessor (`InboundMessage.sequence`); real time. */
+  orderWaitMs?: number;
+  log?: EngineLog;
   processId?: string;
 }
 
@@ -101,7 +114,15 @@ interface Running {
 export class ConversationEngine {
   readonly processId: string;
   /** Turns answered, duplicates dropped, version conflicts retried: for metrics. */
-  readonly stats = { answered: 0, duplicates: 0, conflicts: 0, cacheMisses: 0, delivered: 0 };
+  readonly stats = {
+    answered: 0,
+    duplicates: 0,
+    conflicts: 0,
+    cacheMisses: 0,
+    delivered: 0,
+    /** Messages applied before their predecessor arrived, after waiting for it. */
+    outOfOrder: 0,
+  };
   readonly #o: EngineOptions;
   readonly #stores: EngineStores;
   readonly #delivery: Delivery;
@@ -155,6 +176,7 @@ export class ConversationEngine {
     const conversationId = conversationIdOf(clean.channel, clean.channelUserId);
     // Refused before anything is stored: a turn whose replies could not be delivered is lost.
     this.#delivery.portOf(conversationId, clean.channel);
+    if (clean.sequence !== undefined) await this.#afterPredecessor(conversationId, clean.sequence);
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'customer',
@@ -290,6 +312,34 @@ export class ConversationEngine {
       });
     }
     return count;
+  }
+
+  /**
+   * Waits until the conversation applied the message before this one (`sequence` − 1), on this
+   * process or another, at most `orderWaitMs`; then goes on all the same, and says so. A
+   * conversation that never had numbered messages has nothing to wait for.
+   */
+  async #afterPredecessor(conversationId: string, sequence: number): Promise<void> {
+    const inOrder = (state: ConversationState | null | undefined) =>
+      sequence === 1 ||
+      (state !== null && state !== undefined && (state.lastSequence ?? sequence) >= sequence - 1);
+    const cached = this.#cache.peek(conversationId);
+    if (inOrder(cached)) return;
+    const deadline = Date.now() + (this.#o.orderWaitMs ?? ORDER_WAIT_MS);
+    let known = cached?.version ?? 0;
+    for (let wait = 10; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      // Read the database: the predecessor may be applied by another process.
+      const latest = await this.#stores.versions.latest(conversationId, known);
+      if (inOrder(latest)) return;
+      known = latest?.version ?? known;
+    }
+    this.stats.outOfOrder++;
+    const latest = this.#cache.peek(conversationId);
+    this.#o.log?.warn(
+      { conversationId, sequence, lastSequence: latest?.lastSequence ?? null },
+      'a message is applied before the one the network numbered before it',
+    );
   }
 
   /** Runs `work` after the conversation's earlier work; the queue pins it in memory. */

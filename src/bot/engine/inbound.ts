@@ -22,6 +22,12 @@ export function validateInbound(message: InboundMessage): InboundMessage {
     }
   }
   if (typeof message.text !== 'string') throw new ValidationError('text must be a string');
+  if (
+    message.sequence !== undefined &&
+    (!Number.isSafeInteger(message.sequence) || message.sequence < 1)
+  ) {
+    throw new ValidationError('sequence must be a whole number from 1 up');
+  }
   return {
     ...message,
     text: sanitiseText(message.text),

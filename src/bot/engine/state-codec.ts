@@ -63,6 +63,7 @@ function bodyText(state: ConversationState): string {
   const rest: Body = {
     recent: state.recent,
     replyTo: state.replyTo,
+    lastSequence: state.lastSequence,
     channel: state.channel,
     channelUserId: state.channelUserId,
     language: state.language,
@@ -104,6 +105,7 @@ export function decodeState(stored: StoredState): ConversationState {
     ...body,
     // Versions stored before 2026-11-28 do not say which message they answered.
     replyTo: body.replyTo ?? null,
+    lastSequence: body.lastSequence ?? null,
     snapshot: snapshot === 'null' ? null : snapshot,
     sessionStartedAt: new Date(body.sessionStartedAt),
     transcript: body.transcript.map((t) => ({ ...t, at: new Date(t.at) })),

@@ -30,6 +30,11 @@ export interface ConversationState {
   answers: string;
   /** The network's id of the customer message this version answered (null: timer, agent). */
   replyTo: string | null;
+  /**
+   * The highest `sequence` of the customer's messages applied so far, when the network numbers
+   * them (null: it does not): a later message waits a bounded time for its predecessor.
+   */
+  lastSequence: number | null;
   /** The last inputs answered, for dropping redeliveries after older versions are pruned. */
   recent: string[];
   channel: ChannelKind;

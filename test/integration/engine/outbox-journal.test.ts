@@ -24,6 +24,7 @@ function stateOf(conversationId: string, version: number): ConversationState {
     version,
     answers: `in:terminal:${conversationId}:${version}`,
     replyTo: null,
+    lastSequence: null,
     recent: [],
     channel: 'terminal',
     channelUserId: conversationId.split(':')[1] ?? 'x',

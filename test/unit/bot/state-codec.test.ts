@@ -11,6 +11,7 @@ describe('stored conversation states', () => {
     version: 3,
     answers: 'in:terminal:m3',
     replyTo: 'm3',
+    lastSequence: 3,
     recent: ['in:terminal:m1', 'in:terminal:m2', 'in:terminal:m3'],
     channel: 'terminal',
     channelUserId: 'ana',

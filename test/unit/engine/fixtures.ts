@@ -23,6 +23,7 @@ export function versionOf(
     version,
     answers: customerInputKey(CONVERSATION, `m${version}`),
     replyTo: `m${version}`,
+    lastSequence: null,
     recent: Array.from({ length: version }, (_, i) => customerInputKey(CONVERSATION, `m${i + 1}`)),
     channel: 'terminal',
     channelUserId: 'ana',

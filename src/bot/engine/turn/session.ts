@@ -48,6 +48,7 @@ export function newSession(
     version: 0,
     answers: '',
     replyTo: null,
+    lastSequence: previous?.lastSequence ?? null,
     recent: [],
     channel,
     channelUserId,

@@ -61,6 +61,7 @@ export function startTurn(
     version,
     answers: input.key,
     replyTo: input.kind === 'customer' ? input.message.messageId : null,
+    lastSequence: sequenceAfter(current, input),
     recent: [...(current?.recent ?? []), input.key].slice(-RECENT_INPUTS),
     outbox: [],
     pendingOutbox: false,
@@ -99,6 +100,14 @@ export function startTurn(
   }
   if (next.mode !== 'bot') event = null;
   return { next, event, fresh, inputKey: input.key, now, forAgents };
+}
+
+/** The highest message sequence applied once this input is (a late one does not lower it). */
+function sequenceAfter(current: ConversationState | null, input: TurnInput): number | null {
+  const previous = current?.lastSequence ?? null;
+  const sequence = input.kind === 'customer' ? (input.message.sequence ?? null) : null;
+  if (sequence === null) return previous;
+  return previous === null ? sequence : Math.max(previous, sequence);
 }
 
 /** An agent's action on a conversation it may act on (decision 5). */
