@@ -105,6 +105,11 @@ export class CallbackSender {
 
   /** Stops trying: what is still waiting is left to polls. */
   async stop(): Promise<void> {
+    if (this.#pending > 0)
+      this.#o.logger.warn(
+        { pending: this.#pending },
+        'stopping with replies not yet pushed to the callback (a poll finds them)',
+      );
     this.#stopping.abort();
     await Promise.allSettled([...this.#chains.values()]);
   }
@@ -169,7 +174,10 @@ export class CallbackSender {
         return { result: 'refused', waitMs: 0, reason };
       return { result: 'retry', waitMs: retryAfterMs(response.headers.get('retry-after')), reason };
     } catch (error) {
-      return { result: 'retry', waitMs: 0, reason: (error as Error).message };
+      // fetch says "fetch failed"; the cause says why (ECONNREFUSED, a timeout).
+      const { message, cause } = error as Error & { cause?: { code?: string; message?: string } };
+      const why = cause?.code ?? cause?.message;
+      return { result: 'retry', waitMs: 0, reason: why ? `${message} (${why})` : message };
     }
   }
 }
