@@ -6,7 +6,12 @@ import type { ChannelPort } from '../bot/engine/messages.ts';
 import { openDatabase } from '../bot/database/connect.ts';
 import type { ProgressLog } from '../bot/database/embedded-ferretdb.ts';
 import { createRuntime, type Runtime } from '../bot/runtime.ts';
-import type { ChannelAdapter, HandleInbound } from '../channels/channel-adapter.ts';
+import type {
+  ChannelAdapter,
+  ChannelContext,
+  ChannelSettings,
+  HandleInbound,
+} from '../channels/channel-adapter.ts';
 import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
 import type { Clock } from '../domain/clock.ts';
 import { ConfigurationError } from '../domain/errors.ts';
@@ -15,8 +20,11 @@ import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
 import { checkDatabase } from './health.ts';
+import type { HttpServerLimits } from './http-server.ts';
+import { guardInbound, type InboundGuard } from './inbound-guard.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import type { RateLimits } from './rate-limit.ts';
 
 /** Where atiende keeps its data. */
 export type DatabaseOption =
@@ -38,7 +46,15 @@ export interface AtiendeOptions {
   /** Load the demo customers before serving. */
   seedDemo?: boolean;
   /** Serve HTTP (health, metrics, the channels' routes) on this address once started. */
-  http?: { host: string; port: number };
+  http?: { host: string; port: number; limits?: Partial<HttpServerLimits> };
+  /**
+   * Per-user and per-address limits on every channel's messages. Without them there are none:
+   * tests and the benchmark drive the engine at full speed; `npm start` and the terminal chat
+   * pass the configured ones.
+   */
+  rateLimits?: RateLimits;
+  /** The channels' own settings (the JSON channel's API key, callback, allowed origins). */
+  channelSettings?: ChannelSettings;
   /** Defaults to a silent logger. */
   logger?: Logger;
   /** Node's own metrics (CPU, memory, event loop) on `/metrics` too. */
@@ -62,7 +78,7 @@ export interface Atiende {
   readonly logger: Logger;
   /** This app's Prometheus registry. */
   readonly metrics: ReturnType<typeof createMetrics>['registry'];
-  /** The engine's `handle`, timed for the turn latency histogram: what channels call. */
+  /** What channels call: the engine's `handle` behind the rate limits, timed. */
   readonly handle: HandleInbound;
   /** The HTTP server (null without `http`); listening once started. */
   readonly http: FastifyInstance | null;
@@ -116,11 +132,28 @@ async function assembleOn(
   logger: Logger,
   closeDatabase: () => Promise<void> | undefined,
 ): Promise<Atiende> {
-  let handle: HandleInbound = () => Promise.reject(new Error('atiende is not assembled yet'));
-  const context = {
-    handle: (m: Parameters<HandleInbound>[0]) => handle(m),
+  // Channels are built before the engine they are wired to: their context reaches it late.
+  let guard: InboundGuard | null = null;
+  let late: Runtime | null = null;
+  const notYet = () => new Error('atiende is not assembled yet');
+  const engine = () => {
+    if (!late) throw notYet();
+    return late.engine;
+  };
+  const context: ChannelContext = {
+    handle: (message, origin) => (guard ? guard.handle(message, origin) : Promise.reject(notYet())),
+    admit: (channel, origin) => {
+      if (!guard) throw notYet();
+      guard.admit(channel, origin);
+    },
+    replies: {
+      answerTo: (conversationId, messageId) => engine().answerTo(conversationId, messageId),
+      repliesSince: (conversationId, after, limit) =>
+        engine().repliesSince(conversationId, after, limit),
+    },
     clock: options.clock,
     logger,
+    settings: options.channelSettings,
   };
   const built = new Map<ChannelKind, ChannelAdapter>();
   const ports = options.channels.map((channel) => {
@@ -147,8 +180,15 @@ async function assembleOn(
           'background task failed',
         )),
   });
+  late = runtime;
   const metrics = createMetrics(runtime, { processMetrics: options.processMetrics });
-  handle = metrics.timed((message) => runtime.engine.handle(message));
+  guard = guardInbound({
+    handle: metrics.timed((message) => runtime.engine.handle(message)),
+    limits: options.rateLimits ?? null,
+    translator: runtime.translator,
+    defaultLanguage: options.policy.language.default,
+    onLimited: metrics.rateLimited,
+  });
   if (options.seedDemo) logger.info(await seedDemoData(runtime.domain), 'demo data loaded');
   const adapters = [...built.values()];
   // Loaded only when served: tests, the benchmark and the chat do without fastify.
@@ -161,6 +201,7 @@ async function assembleOn(
         metrics: metrics.registry,
         health: () => checkDatabase(connection),
         clock: options.clock,
+        limits: options.http.limits,
       })
     : null;
   let port: number | null = null;
@@ -212,7 +253,9 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     clock: config.clock,
     channels: config.channels,
     seedDemo: config.seedDemo,
-    http: { host: config.host, port: config.port },
+    http: { host: config.host, port: config.port, limits: config.httpServer },
+    rateLimits: config.rateLimits,
+    channelSettings: { httpJson: config.httpJson },
     logger,
     processMetrics: true,
   };

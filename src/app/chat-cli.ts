@@ -3,12 +3,15 @@
 // (simulated seconds per real second), --user <id>. Commands: /wait <minutes>, /time, /quit.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { RateLimited } from '../channels/errors.ts';
+import { checkId } from '../channels/inbound-ids.ts';
 import { ShiftedClock } from '../domain/clock.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { isLanguage } from '../domain/types.ts';
 import { startAtiende } from './assemble.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { redactText } from './redact.ts';
 
 const USAGE =
   'usage: npm run chat -- [--lang es|en|pt] [--at 2026-03-13T22:00:00-06:00] [--speed 60] [--user me]';
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
   }
   if (values.lang !== undefined && !isLanguage(values.lang))
     throw new ValidationError('--lang must be es, en or pt');
+  checkId('--user', values.user);
   const env = { ...process.env };
   if (values.at) env.ATIENDE_CLOCK_START = values.at;
   if (values.speed) env.ATIENDE_CLOCK_SPEED = values.speed;
@@ -46,16 +50,18 @@ async function main(): Promise<void> {
     clock,
     channels: ['terminal'],
     seedDemo: config.seedDemo,
+    rateLimits: config.rateLimits,
     // Only problems reach the terminal (stderr), unless LOG_LEVEL asks for more.
     logger: createLogger(env.LOG_LEVEL ? config.logLevel : 'warn'),
     engine: { idleMs: 24 * 60 * 60_000 },
   });
   const channel = atiende.channel('terminal');
 
+  // Only this customer's: timers and recovery also deliver to others on the same database.
   channel.onMessage((m) => {
     process.stdout.write(`\n\x1b[36matiende:\x1b[0m ${m.text}\n`);
     m.choices.forEach((c, i) => process.stdout.write(`   ${i + 1}. ${c.label}\n`));
-  });
+  }, values.user);
   process.stdout.write(
     `\nYou are customer "${values.user}". Simulated time: ${clock.now().toISOString()}.\n` +
       'Demo accounts: MX-1001, MX-1002, CO-2001, VE-3001, BR-4001. Type /wait 20 to let 20 minutes pass, /quit to leave.\n',
@@ -83,14 +89,19 @@ async function main(): Promise<void> {
         process.stdout.write(`(${minutes} minutes later: ${clock.now().toISOString()})\n`);
       }
     } else {
-      await channel.receive({
-        channel: 'terminal',
-        channelUserId: values.user!,
-        messageId: `${process.pid}-${Date.now()}-${++n}`,
-        text: line,
-        localeHint: values.lang ?? null,
-        receivedAt: clock.now(),
-      });
+      await channel
+        .receive({
+          channel: 'terminal',
+          channelUserId: values.user!,
+          messageId: `${process.pid}-${Date.now()}-${++n}`,
+          text: line,
+          localeHint: values.lang ?? null,
+          receivedAt: clock.now(),
+        })
+        .catch((error: unknown) => {
+          // Over the rate limit, the customer was told by a reply; other refusals are shown.
+          if (!(error instanceof RateLimited)) throw error;
+        });
     }
     rl.prompt();
   }
@@ -100,7 +111,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `atiende: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`,
+    `atiende: ${redactText(error instanceof Error ? error.message : String(error))}\n${USAGE}\n`,
   );
   process.exit(1);
 });

@@ -5,6 +5,8 @@ import { ConfigurationError } from '../domain/errors.ts';
 import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy/index.ts';
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
 import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
+import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
+import { shownEnvValue } from './redact.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -45,10 +47,11 @@ const envSchema = z.object({
         }),
       ),
     ),
+  ...HTTP_ENV,
 });
 
 /** The validated configuration of a running atiende. */
-export interface AppConfig {
+export interface AppConfig extends HttpConfig {
   env: 'development' | 'production' | 'test';
   mongodbUri: string | undefined;
   dataDir: string;
@@ -73,7 +76,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '');
-      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      return `  ${name}=${JSON.stringify(shownEnvValue(name, env[name]))}: ${issue.message}`;
     });
     throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -127,5 +130,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port: e.PORT,
     host: e.HOST,
     channels: e.ATIENDE_CHANNELS,
+    ...httpConfigFrom(e),
   };
 }

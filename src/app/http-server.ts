@@ -13,10 +13,28 @@ const REQUEST_ID_HEADER = 'x-request-id';
 /** A request id we take from a client as it is: short, printable, no spaces. */
 const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** What a client may hold of the server: time to send a request, connections at once. */
+export interface HttpServerLimits {
+  /** Time to receive a whole request, headers and body (a slow body is cut: 408). */
+  readonly requestTimeoutMs: number;
+  /** Connections open at once; more are closed as they arrive. */
+  readonly maxConnections: number;
+  /** fastify's `trustProxy`: the proxies whose `X-Forwarded-For` names the client. */
+  readonly trustProxy?: boolean | string[];
+}
+
+/** A request must come in 10 s; a thousand connections at once; no proxy believed. */
+export const DEFAULT_HTTP_LIMITS: HttpServerLimits = {
+  requestTimeoutMs: 10_000,
+  maxConnections: 1_000,
+  trustProxy: false,
+};
+
 /**
  * The HTTP server: `/healthz`, `/metrics`, and the routes each channel registers. Every request
  * gets an id (the `x-request-id` it came with, or a new one, sent back in the answer) and a
- * pino child logger carrying it (`request.log`).
+ * pino child logger carrying it (`request.log`). A request must arrive whole within
+ * `requestTimeoutMs` (headers within it too), and at most `maxConnections` are open at once.
  */
 export async function createHttpServer(options: {
   logger: FastifyBaseLogger;
@@ -24,12 +42,23 @@ export async function createHttpServer(options: {
   metrics: Registry;
   health: () => Promise<Health>;
   clock: Clock;
+  limits?: Partial<HttpServerLimits>;
 }): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: MAX_BODY,
     genReqId: requestId,
+    requestTimeout: limits.requestTimeoutMs,
+    trustProxy: limits.trustProxy ?? false,
+    http: {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.requestTimeoutMs,
+      // How often node looks for requests past their time (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
+    },
   });
+  app.server.maxConnections = limits.maxConnections;
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -37,7 +66,9 @@ export async function createHttpServer(options: {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error.statusCode !== undefined && error.statusCode < 500)
       return reply.code(error.statusCode).send({ error: error.message, code: error.code });
-    request.log.error({ err: error }, 'request failed');
+    // A conversation's failure names it (`ConversationError`); the request id is on request.log.
+    const { conversationId } = error as { conversationId?: string };
+    request.log.error({ err: error, conversationId }, 'request failed');
     return reply.code(500).send({ error: 'internal error' });
   });
 

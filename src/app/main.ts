@@ -3,6 +3,7 @@ import { AtiendeError } from '../domain/errors.ts';
 import { optionsFromConfig, startAtiende } from './assemble.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { redactText } from './redact.ts';
 
 try {
   const config = await loadConfig();
@@ -16,9 +17,14 @@ try {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
-  if (error instanceof AtiendeError) {
-    process.stderr.write(`atiende: ${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
+  // Whatever failed (a bad MONGODB_URI, a database that does not answer), its message may
+  // quote a URI: told without the password. Our own errors need no stack.
+  const told =
+    error instanceof AtiendeError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`atiende: ${redactText(told)}\n`);
+  process.exit(1);
 }

@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Runtime } from '../bot/runtime.ts';
 import type { HandleInbound } from '../channels/channel-adapter.ts';
+import type { RateLimitKind } from '../channels/errors.ts';
+import type { ChannelKind } from '../domain/types.ts';
 
 /** Upper bounds of the turn latency buckets, in seconds: a cached turn takes a few ms. */
 const TURN_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -12,6 +14,8 @@ export interface AppMetrics {
   readonly registry: Registry;
   /** `handle`, timed: every call is observed in the turn latency histogram. */
   timed(handle: HandleInbound): HandleInbound;
+  /** Counts a message or request refused by a rate limit. */
+  rateLimited(channel: ChannelKind, kind: RateLimitKind): void;
 }
 
 /**
@@ -96,9 +100,17 @@ export function createMetrics(runtime: Runtime, options: { processMetrics?: bool
     registers: [registry],
   });
 
+  const limited = new Counter({
+    name: 'atiende_rate_limited_total',
+    help: 'Messages and requests refused by a rate limit, by channel and limit (user, address).',
+    labelNames: ['channel', 'kind'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
-    timed: (handle) => async (message) => {
+    rateLimited: (channel, kind) => limited.inc({ channel, kind }),
+    timed: (handle) => async (message, origin) => {
       const started = performance.now();
       const observe = (outcome: string) =>
         turnSeconds.observe(
@@ -106,7 +118,7 @@ export function createMetrics(runtime: Runtime, options: { processMetrics?: bool
           (performance.now() - started) / 1000,
         );
       try {
-        const outcome = await handle(message);
+        const outcome = await handle(message, origin);
         observe(outcome);
         return outcome;
       } catch (error) {

@@ -1,18 +1,63 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
-import type { ChannelPort, InboundMessage, TurnOutcome } from '../bot/engine/messages.ts';
+import type {
+  ChannelPort,
+  InboundMessage,
+  OutboundMessage,
+  TurnOutcome,
+} from '../bot/engine/messages.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { ChannelKind } from '../domain/types.ts';
+import type { HttpJsonSettings } from './http-json/settings.ts';
 
-/** Hands one customer message to the engine and says how it ended. */
-export type HandleInbound = (message: InboundMessage) => Promise<TurnOutcome>;
+/** Where a message came from, as the network's transport tells: for the per-address limit. */
+export interface InboundOrigin {
+  /** The client's address (an IP, after the trusted proxies). */
+  readonly address?: string;
+}
+
+/**
+ * Hands one customer message to the engine and says how it ended. Refuses, before anything is
+ * stored, a message whose ids are not clean text (`ValidationError`) and one over the rate
+ * limits (`RateLimited`, after its reply went out through the channel's `deliver`).
+ */
+export type HandleInbound = (
+  message: InboundMessage,
+  origin?: InboundOrigin,
+) => Promise<TurnOutcome>;
+
+/** The engine's reads a channel serves its network: for a client that resends or polls. */
+export interface ConversationReplies {
+  /** The replies that answered a message (same `deliveryId`s); empty if not answered (yet). */
+  answerTo(conversationId: string, messageId: string): Promise<OutboundMessage[]>;
+  /** Every reply after version `after` (the cursor), timers' and agents' too. */
+  repliesSince(
+    conversationId: string,
+    after: number,
+    limit?: number,
+  ): Promise<{ replies: OutboundMessage[]; cursor: number }>;
+}
+
+/** Each network's own settings, from the app's configuration. */
+export interface ChannelSettings {
+  readonly httpJson?: Partial<HttpJsonSettings>;
+}
 
 /** What the app gives a channel when it builds it. */
 export interface ChannelContext {
-  /** The engine's `handle`, timed by the app for the turn latency histogram. */
+  /** The engine's `handle`, behind the rate limits and timed for the turn latency histogram. */
   readonly handle: HandleInbound;
+  /** The replies of a conversation, for a resent message and for polling. */
+  readonly replies: ConversationReplies;
+  /**
+   * Counts a request that carries no message (a poll) against its address's limit; throws
+   * `RateLimited` when over it.
+   */
+  readonly admit: (channel: ChannelKind, origin: InboundOrigin) => void;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */
   readonly logger: FastifyBaseLogger;
+  readonly settings?: ChannelSettings;
 }
 
 /**

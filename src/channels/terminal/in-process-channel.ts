@@ -1,6 +1,7 @@
 import type { InboundMessage, OutboundMessage, TurnOutcome } from '../../bot/engine/messages.ts';
 import type { ChannelKind } from '../../domain/types.ts';
 import type { ChannelAdapter, HandleInbound } from '../channel-adapter.ts';
+import { RateLimited } from '../errors.ts';
 
 /**
  * A channel inside the process: for the terminal chat, tests and the benchmark. It hands
@@ -33,16 +34,34 @@ export class InProcessChannel implements ChannelAdapter {
     for (const listener of this.#listeners) listener(message);
   }
 
-  /** A customer's message arrives: handed to the engine; resolves once the turn is done. */
+  /**
+   * A customer's message arrives: handed to the engine; resolves once the turn is done. Over
+   * the rate limit, the customer is told so (delivered here) and `RateLimited` is thrown.
+   */
   async receive(message: InboundMessage): Promise<TurnOutcome> {
     if (!this.handle) throw new Error('this in-process channel was built without an engine');
-    return this.handle(message);
+    try {
+      return await this.handle(message);
+    } catch (error) {
+      if (error instanceof RateLimited && error.reply) await this.deliver(error.reply);
+      throw error;
+    }
   }
 
-  /** Calls `listener` for every message delivered from now on; returns an unsubscribe. */
-  onMessage(listener: (message: OutboundMessage) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Calls `listener` for every message delivered from now on, or only for those to
+   * `channelUserId` when given (a terminal shows its own customer's conversation, not the
+   * replies timers and recovery send to others on the same database); returns an unsubscribe.
+   */
+  onMessage(listener: (message: OutboundMessage) => void, channelUserId?: string): () => void {
+    const filtered =
+      channelUserId === undefined
+        ? listener
+        : (message: OutboundMessage) => {
+            if (message.channelUserId === channelUserId) listener(message);
+          };
+    this.#listeners.add(filtered);
+    return () => this.#listeners.delete(filtered);
   }
 
   /** The replies delivered to one user, in order. */

@@ -79,4 +79,78 @@ describe('configuration from environment variables', () => {
       'ATIENDE_CHANNELS="http-json,telegram": must be a comma-separated list of terminal, http-json',
     );
   });
+
+  it('keeps the doors locked by default: loopback, no key (open, warned), rate limits on', async () => {
+    const config = await loadConfig({});
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.httpJson).toEqual({
+      apiKey: null,
+      callbackUrl: null,
+      callbackToken: null,
+      allowedOrigins: [],
+    });
+    expect(config.httpServer).toEqual({
+      requestTimeoutMs: 10_000,
+      maxConnections: 1_000,
+      trustProxy: false,
+    });
+    expect(config.rateLimits).toEqual({
+      user: { burst: 5, perMinute: 30 },
+      address: { burst: 60, perMinute: 600 },
+    });
+  });
+
+  it('reads the API key, callback, origins, HTTP limits and rate limits', async () => {
+    const config = await loadConfig({
+      ATIENDE_API_KEY: 'a-key-of-sixteen-chars',
+      HTTP_JSON_CALLBACK_URL: 'https://crm.example.com/atiende',
+      HTTP_JSON_CALLBACK_TOKEN: 'tok',
+      HTTP_JSON_ALLOWED_ORIGINS: 'https://shop.example.com, http://localhost:5173',
+      HTTP_REQUEST_TIMEOUT_MS: '5000',
+      HTTP_MAX_CONNECTIONS: '200',
+      HTTP_TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      ATIENDE_RATE_USER_BURST: '3',
+      ATIENDE_RATE_USER_PER_MINUTE: '20',
+      ATIENDE_RATE_ADDRESS_BURST: '100',
+      ATIENDE_RATE_ADDRESS_PER_MINUTE: '3000',
+    });
+    expect(config.httpJson).toEqual({
+      apiKey: 'a-key-of-sixteen-chars',
+      callbackUrl: 'https://crm.example.com/atiende',
+      callbackToken: 'tok',
+      allowedOrigins: ['https://shop.example.com', 'http://localhost:5173'],
+    });
+    expect(config.httpServer).toEqual({
+      requestTimeoutMs: 5_000,
+      maxConnections: 200,
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+    });
+    expect(config.rateLimits).toEqual({
+      user: { burst: 3, perMinute: 20 },
+      address: { burst: 100, perMinute: 3_000 },
+    });
+  });
+
+  it.each([
+    ['HTTP_JSON_CALLBACK_URL', 'ftp://x', 'http:// or https://'],
+    ['HTTP_JSON_ALLOWED_ORIGINS', 'https://shop.example.com/path', 'list of origins'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '10', 'between 500'],
+    ['ATIENDE_RATE_USER_PER_MINUTE', '0', 'between 1'],
+    ['HTTP_TRUST_PROXY', 'yes please', 'proxy addresses'],
+  ])('refuses %s=%s', async (name, value, message) => {
+    await expect(loadConfig({ [name]: value })).rejects.toThrow(message);
+  });
+
+  it('never shows a secret in its errors', async () => {
+    const error = (await loadConfig({
+      ATIENDE_API_KEY: 'tiny',
+      MONGODB_URI: 'mongodb://atiende:pa55word@db.example.com:27017 /x',
+      HTTP_JSON_CALLBACK_URL: 'nope://u:hunter2@x',
+    }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.message).toContain('ATIENDE_API_KEY="***"');
+    expect(error.message).toContain('mongodb://atiende:***@db.example.com');
+    expect(error.message).toContain('HTTP_JSON_CALLBACK_URL="nope://u:***@x"');
+    expect(error.message).not.toMatch(/tiny|pa55word|hunter2/);
+  });
 });

@@ -4,18 +4,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../../src/app/http-server.ts';
 import { HttpJsonChannel } from '../../../src/channels/http-json/http-json-channel.ts';
 import { systemClock } from '../../../src/domain/clock.ts';
+import { channelContext } from './context.ts';
 
 describe('POST /api/chat when the engine fails', async () => {
   // The log is where a failure is told: every line, parsed.
   const lines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-  const channel = new HttpJsonChannel({
-    handle: async () => {
-      throw new Error('the database went away');
-    },
-    clock: systemClock,
-    logger,
-  });
+  const channel = new HttpJsonChannel(
+    channelContext({
+      handle: async () => {
+        throw new Error('the database went away');
+      },
+      logger,
+    }),
+  );
   const server = await createHttpServer({
     logger,
     channels: [channel],

@@ -3,16 +3,11 @@ import type { ChannelFactory } from '../../../src/channels/channel-adapter.ts';
 import type { HttpJsonChannel } from '../../../src/channels/http-json/http-json-channel.ts';
 import { CHANNELS, type ChannelAdapterOf } from '../../../src/channels/registry.ts';
 import type { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
-import { systemClock } from '../../../src/domain/clock.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../../../src/domain/types.ts';
-import { pino } from 'pino';
+import { channelContext } from './context.ts';
 
 describe('the channel registry', () => {
-  const context = {
-    handle: async () => 'answered' as const,
-    clock: systemClock,
-    logger: pino({ level: 'silent' }),
-  };
+  const context = channelContext();
 
   it('builds, for every network, an adapter of that network', () => {
     expect(Object.keys(CHANNELS).sort()).toEqual([...CHANNEL_KINDS].sort());

@@ -1,0 +1,18 @@
+import { pino } from 'pino';
+import type { ChannelContext } from '../../../src/channels/channel-adapter.ts';
+import { systemClock } from '../../../src/domain/clock.ts';
+
+/** A channel's context for tests of one adapter: no engine behind it unless given. */
+export function channelContext(overrides: Partial<ChannelContext> = {}): ChannelContext {
+  return {
+    handle: async () => 'answered',
+    replies: {
+      answerTo: async () => [],
+      repliesSince: async () => ({ replies: [], cursor: 0 }),
+    },
+    admit: () => undefined,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    ...overrides,
+  };
+}
