@@ -9,8 +9,10 @@ import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { EngineStores } from './engine/store/index.ts';
-import { createFlowServices } from './flow-services.ts';
+import type { Mailer } from '../domain/mail/index.ts';
+import { createAccountProofServices, createFlowServices, type DemoCode } from './flow-services.ts';
 import { createTranslator, type Translator } from './i18n.ts';
+import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
 
 /** Everything that serves conversations in one process, on one database. */
 export interface Runtime {
@@ -20,6 +22,8 @@ export interface Runtime {
   readonly engine: ConversationEngine;
   readonly scheduler: Scheduler;
   readonly translator: Translator;
+  /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
+  readonly mailSender: MailSender | null;
   /** Starts the scheduler and the housekeeping (pruning, idle eviction, delivery recovery). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -36,6 +40,19 @@ const RECOVERY_GRACE_MS = 2_000;
  */
 const RECOVERY_EVERY_ROUNDS = 6;
 
+/**
+ * E-mail (issue 12): a mailer runs the outbox's sender loop in this process and account codes
+ * go by e-mail; without one, mails are kept in the outbox, and account codes are either shown
+ * as a demo (`demoCodes`: never in production) or cannot be sent.
+ */
+export interface RuntimeMailOptions {
+  mailer?: Mailer | null;
+  demoCodes?: boolean;
+  /** A demo code issued (for the log and the terminal chat). */
+  onDemoCode?: (code: DemoCode) => void;
+  sender?: Omit<MailSenderOptions, 'processId' | 'onError'>;
+}
+
 /** Assembles domain, flows, engine and scheduler. Channels register their ports. */
 export async function createRuntime(options: {
   connection: Connection;
@@ -48,6 +65,7 @@ export async function createRuntime(options: {
   housekeepingMs?: number;
   recoveryGraceMs?: number;
   onError?: (error: unknown) => void;
+  mail?: RuntimeMailOptions;
 }): Promise<Runtime> {
   const domain = createDomain(options.connection, options.policy, options.clock);
   await domain.init();
@@ -79,7 +97,24 @@ export async function createRuntime(options: {
         }),
       ]),
   );
-  const machine = provideServices(createConversationMachine(options.policy), services);
+  const mail = options.mail ?? {};
+  const proofServices = createAccountProofServices(domain, options.clock, {
+    delivery: mail.mailer ? 'mail' : mail.demoCodes ? 'demo' : 'off',
+    translator,
+    effectKeyOf: (id) => engine?.runningTurn(id)?.inputKey,
+    onDemoCode: mail.onDemoCode,
+  });
+  const mailSender = mail.mailer
+    ? new MailSender(domain.mailOutbox, mail.mailer, options.clock, {
+        ...mail.sender,
+        processId,
+        onError: options.onError,
+      })
+    : null;
+  const machine = provideServices(createConversationMachine(options.policy), {
+    ...services,
+    ...proofServices,
+  });
   engine = new ConversationEngine({
     stores,
     machine,
@@ -114,6 +149,7 @@ export async function createRuntime(options: {
     engine: ready,
     scheduler,
     translator,
+    mailSender,
     async start() {
       // Outboxes a dead process stored but did not deliver: two sweeps, a grace apart, so the
       // replies a live process is delivering right now are left to it. Ready after both.
@@ -123,6 +159,7 @@ export async function createRuntime(options: {
       );
       await ready.recoverDeliveries();
       scheduler.start();
+      mailSender?.start();
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
@@ -136,6 +173,7 @@ export async function createRuntime(options: {
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
       await scheduler.stop();
+      await mailSender?.stop();
       await stores.tidy(options.clock.now()).catch(() => undefined);
     },
   };

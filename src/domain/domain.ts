@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from './clock.ts';
+import { AccountCodeRepository, AccountProofService } from './account-proof/index.ts';
+import { MailOutbox } from './mail/index.ts';
 import type { PolicyConfig } from './policy/index.ts';
 import { AgentRepository } from './agents/agent.ts';
 import { CaseNumberAllocator } from './cases/case-number.ts';
@@ -23,6 +25,11 @@ export interface Domain {
   readonly folioService: FolioService;
   readonly coverage: CoverageRepository;
   readonly agents: AgentRepository;
+  /** One-time codes that prove a conversation speaks for an account (issue 12). */
+  readonly accountProof: AccountProofService;
+  readonly accountCodes: AccountCodeRepository;
+  /** The durable mail outbox every e-mail goes through. */
+  readonly mailOutbox: MailOutbox;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
@@ -34,6 +41,8 @@ export function createDomain(connection: Connection, policy: PolicyConfig, clock
   const folios = new FolioRepository(connection);
   const coverage = new CoverageRepository(connection);
   const agents = new AgentRepository(connection);
+  const accountCodes = new AccountCodeRepository(connection);
+  const mailOutbox = new MailOutbox(connection);
   return {
     policy,
     clock,
@@ -45,6 +54,9 @@ export function createDomain(connection: Connection, policy: PolicyConfig, clock
     folioService: new FolioService(folios, policy, clock),
     coverage,
     agents,
+    accountProof: new AccountProofService(accountCodes, clock),
+    accountCodes,
+    mailOutbox,
     async init() {
       await customers.init();
       await cases.init();
@@ -52,6 +64,8 @@ export function createDomain(connection: Connection, policy: PolicyConfig, clock
       await folios.init();
       await coverage.init();
       await agents.init();
+      await accountCodes.init();
+      await mailOutbox.init();
     },
   };
 }

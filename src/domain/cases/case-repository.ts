@@ -53,6 +53,7 @@ const caseSchema = new Schema<CaseDocument>(
     conversationId: { type: String, default: null },
     attachments: [new Schema({ name: String, contentType: String, url: String }, { _id: false })],
     solvedAtFirstLevel: { type: Boolean, default: false },
+    identityVerified: { type: Boolean, default: undefined },
   },
   { collection: 'cases', versionKey: false },
 );

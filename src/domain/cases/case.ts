@@ -93,6 +93,11 @@ export interface CaseRequest {
   transcript: TranscriptLine[];
   /** Solved during the conversation at first level (R004-3, R002-8). */
   solvedAtFirstLevel: boolean;
+  /**
+   * Issue 12: false when the requester named an account without proving it (no code, no
+   * verified phone): an agent confirms who asked before acting. Absent when not a customer's.
+   */
+  identityVerified?: boolean;
 }
 
 export interface TranscriptLine {
