@@ -4,6 +4,7 @@
  */
 import { inspect } from 'node:util';
 
+/** A URL with a password in it (`SMTP_URL`): `reveal()` for its adapter, redacted elsewhere. */
 export class SecretUrl {
   readonly #value: string;
   /** The URL with its password replaced by `***`: what may be shown. */

@@ -37,6 +37,7 @@ export interface MailSenderOptions {
 /** What became of one mail in one round. */
 type Round = 'sent' | 'failed' | 'waiting' | 'ended';
 
+/** Sends the outbox's mails from this process: started and stopped with the runtime. */
 export class MailSender {
   readonly stats = { sent: 0, failed: 0, givenUp: 0, expired: 0 };
   readonly #rules: DeliveryRules;

@@ -8,8 +8,8 @@
  * where the gate stood, and the session stays proven.
  */
 import { CODE_CHOICES } from '../choices.ts';
-import type { ProofResume } from '../context.ts';
-import type { CheckCodeOutput } from '../contract.ts';
+import type { ConversationContext, ProofResume } from '../context.ts';
+import type { CheckCodeOutput, SendCodeOutput } from '../contract.ts';
 import { typedCode } from '../understanding.ts';
 import type { ConversationSetup } from './actions.ts';
 import { ask, chose, question, say, yesNo } from './builders.ts';
@@ -34,6 +34,29 @@ const checked = (outcome: CheckCodeOutput['outcome']) => ({
   }),
 });
 
+/** The minutes a code sent is valid for, as the customer is told. */
+const validMinutes = (c: ConversationContext) =>
+  Math.max(
+    1,
+    Math.round((Date.parse(c.codeSent?.expiresAt ?? c.lastAt) - Date.parse(c.lastAt)) / 60_000),
+  );
+
+/** `sendAccountCode` sent a code (`again`: this proof had sent one before): say `key`. */
+const sent = (again: boolean, key: string) => ({
+  guard: {
+    type: 'isCodeSent' as const,
+    params: ({ event }: { event: { output: SendCodeOutput } }) => ({ sent: event.output, again }),
+  },
+  target: 'askingCode',
+  actions: [
+    {
+      type: 'rememberCodeSent' as const,
+      params: ({ event }: { event: { output: SendCodeOutput } }) => event.output,
+    },
+    say(key, (c) => ({ maskedTo: c.codeSent?.maskedTo ?? '', minutes: validMinutes(c) })),
+  ],
+});
+
 /** The `proof` state: a code sent, typed back and checked; then on where the gate stood. */
 export function proof(s: ConversationSetup) {
   const unproven = {
@@ -53,23 +76,9 @@ export function proof(s: ConversationSetup) {
             language: context.language,
           }),
           onDone: [
-            {
-              guard: { type: 'isCodeSent', params: ({ event }) => event.output },
-              target: 'askingCode',
-              actions: [
-                { type: 'rememberCodeSent', params: ({ event }) => event.output },
-                say('proof.codeSent', (c) => ({
-                  maskedTo: c.codeSent?.maskedTo ?? '',
-                  minutes: Math.max(
-                    1,
-                    Math.round(
-                      (Date.parse(c.codeSent?.expiresAt ?? c.lastAt) - Date.parse(c.lastAt)) /
-                        60_000,
-                    ),
-                  ),
-                })),
-              ],
-            },
+            // A code sent again (asked for, or after one expired) says so: the last one is void.
+            sent(true, 'proof.codeResent'),
+            sent(false, 'proof.codeSent'),
             {
               guard: { type: 'isRateLimited', params: ({ event }) => event.output },
               target: 'offeringPerson',

@@ -146,6 +146,7 @@ export function conversationSetup(policy: PolicyConfig) {
       /** Issue 12: where to go on once the account is proven. */
       awaitProof: assign((_, params: { resume: ProofResume }) => ({
         resumeAfterProof: params.resume,
+        codeSent: null,
       })),
       rememberCodeSent: assign((_, sent: SendCodeOutput) =>
         sent.outcome === 'sent'

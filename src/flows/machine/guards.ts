@@ -107,7 +107,9 @@ export function guardedSetup(policy: PolicyConfig) {
       isProven: ({ context }) => isProven(context),
       isUnproven: ({ context }) => !isProven(context),
       isTypedCode: ({ event }) => event.type === 'customer.text' && typedCode(event.text) !== null,
-      isCodeSent: (_, sent: SendCodeOutput) => sent.outcome === 'sent',
+      /** A code went out; `again`: this proof had sent one before (its code is now void). */
+      isCodeSent: ({ context }, params: { sent: SendCodeOutput; again: boolean }) =>
+        params.sent.outcome === 'sent' && (context.codeSent != null) === params.again,
       isRateLimited: (_, sent: SendCodeOutput) => sent.outcome === 'rate-limited',
       isCode: (_, params: { checked: CheckCodeOutput; outcome: CheckCodeOutput['outcome'] }) =>
         params.checked.outcome === params.outcome,

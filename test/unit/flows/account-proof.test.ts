@@ -21,6 +21,7 @@ import {
 afterAll(expectEmittedKeysTranslated);
 
 const CODE_ASKED = ['proof.codeSent', 'proof.askCode'];
+const CODE_ASKED_AGAIN = ['proof.codeResent', 'proof.askCode'];
 /** A six-digit code that is not `code`. */
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -116,7 +117,7 @@ describe('proving the account (issue 12)', () => {
     const first = lastCode(c).code;
     c.advance(10); // the next message comes 11 minutes after the code was sent
     expect(await c.send(first)).toEqual(['proof.expired', 'proof.askCode']);
-    expect(await c.send('no me llegó, mándame otro')).toEqual(CODE_ASKED);
+    expect(await c.send('no me llegó, mándame otro')).toEqual(CODE_ASKED_AGAIN);
     expect(c.mailbox).toHaveLength(2);
     expect(await proveAccount(c)).toEqual(['proof.proven', 'cancellation.askConfirm']);
   });
@@ -125,13 +126,27 @@ describe('proving the account (issue 12)', () => {
     const c = await atTriage();
     await c.send({ choice: 'followUp' });
     await c.send({ choice: 'resend' });
-    expect(await c.send('reenviar')).toEqual(CODE_ASKED);
+    expect(await c.send('reenviar')).toEqual(CODE_ASKED_AGAIN);
     expect(await c.send({ choice: 'resend' })).toEqual(['proof.tooManyCodes', 'proof.offerPerson']);
     expect(c.mailbox).toHaveLength(3);
     await c.send('sí');
     expect(c.emitted.find((e) => e.type === 'handoff')).toMatchObject({
       reason: 'identity-unproven',
     });
+  });
+
+  it('a code sent again voids the one before', async () => {
+    const c = await atTriage({ openCases: [] });
+    await c.send({ choice: 'followUp' });
+    const first = lastCode(c).code;
+    expect(await c.send({ choice: 'resend' })).toEqual(CODE_ASKED_AGAIN);
+    expect(c.reply('proof.codeResent')?.params).toEqual({
+      maskedTo: 'l***@delvalle.example',
+      minutes: 10,
+    });
+    if (first !== lastCode(c).code)
+      expect(await c.send(first)).toEqual(['proof.wrongCode', 'proof.askCode']);
+    expect((await proveAccount(c)).slice(1)).toEqual(['followUp.none', 'common.askAnythingElse']);
   });
 
   it('no access to that e-mail hands off to a person, who confirms the identity', async () => {
