@@ -5,7 +5,9 @@ import type { ConversationError } from '../bot/engine/errors.ts';
 import type { ChannelPort } from '../bot/engine/messages.ts';
 import { openDatabase } from '../bot/database/connect.ts';
 import type { ProgressLog } from '../bot/database/embedded-ferretdb.ts';
-import { createRuntime, type Runtime } from '../bot/runtime.ts';
+import type { DemoCode } from '../bot/flow-services.ts';
+import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
+import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
 import type {
   ChannelAdapter,
   ChannelContext,
@@ -69,6 +71,12 @@ export interface AtiendeOptions {
   };
   /** A background task failed (scheduler, housekeeping); defaults to logging it. */
   onError?: (error: unknown) => void;
+  /**
+   * E-mail (issue 12): a mailer sends the outbox (account codes, notifications); without one
+   * mails are kept, and account codes are shown as a demo (`demoCodes`, logged as such: never
+   * in production) or cannot be sent at all (the default).
+   */
+  mail?: RuntimeMailOptions;
 }
 
 /** An assembled atiende: database, domain, engine, scheduler, channels and HTTP server. */
@@ -165,6 +173,7 @@ async function assembleOn(
     built.set(channel, adapter);
     return adapter;
   });
+  const mail = options.mail ?? {};
   const runtime = await createRuntime({
     connection,
     policy: options.policy,
@@ -172,6 +181,17 @@ async function assembleOn(
     channels: ports,
     log: logger,
     ...options.engine,
+    mail: {
+      ...mail,
+      // Only on the demo defaults without a mail server: said loudly, and never in production.
+      onDemoCode: (code: DemoCode) => {
+        logger.warn(
+          { demo: true, conversationId: code.conversationId, to: code.maskedTo, code: code.code },
+          `DEMO ONLY, no SMTP_URL: account code ${code.code} for ${code.accountNumber} (it would go to ${code.maskedTo})`,
+        );
+        mail.onDemoCode?.(code);
+      },
+    },
     onError:
       options.onError ??
       ((error) =>
@@ -258,5 +278,15 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     channelSettings: { httpJson: config.httpJson },
     logger,
     processMetrics: true,
+    mail: mailFromConfig(config),
+  };
+}
+
+/** The mail options of a configuration: its SMTP server, or demo codes (never in production). */
+export function mailFromConfig(config: AppConfig): RuntimeMailOptions {
+  const smtp = config.mail.smtp;
+  return {
+    mailer: smtp ? createSmtpMailer({ url: smtp.url.reveal(), from: smtp.from }) : null,
+    demoCodes: config.mail.demoCodes,
   };
 }

@@ -8,7 +8,8 @@ import { checkId } from '../channels/inbound-ids.ts';
 import { ShiftedClock } from '../domain/clock.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { isLanguage } from '../domain/types.ts';
-import { startAtiende } from './assemble.ts';
+import type { DemoCode } from '../bot/flow-services.ts';
+import { mailFromConfig, startAtiende } from './assemble.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { redactText } from './redact.ts';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   const config = await loadConfig(env);
   const clock = new ShiftedClock(config.clock);
 
+  // Account codes on the demo defaults without SMTP_URL: shown here, marked as a demo.
+  const demoCodes: DemoCode[] = [];
   process.stdout.write('Starting atiende (embedded database)…\n');
   const atiende = await startAtiende({
     database: {
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     // Only problems reach the terminal (stderr), unless LOG_LEVEL asks for more.
     logger: createLogger(env.LOG_LEVEL ? config.logLevel : 'warn'),
     engine: { idleMs: 24 * 60 * 60_000 },
+    mail: { ...mailFromConfig(config), onDemoCode: (code) => demoCodes.push(code) },
   });
   const channel = atiende.channel('terminal');
 
@@ -61,6 +65,11 @@ async function main(): Promise<void> {
   channel.onMessage((m) => {
     process.stdout.write(`\n\x1b[36matiende:\x1b[0m ${m.text}\n`);
     m.choices.forEach((c, i) => process.stdout.write(`   ${i + 1}. ${c.label}\n`));
+    for (const code of demoCodes.splice(0)) {
+      process.stdout.write(
+        `\n\x1b[35m[DEMO — no SMTP_URL, so no e-mail was sent]\x1b[0m the code for ${code.maskedTo} is ${code.code}\n`,
+      );
+    }
   }, values.user);
   process.stdout.write(
     `\nYou are customer "${values.user}". Simulated time: ${clock.now().toISOString()}.\n` +

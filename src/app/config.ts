@@ -6,9 +6,19 @@ import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
 import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
-import { shownEnvValue } from './redact.ts';
+import { SecretUrl, shownEnvValue } from './redact.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Whether a value is an SMTP server URL nodemailer can use: smtp(s)://[user:password@]host[:port]. */
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== '' && !/\s/.test(value);
+  } catch {
+    return false;
+  }
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -36,6 +46,19 @@ const envSchema = z.object({
     .max(65535, { error: 'must be between 0 and 65535' })
     .default(3978),
   HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_URL: z
+    .string()
+    .refine(isSmtpUrl, {
+      error:
+        'must be an SMTP server URL: smtp://user:password@host:587 or smtps://user:password@host:465',
+    })
+    .optional(),
+  ATIENDE_MAIL_FROM: z
+    .string()
+    .regex(/^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/, {
+      error: 'must be an address, or a name and an address: "Soporte <soporte@empresa.example>"',
+    })
+    .default('atiende <atiende@localhost>'),
   ATIENDE_CHANNELS: z
     .string()
     .default('http-json')
@@ -65,6 +88,12 @@ export interface AppConfig extends HttpConfig {
   host: string;
   /** The networks served (the HTTP JSON chat by default). */
   channels: ChannelKind[];
+  /**
+   * E-mail (issue 12): the SMTP server (its URL a secret) and the sender; without one, account
+   * codes are shown as a demo on the embedded demo defaults outside production, and cannot be
+   * sent otherwise.
+   */
+  mail: { smtp: { url: SecretUrl; from: string } | null; demoCodes: boolean };
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -118,6 +147,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       )
     : systemClock;
 
+  const seedDemo = e.ATIENDE_SEED_DEMO
+    ? e.ATIENDE_SEED_DEMO === 'true'
+    : e.MONGODB_URI === undefined;
+  const smtp = e.SMTP_URL ? { url: new SecretUrl(e.SMTP_URL), from: e.ATIENDE_MAIL_FROM } : null;
+
   return {
     env: e.NODE_ENV,
     mongodbUri: e.MONGODB_URI,
@@ -125,11 +159,12 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     policyPath: e.ATIENDE_POLICY,
     policy,
     clock,
-    seedDemo: e.ATIENDE_SEED_DEMO ? e.ATIENDE_SEED_DEMO === 'true' : e.MONGODB_URI === undefined,
+    seedDemo,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
     channels: e.ATIENDE_CHANNELS,
     ...httpConfigFrom(e),
+    mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
   };
 }

@@ -3,6 +3,8 @@
  * API keys and tokens in headers, configuration and environment variables.
  */
 
+import { inspect } from 'node:util';
+
 /** What a secret is shown as. */
 export const REDACTED = '***';
 
@@ -47,3 +49,29 @@ export const LOG_REDACT_PATHS = [
   'token',
   '*.token',
 ];
+
+/** A URL with a password in it (`SMTP_URL`): `reveal()` for its adapter, redacted elsewhere. */
+export class SecretUrl {
+  readonly #value: string;
+  /** The URL with its password replaced by `***`: what may be shown. */
+  readonly redacted: string;
+
+  constructor(value: string) {
+    this.#value = value;
+    this.redacted = redactText(value);
+  }
+
+  /** The value itself: for the one adapter that needs it. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return this.redacted;
+  }
+  toJSON(): string {
+    return this.redacted;
+  }
+  [inspect.custom](): string {
+    return `SecretUrl(${this.redacted})`;
+  }
+}

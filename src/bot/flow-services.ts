@@ -3,8 +3,17 @@ import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
 import { abuseOutcome, calendarFor, suspendedUntil, visitSlots } from '../domain/policy/index.ts';
-import type { CaseView, CustomerView, FlowServices } from '../flows/contract.ts';
+import type {
+  AccountProofServices,
+  CaseView,
+  CustomerView,
+  FlowServices,
+} from '../flows/contract.ts';
+import { codeRecipient } from '../domain/account-proof/index.ts';
+import type { Language } from '../domain/types.ts';
 import type { TranscriptEntry } from './engine/state.ts';
+import type { Translator } from './i18n.ts';
+import { accountCodeMail } from './mail/account-code-mail.ts';
 
 function customerView(customer: Customer, now: Date): CustomerView {
   return {
@@ -33,7 +42,7 @@ export function createFlowServices(
   clock: Clock,
   transcriptOf: (conversationId: string) => TranscriptEntry[],
   onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
-): FlowServices {
+): Omit<FlowServices, keyof AccountProofServices> {
   const { policy } = domain;
 
   /** Opens a case; a new one gets its durable SLA timer (R003-8). */
@@ -233,6 +242,90 @@ export function createFlowServices(
         });
       }
       return { caseNumber };
+    },
+  };
+}
+
+/**
+ * How account codes reach customers (issue 12): by e-mail through the outbox (`mail`); kept in
+ * the outbox unsent and shown as a demo (`demo`: the embedded demo defaults without SMTP_URL);
+ * or not at all (`off`: production without SMTP_URL — the flow says so and offers a person).
+ */
+export type AccountCodeDelivery = 'mail' | 'demo' | 'off';
+
+/** A code issued with no mail server, for the demo's log and terminal chat only. */
+export interface DemoCode {
+  conversationId: string;
+  accountNumber: string;
+  maskedTo: string;
+  code: string;
+  language: Language;
+}
+
+/**
+ * Issue 12's services on the domain: an account code issued and its mail queued in the same
+ * turn (the sender loop sends it), and a typed code checked. `effectKeyOf` gives the running
+ * turn's input key: the same turn run twice issues one code.
+ */
+export function createAccountProofServices(
+  domain: Domain,
+  clock: Clock,
+  options: {
+    delivery: AccountCodeDelivery;
+    translator: Pick<Translator, 'text'>;
+    effectKeyOf?: (conversationId: string) => string | undefined;
+    onDemoCode?: (code: DemoCode) => void;
+  },
+): AccountProofServices {
+  return {
+    async sendAccountCode({ conversationId, accountNumber, person, language }) {
+      if (options.delivery === 'off') return { outcome: 'unavailable' };
+      const customer = await domain.customers.findByAccount(accountNumber);
+      const recipient = customer && codeRecipient(customer, person);
+      if (!recipient?.email) return { outcome: 'unavailable' };
+      const effect = options.effectKeyOf?.(conversationId);
+      const issued = await domain.accountProof.issue({
+        accountNumber,
+        conversationId,
+        to: recipient.email,
+        ...(effect ? { effectKey: `account-code:${effect}` } : {}),
+      });
+      if (issued.outcome === 'rate-limited')
+        return { outcome: 'rate-limited', retryAt: issued.retryAt.toISOString() };
+      if (issued.outcome === 'issued') {
+        await domain.mailOutbox.enqueue(
+          accountCodeMail(options.translator, {
+            codeId: issued.codeId,
+            to: recipient.email,
+            name: recipient.name,
+            accountNumber,
+            code: issued.code,
+            language,
+            createdAt: clock.now(),
+            expiresAt: issued.expiresAt,
+          }),
+        );
+        if (options.delivery === 'demo') {
+          options.onDemoCode?.({
+            conversationId,
+            accountNumber,
+            maskedTo: issued.maskedTo,
+            code: issued.code,
+            language,
+          });
+        }
+      }
+      return {
+        outcome: 'sent',
+        codeId: issued.codeId,
+        maskedTo: issued.maskedTo,
+        expiresAt: issued.expiresAt.toISOString(),
+      };
+    },
+
+    async checkAccountCode(input) {
+      const checked = await domain.accountProof.check(input);
+      return checked.outcome === 'invalid' ? { outcome: 'expired' } : checked;
     },
   };
 }

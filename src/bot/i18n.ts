@@ -18,6 +18,11 @@ export interface RenderedReply {
 export interface Translator {
   render(reply: Reply, language: Language): RenderedReply;
   has(key: string, language: Language): boolean;
+  /**
+   * One text in a language, not memoised: for texts that carry a secret (an account code's
+   * mail), which must not stay in a cache.
+   */
+  text(key: string, params: Record<string, string | number>, language: Language): string;
 }
 
 /** Loads every locale file once and returns a translator; Spanish is the fallback. */
@@ -89,6 +94,9 @@ export function createTranslator(localesDir = join(PROJECT_ROOT, 'locales')): Tr
     },
     has(key, language) {
       return instance.exists(key, { lng: language, fallbackLng: false });
+    },
+    text(key, params, language) {
+      return fixed[language](key, params);
     },
   };
 }

@@ -9,9 +9,11 @@ import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { EngineStores } from './engine/store/index.ts';
+import type { Mailer } from '../domain/mail/index.ts';
 import { oncePerInput } from './effects/once-per-input.ts';
-import { createFlowServices } from './flow-services.ts';
+import { createAccountProofServices, createFlowServices, type DemoCode } from './flow-services.ts';
 import { createTranslator, type Translator } from './i18n.ts';
+import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
 
 /** Everything that serves conversations in one process, on one database. */
 export interface Runtime {
@@ -21,6 +23,8 @@ export interface Runtime {
   readonly engine: ConversationEngine;
   readonly scheduler: Scheduler;
   readonly translator: Translator;
+  /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
+  readonly mailSender: MailSender | null;
   /** Starts the scheduler and the housekeeping (pruning, idle eviction, delivery recovery). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -36,6 +40,19 @@ const RECOVERY_GRACE_MS = 2_000;
  * each reads the whole outbox journal.
  */
 const RECOVERY_EVERY_ROUNDS = 6;
+
+/**
+ * E-mail (issue 12): a mailer runs the outbox's sender loop in this process and account codes
+ * go by e-mail; without one, mails are kept in the outbox, and account codes are either shown
+ * as a demo (`demoCodes`: never in production) or cannot be sent.
+ */
+export interface RuntimeMailOptions {
+  mailer?: Mailer | null;
+  demoCodes?: boolean;
+  /** A demo code issued (for the log and the terminal chat). */
+  onDemoCode?: (code: DemoCode) => void;
+  sender?: Omit<MailSenderOptions, 'processId' | 'onError'>;
+}
 
 /** Assembles domain, flows, engine and scheduler. Channels register their ports. */
 export async function createRuntime(options: {
@@ -53,6 +70,7 @@ export async function createRuntime(options: {
   /** Where the engine tells what it went on from (a message applied out of order). */
   log?: EngineOptions['log'];
   onError?: (error: unknown) => void;
+  mail?: RuntimeMailOptions;
 }): Promise<Runtime> {
   const processId = randomUUID();
   const domain = createDomain(options.connection, options.policy, options.clock, processId);
@@ -84,8 +102,24 @@ export async function createRuntime(options: {
         }),
       ]),
   );
+  const mail = options.mail ?? {};
+  const proofServices = createAccountProofServices(domain, options.clock, {
+    delivery: mail.mailer ? 'mail' : mail.demoCodes ? 'demo' : 'off',
+    translator,
+    effectKeyOf: (id) => engine?.runningTurn(id)?.inputKey,
+    onDemoCode: mail.onDemoCode,
+  });
+  const mailSender = mail.mailer
+    ? new MailSender(domain.mailOutbox, mail.mailer, options.clock, {
+        ...mail.sender,
+        processId,
+        onError: options.onError,
+      })
+    : null;
   // Every effect once per input: a retried turn gets its effects' first results back.
-  const services = oncePerInput(direct, domain.effects, (id) => engine?.runningTurn(id));
+  const services = oncePerInput({ ...direct, ...proofServices }, domain.effects, (id) =>
+    engine?.runningTurn(id),
+  );
   const machine = provideServices(createConversationMachine(options.policy), services);
   engine = new ConversationEngine({
     stores,
@@ -123,6 +157,7 @@ export async function createRuntime(options: {
     engine: ready,
     scheduler,
     translator,
+    mailSender,
     async start() {
       // Outboxes a dead process stored but did not deliver: two sweeps, a grace apart, so the
       // replies a live process is delivering right now are left to it. Ready after both.
@@ -132,6 +167,7 @@ export async function createRuntime(options: {
       );
       await ready.recoverDeliveries();
       scheduler.start();
+      mailSender?.start();
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
@@ -145,6 +181,7 @@ export async function createRuntime(options: {
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
       await scheduler.stop();
+      await mailSender?.stop();
       await stores.tidy(options.clock.now()).catch(() => undefined);
     },
   };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Clock } from './clock.ts';
+import { AccountCodeRepository, AccountProofService } from './account-proof/index.ts';
+import { MailOutbox } from './mail/index.ts';
 import type { PolicyConfig } from './policy/index.ts';
 import { AgentRepository } from './agents/agent.ts';
 import { CaseNumberAllocator } from './cases/case-number.ts';
@@ -27,6 +29,11 @@ export interface Domain {
   readonly agents: AgentRepository;
   /** Every side effect of a conversation's turn once per input (decision 0). */
   readonly effects: EffectLedger;
+  /** One-time codes that prove a conversation speaks for an account (issue 12). */
+  readonly accountProof: AccountProofService;
+  readonly accountCodes: AccountCodeRepository;
+  /** The durable mail outbox every e-mail goes through. */
+  readonly mailOutbox: MailOutbox;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
@@ -46,6 +53,8 @@ export function createDomain(
   const folios = new FolioRepository(connection);
   const coverage = new CoverageRepository(connection);
   const agents = new AgentRepository(connection);
+  const accountCodes = new AccountCodeRepository(connection);
+  const mailOutbox = new MailOutbox(connection);
   return {
     policy,
     clock,
@@ -58,6 +67,9 @@ export function createDomain(
     coverage,
     agents,
     effects: new EffectLedger(db, processId),
+    accountProof: new AccountProofService(accountCodes, clock),
+    accountCodes,
+    mailOutbox,
     async init() {
       await customers.init();
       await cases.init();
@@ -65,6 +77,8 @@ export function createDomain(
       await folios.init();
       await coverage.init();
       await agents.init();
+      await accountCodes.init();
+      await mailOutbox.init();
     },
   };
 }

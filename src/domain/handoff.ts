@@ -15,6 +15,8 @@ export const HANDOFF_REASONS = [
   'unknown-customer',
   /** The customer says a case solved at first level is not finished (R000-12). */
   'case-not-finished',
+  /** The customer could not prove the account (no access to its e-mail, code locked; issue 12). */
+  'identity-unproven',
   /** A service the flow needed failed. */
   'service-error',
   /** An agent took the conversation over without the bot queueing it. */

@@ -59,6 +59,12 @@ export function triageChoices(context: ConversationContext): Choice[] {
   return allowed.map((id) => ({ id, key: `triage.option.${id}` }));
 }
 
+/** Issue 12: at the code question — another code, or no access to that e-mail (a person). */
+export const CODE_CHOICES: Choice[] = [
+  { id: 'resend', key: 'proof.resend' },
+  { id: 'noAccess', key: 'proof.noAccessChoice' },
+];
+
 export const CATEGORY_CHOICES: Choice[] = CASE_CATEGORIES.map((c) => ({
   id: c,
   key: `technical.category.${c}`,

@@ -22,6 +22,27 @@ export type Intent =
   /** R004-7: anything else. */
   | 'other';
 
+/**
+ * Issue 12: where the flow goes on once the account is proven — the step each gate stood
+ * before (the start of a follow-up or of an invoice request, a case chosen, an invoice request
+ * ready to register, a cancellation to start or confirmed).
+ */
+export type ProofResume =
+  | 'followUp'
+  | 'followUpCase'
+  | 'invoice'
+  | 'invoiceCase'
+  | 'cancellation'
+  | 'cancellationConfirmed';
+
+/** Issue 12: the account a conversation proved it speaks for, and how. */
+export interface AccountProof {
+  accountNumber: string;
+  /** A one-time code sent to the record's e-mail, or the network's verified phone. */
+  by: 'code' | 'network-phone';
+  at: string;
+}
+
 export interface ConversationContext {
   conversationId: string;
   channel: ChannelKind;
@@ -48,6 +69,15 @@ export interface ConversationContext {
   mayRequestService: boolean;
   /** R003-7: payments not up to date — doubts, invoices, follow-up and hand-off only. */
   limited: boolean;
+  /**
+   * Issue 12: the account proven for this session; null until then (absent in snapshots stored
+   * before issue 12: not proven). Identification alone proves nothing.
+   */
+  proof?: AccountProof | null;
+  /** The code sent and awaited (issue 12). */
+  codeSent?: { id: string; maskedTo: string; expiresAt: string } | null;
+  /** Where to go on once the account is proven (issue 12). */
+  resumeAfterProof?: ProofResume | null;
 
   intent: Intent | null;
   caseType: CaseType | null;
@@ -111,6 +141,9 @@ export function initialContext(input: FlowInput, policy: PolicyConfig): Conversa
     identified: false,
     mayRequestService: true,
     limited: false,
+    proof: null,
+    codeSent: null,
+    resumeAfterProof: null,
     ...emptyRequest(),
     caseNumber: null,
     caseOpenedAt: null,

@@ -61,7 +61,11 @@ export interface FlowInput {
   channelUserId: string;
   /** The network's hint (Telegram's language_code, the browser's Accept-Language), if any. */
   localeHint: Language | null;
-  /** A phone number the network already knows (WhatsApp), if any. */
+  /**
+   * A phone number the network verified (WhatsApp: the sender's number), if any. Only a network
+   * that verifies it may set it: a number matching a person of the account proves the account
+   * (issue 12), as a code sent to its e-mail does.
+   */
   phone: string | null;
   displayName: string | null;
   /** Instant the session started (ISO). */
@@ -104,6 +108,24 @@ export interface OpenCaseOutput {
   solutionDue: string;
 }
 
+/** What asking for an account code gives (issue 12). */
+export type SendCodeOutput =
+  /** Sent (or queued) to the record's address, told masked: "l***@delvalle.example". */
+  | { outcome: 'sent'; codeId: string; maskedTo: string; expiresAt: string }
+  /** The account's codes of this hour are spent. */
+  | { outcome: 'rate-limited'; retryAt: string }
+  /** Codes cannot be sent (no mail server in production, no address on record). */
+  | { outcome: 'unavailable' };
+
+/** What checking a typed account code gives (issue 12). */
+export type CheckCodeOutput =
+  | { outcome: 'valid' }
+  | { outcome: 'wrong'; triesLeft: number }
+  /** Expired, or no longer valid (used elsewhere, not this conversation's). */
+  | { outcome: 'expired' }
+  /** Tried too many times. */
+  | { outcome: 'locked' };
+
 export interface OfficeHoursView {
   open: boolean;
   /** ISO instant humans are back (the next business window start), when closed. */
@@ -114,6 +136,28 @@ export interface VisitSlotView {
   id: string;
   start: string;
   end: string;
+}
+
+/** Issue 12: proof that a conversation speaks for an account (`FlowServices` has them too). */
+export interface AccountProofServices {
+  /**
+   * Issue 12: sends a one-time code to the e-mail the account has on record for `person` (the
+   * named person with that e-mail or phone, R000-7) or else for its primary contact — never to
+   * an address typed in the conversation.
+   */
+  sendAccountCode: (input: {
+    conversationId: string;
+    accountNumber: string;
+    person: { email: string; phone: string };
+    language: Language;
+  }) => Promise<SendCodeOutput>;
+  /** Issue 12: checks a typed code against the code `codeId` sent to this conversation. */
+  checkAccountCode: (input: {
+    conversationId: string;
+    accountNumber: string;
+    codeId: string;
+    code: string;
+  }) => Promise<CheckCodeOutput>;
 }
 
 /**
@@ -131,7 +175,7 @@ export interface ServiceCall {
  * input and output are these types; the engine provides them on the real domain, tests with
  * in-memory fakes.
  */
-export interface FlowServices {
+export interface FlowServices extends AccountProofServices {
   findCustomer: (input: {
     by: 'account' | 'email' | 'phone';
     value: string;

@@ -8,7 +8,7 @@ import type { ConversationMachine } from './machine/index.ts';
 
 export { createConversationMachine } from './machine/index.ts';
 export type { ConversationMachine } from './machine/index.ts';
-export type { ConversationContext, Intent } from './context.ts';
+export type { AccountProof, ConversationContext, Intent, ProofResume } from './context.ts';
 export { NotProvided } from './errors.ts';
 export { AWAITING_INPUT, FlowTurnTimeout, runTurn } from './run-turn.ts';
 export type { TurnResult } from './run-turn.ts';
@@ -48,6 +48,8 @@ export function provideServices(machine: ConversationMachine, services: FlowServ
       registerCancellation: fromPromise(({ input, self }) =>
         services.registerCancellation(input, callOf(self)),
       ),
+      sendAccountCode: fromPromise(({ input }) => services.sendAccountCode(input)),
+      checkAccountCode: fromPromise(({ input }) => services.checkAccountCode(input)),
     },
   });
 }

@@ -6,6 +6,7 @@
  * matched comes from `locales/<lang>/bot.json`, so no language is hard-coded here.
  */
 import type { Choice } from './contract.ts';
+import { ACCOUNT_CODE_RULES } from '../domain/account-proof/account-code-rules.ts';
 import { normaliseEmail, normalisePhone } from '../domain/customers/customer.ts';
 import { cleanText, foldAccents, MAX_MESSAGE_CHARS } from '../domain/text.ts';
 import { LANGUAGES, type Language } from '../domain/types.ts';
@@ -261,4 +262,17 @@ export function findIdentifier(raw: string): Identifier | null {
 export function personName(raw: string): string | null {
   const text = cleanText(raw, 100);
   return /\p{L}.*\p{L}/u.test(text) && !isEmail(text) ? text : null;
+}
+
+/**
+ * The one-time code in an answer (issue 12), typed as it comes — "123456", "123 456",
+ * "123-456", "mi código es 123 456" — as its digits; null when there is no run of exactly the
+ * code's digits, or more than one.
+ */
+export function typedCode(raw: string, digits = ACCOUNT_CODE_RULES.digits): string | null {
+  const text = cleanText(raw, MAX_SHORT_CHARS);
+  const found = (text.match(/\d(?:[ .-]?\d)*/g) ?? [])
+    .map((run) => run.replace(/\D/g, ''))
+    .filter((run) => run.length === digits);
+  return found.length === 1 ? found[0]! : null;
 }

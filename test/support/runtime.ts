@@ -2,7 +2,8 @@ import type { Connection } from 'mongoose';
 import { afterAll } from 'vitest';
 import { assembleAtiende } from '../../src/app/assemble.ts';
 import type { OutboundMessage } from '../../src/bot/engine/messages.ts';
-import type { Runtime } from '../../src/bot/runtime.ts';
+import type { Runtime, RuntimeMailOptions } from '../../src/bot/runtime.ts';
+import type { Logger } from '../../src/app/logger.ts';
 import type { InProcessChannel } from '../../src/channels/terminal/in-process-channel.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { DEFAULT_POLICY, type PolicyConfig } from '../../src/domain/policy/index.ts';
@@ -24,7 +25,14 @@ let counter = 0;
  * clock; not started: the scheduler fires only when a test ticks it.
  */
 export async function startTestBot(
-  options: { start?: string; policy?: PolicyConfig; connection?: Connection } = {},
+  options: {
+    start?: string;
+    policy?: PolicyConfig;
+    connection?: Connection;
+    /** E-mail (issue 12): a mailer, or demo codes; by default codes cannot be sent. */
+    mail?: RuntimeMailOptions;
+    logger?: Logger;
+  } = {},
 ): Promise<TestBot> {
   const connection = options.connection ?? (await openTestConnection());
   const clock = new ManualClock(options.start ?? '2026-03-10T16:00:00Z'); // Tue 10:00 in CDMX
@@ -34,6 +42,8 @@ export async function startTestBot(
     clock,
     channels: ['terminal'],
     seedDemo: true,
+    ...(options.mail ? { mail: options.mail } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   afterAll(() => atiende.stop());
   const channel = atiende.channel('terminal');

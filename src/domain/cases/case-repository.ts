@@ -54,6 +54,7 @@ const caseSchema = new Schema<CaseDocument>(
     attachments: [new Schema({ name: String, contentType: String, url: String }, { _id: false })],
     solvedAtFirstLevel: { type: Boolean, default: false },
     requestKey: { type: String, default: null },
+    identityVerified: { type: Boolean, default: undefined },
   },
   { collection: 'cases', versionKey: false },
 );

@@ -64,7 +64,11 @@ export class CaseService {
         kind: 'joined',
         by: request.conversationId ? 'bot' : 'system',
         text: request.description,
-        data: { channel: request.channel, conversationId: request.conversationId },
+        data: {
+          channel: request.channel,
+          conversationId: request.conversationId,
+          ...(request.identityVerified === false ? { identityVerified: false } : {}),
+        },
       });
       return { outcome: 'joined', caseNumber: existing, case: found };
     }
@@ -89,6 +93,17 @@ export class CaseService {
       by: request.conversationId ? 'bot' : 'system',
       text: request.subject,
     });
+    if (request.identityVerified === false) {
+      // Issue 12: the requester did not prove the account; an agent confirms before acting.
+      await this.repository.appendEvent({
+        caseNumber: number,
+        at: openedAt,
+        kind: 'note',
+        by: 'system',
+        text: 'identity not verified: confirm the requester before acting',
+        data: { identityVerified: false },
+      });
+    }
     if (transcript.length > 0) {
       await this.repository.appendEvent({
         caseNumber: number,

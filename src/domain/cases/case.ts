@@ -99,6 +99,11 @@ export interface CaseRequest {
    * as a case it joined.
    */
   requestKey?: string | null;
+  /**
+   * Issue 12: false when the requester named an account without proving it (no code, no
+   * verified phone): an agent confirms who asked before acting. Absent when not a customer's.
+   */
+  identityVerified?: boolean;
 }
 
 export interface TranscriptLine {

@@ -10,7 +10,7 @@ import { isAuthorised, namedPerson } from '../../domain/customers/customer.ts';
 import { priorityFromSeverityUrgency } from '../../domain/policy/index.ts';
 import type { PolicyConfig, Severity, Urgency } from '../../domain/policy/index.ts';
 import { isCountry } from '../../domain/types.ts';
-import type { Intent } from '../context.ts';
+import type { Intent, ProofResume } from '../context.ts';
 import { emptyRequest } from '../context.ts';
 import type {
   CaseView,
@@ -18,6 +18,7 @@ import type {
   OfficeHoursView,
   OpenCaseOutput,
   Reply,
+  SendCodeOutput,
   VisitSlotView,
 } from '../contract.ts';
 import {
@@ -28,7 +29,7 @@ import {
   phoneIn,
 } from '../understanding.ts';
 import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
-import { contactCentrePhone, countryOf, knownContact } from './facts.ts';
+import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact } from './facts.ts';
 import { guardedSetup } from './guards.ts';
 import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from './reading.ts';
 
@@ -130,6 +131,36 @@ export function conversationSetup(policy: PolicyConfig) {
         const mayRequestService = isAuthorised(c, context.contact);
         return { mayRequestService, limited: !c.paymentsUpToDate, identified: true };
       }),
+      /** Issue 12: the network verified a phone that is a person of the account: proven. */
+      acceptVerifiedPhone: assign(({ context }) =>
+        hasVerifiedPhoneOfAccount(context)
+          ? {
+              proof: {
+                accountNumber: context.customer?.accountNumber ?? '',
+                by: 'network-phone' as const,
+                at: context.lastAt,
+              },
+            }
+          : {},
+      ),
+      /** Issue 12: where to go on once the account is proven. */
+      awaitProof: assign((_, params: { resume: ProofResume }) => ({
+        resumeAfterProof: params.resume,
+        codeSent: null,
+      })),
+      rememberCodeSent: assign((_, sent: SendCodeOutput) =>
+        sent.outcome === 'sent'
+          ? { codeSent: { id: sent.codeId, maskedTo: sent.maskedTo, expiresAt: sent.expiresAt } }
+          : {},
+      ),
+      proveByCode: assign(({ context }) => ({
+        proof: {
+          accountNumber: context.customer?.accountNumber ?? '',
+          by: 'code' as const,
+          at: context.lastAt,
+        },
+        codeSent: null,
+      })),
       announceIdentified: emit(({ context }) => ({
         type: 'identified' as const,
         accountNumber: context.customer?.accountNumber ?? null,

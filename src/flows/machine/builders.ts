@@ -6,11 +6,12 @@
  * civil message — gives a hint and asks again (three times in a row, then a person takes over).
  */
 import type { Choice, Reply } from '../contract.ts';
-import type { ConversationContext } from '../context.ts';
+import type { ConversationContext, ProofResume } from '../context.ts';
 import { YES_NO, DONE_NOT_YET } from '../choices.ts';
 import { AWAITING_INPUT } from '../run-turn.ts';
 import type { ConversationSetup } from './actions.ts';
 import type { Params } from './facts.ts';
+import { TO } from './targets.ts';
 
 type Ctx = ConversationContext;
 
@@ -133,4 +134,21 @@ export function doneNotYet(key: string, done: Branch) {
 /** A choice among `choices`: any of them goes on with `chosen`. */
 export function menu(key: string, choices: Dyn<Choice[]>, chosen: Branch) {
   return question(ask(key, choices), [branch('choseAnything', chosen)]);
+}
+
+/**
+ * Issue 12: a gate before a step that shows account data or accepts a change. A session that
+ * proved the account goes on to `next`; any other proves it first, then goes on at `resume`.
+ */
+export function proofGate(resume: ProofResume, next: string) {
+  return {
+    always: [
+      {
+        guard: 'isUnproven',
+        target: TO.proof,
+        actions: { type: 'awaitProof', params: { resume } },
+      },
+      { target: next },
+    ],
+  } satisfies StateConfig;
 }

@@ -4,15 +4,19 @@
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationSetup } from './actions.ts';
-import { menu, say, yesNo } from './builders.ts';
+import { menu, proofGate, say, yesNo } from './builders.ts';
 import { contractOf, zoneParams } from './facts.ts';
 import { TO } from './targets.ts';
 
 /** The `cancellation` state: contract, confirmation, registration (R004-5). */
 export function cancellation(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
-    initial: 'checkingContracts',
+    initial: 'checkingProof',
     states: {
+      // Issue 12: a cancellation is accepted only from a session that proved the account —
+      // checked at the start and again before it is registered (a snapshot stored before).
+      checkingProof: proofGate('cancellation', 'checkingContracts'),
+      checkingConfirmedProof: proofGate('cancellationConfirmed', 'registering'),
       checkingContracts: {
         always: [
           { guard: 'hasSeveralContracts', target: 'choosingContract' },
@@ -32,7 +36,7 @@ export function cancellation(s: ConversationSetup, policy: PolicyConfig) {
       confirming: yesNo(
         'cancellation.askConfirm',
         {
-          yes: 'registering',
+          yes: 'checkingConfirmedProof',
           no: { target: TO.anythingElse, actions: say('cancellation.kept') },
         },
         { params: (c) => ({ contractNumber: contractOf(c) }) },

@@ -7,7 +7,7 @@ import { priorityFromClass, priorityFromFairUse } from '../../domain/policy/inde
 import type { PolicyConfig, Priority } from '../../domain/policy/index.ts';
 import type { ConversationContext, Intent } from '../context.ts';
 import type { OpenCaseInput, OpenCaseOutput } from '../contract.ts';
-import { countryOf, timeZoneOf } from './facts.ts';
+import { countryOf, isProven, timeZoneOf } from './facts.ts';
 
 type Ctx = ConversationContext;
 
@@ -85,6 +85,8 @@ export function openCaseInput(
     attachments: [...context.attachments],
     includeTranscript: false,
     solvedAtFirstLevel: false,
+    // Issue 12: a request for an account nobody proved is marked for an agent to confirm.
+    ...(context.customer ? { identityVerified: isProven(context) } : {}),
     ...extra,
   };
 }

@@ -104,3 +104,26 @@ export function followUpWait(context: Ctx, policy: PolicyConfig) {
   if (!c) return { allowed: true, waitMinutes: 0 };
   return followUpAllowed(new Date(followUpReference(c)), new Date(context.lastAt), policy);
 }
+
+/**
+ * Issue 12: whether the network verified a phone (WhatsApp's sender) that is a person of the
+ * account (R000-7's named persons and the primary contact): that proves the account.
+ */
+export function hasVerifiedPhoneOfAccount(context: Ctx): boolean {
+  const phone = context.inputPhone ?? '';
+  return (
+    context.customer !== null &&
+    phone.replace(/\D/g, '').length >= 8 &&
+    namedPerson(context.customer, { phone }) !== null
+  );
+}
+
+/**
+ * Issue 12: whether this session proved the account it speaks for (a code sent to the
+ * record's e-mail, or the network's verified phone). Identification alone never does; a
+ * snapshot stored before issue 12 has no proof.
+ */
+export function isProven(context: Ctx): boolean {
+  const proof = context.proof;
+  return proof != null && proof.accountNumber === context.customer?.accountNumber;
+}

@@ -6,7 +6,7 @@
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationContext } from '../context.ts';
 import type { ConversationSetup } from './actions.ts';
-import { menu, say } from './builders.ts';
+import { menu, proofGate, say } from './builders.ts';
 import { followUpWait, followedCase, zoneParams } from './facts.ts';
 import type { Params } from './facts.ts';
 import { TO } from './targets.ts';
@@ -34,8 +34,12 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
     });
 
   return s.createStateConfig({
-    initial: 'listing',
+    initial: 'checkingProof',
     states: {
+      // Issue 12: case numbers, subjects and status are the account's: shown only to a session
+      // that proved it (checked again after a case is chosen: a snapshot stored before).
+      checkingProof: proofGate('followUp', 'listing'),
+      checkingCaseProof: proofGate('followUpCase', 'deciding'),
       listing: {
         invoke: {
           src: 'listOpenCases',
@@ -62,7 +66,7 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
             key: 'followUp.caseOption',
             params: { caseNumber: k.number, subject: k.subject },
           })),
-        { target: 'deciding', actions: 'takeFollowUpCase' },
+        { target: 'checkingCaseProof', actions: 'takeFollowUpCase' },
       ),
       deciding: {
         entry: say('followUp.status', (c) => ({

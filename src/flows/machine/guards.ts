@@ -4,7 +4,13 @@
  * A guard on an actor's result takes the result as its params (`({ event }) => event.output`).
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
-import type { CustomerView, OfficeHoursView } from '../contract.ts';
+import type { ProofResume } from '../context.ts';
+import type {
+  CheckCodeOutput,
+  CustomerView,
+  OfficeHoursView,
+  SendCodeOutput,
+} from '../contract.ts';
 import {
   MAX_SHORT_CHARS,
   asksForPerson,
@@ -15,9 +21,10 @@ import {
   isVagueSubject,
   personName,
   phoneIn,
+  typedCode,
 } from '../understanding.ts';
 import { REMOTE_CATEGORIES } from './case-request.ts';
-import { followUpWait, knownContact } from './facts.ts';
+import { followUpWait, isProven, knownContact } from './facts.ts';
 import {
   answerOf,
   attachmentsOf,
@@ -96,6 +103,19 @@ export function guardedSetup(policy: PolicyConfig) {
       isCovered: ({ context }) => context.covered === true,
       isInvoice: ({ context }) => context.caseType === 'invoice',
       isAnonymous: ({ context }) => !context.identified,
+      /** Issue 12: this session proved the account it speaks for. */
+      isProven: ({ context }) => isProven(context),
+      isUnproven: ({ context }) => !isProven(context),
+      isTypedCode: ({ event }) => event.type === 'customer.text' && typedCode(event.text) !== null,
+      /** A code went out; `again`: this proof had sent one before (its code is now void). */
+      isCodeSent: ({ context }, params: { sent: SendCodeOutput; again: boolean }) =>
+        params.sent.outcome === 'sent' && (context.codeSent != null) === params.again,
+      isRateLimited: (_, sent: SendCodeOutput) => sent.outcome === 'rate-limited',
+      isCode: (_, params: { checked: CheckCodeOutput; outcome: CheckCodeOutput['outcome'] }) =>
+        params.checked.outcome === params.outcome,
+      /** Where the flow goes on after the proof (issue 12). */
+      resumesAt: ({ context }, params: { resume: ProofResume }) =>
+        context.resumeAfterProof === params.resume,
       isRemoteCategory: ({ context }) =>
         context.category !== null && REMOTE_CATEGORIES.includes(context.category),
     },

@@ -1,7 +1,9 @@
 /**
  * The first message and identification (R004-1): customer or account number (or e-mail or
  * phone) looked up; the customer's standing (R001-11 suspended, R003-1 served by a
- * distributor); who is talking, confirmed rather than asked when the record knows.
+ * distributor); who is talking, confirmed rather than asked when the record knows. Identifying
+ * proves nothing (issue 12): only a phone the network verified proves the account here; else
+ * the gates before account data and changes ask for a code (`account-proof.ts`).
  */
 import { LANGUAGE_CHOICES, UNKNOWN_CUSTOMER_CHOICES } from '../choices.ts';
 import type { ConversationSetup } from './actions.ts';
@@ -121,6 +123,7 @@ export function identification(s: ConversationSetup) {
       confirmed: {
         entry: [
           'judgeStanding',
+          'acceptVerifiedPhone',
           'announceIdentified',
           say('identification.welcome', (c) => ({
             name: firstName(c.contact.name),

@@ -17,6 +17,7 @@ import { initialContext } from '../context.ts';
 import { conversationSetup } from './actions.ts';
 import { say } from './builders.ts';
 import { cancellation } from './cancellation.ts';
+import { proof } from './account-proof.ts';
 import { anythingElse, closedStates, failure } from './closing.ts';
 import { contactDetails } from './contact-details.ts';
 import { followUp } from './follow-up.ts';
@@ -71,6 +72,7 @@ export function createConversationMachine(policy: PolicyConfig) {
               cancellation: cancellation(s, policy),
               prospect: prospect(s, policy),
               followUp: followUp(s, policy),
+              proof: proof(s),
               survey: survey(s),
               anythingElse: anythingElse(s),
               failure: failure(s),

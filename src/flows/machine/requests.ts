@@ -6,7 +6,7 @@
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import { COMPLAINT_KINDS, DELIVERY_CHANNELS } from '../choices.ts';
 import type { ConversationSetup } from './actions.ts';
-import { NONSENSE, ask, chose, menu, question, say } from './builders.ts';
+import { NONSENSE, ask, chose, menu, proofGate, question, say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
 import { zoneParams } from './facts.ts';
 import { TO } from './targets.ts';
@@ -16,6 +16,10 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     initial: 'askingDescription',
     states: {
+      // Issue 12: invoices and balances are the account's: proven before they are asked for,
+      // and again before the request is registered (a snapshot stored before the gate).
+      checkingInvoiceProof: proofGate('invoice', 'askingDescription'),
+      checkingCaseProof: proofGate('invoiceCase', 'openingCase'),
       choosingComplaintKind: menu('complaint.askKind', COMPLAINT_KINDS, {
         target: 'askingDescription',
         actions: 'takeComplaintKind',
@@ -38,14 +42,14 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
         { guard: chose('postal'), target: 'askingPostalAddress', actions: 'takeDeliveryChannel' },
         {
           guard: 'choseAnything',
-          target: 'openingCase',
+          target: 'checkingCaseProof',
           actions: ['takeDeliveryChannel', 'noteDeliveryChannel'],
         },
       ]),
       askingPostalAddress: question(ask('invoice.askPostalAddress'), [
         {
           guard: 'isPlace',
-          target: 'openingCase',
+          target: 'checkingCaseProof',
           actions: ['takePostalAddress', 'noteDeliveryChannel'],
         },
       ]),

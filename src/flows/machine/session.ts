@@ -9,7 +9,7 @@ import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationSetup } from './actions.ts';
 import { say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
-import { zoneParams } from './facts.ts';
+import { isProven, zoneParams } from './facts.ts';
 import { TO } from './targets.ts';
 
 /** The region beside the conversation that sees every customer event first. */
@@ -46,7 +46,9 @@ export function recordingAbuse(s: ConversationSetup) {
     invoke: {
       src: 'recordAbuse',
       input: ({ context }) => ({
-        accountNumber: context.customer?.accountNumber ?? null,
+        // Issue 12: warnings and suspensions count against an account only when the session
+        // proved it: naming someone's account and insulting must not suspend their support.
+        accountNumber: isProven(context) ? (context.customer?.accountNumber ?? null) : null,
         at: context.lastAt,
       }),
       onDone: [

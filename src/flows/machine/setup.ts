@@ -40,5 +40,7 @@ export const typedSetup = setup({
     recordAbuse: placeholder('recordAbuse'),
     recordSurvey: placeholder('recordSurvey'),
     registerCancellation: placeholder('registerCancellation'),
+    sendAccountCode: placeholder('sendAccountCode'),
+    checkAccountCode: placeholder('checkAccountCode'),
   },
 });

@@ -19,6 +19,14 @@ export const TO = {
   prospect: `${CONVERSATION}.prospect`,
   prospectCase: `${CONVERSATION}.prospect.openingCase`,
   survey: `${CONVERSATION}.survey`,
+  /** Issue 12: proving the account, and the steps a proof gate stands before. */
+  proof: `${CONVERSATION}.proof`,
+  followUp: `${CONVERSATION}.followUp`,
+  followUpDeciding: `${CONVERSATION}.followUp.deciding`,
+  requestDescription: `${CONVERSATION}.request.askingDescription`,
+  requestOpeningCase: `${CONVERSATION}.request.openingCase`,
+  cancellationContracts: `${CONVERSATION}.cancellation.checkingContracts`,
+  cancellationRegistering: `${CONVERSATION}.cancellation.registering`,
   anythingElse: `${CONVERSATION}.anythingElse`,
   /** A service failed: say so and hand off. */
   failure: `${CONVERSATION}.failure`,

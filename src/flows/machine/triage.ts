@@ -22,7 +22,8 @@ export function triage(s: ConversationSetup) {
         intent('technical', 'technical'),
         intent('doubt', 'request.askingDescription'),
         intent('complaint', 'request.choosingComplaintKind'),
-        intent('invoice', 'request.askingDescription'),
+        // Issue 12: invoices, follow-up and cancellation prove the account first (their gates).
+        intent('invoice', 'request.checkingInvoiceProof'),
         intent('cancellation', 'cancellation'),
         intent('newService', 'prospect'),
         intent('followUp', 'followUp'),

@@ -62,7 +62,10 @@ describe('the engine runs the technical first level end to end on the real datab
     });
     expect(await bot.runtime.domain.folios.ofCase(stored!.number)).toHaveLength(1);
     const timeline = await bot.runtime.domain.cases.timeline(stored!.number);
-    expect(timeline.map((e) => e.kind)).toEqual(['opened', 'visit']);
+    // Issue 12: reported without proving the account — marked for an agent to confirm.
+    expect(timeline.map((e) => e.kind)).toEqual(['opened', 'note', 'visit']);
+    expect(timeline[1]).toMatchObject({ data: { identityVerified: false } });
+    expect(stored!.identityVerified).toBe(false);
     // Spanish words reached the customer, not keys.
     expect(caseReply!.text).not.toContain('case.opened');
   });

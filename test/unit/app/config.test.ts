@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/app/config.ts';
 import { ConfigurationError } from '../../../src/domain/errors.ts';
@@ -152,5 +153,53 @@ describe('configuration from environment variables', () => {
     expect(error.message).toContain('mongodb://atiende:***@db.example.com');
     expect(error.message).toContain('HTTP_JSON_CALLBACK_URL="nope://u:***@x"');
     expect(error.message).not.toMatch(/tiny|pa55word|hunter2/);
+  });
+});
+
+describe('SMTP_URL and the account codes (issue 12)', () => {
+  it.each([
+    ['http://user:hunter2-secret@mail.example', 'must be an SMTP server URL'],
+    ['smtp://user:hunter2-secret@', 'must be an SMTP server URL'],
+    ['mail.example:587', 'must be an SMTP server URL'],
+  ])(
+    'refuses SMTP_URL=%s naming the variable, never printing its password',
+    async (value, message) => {
+      const error = await loadConfig({ SMTP_URL: value }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toContain('SMTP_URL=');
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).not.toContain('hunter2-secret');
+    },
+  );
+
+  it('keeps SMTP_URL secret: its password is in no log line, JSON or inspection of the configuration', async () => {
+    const config = await loadConfig({
+      SMTP_URL: 'smtps://atiende:hunter2-secret@mail.example:465',
+    });
+    expect(config.mail.smtp?.url.reveal()).toBe('smtps://atiende:hunter2-secret@mail.example:465');
+    expect(config.mail.demoCodes).toBe(false);
+    for (const shown of [
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+      `${config.mail.smtp?.url}`,
+    ])
+      expect(shown).not.toContain('hunter2-secret');
+    expect(JSON.stringify(config.mail)).toContain('smtps://atiende:***@mail.example:465');
+  });
+
+  it('takes ATIENDE_MAIL_FROM as an address, or a name and an address', async () => {
+    const config = await loadConfig({
+      SMTP_URL: 'smtp://mail.example',
+      ATIENDE_MAIL_FROM: 'Soporte <soporte@empresa.example>',
+    });
+    expect(config.mail.smtp?.from).toBe('Soporte <soporte@empresa.example>');
+    await expect(loadConfig({ ATIENDE_MAIL_FROM: 'soporte' })).rejects.toThrow(/ATIENDE_MAIL_FROM/);
+  });
+
+  it('shows account codes as a demo only on the demo defaults outside production, without SMTP_URL', async () => {
+    expect((await loadConfig({})).mail).toEqual({ smtp: null, demoCodes: true });
+    expect((await loadConfig({ NODE_ENV: 'production' })).mail.demoCodes).toBe(false);
+    expect((await loadConfig({ ATIENDE_SEED_DEMO: 'false' })).mail.demoCodes).toBe(false);
+    expect((await loadConfig({ SMTP_URL: 'smtp://mail.example' })).mail.demoCodes).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import {
   Conversation,
   atPowerCheck,
   atSeverity,
+  VERIFIED_PHONE,
   atTriage,
   expectEmittedKeysTranslated,
 } from './harness.ts';
@@ -14,13 +15,19 @@ const chatLimit = (c: Conversation) => c.send({ type: 'timer.chatLimit', at: c.n
 describe('fair use', () => {
   it('R001-8: offensive language (es, en, pt) is recorded and warned, then the same question is asked again', async () => {
     for (const insult of ['eres un idiota', 'you are stupid', 'vai se foder']) {
-      const c = await atPowerCheck();
+      const c = await atPowerCheck(VERIFIED_PHONE);
       const keys = await c.send(insult);
       expect(c.callsOf('recordAbuse'), insult).toEqual([{ accountNumber: 'MX-1001', at: c.now }]);
       expect(keys, insult).toEqual(['fairUse.warning', 'technical.askPower']);
       // The conversation goes on where it was.
       expect(await c.send('sí')).toEqual(['technical.askOn']);
     }
+  });
+
+  it('R001-8, issue 12: the insults of a session that did not prove the account are warned but never counted against the account it named', async () => {
+    const c = await atPowerCheck();
+    expect(await c.send('eres un idiota')).toEqual(['fairUse.warning', 'technical.askPower']);
+    expect(c.callsOf('recordAbuse')).toEqual([{ accountNumber: null, at: c.now }]);
   });
 
   it('R001-8: an insult inside an answer is not taken as the answer', async () => {
@@ -136,6 +143,7 @@ describe('fair use', () => {
 
   it('hand-off: a failing service hands the conversation to a person instead of crashing', async () => {
     const c = await atTriage({
+      ...VERIFIED_PHONE,
       services: { listOpenCases: async () => Promise.reject(new Error('db down')) },
     });
     await c.send('seguimiento');

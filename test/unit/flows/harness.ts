@@ -22,6 +22,12 @@ import type {
 } from '../../../src/flows/index.ts';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { labelText } from '../../../src/flows/understanding.ts';
+import {
+  AccountProofService,
+  codeRecipient,
+  type AccountCodeRules,
+} from '../../../src/domain/account-proof/index.ts';
+import { MemoryAccountCodeStore } from '../../support/memory-account-codes.ts';
 
 /** Monday 2 March 2026, 10:00 in Mexico City: inside office hours. */
 export const T0 = '2026-03-02T16:00:00.000Z';
@@ -166,6 +172,17 @@ export interface Options {
   startAt?: string;
   /** Keep one running machine across turns, as the engine does, instead of restoring it. */
   live?: boolean;
+  /** Issue 12: account codes cannot be sent (production without a mail server). */
+  codesUnavailable?: boolean;
+  /** Issue 12: other limits for account codes than the product's. */
+  codeRules?: AccountCodeRules;
+}
+
+/** An account code as the harness's "mailbox" received it (issue 12). */
+export interface SentCode {
+  to: string;
+  code: string;
+  accountNumber: string;
 }
 
 /**
@@ -198,6 +215,8 @@ export class Conversation {
   private readonly machine;
   private caseCounter = 0;
   private warnings = 0;
+  /** Issue 12: the codes "mailed" by `sendAccountCode`, in order (the customer's mailbox). */
+  readonly mailbox: SentCode[] = [];
 
   constructor(
     readonly options: Options = {},
@@ -236,7 +255,7 @@ export class Conversation {
   /** What `resume` needs to go on from here, as plain JSON. */
   save(): SavedConversation {
     if (!this.snapshot) throw new Error('nothing to save before the first turn');
-    const { services: _s, policy: _p, live: _l, ...options } = this.options;
+    const { services: _s, policy: _p, live: _l, codeRules: _r, ...options } = this.options;
     return JSON.parse(
       JSON.stringify({
         options,
@@ -263,7 +282,35 @@ export class Conversation {
     const customers = this.options.customers ?? CUSTOMERS;
     const record = <K extends keyof FlowServices>(name: K, input: unknown) =>
       this.calls.push({ name, input });
+    // Issue 12: the real rules of account codes, on a store in memory and the fake clock.
+    const proof = new AccountProofService(
+      new MemoryAccountCodeStore(),
+      { now: () => new Date(this.clock) },
+      this.options.codeRules,
+    );
     return {
+      sendAccountCode: async (input) => {
+        record('sendAccountCode', input);
+        const customer = customers.find((c) => c.accountNumber === input.accountNumber);
+        if (!customer || this.options.codesUnavailable) return { outcome: 'unavailable' };
+        const to = codeRecipient(customer, input.person).email;
+        const issued = await proof.issue({ ...input, to });
+        if (issued.outcome === 'rate-limited')
+          return { outcome: 'rate-limited', retryAt: issued.retryAt.toISOString() };
+        if (issued.outcome === 'issued')
+          this.mailbox.push({ to, code: issued.code, accountNumber: input.accountNumber });
+        return {
+          outcome: 'sent',
+          codeId: issued.codeId,
+          maskedTo: issued.maskedTo,
+          expiresAt: issued.expiresAt.toISOString(),
+        };
+      },
+      checkAccountCode: async (input) => {
+        record('checkAccountCode', input);
+        const checked = await proof.check(input);
+        return checked.outcome === 'invalid' ? { outcome: 'expired' } : checked;
+      },
       findCustomer: async (input) => {
         record('findCustomer', input);
         const v = input.value;
@@ -338,9 +385,10 @@ export class Conversation {
       | { choice: string }
       | { text: string; attachments: { name: string; contentType: string; url: string }[] }
       | FlowEvent,
+    { minutes = 1 }: { minutes?: number } = {},
   ): Promise<string[]> {
     if (this.done) throw new Error('the conversation is over');
-    this.advance(1);
+    this.advance(minutes);
     const at = this.now;
     const event: FlowEvent =
       typeof what === 'string'
@@ -405,11 +453,36 @@ export class Conversation {
   }
 }
 
+/** The last account code "mailed" in this conversation (issue 12). */
+export function lastCode(c: Conversation): SentCode {
+  const sent = c.mailbox.at(-1);
+  if (!sent) throw new Error('no account code was sent');
+  return sent;
+}
+
+/**
+ * Issue 12: at the code question, types the code that was mailed and expects the proof; the
+ * flow goes on where its gate stood. Returns the reply keys of that turn.
+ */
+export async function proveAccount(c: Conversation): Promise<string[]> {
+  expect(c.question?.key).toBe('proof.askCode');
+  const keys = await c.send(lastCode(c).code);
+  expect(keys[0]).toBe('proof.proven');
+  return keys;
+}
+
+/**
+ * Issue 12: a conversation whose network verified Laura's phone (WhatsApp): the account is
+ * proven at identification, and no code is asked.
+ */
+export const VERIFIED_PHONE: Options = { input: { phone: LAURA.primaryContact.phone } };
+
 /** Identifies as Laura (primary contact of MX-1001) and lands at triage. */
 export async function atTriage(options: Options = {}): Promise<Conversation> {
   const c = new Conversation(options);
   await c.send('Hola, mi cuenta es MX-1001');
-  await c.send({ choice: 'yes' });
+  // A network-verified phone of the account's (`VERIFIED_PHONE`) identifies without asking.
+  if (c.question?.key === 'identification.askIsPrimary') await c.send({ choice: 'yes' });
   expect(c.question?.key).toBe('triage.ask');
   return c;
 }

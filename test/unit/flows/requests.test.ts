@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
-import { Conversation, T0, atTriage, expectEmittedKeysTranslated, openCase } from './harness.ts';
+import {
+  Conversation,
+  T0,
+  atTriage,
+  expectEmittedKeysTranslated,
+  openCase,
+  proveAccount,
+} from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
 
@@ -59,7 +66,9 @@ describe('doubts, complaints, invoices (R004-4, R004-2)', () => {
 
   it('R004-4: invoices and balances are sent by the channel the customer chooses', async () => {
     const c = await atTriage();
-    await c.say({ choice: 'invoice' }, 'Necesito la factura de febrero');
+    await c.send({ choice: 'invoice' });
+    await proveAccount(c);
+    await c.send('Necesito la factura de febrero');
     expect(c.question?.key).toBe('invoice.askChannel');
     await c.send('WhatsApp');
     const input = c.callsOf('openCase')[0];
@@ -74,7 +83,9 @@ describe('doubts, complaints, invoices (R004-4, R004-2)', () => {
       ['invoice', [{ choice: 'email' }]],
     ] as const) {
       const c = await atTriage();
-      await c.say({ choice }, 'Quiero saber el saldo de mi cuenta', ...extra);
+      await c.send({ choice });
+      if (choice === 'invoice') await proveAccount(c);
+      await c.say('Quiero saber el saldo de mi cuenta', ...extra);
       areas.push(c.callsOf('openCase')[0]?.area ?? '');
     }
     expect(areas).toEqual(['customer-service', 'administration']);
@@ -85,6 +96,7 @@ describe('cancellation (R004-5)', () => {
   it('R004-5: confirms, registers the cancellation on the notice date and says all areas are told', async () => {
     const c = await atTriage();
     await c.send('cancelar');
+    await proveAccount(c);
     expect(c.question?.key).toBe('cancellation.askConfirm');
     await c.send('sí');
     const call = c.callsOf('registerCancellation')[0];
@@ -101,7 +113,9 @@ describe('cancellation (R004-5)', () => {
 
   it('R004-5: "no" keeps the contract', async () => {
     const c = await atTriage();
-    await c.say('cancelar', 'no');
+    await c.send('cancelar');
+    await proveAccount(c);
+    await c.send('no');
     expect(c.callsOf('registerCancellation')).toHaveLength(0);
     expect(c.keys).toContain('cancellation.kept');
   });
@@ -158,6 +172,7 @@ describe('follow-up (R001-6, R001-9)', () => {
   it('R001-6: says when there are no open cases', async () => {
     const c = await atTriage({ openCases: [] });
     await c.send('seguimiento');
+    await proveAccount(c);
     expect(c.keys).toContain('followUp.none');
     expect(c.callsOf('recordFollowUp')).toHaveLength(0);
   });
@@ -165,15 +180,17 @@ describe('follow-up (R001-6, R001-9)', () => {
   it('R001-6: before 40 minutes since the last contact, explains the rule and the minutes left', async () => {
     const c = await atTriage({ openCases: [openCase()] });
     await c.send({ choice: 'followUp' });
+    await proveAccount(c);
     expect(c.reply('followUp.status')?.params).toMatchObject({
       caseNumber: 'AT-2026-000050',
       status: 'in-progress',
       timeZone: 'America/Mexico_City',
     });
-    // T0 + 3 minutes; last contact at T0 - 10 min → 13 minutes passed, 27 left.
-    expect(c.reply('followUp.tooSoon')?.params).toEqual({ minutesLeft: 27, waitMinutes: 40 });
+    // T0 + 4 minutes (the code typed took one); last contact at T0 - 10 min → 14 minutes
+    // passed, 26 left.
+    expect(c.reply('followUp.tooSoon')?.params).toEqual({ minutesLeft: 26, waitMinutes: 40 });
     expect(c.callsOf('recordFollowUp')).toHaveLength(0);
-    expect(Date.parse(c.now) - Date.parse(T0)).toBe(3 * 60_000);
+    expect(Date.parse(c.now) - Date.parse(T0)).toBe(4 * 60_000);
   });
 
   it('R001-6: after 40 minutes, records the follow-up and says it is being followed', async () => {
@@ -181,6 +198,7 @@ describe('follow-up (R001-6, R001-9)', () => {
       openCases: [openCase({ lastContactAt: '2026-03-02T15:00:00.000Z' })],
     });
     await c.send({ choice: 'followUp' });
+    await proveAccount(c);
     expect(c.callsOf('recordFollowUp')).toEqual([
       { caseNumber: 'AT-2026-000050', at: c.now, pressing: false },
     ]);
@@ -195,6 +213,7 @@ describe('follow-up (R001-6, R001-9)', () => {
       ],
     });
     await c.send({ choice: 'followUp' });
+    await proveAccount(c);
     expect(c.question?.key).toBe('followUp.askCase');
     await c.send('1');
     expect(c.callsOf('recordFollowUp')[0]?.caseNumber).toBe('AT-2026-000050');
@@ -210,6 +229,7 @@ describe('follow-up (R001-6, R001-9)', () => {
       ],
     });
     await c.send({ choice: 'followUp' });
+    await proveAccount(c);
     expect(c.keys).toContain('followUp.pressingWarning');
     expect(c.callsOf('recordFollowUp')).toEqual([
       { caseNumber: 'AT-2026-000050', at: c.now, pressing: true },

@@ -7,13 +7,15 @@
  * machine and finishes the conversation, proving stored snapshots survive a change of code.
  */
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
-import { Conversation, atPowerCheck, atSeverity, atTriage, openCase } from './harness.ts';
+import { Conversation, atPowerCheck, atSeverity, atTriage, lastCode, openCase } from './harness.ts';
 import type { Options } from './harness.ts';
 
 /** An answer of the customer, or an event from the scheduler or an agent. */
 export type Answer =
   | string
   | { choice: string }
+  /** Issue 12: the account code just mailed, typed back in the same minute. */
+  | typeof CODE
   | { event: 'timer.chatLimit' }
   | { event: 'agent.release'; caseNumber?: string };
 
@@ -43,8 +45,17 @@ async function after(c: Promise<Conversation>, ...answers: Answer[]): Promise<Co
   return conversation;
 }
 
+/**
+ * Issue 12: the proof step — the code mailed, typed back. It takes no time on the fake clock, so
+ * every instant after it (notice dates, follow-up waits) is the one the recording machine saw.
+ */
+export const CODE = { code: 'mailed' } as const;
+/** Issue 12: what a gate answers an unproven session: the code sent, and asked for. */
+const CODE_ASKED = ['proof.codeSent', 'proof.askCode'];
+
 /** Sends one answer (or scheduler/agent event) as one turn; returns its reply keys. */
 export function send(c: Conversation, a: Answer): Promise<string[]> {
+  if (typeof a === 'object' && 'code' in a) return c.send(lastCode(c).code, { minutes: 0 });
   if (typeof a === 'object' && 'event' in a) {
     return a.event === 'timer.chatLimit'
       ? c.send({ type: 'timer.chatLimit', at: c.now })
@@ -68,7 +79,8 @@ export const SCENARIOS: Scenario[] = [
     then: [
       ['MX-1001', ['identification.askIsPrimary']],
       [{ choice: 'yes' }, ['identification.welcome', 'triage.ask']],
-      ['cancelar', ['cancellation.askConfirm']],
+      ['cancelar', CODE_ASKED],
+      [CODE, ['proof.proven', 'cancellation.askConfirm']],
       ['no', ['cancellation.kept', 'common.askAnythingElse']],
       ['no', ['common.goodbye']],
     ],
@@ -121,7 +133,8 @@ export const SCENARIOS: Scenario[] = [
     options: { openCases: [openCase()] },
     reach: (o) => atTriage(o),
     then: [
-      [{ choice: 'followUp' }, ['followUp.status', 'followUp.tooSoon', 'common.askAnythingElse']],
+      [{ choice: 'followUp' }, CODE_ASKED],
+      [CODE, ['proof.proven', 'followUp.status', 'followUp.tooSoon', 'common.askAnythingElse']],
       ['no', ['common.goodbye']],
     ],
     end: { closed: 'done' },
@@ -327,10 +340,12 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'request.choosingDelivery',
     question: 'invoice.askChannel',
-    reach: (o) => after(atTriage(o), { choice: 'invoice' }, 'Necesito la factura de febrero'),
+    reach: (o) => after(atTriage(o), { choice: 'invoice' }, CODE, 'Necesito la factura de febrero'),
     then: [
       [{ choice: 'postal' }, ['invoice.askPostalAddress']],
-      ['Calle Durango 10, CP 06600, CDMX', ['request.registered', 'common.askAnythingElse']],
+      // Stored before issue 12, unproven: the gate before the registration asks for the code.
+      ['Calle Durango 10, CP 06600, CDMX', CODE_ASKED],
+      [CODE, ['proof.proven', 'request.registered', 'common.askAnythingElse']],
       ['sí', ['triage.ask']],
     ],
     end: { waitingAt: 'triage.ask' },
@@ -338,8 +353,12 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'cancellation.confirming',
     question: 'cancellation.askConfirm',
-    reach: (o) => after(atTriage(o), 'cancelar'),
-    then: [['sí', ['cancellation.registered']]],
+    reach: (o) => after(atTriage(o), 'cancelar', CODE),
+    then: [
+      // Stored before issue 12, unproven: the gate before the registration asks for the code.
+      ['sí', CODE_ASKED],
+      [CODE, ['proof.proven', 'cancellation.registered']],
+    ],
     end: { closed: 'done' },
   },
   {
@@ -358,9 +377,11 @@ export const SCENARIOS: Scenario[] = [
         openCase({ number: 'AT-2026-000051' as CaseNumber, subject: 'Impresora' }),
       ],
     },
-    reach: (o) => after(atTriage(o), { choice: 'followUp' }),
+    reach: (o) => after(atTriage(o), { choice: 'followUp' }, CODE),
     then: [
-      ['1', ['followUp.status', 'followUp.recorded', 'common.askAnythingElse']],
+      // Stored before issue 12, unproven: the gate after the choice asks for the code.
+      ['1', CODE_ASKED],
+      [CODE, ['proof.proven', 'followUp.status', 'followUp.recorded', 'common.askAnythingElse']],
       ['no', ['common.goodbye']],
     ],
     end: { closed: 'done' },
@@ -400,7 +421,8 @@ export const SCENARIOS: Scenario[] = [
     then: [
       ['¿siguen ahí?', ['handoff.stillQueued']],
       [{ event: 'agent.release' }, ['handoff.released', 'triage.ask']],
-      ['cancelar', ['cancellation.askConfirm']],
+      ['cancelar', CODE_ASKED],
+      [CODE, ['proof.proven', 'cancellation.askConfirm']],
       ['sí', ['cancellation.registered']],
     ],
     end: { closed: 'done' },

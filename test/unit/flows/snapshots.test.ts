@@ -3,15 +3,56 @@
  * history: a conversation stored by one version of the machine must go on with the next. Each
  * fixture is a conversation stopped at a question by the machine before it was split into
  * sub-flow modules; today's machine restores it and finishes it with the same replies and the
- * same service calls, restored every turn and kept running, as the engine does.
+ * same service calls, restored every turn and kept running, as the engine does — but for what
+ * issue 12 changed on purpose (`comparable`).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Conversation, expectEmittedKeysTranslated } from './harness.ts';
-import { fixtureNames, readFixture } from './fixtures/snapshot-fixture.ts';
+import type { FlowEmitted } from '../../../src/flows/index.ts';
+import { Conversation, expectEmittedKeysTranslated, type Call } from './harness.ts';
+import { fixtureNames, readFixture, type SnapshotFixture } from './fixtures/snapshot-fixture.ts';
 import { SCENARIOS, send } from './snapshot-scenarios.ts';
 import type { Scenario } from './snapshot-scenarios.ts';
 
 afterAll(expectEmittedKeysTranslated);
+
+/**
+ * What issue 12 changed, on purpose, in a conversation stored before it. Such a conversation
+ * named its account without proving it, so: the proof step comes in before account data, an
+ * invoice or a cancellation (its replies and its two services are taken out of today's run,
+ * which must otherwise say and do what the recording machine did); a case opened before the
+ * proof is marked `identityVerified: false`, one opened after it `true` (the scenarios type the
+ * right code); and insults no longer count against an account nobody proved.
+ */
+function comparable(
+  today: { emitted: FlowEmitted[]; calls: Call[] },
+  recorded: SnapshotFixture['continuation'],
+) {
+  let proven = false;
+  const provenAt: boolean[] = [];
+  const calls = today.calls.filter((c) => {
+    if (c.name === 'checkAccountCode') proven = true;
+    const kept = c.name !== 'sendAccountCode' && c.name !== 'checkAccountCode';
+    if (kept) provenAt.push(proven);
+    return kept;
+  });
+  return {
+    today: {
+      emitted: today.emitted.filter((e) => e.type !== 'reply' || !e.reply.key.startsWith('proof.')),
+      calls,
+    },
+    recorded: {
+      emitted: recorded.emitted,
+      calls: recorded.calls.map((c, i) => {
+        const input = c.input as Record<string, unknown>;
+        if (c.name === 'openCase' && input.accountNumber)
+          return { ...c, input: { ...input, identityVerified: provenAt[i] ?? false } };
+        if (c.name === 'recordAbuse' && !provenAt[i])
+          return { ...c, input: { ...input, accountNumber: null } };
+        return c;
+      }),
+    },
+  };
+}
 
 async function finish(s: Scenario, live: boolean): Promise<Conversation> {
   const fixture = readFixture(s.name);
@@ -26,8 +67,9 @@ async function finish(s: Scenario, live: boolean): Promise<Conversation> {
     expect(c.done).toBe(false);
     expect(c.question?.key).toBe(s.end.waitingAt);
   }
-  expect(c.emitted).toEqual(fixture.continuation.emitted);
-  expect(c.calls).toEqual(fixture.continuation.calls);
+  const { today, recorded } = comparable(c, fixture.continuation);
+  expect(today.emitted).toEqual(recorded.emitted);
+  expect(today.calls).toEqual(recorded.calls);
   return c;
 }
 

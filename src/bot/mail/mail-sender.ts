@@ -1,0 +1,148 @@
+/**
+ * The mail outbox's sender loop (issue 12; issue 16's notifications too). Every process runs
+ * one: it reads the pending mails, claims an attempt by insert (never the same attempt twice),
+ * sends, and records the outcome by insert — sent, or failed with its retry time (back-off), or
+ * given up. A turn never waits for it: the turn inserts the mail and nudges the loop.
+ *
+ * At most once per attempt; at least once overall. The one duplicate: a process that dies after
+ * the server accepted the mail and before it recorded it sent. Its claim is taken for dead after
+ * `staleClaimMs` (2 minutes) and the next attempt sends again — with the same Message-ID.
+ */
+import pLimit from 'p-limit';
+import type { Clock } from '../../domain/clock.ts';
+import {
+  DELIVERY_RULES,
+  planDelivery,
+  type DeliveryRules,
+  type Mailer,
+  type MailOutbox,
+  type OutgoingMail,
+} from '../../domain/mail/index.ts';
+
+/** How a sender loop runs. */
+export interface MailSenderOptions {
+  /** This process, recorded on its claims. */
+  processId: string;
+  /** Real milliseconds between reads of the outbox (default 2 s); a nudge reads it at once. */
+  pollMs?: number;
+  rules?: DeliveryRules;
+  /** Mails sent at once. */
+  concurrency?: number;
+  /** Real time, for claims and back-off (tests may move it). */
+  realNow?: () => Date;
+  /** An attempt failed (the error names the mail, never its text or the server's password). */
+  onError?: (error: unknown) => void;
+}
+
+/** What became of one mail in one round. */
+type Round = 'sent' | 'failed' | 'waiting' | 'ended';
+
+/** Sends the outbox's mails from this process: started and stopped with the runtime. */
+export class MailSender {
+  readonly stats = { sent: 0, failed: 0, givenUp: 0, expired: 0 };
+  readonly #rules: DeliveryRules;
+  readonly #realNow: () => Date;
+  readonly #limit: ReturnType<typeof pLimit>;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<number> | null = null;
+  #again = false;
+
+  constructor(
+    private readonly outbox: MailOutbox,
+    private readonly mailer: Mailer,
+    /** The business clock: a mail's `expiresAt` is a business instant (a code's expiry). */
+    private readonly clock: Clock,
+    private readonly options: MailSenderOptions,
+  ) {
+    this.#rules = options.rules ?? DELIVERY_RULES;
+    this.#realNow = options.realNow ?? (() => new Date());
+    this.#limit = pLimit(options.concurrency ?? 4);
+  }
+
+  /** Polls the outbox, and sends at once what this process queues. */
+  start(): void {
+    if (this.#timer) return;
+    this.outbox.onQueued = () => this.nudge();
+    this.#timer = setInterval(() => this.nudge(), this.options.pollMs ?? 2_000);
+    this.#timer.unref();
+    this.nudge();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    if (this.outbox.onQueued) this.outbox.onQueued = null;
+    this.#again = false;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** Reads the outbox now (or right after the round under way). */
+  nudge(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    void this.tick().catch((error) => this.options.onError?.(error));
+  }
+
+  /** One round over the pending mails; returns how many this process sent. */
+  tick(): Promise<number> {
+    this.#running ??= this.#round().finally(() => {
+      this.#running = null;
+      if (this.#again && this.#timer) {
+        this.#again = false;
+        this.nudge();
+      }
+    });
+    return this.#running;
+  }
+
+  async #round(): Promise<number> {
+    const due = await this.outbox.due();
+    const rounds = await Promise.all(due.map((mail) => this.#limit(() => this.#deliver(mail))));
+    return rounds.filter((r) => r === 'sent').length;
+  }
+
+  async #deliver(mail: OutgoingMail): Promise<Round> {
+    // Ended by a process that died before dropping it from the pending ones.
+    if (await this.outbox.outcome(mail.id)) {
+      await this.outbox.forget(mail.id);
+      return 'ended';
+    }
+    const attempts = await this.outbox.history(mail.id, this.#rules.maxAttempts);
+    if (mail.expiresAt && this.clock.now().getTime() > mail.expiresAt.getTime()) {
+      if (await this.outbox.end(mail.id, this.#outcome('expired', attempts.length)))
+        this.stats.expired++;
+      return 'ended';
+    }
+    const plan = planDelivery(attempts, this.#realNow(), this.#rules);
+    if (plan.step === 'wait') return 'waiting';
+    if (plan.step === 'give-up') {
+      if (await this.outbox.end(mail.id, this.#outcome('failed', attempts.length)))
+        this.stats.givenUp++;
+      return 'ended';
+    }
+    if (!(await this.outbox.claim(mail.id, plan.attempt, this.options.processId, this.#realNow())))
+      return 'waiting';
+    try {
+      await this.mailer.send(mail);
+    } catch (error) {
+      const at = this.#realNow();
+      await this.outbox.recordFailure(mail.id, plan.attempt, {
+        at,
+        retryAt: new Date(at.getTime() + this.#rules.backoffMs(plan.attempt)),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      this.stats.failed++;
+      this.options.onError?.(error);
+      return 'failed';
+    }
+    await this.outbox.end(mail.id, this.#outcome('sent', plan.attempt));
+    this.stats.sent++;
+    return 'sent';
+  }
+
+  #outcome(outcome: 'sent' | 'failed' | 'expired', attempts: number) {
+    return { outcome, at: this.#realNow(), attempts };
+  }
+}

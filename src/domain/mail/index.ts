@@ -1,0 +1,16 @@
+/** E-mail: the `Mailer` port, the durable outbox, and when a mail is (re)sent. */
+export {
+  MAIL_KINDS,
+  MailDeliveryFailed,
+  type MailKind,
+  type Mailer,
+  type OutgoingMail,
+} from './mail.ts';
+export { MailOutbox, type MailOutcome } from './mail-outbox.ts';
+export {
+  DELIVERY_RULES,
+  planDelivery,
+  type AttemptRecord,
+  type DeliveryRules,
+  type DeliveryStep,
+} from './delivery-plan.ts';

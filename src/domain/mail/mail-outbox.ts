@@ -1,0 +1,121 @@
+import type { Collection } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { insertOnce } from '../../storage/index.ts';
+import type { AttemptRecord } from './delivery-plan.ts';
+import type { OutgoingMail } from './mail.ts';
+
+type PendingDocument = Omit<OutgoingMail, 'id'> & { _id: string };
+/** A process's claim on one attempt of one mail (`<mail>:<n>`): the first insert wins. */
+interface AttemptDocument {
+  _id: string;
+  by: string;
+  at: Date;
+}
+/** The failure of one attempt (`<mail>:<n>`) and when the next may go. */
+interface FailureDocument {
+  _id: string;
+  at: Date;
+  retryAt: Date;
+  /** The server's answer, without the mail's text or credentials. */
+  error: string;
+}
+/** How a mail ended: sent, given up after its attempts, or expired unsent. Once per mail. */
+export interface MailOutcome {
+  _id: string;
+  outcome: 'sent' | 'failed' | 'expired';
+  at: Date;
+  attempts: number;
+}
+
+/**
+ * The durable mail outbox (issue 12; issue 16 sends every notification through it). A turn that
+ * decides a mail inserts it here, in the turn; a sender loop in any process delivers it. Every
+ * guarantee is an insert (decision 0): the mail by its id (queued once), each attempt by
+ * `<mail>:<n>` (made by one process), its outcome by the mail's id (ended once). The pending
+ * collection holds only mails not yet ended, and is the one the senders read whole; an ended
+ * mail is deleted from it by `_id`, its text (an account code) with it.
+ */
+export class MailOutbox {
+  readonly pending: Collection<PendingDocument>;
+  readonly attempts: Collection<AttemptDocument>;
+  readonly failures: Collection<FailureDocument>;
+  readonly outcomes: Collection<MailOutcome>;
+  /** Called after a mail is queued: a sender loop in this process sends it without waiting. */
+  onQueued: (() => void) | null = null;
+
+  constructor(private readonly connection: Connection) {
+    this.pending = connection.collection<PendingDocument>('mail_outbox');
+    this.attempts = connection.collection<AttemptDocument>('mail_attempts');
+    this.failures = connection.collection<FailureDocument>('mail_failures');
+    this.outcomes = connection.collection<MailOutcome>('mail_outcomes');
+  }
+
+  async init(): Promise<void> {
+    for (const c of [this.pending, this.attempts, this.failures, this.outcomes]) {
+      await this.connection.createCollection(c.collectionName).catch(() => undefined);
+    }
+  }
+
+  /** Queues a mail; false when a mail with its id is already queued (or ended). */
+  async enqueue(mail: OutgoingMail): Promise<boolean> {
+    const { id, ...rest } = mail;
+    if (await this.outcome(id)) return false;
+    const queued = await insertOnce(() => this.pending.insertOne({ _id: id, ...rest }));
+    if (queued) this.onQueued?.();
+    return queued;
+  }
+
+  /** Mails not yet ended, oldest first (reads the whole pending collection, kept small). */
+  async due(limit = 100): Promise<OutgoingMail[]> {
+    const docs = await this.pending.find({}).limit(limit).toArray();
+    return docs
+      .map(({ _id, ...rest }) => ({ id: _id, ...rest }))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  /** The attempts made so far at a mail, in order (read by `_id`, one attempt at a time). */
+  async history(mailId: string, max: number): Promise<AttemptRecord[]> {
+    const found: AttemptRecord[] = [];
+    for (let n = 1; n <= max; n++) {
+      const claim = await this.attempts.findOne({ _id: `${mailId}:${n}` });
+      if (!claim) break;
+      const failure = await this.failures.findOne({ _id: `${mailId}:${n}` });
+      found.push({
+        claimedAt: claim.at,
+        failure: failure && { at: failure.at, retryAt: failure.retryAt },
+      });
+    }
+    return found;
+  }
+
+  /** Claims attempt `n` of a mail for a process; false when another process claimed it. */
+  claim(mailId: string, attempt: number, by: string, at: Date): Promise<boolean> {
+    return insertOnce(() => this.attempts.insertOne({ _id: `${mailId}:${attempt}`, by, at }));
+  }
+
+  /** Records that attempt `n` failed and when the next one may go. */
+  async recordFailure(
+    mailId: string,
+    attempt: number,
+    failure: { at: Date; retryAt: Date; error: string },
+  ): Promise<void> {
+    await insertOnce(() => this.failures.insertOne({ _id: `${mailId}:${attempt}`, ...failure }));
+  }
+
+  /** Ends a mail (once: false when it had ended already) and drops it from the pending ones. */
+  async end(mailId: string, outcome: Omit<MailOutcome, '_id'>): Promise<boolean> {
+    const ended = await insertOnce(() => this.outcomes.insertOne({ _id: mailId, ...outcome }));
+    await this.forget(mailId);
+    return ended;
+  }
+
+  /** How a mail ended, if it has. */
+  outcome(mailId: string): Promise<MailOutcome | null> {
+    return this.outcomes.findOne({ _id: mailId });
+  }
+
+  /** Drops an ended mail from the pending ones, by `_id`. */
+  async forget(mailId: string): Promise<void> {
+    await this.pending.deleteOne({ _id: mailId });
+  }
+}

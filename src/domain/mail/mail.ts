@@ -1,0 +1,48 @@
+/**
+ * E-mail as the domain sees it: a rendered message to one address, the `Mailer` port that
+ * sends it (SMTP through nodemailer in `src/bot/mail`), and its failure. Every notification
+ * goes through the mail outbox (`mail-outbox.ts`), never straight to a mailer from a turn.
+ */
+import { AtiendeError } from '../errors.ts';
+import type { Language } from '../types.ts';
+
+/** What a mail is for: account codes today; the case notifications of issue 16 add theirs. */
+export const MAIL_KINDS = ['account-code'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+/** A rendered e-mail, ready to send. */
+export interface OutgoingMail {
+  /** Unique: the outbox key, and the Message-ID a resend repeats (so mail clients fold it). */
+  id: string;
+  kind: MailKind;
+  /** An address of the customer record, never one a customer typed. */
+  to: string;
+  language: Language;
+  subject: string;
+  text: string;
+  html: string;
+  /** When the turn that decided it wrote it (business clock). */
+  createdAt: Date;
+  /** Past this instant (business clock) the mail is useless, an expired code: never sent. */
+  expiresAt: Date | null;
+}
+
+/** Sends one e-mail; resolves once the server accepted it, rejects with `MailDeliveryFailed`. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+/**
+ * A mail server refused a message or could not be reached. The message names the mail and the
+ * server's answer, never the mail's text nor the server's credentials.
+ */
+export class MailDeliveryFailed extends AtiendeError {
+  readonly code = 'MAIL_DELIVERY_FAILED';
+  constructor(
+    message: string,
+    /** The server's reply code (5xx: the address or message is refused for good). */
+    readonly responseCode: number | null = null,
+  ) {
+    super(message);
+  }
+}
