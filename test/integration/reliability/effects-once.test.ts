@@ -7,9 +7,7 @@
 import type { Db } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../../src/bot/engine/messages.ts';
 import type { TurnOutcome } from '../../../src/bot/engine/engine.ts';
-import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { createDomain, type Domain } from '../../../src/domain/domain.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
@@ -24,6 +22,7 @@ import {
   runUntilKilled,
   seedCustomers,
   technicalScript,
+  effectDefects,
   type Run,
 } from './fixtures.ts';
 
@@ -67,55 +66,8 @@ describe('every side effect once per input, across processes and crashes', () =>
     await Promise.all(workers.map((w) => w.kill()));
   });
 
-  /** The SLA timers scheduled for a case, in whatever hour collection they are due. */
-  async function slaTimersOf(caseNumber: string): Promise<string[]> {
-    const ids = [`case:${caseNumber}:firstContact`, `case:${caseNumber}:response`];
-    const hours = (await db.listCollections({}, { nameOnly: true }).toArray())
-      .map((c) => c.name)
-      .filter((name) => name.startsWith('timers_due_'));
-    const found: string[] = [];
-    for (const name of hours) {
-      const docs = await db
-        .collection<{ _id: string }>(name)
-        .find({ _id: { $in: ids } })
-        .toArray();
-      found.push(...docs.map((d) => d._id));
-    }
-    return found.sort();
-  }
-
-  const told = (replies: OutboundMessage[], key: string, param: string) =>
-    replies.find((m) => m.reply.key === key)?.reply.params?.[param];
-
-  /**
-   * For every conversation: the replies of a clean run (no extra, none missing, no
-   * "case.joined" for its own case), one case, the one it was told, with both SLA timers, and
-   * one folio, the one it was told. Returns the defects found, by class (all empty when right).
-   */
-  async function defectsOf(runs: Run[], network: Network, reference: string[]) {
-    const defects = { path: [] as string[], cases: [] as string[], folios: [] as string[] };
-    const timers: string[] = [];
-    for (const run of runs) {
-      const replies = network.repliesOf(run.user);
-      const keys = replies.map((m) => m.reply.key);
-      if (JSON.stringify(keys) !== JSON.stringify(reference))
-        defects.path.push(`${run.user}: ${keys.filter((k) => !reference.includes(k)).join()}`);
-      const cases = await domain.cases.cases
-        .find({ conversationId: `terminal:${run.user}` }, { _id: 1 })
-        .lean<{ _id: string }[]>();
-      const caseNumber = told(replies, 'case.opened', 'caseNumber');
-      if (cases.length !== 1 || cases[0]!._id !== caseNumber)
-        defects.cases.push(`${run.user}: ${cases.map((c) => c._id).join()} told ${caseNumber}`);
-      for (const c of cases) {
-        if ((await slaTimersOf(c._id)).length !== 2) timers.push(c._id);
-        const folios = await domain.folios.ofCase(c._id as CaseNumber);
-        const folioNumber = told(replies, 'visit.folioConfirmed', 'folioNumber');
-        if (folios.length !== 1 || folios[0]!.number !== folioNumber)
-          defects.folios.push(`${run.user}: ${folios.map((f) => f.number).join()}`);
-      }
-    }
-    return { ...defects, timers };
-  }
+  const defectsOf = (runs: Run[], network: Network, reference: string[]) =>
+    effectDefects(domain, db, runs, network, reference);
 
   it('the same message sent to two processes at once: answered once, one case with its timers, one folio', async () => {
     const network = new Network();
@@ -158,7 +110,8 @@ describe('every side effect once per input, across processes and crashes', () =>
     const runs = runsOf(CRASHED, 1 + TWINS, 'k');
     const total = CRASHED * technicalScript(0).length;
     // Killed near the end, where conversations open their case and their folio.
-    await runUntilKilled(a, runs, send, Math.floor(total * 0.9));
+    // 20 ms after that acknowledgement, so that the kill lands inside turns, not between them.
+    await runUntilKilled(a, runs, send, Math.floor(total * 0.9), (r) => r.script.length, 20);
     const inFlight = runs.filter((r) => r.inFlight !== null).length;
     expect(inFlight).toBeGreaterThan(0);
 

@@ -5,6 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Db } from 'mongodb';
+import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import type { Domain } from '../../../src/domain/domain.ts';
 import { normaliseEmail, normalisePhone } from '../../../src/domain/customers/customer.ts';
 import type { InboundMessage, OutboundMessage } from '../../../src/bot/engine/messages.ts';
@@ -372,6 +374,8 @@ export async function runUntilKilled(
   send: SendStep,
   killAfter: number,
   upTo: (run: Run) => number = (run) => run.script.length,
+  /** How long after that acknowledgement the kill lands (0: at once): mid-turn, not between. */
+  killDelayMs = 0,
 ): Promise<void> {
   let acks = 0;
   await Promise.all(
@@ -386,7 +390,10 @@ export async function runUntilKilled(
         }
         run.inFlight = null;
         run.acked = n + 1;
-        if (++acks === killAfter) void worker.kill();
+        if (++acks === killAfter) {
+          if (killDelayMs > 0) setTimeout(() => void worker.kill(), killDelayMs);
+          else void worker.kill();
+        }
       }
     }),
   );
@@ -424,4 +431,72 @@ export async function resume(
     }),
   );
   return { resentAcked, resentUnacked };
+}
+
+/** The SLA timers scheduled for a case (R002-5, R003-8), in whatever hour they are due. */
+export async function slaTimersOf(db: Db, caseNumber: string): Promise<string[]> {
+  const ids = [`case:${caseNumber}:firstContact`, `case:${caseNumber}:response`];
+  const hours = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((name) => name.startsWith('timers_due_'));
+  const found: string[] = [];
+  for (const name of hours) {
+    const docs = await db
+      .collection<{ _id: string }>(name)
+      .find({ _id: { $in: ids } })
+      .toArray();
+    found.push(...docs.map((d) => d._id));
+  }
+  return found.sort();
+}
+
+/** A parameter of the first reply with `key`. */
+const told = (replies: OutboundMessage[], key: string, param: string) =>
+  replies.find((m) => m.reply.key === key)?.reply.params?.[param];
+
+/** The defects of a run of technical conversations, by class: all empty when it went right. */
+export interface EffectDefects {
+  /** Conversations whose replies differ from a clean run's (extra, missing, "case.joined"). */
+  path: string[];
+  /** Conversations without exactly one case, the one they were told. */
+  cases: string[];
+  /** Cases without exactly one folio, the one they were told (R004-3). */
+  folios: string[];
+  /** Cases without both SLA timers. */
+  timers: string[];
+}
+
+/**
+ * For every conversation of a technical run: the replies of a clean run (no extra, none
+ * missing, no "case.joined" for its own case), one case, the one it was told, with both SLA
+ * timers, and one folio, the one it was told.
+ */
+export async function effectDefects(
+  domain: Domain,
+  db: Db,
+  runs: Run[],
+  network: Network,
+  reference: string[],
+): Promise<EffectDefects> {
+  const defects: EffectDefects = { path: [], cases: [], folios: [], timers: [] };
+  for (const run of runs) {
+    const replies = network.repliesOf(run.user);
+    const keys = replies.map((m) => m.reply.key);
+    if (JSON.stringify(keys) !== JSON.stringify(reference))
+      defects.path.push(`${run.user}: ${keys.filter((k) => !reference.includes(k)).join()}`);
+    const cases = await domain.cases.cases
+      .find({ conversationId: `terminal:${run.user}` }, { _id: 1 })
+      .lean<{ _id: string }[]>();
+    const caseNumber = told(replies, 'case.opened', 'caseNumber');
+    if (cases.length !== 1 || cases[0]!._id !== caseNumber)
+      defects.cases.push(`${run.user}: ${cases.map((c) => c._id).join()} told ${caseNumber}`);
+    for (const c of cases) {
+      if ((await slaTimersOf(db, c._id)).length !== 2) defects.timers.push(c._id);
+      const folios = await domain.folios.ofCase(c._id as CaseNumber);
+      const folioNumber = told(replies, 'visit.folioConfirmed', 'folioNumber');
+      if (folios.length !== 1 || folios[0]!.number !== folioNumber)
+        defects.folios.push(`${run.user}: ${folios.map((f) => f.number).join()}`);
+    }
+  }
+  return defects;
 }
