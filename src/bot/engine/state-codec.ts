@@ -1,21 +1,24 @@
 import { inflateRawSync } from 'node:zlib';
 import { Binary } from 'mongodb';
-import type { ConversationState } from './state.ts';
+import { frameOfText, frameTextOf, type Frame } from './frame.ts';
+import { TRANSCRIPT_PAGE_VERSIONS, type ConversationState, type TranscriptEntry } from './state.ts';
 
 /**
- * The blob's BSON subtype (user-defined range): UTF-8 JSON text. Versions stored before
- * 2026-11-25 hold deflated text under the generic subtype 0 and are still read.
+ * The blob's BSON subtypes (user-defined range). `VERSION_BODY`, since 2026-11-28: what the
+ * version adds (see `encodeState`). `TEXT_BODY`, from 2026-11-25: the whole state but the
+ * transcript lines shared with the version before, as UTF-8 JSON text; before that, the same
+ * text deflated under the generic subtype 0. All three are read.
  */
+const VERSION_BODY = 0x81;
 const TEXT_BODY = 0x80;
 
 /**
  * A conversation state as stored: the fields the database matches on stay plain, everything
  * else travels as one binary of JSON text. FerretDB v1 converts every field of a document to
  * and from its own JSON; one opaque binary costs it a base64 copy, the nested snapshot,
- * transcript and outbox would cost a walk of every value. Not compressed: since a version
- * stores only its turn's transcript lines the text is ~3 kB, and deflating it cost the event
- * loop more (a zlib context per call) than the bytes cost the database (measured: 745 → 892
- * turns/s without it).
+ * transcript and outbox would cost a walk of every value. Not compressed: deflating cost the
+ * event loop more (a zlib context per call) than the bytes cost the database (measured: 745 →
+ * 892 turns/s without it).
  */
 export interface StoredState {
   _id: string;
@@ -28,20 +31,48 @@ export interface StoredState {
   body: Binary;
 }
 
-/** The blob as JSON gives it back: instants as ISO strings. */
-type Body = Omit<
+type Line = Omit<TranscriptEntry, 'at'> & { at: string };
+
+/** The body's last line: what every version stores, and its page and frame reference. */
+interface VersionBody {
+  replyTo: string | null;
+  channel: ConversationState['channel'];
+  channelUserId: string;
+  language: ConversationState['language'];
+  outbox: ConversationState['outbox'];
+  /** The lines this version's turn added (all of them when `transcriptKept` is 0). */
+  lines: Line[];
+  transcriptKept: number;
+  transcriptDepth: number;
+  /** A page's lines (every TRANSCRIPT_PAGE_VERSIONS versions). */
+  page?: Line[];
+  /** The inputs answered (pages, and documents that stand alone). */
+  recent?: string[];
+  /** The version whose document stores the frame (absent: this one). */
+  frameAt?: number;
+}
+
+/** The body of the layout before 2026-11-28 (after its snapshot line). */
+type LegacyBody = Pick<
   ConversationState,
-  keyof StoredState | 'snapshot' | 'sessionStartedAt' | 'transcript' | 'deadlines'
+  | 'recent'
+  | 'channel'
+  | 'channelUserId'
+  | 'language'
+  | 'accountNumber'
+  | 'session'
+  | 'flowInput'
+  | 'outbox'
+  | 'handoff'
 > & {
+  replyTo?: string | null;
   sessionStartedAt: string;
-  transcript: (Omit<ConversationState['transcript'][number], 'at'> & { at: string })[];
+  transcript: Line[];
   deadlines: (Omit<ConversationState['deadlines'][number], 'dueAt'> & { dueAt: string })[];
+  transcriptKept?: number;
+  transcriptDepth?: number;
 };
 
-/**
- * The blob is the snapshot's JSON text, a newline, then the rest as JSON (JSON text holds no
- * raw newline): the snapshot, already JSON, is not escaped into a string a second time.
- */
 /** The fields stored plain, for the database to match on. */
 const PLAIN = [
   '_id',
@@ -58,59 +89,155 @@ function plainOf(from: Plain): Plain {
   return Object.fromEntries(PLAIN.map((key) => [key, from[key]])) as unknown as Plain;
 }
 
-/** The blob's text: the snapshot's JSON, a newline, the rest with only this version's lines. */
-function bodyText(state: ConversationState): string {
-  const rest: Body = {
-    recent: state.recent,
+const lineOut = (t: TranscriptEntry): Line => ({ ...t, at: t.at.toISOString() });
+const lineIn = (t: Line): TranscriptEntry => ({ ...t, at: new Date(t.at) });
+
+/** Whether a version's document holds a page (and the `recent` inputs). */
+export const isPageVersion = (version: number) => version % TRANSCRIPT_PAGE_VERSIONS === 0;
+
+/**
+ * Encodes a version for storage: the blob is the frame's two lines (empty when the frame is
+ * another version's), a newline, then what this version adds as JSON — the lines its turn
+ * added, its outbox, and at every page version the page and the `recent` inputs. A version
+ * placed by `finishTurn` (`stored`) stores only that; one built otherwise stands alone (whole
+ * transcript, frame and `recent`).
+ */
+export function encodeState(state: ConversationState): StoredState {
+  // A state whose page count is unknown was not placed by `finishTurn`: it stands alone.
+  const placed = state.stored?.pageLines != null ? state.stored : undefined;
+  const kept = placed ? state.transcriptKept : 0;
+  const page = placed !== undefined && isPageVersion(state.version);
+  const frameHere = !placed || placed.frameAt === state.version;
+  const body: VersionBody = {
     replyTo: state.replyTo,
     channel: state.channel,
     channelUserId: state.channelUserId,
     language: state.language,
-    accountNumber: state.accountNumber,
-    session: state.session,
-    sessionStartedAt: state.sessionStartedAt.toISOString(),
-    flowInput: state.flowInput,
-    deadlines: state.deadlines.map((d) => ({ ...d, dueAt: d.dueAt.toISOString() })),
     outbox: state.outbox,
-    transcript: state.transcript
-      .slice(state.transcriptKept)
-      .map((t) => ({ ...t, at: t.at.toISOString() })),
-    transcriptKept: state.transcriptKept,
-    transcriptDepth: state.transcriptDepth,
-    handoff: state.handoff,
+    lines: state.transcript.slice(kept).map(lineOut),
+    transcriptKept: kept,
+    transcriptDepth: placed ? state.transcriptDepth : 0,
   };
-  return `${state.snapshot ?? 'null'}\n${JSON.stringify(rest)}`;
+  if (page)
+    body.page = state.transcript.slice(state.transcript.length - placed.pageLines!).map(lineOut);
+  if (page || !placed) body.recent = state.recent;
+  if (!frameHere) body.frameAt = placed.frameAt;
+  const frame = frameHere ? (placed?.frameText ?? frameTextOf(state)) : '\n';
+  return {
+    ...plainOf(state),
+    body: new Binary(Buffer.from(`${frame}\n${JSON.stringify(body)}`, 'utf8'), VERSION_BODY),
+  };
 }
 
-/** Encodes a version for storage. */
-export function encodeState(state: ConversationState): StoredState {
-  return { ...plainOf(state), body: new Binary(Buffer.from(bodyText(state), 'utf8'), TEXT_BODY) };
+/** One stored document, decoded: what it holds, not yet joined with the documents before. */
+export interface StoredVersion extends Plain {
+  replyTo: string | null;
+  channel: ConversationState['channel'];
+  channelUserId: string;
+  language: ConversationState['language'];
+  outbox: ConversationState['outbox'];
+  /** The lines the document stores: its turn's, or all of them when `transcriptKept` is 0. */
+  lines: TranscriptEntry[];
+  transcriptKept: number;
+  transcriptDepth: number;
+  /** The lines of the versions since the page before (back to where the transcript starts). */
+  page: TranscriptEntry[] | null;
+  /** The inputs answered, when the document stores them. */
+  recent: string[] | null;
+  /** The version whose document stores the frame. */
+  frameAt: number;
+  /** The frame and its text, when this document stores it. */
+  frame: { frame: Frame; text: string } | null;
+  /** Stored in the layout before 2026-11-28 (a whole state but shared lines). */
+  legacy: boolean;
 }
 
-/**
- * Decodes one stored version. Its `transcript` holds only the lines the document stores: when
- * `transcriptKept` > 0, the first that many come from the version before (see
- * `VersionStore.latest`, which joins them).
- */
-export function decodeState(stored: StoredState): ConversationState {
+/** Decodes one stored document, of any layout. */
+export function decodeStored(stored: StoredState): StoredVersion {
+  if (stored.body.sub_type !== VERSION_BODY) return decodeLegacy(stored);
+  const text = Buffer.from(stored.body.buffer).toString('utf8');
+  const cut = text.indexOf('\n', text.indexOf('\n') + 1);
+  const frameText = text.slice(0, cut);
+  const body = JSON.parse(text.slice(cut + 1)) as VersionBody;
+  return {
+    ...plainOf(stored),
+    replyTo: body.replyTo,
+    channel: body.channel,
+    channelUserId: body.channelUserId,
+    language: body.language,
+    outbox: body.outbox,
+    lines: body.lines.map(lineIn),
+    transcriptKept: body.transcriptKept,
+    transcriptDepth: body.transcriptDepth,
+    page: body.page?.map(lineIn) ?? null,
+    recent: body.recent ?? null,
+    frameAt: body.frameAt ?? stored.version,
+    frame: body.frameAt === undefined ? { frame: frameOfText(frameText), text: frameText } : null,
+    legacy: false,
+  };
+}
+
+/** A document of the layout before 2026-11-28: the snapshot's line, then the rest as JSON. */
+function decodeLegacy(stored: StoredState): StoredVersion {
   const text =
     stored.body.sub_type === TEXT_BODY
       ? Buffer.from(stored.body.buffer).toString('utf8')
       : inflateRawSync(stored.body.buffer).toString('utf8');
   const cut = text.indexOf('\n');
   const snapshot = text.slice(0, cut);
-  const body = JSON.parse(text.slice(cut + 1)) as Body;
+  const body = JSON.parse(text.slice(cut + 1)) as LegacyBody;
+  const frame: Frame = {
+    snapshot: snapshot === 'null' ? null : snapshot,
+    session: body.session,
+    sessionStartedAt: new Date(body.sessionStartedAt),
+    flowInput: body.flowInput,
+    deadlines: body.deadlines.map((d) => ({ ...d, dueAt: new Date(d.dueAt) })),
+    handoff: body.handoff,
+    accountNumber: body.accountNumber,
+  };
   return {
-    ...body,
+    ...plainOf(stored),
     // Versions stored before 2026-11-28 do not say which message they answered.
     replyTo: body.replyTo ?? null,
-    snapshot: snapshot === 'null' ? null : snapshot,
-    sessionStartedAt: new Date(body.sessionStartedAt),
-    transcript: body.transcript.map((t) => ({ ...t, at: new Date(t.at) })),
+    channel: body.channel,
+    channelUserId: body.channelUserId,
+    language: body.language,
+    outbox: body.outbox,
+    lines: body.transcript.map(lineIn),
     // Versions stored before transcripts were split hold the whole transcript.
     transcriptKept: body.transcriptKept ?? 0,
     transcriptDepth: body.transcriptDepth ?? 0,
-    deadlines: body.deadlines.map((d) => ({ ...d, dueAt: new Date(d.dueAt) })),
-    ...plainOf(stored),
+    page: null,
+    recent: body.recent,
+    frameAt: stored.version,
+    frame: { frame, text: frameTextOf(frame) },
+    legacy: true,
+  };
+}
+
+/**
+ * A conversation state from its latest document and what the documents before it give: the
+ * frame, the whole transcript and the `recent` inputs (see `VersionStore`, which reads them).
+ */
+export function joinState(
+  latest: StoredVersion,
+  frame: { at: number; frame: Frame; text: string },
+  transcript: TranscriptEntry[],
+  recent: string[],
+  pageLines: number | null,
+): ConversationState {
+  return {
+    ...plainOf(latest),
+    replyTo: latest.replyTo,
+    recent,
+    channel: latest.channel,
+    channelUserId: latest.channelUserId,
+    language: latest.language,
+    ...frame.frame,
+    outbox: latest.outbox,
+    transcript,
+    transcriptKept: latest.transcriptKept,
+    transcriptDepth: latest.transcriptDepth,
+    stored: { frameAt: frame.at, frameText: frame.text, pageLines },
   };
 }

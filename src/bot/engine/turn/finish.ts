@@ -1,12 +1,10 @@
 import type { FlowEmitted } from '../../../flows/contract.ts';
 import type { InputKey } from '../input-key.ts';
 import type { OutboundMessage } from '../messages.ts';
-import { TRANSCRIPT_CHECKPOINT_EVERY, type ConversationState } from '../state.ts';
+import { frameTextOf } from '../frame.ts';
+import { MAX_TRANSCRIPT, TRANSCRIPT_PAGE_VERSIONS, type ConversationState } from '../state.ts';
 import { outboundOf, type Renderer } from './replies.ts';
 import type { TurnDraft } from './start.ts';
-
-/** Limits that keep a long session from growing state without bound. */
-const MAX_TRANSCRIPT = 400;
 
 /** What the flow did in a turn (`LiveFlow.turn`'s result, without XState's types). */
 export interface FlowOutcome {
@@ -88,17 +86,39 @@ export function finishTurn(
     }
     replies = out;
   }
-  // The document stores the lines this turn added; a new session, a capped transcript or
-  // every TRANSCRIPT_CHECKPOINT_EVERY versions, the whole transcript.
+  placeInStorage(next);
+  return { next, replies, notices: notices ?? NOTHING };
+}
+
+/**
+ * What the version's document is to store (see `StoredPosition`): the lines this turn added
+ * (all of them when it starts the stored transcript: a new session, or the first version after
+ * a reload of the older layout), the count its page will need, and whether its frame is the one
+ * of the version before (then it refers to the document that stores it). The transcript keeps
+ * its last MAX_TRANSCRIPT lines: the lines dropped are lines shared with the version before, so
+ * a long session still stores only each turn's own lines.
+ */
+function placeInStorage(next: ConversationState): void {
   if (next.transcript.length > MAX_TRANSCRIPT) {
-    next.transcript = next.transcript.slice(-MAX_TRANSCRIPT);
-    next.transcriptKept = 0;
+    const dropped = next.transcript.length - MAX_TRANSCRIPT;
+    next.transcript = next.transcript.slice(dropped);
+    next.transcriptKept = Math.max(0, next.transcriptKept - dropped);
   }
-  if (next.transcriptKept === 0 || next.transcriptDepth >= TRANSCRIPT_CHECKPOINT_EVERY) {
+  const before = next.stored;
+  const restart = next.transcriptKept === 0 || before === undefined || before.pageLines === null;
+  if (restart) {
     next.transcriptKept = 0;
     next.transcriptDepth = 0;
   }
-  return { next, replies, notices: notices ?? NOTHING };
+  const added = next.transcript.length - next.transcriptKept;
+  const afterPage = restart || (next.version - 1) % TRANSCRIPT_PAGE_VERSIONS === 0;
+  const frameText = frameTextOf(next);
+  const sameFrame = before !== undefined && before.frameText === frameText;
+  next.stored = {
+    frameAt: sameFrame ? before.frameAt : next.version,
+    frameText: sameFrame ? before.frameText : frameText,
+    pageLines: Math.min(next.transcript.length, (afterPage ? 0 : before!.pageLines!) + added),
+  };
 }
 
 /** Applies one thing the flow emitted; true when it queued the conversation for agents. */
