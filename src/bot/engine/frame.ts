@@ -23,11 +23,10 @@ type FrameFields = Omit<Frame, 'snapshot' | 'sessionStartedAt' | 'deadlines'> & 
 };
 
 /**
- * The frame as stored: the snapshot's JSON text (already JSON: not escaped into a string a
- * second time), a newline, the other fields as JSON. JSON text holds no raw newline, so the
- * same frame always gives the same text, and comparing texts tells a changed frame.
+ * The frame's fields but the snapshot, as JSON: compared with the version before's (with the
+ * snapshot's text) to tell a changed frame, so memory keeps this short text, not the frame's.
  */
-export function frameTextOf(frame: Frame): string {
+export function frameFieldsOf(frame: Omit<Frame, 'snapshot'>): string {
   const fields: Omit<Frame, 'snapshot'> = {
     session: frame.session,
     sessionStartedAt: frame.sessionStartedAt,
@@ -36,7 +35,15 @@ export function frameTextOf(frame: Frame): string {
     handoff: frame.handoff,
     accountNumber: frame.accountNumber,
   };
-  return `${frame.snapshot ?? 'null'}\n${JSON.stringify(fields)}`;
+  return JSON.stringify(fields);
+}
+
+/**
+ * The frame as stored: the snapshot's JSON text (already JSON: not escaped into a string a
+ * second time), a newline, the other fields' JSON (JSON text holds no raw newline).
+ */
+export function frameTextOf(snapshot: string | null, fields: string): string {
+  return `${snapshot ?? 'null'}\n${fields}`;
 }
 
 /** The frame a text stores (`frameTextOf`'s inverse). */

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { Binary } from 'mongodb';
-import { frameOfText, frameTextOf, type Frame } from './frame.ts';
+import { frameFieldsOf, frameOfText, frameTextOf, type Frame } from './frame.ts';
 import { TRANSCRIPT_PAGE_VERSIONS, type ConversationState, type TranscriptEntry } from './state.ts';
 
 /**
@@ -122,7 +122,8 @@ export function encodeState(state: ConversationState): StoredState {
     body.page = state.transcript.slice(state.transcript.length - placed.pageLines!).map(lineOut);
   if (page || !placed) body.recent = state.recent;
   if (!frameHere) body.frameAt = placed.frameAt;
-  const frame = frameHere ? (placed?.frameText ?? frameTextOf(state)) : '\n';
+  const fields = frameHere ? (placed?.frameFields ?? frameFieldsOf(state)) : '';
+  const frame = frameHere ? frameTextOf(state.snapshot, fields) : '\n';
   return {
     ...plainOf(state),
     body: new Binary(Buffer.from(`${frame}\n${JSON.stringify(body)}`, 'utf8'), VERSION_BODY),
@@ -146,8 +147,8 @@ export interface StoredVersion extends Plain {
   recent: string[] | null;
   /** The version whose document stores the frame. */
   frameAt: number;
-  /** The frame and its text, when this document stores it. */
-  frame: { frame: Frame; text: string } | null;
+  /** The frame and its fields' text, when this document stores it. */
+  frame: { frame: Frame; fields: string } | null;
   /** Stored in the layout before 2026-11-28 (a whole state but shared lines). */
   legacy: boolean;
 }
@@ -172,7 +173,10 @@ export function decodeStored(stored: StoredState): StoredVersion {
     page: body.page?.map(lineIn) ?? null,
     recent: body.recent ?? null,
     frameAt: body.frameAt ?? stored.version,
-    frame: body.frameAt === undefined ? { frame: frameOfText(frameText), text: frameText } : null,
+    frame:
+      body.frameAt === undefined
+        ? { frame: frameOfText(frameText), fields: frameText.slice(frameText.indexOf('\n') + 1) }
+        : null,
     legacy: false,
   };
 }
@@ -210,7 +214,7 @@ function decodeLegacy(stored: StoredState): StoredVersion {
     page: null,
     recent: body.recent,
     frameAt: stored.version,
-    frame: { frame, text: frameTextOf(frame) },
+    frame: { frame, fields: frameFieldsOf(frame) },
     legacy: true,
   };
 }
@@ -221,7 +225,7 @@ function decodeLegacy(stored: StoredState): StoredVersion {
  */
 export function joinState(
   latest: StoredVersion,
-  frame: { at: number; frame: Frame; text: string },
+  frame: { at: number; frame: Frame; fields: string },
   transcript: TranscriptEntry[],
   recent: string[],
   pageLines: number | null,
@@ -238,6 +242,6 @@ export function joinState(
     transcript,
     transcriptKept: latest.transcriptKept,
     transcriptDepth: latest.transcriptDepth,
-    stored: { frameAt: frame.at, frameText: frame.text, pageLines },
+    stored: { frameAt: frame.at, frameFields: frame.fields, pageLines },
   };
 }

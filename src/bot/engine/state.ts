@@ -79,8 +79,11 @@ export interface StoredPosition {
    * fields, which most turns of a flood or a hand-off do not change.
    */
   frameAt: number;
-  /** The frame as that document stores it: a turn whose frame is the same text refers to it. */
-  frameText: string;
+  /**
+   * The frame's fields but the snapshot, as stored (`frameFieldsOf`): a turn that leaves them
+   * and the snapshot's text as they were refers to the frame's document.
+   */
+  frameFields: string;
   /**
    * Lines this session added since the last page (this version's included; 0 right after a
    * page); null when unknown (a reload of the older layout): the next version then starts the

@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { BSON, Binary } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { frameTextOf } from '../../../src/bot/engine/frame.ts';
+import { frameFieldsOf } from '../../../src/bot/engine/frame.ts';
 import {
   decodeStored,
   encodeState,
@@ -79,7 +79,7 @@ describe('stored conversation states', () => {
     ]);
     const { stored: position, ...decoded } = alone(stored);
     expect(decoded).toEqual(state);
-    expect(position).toEqual({ frameAt: 3, frameText: frameTextOf(state), pageLines: 1 });
+    expect(position).toEqual({ frameAt: 3, frameFields: frameFieldsOf(state), pageLines: 1 });
   });
 
   it('keeps a new conversation without a snapshot', () => {
@@ -94,7 +94,7 @@ describe('stored conversation states', () => {
       transcript: lines,
       transcriptKept: 28,
       transcriptDepth: 3,
-      stored: { frameAt: 1, frameText: frameTextOf(state), pageLines: 9 },
+      stored: { frameAt: 1, frameFields: frameFieldsOf(state), pageLines: 9 },
     };
     const split = encodeState(placed);
     expect(BSON.calculateObjectSize(split)).toBeLessThan(BSON.calculateObjectSize(whole) / 6);
@@ -118,7 +118,7 @@ describe('stored conversation states', () => {
         transcript: lines,
         transcriptKept: 28,
         transcriptDepth: 20,
-        stored: { frameAt: 1, frameText: frameTextOf(state), pageLines: 12 },
+        stored: { frameAt: 1, frameFields: frameFieldsOf(state), pageLines: 12 },
       }),
     );
     expect(decoded.lines).toEqual(lines.slice(28));

@@ -176,7 +176,7 @@ describe('finishing a turn', () => {
     const long = versionOf(3, {
       transcript: lines,
       transcriptDepth: 2,
-      stored: { frameAt: 1, frameText: 'x', pageLines: 5 },
+      stored: { frameAt: 1, frameFields: 'x', pageLines: 5 },
     });
     const next = finishTurn(
       drafted(long, 'otra'),
@@ -198,11 +198,26 @@ describe('finishing a turn', () => {
     // The customer writes again while queued: nothing of the frame changes.
     const again = finishTurn(drafted(queued), null, renderer).next;
     expect(again.stored?.frameAt).toBe(4);
-    expect(again.stored?.frameText).toBe(queued.stored?.frameText);
+    expect(again.stored?.frameFields).toBe(queued.stored?.frameFields);
+    expect(again.snapshot).toBe(queued.snapshot);
     // A turn that changes the snapshot stores the new frame.
     const released = finishTurn(drafted({ ...again, mode: 'bot' }), ran([]), renderer).next;
     expect(released.stored?.frameAt).toBe(6);
-    expect(released.stored?.frameText).toContain('"value":"next"');
+    expect(released.snapshot).toContain('"value":"next"');
+    // So does a turn that changes only the session's fields (an agent takes the conversation).
+    const taken = finishTurn(drafted({ ...released, mode: 'queued' }), null, renderer).next;
+    expect(taken.stored?.frameAt).toBe(6);
+    const held = {
+      ...taken,
+      handoff: {
+        reason: 'agent' as const,
+        level: 'L1' as const,
+        priority: 'P3' as const,
+        caseNumber: null,
+        agent: 'Marta',
+      },
+    };
+    expect(finishTurn(drafted(held), null, renderer).next.stored?.frameAt).toBe(8);
   });
 
   it('R001-7: a new session adds the timer of its chat limit; a turn that keeps the deadline adds none', () => {

@@ -198,7 +198,7 @@ export class VersionStore {
   async #frameOf(
     doc: StoredVersion,
     read: ReadonlyMap<number, StoredVersion>,
-  ): Promise<{ at: number; frame: Frame; text: string }> {
+  ): Promise<{ at: number; frame: Frame; fields: string }> {
     const holder =
       doc.frame !== null
         ? doc

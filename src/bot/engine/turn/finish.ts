@@ -1,7 +1,7 @@
 import type { FlowEmitted } from '../../../flows/contract.ts';
 import type { InputKey } from '../input-key.ts';
 import type { OutboundMessage } from '../messages.ts';
-import { frameTextOf } from '../frame.ts';
+import { frameFieldsOf } from '../frame.ts';
 import { MAX_TRANSCRIPT, TRANSCRIPT_PAGE_VERSIONS, type ConversationState } from '../state.ts';
 import { outboundOf, type Renderer } from './replies.ts';
 import type { TurnDraft } from './start.ts';
@@ -48,6 +48,7 @@ export function finishTurn(
   renderer: Renderer,
 ): FinishedTurn {
   const { next } = draft;
+  const snapshotBefore = next.snapshot;
   let notices: HandoffNotice[] | null = null;
   if (flow) {
     next.snapshot = JSON.stringify(flow.snapshot);
@@ -86,7 +87,7 @@ export function finishTurn(
     }
     replies = out;
   }
-  placeInStorage(next);
+  placeInStorage(next, snapshotBefore);
   return { next, replies, notices: notices ?? NOTHING };
 }
 
@@ -94,11 +95,12 @@ export function finishTurn(
  * What the version's document is to store (see `StoredPosition`): the lines this turn added
  * (all of them when it starts the stored transcript: a new session, or the first version after
  * a reload of the older layout), the count its page will need, and whether its frame is the one
- * of the version before (then it refers to the document that stores it). The transcript keeps
+ * of the version before (then it refers to the document that stores it): `snapshotBefore` is
+ * the version before's snapshot. The transcript keeps
  * its last MAX_TRANSCRIPT lines: the lines dropped are lines shared with the version before, so
  * a long session still stores only each turn's own lines.
  */
-function placeInStorage(next: ConversationState): void {
+function placeInStorage(next: ConversationState, snapshotBefore: string | null): void {
   if (next.transcript.length > MAX_TRANSCRIPT) {
     const dropped = next.transcript.length - MAX_TRANSCRIPT;
     next.transcript = next.transcript.slice(dropped);
@@ -112,11 +114,12 @@ function placeInStorage(next: ConversationState): void {
   }
   const added = next.transcript.length - next.transcriptKept;
   const afterPage = restart || (next.version - 1) % TRANSCRIPT_PAGE_VERSIONS === 0;
-  const frameText = frameTextOf(next);
-  const sameFrame = before !== undefined && before.frameText === frameText;
+  const frameFields = frameFieldsOf(next);
+  const sameFrame =
+    before !== undefined && next.snapshot === snapshotBefore && before.frameFields === frameFields;
   next.stored = {
     frameAt: sameFrame ? before.frameAt : next.version,
-    frameText: sameFrame ? before.frameText : frameText,
+    frameFields: sameFrame ? before.frameFields : frameFields,
     pageLines: Math.min(next.transcript.length, (afterPage ? 0 : before!.pageLines!) + added),
   };
 }
