@@ -187,7 +187,21 @@ export class VersionStore {
       lines += chunk.length;
       if (doc.page ? doc.transcriptDepth < TRANSCRIPT_PAGE_VERSIONS : doc.transcriptKept === 0)
         break;
-      cursor -= doc.page ? TRANSCRIPT_PAGE_VERSIONS : 1;
+      if (!doc.page) {
+        cursor -= 1;
+        continue;
+      }
+      cursor -= TRANSCRIPT_PAGE_VERSIONS;
+      // The pages before are at known versions (back to where the stored transcript starts):
+      // read a few at once rather than one round trip each.
+      if (!read.has(cursor)) {
+        const start = doc.version - doc.transcriptDepth;
+        const next = [1, 2, 3, 4]
+          .map((k) => doc.version - k * TRANSCRIPT_PAGE_VERSIONS)
+          .filter((v) => v >= start && v >= 1);
+        for (const page of await Promise.all(next.map((v) => this.#read(conversationId, v))))
+          read.set(page.version, page);
+      }
     }
     const transcript = chunks.reverse().flat().slice(-MAX_TRANSCRIPT);
     const frame = await this.#frameOf(latest, read);
