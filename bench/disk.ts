@@ -78,7 +78,8 @@ class InsertMeter {
 
 /**
  * The average size of a stored state's parts: its BSON, its binary body and, inside the body
- * (JSON lines: a snapshot's or a frame's, then an object), each part's and field's JSON.
+ * (JSON lines: the snapshot, the session fields in the layout since 2026-11-28, then an
+ * object), each part's and field's JSON.
  */
 function stateBreakdown(states: readonly Document[]): Record<string, number> {
   const sums: Record<string, number> = {};
@@ -92,7 +93,7 @@ function stateBreakdown(states: readonly Document[]): Record<string, number> {
     // JSON lines: the last one is an object, those before it parts of the frame or snapshot.
     const parts = text.split('\n');
     const rest = JSON.parse(parts.pop()!) as Record<string, unknown>;
-    const names = parts.length === 1 ? ['snapshot'] : ['frame.snapshot', 'frame.fields'];
+    const names = ['snapshot', 'fields'];
     parts.forEach((part, i) => add(`body.${names[i] ?? i}`, Buffer.byteLength(part)));
     for (const [key, value] of Object.entries(rest)) {
       add(`body.${key}`, Buffer.byteLength(JSON.stringify(value) ?? ''));

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { Binary } from 'mongodb';
-import { frameFieldsOf, frameOfText, frameTextOf, type Frame } from './frame.ts';
+import { sessionFieldsOf, sessionFieldsText, type SessionFields } from './session-fields.ts';
 import { TRANSCRIPT_PAGE_VERSIONS, type ConversationState, type TranscriptEntry } from './state.ts';
 
 /**
@@ -33,7 +33,7 @@ export interface StoredState {
 
 type Line = Omit<TranscriptEntry, 'at'> & { at: string };
 
-/** The body's last line: what every version stores, and its page and frame reference. */
+/** The body's last line: what every version stores, its page, and where its other parts are. */
 interface VersionBody {
   replyTo: string | null;
   channel: ConversationState['channel'];
@@ -48,8 +48,10 @@ interface VersionBody {
   page?: Line[];
   /** The inputs answered (pages, and documents that stand alone). */
   recent?: string[];
-  /** The version whose document stores the frame (absent: this one). */
-  frameAt?: number;
+  /** The version whose document stores the snapshot (absent: this one). */
+  snapshotAt?: number;
+  /** The version whose document stores the session fields (absent: this one). */
+  fieldsAt?: number;
 }
 
 /** The body of the layout before 2026-11-28 (after its snapshot line). */
@@ -96,18 +98,21 @@ const lineIn = (t: Line): TranscriptEntry => ({ ...t, at: new Date(t.at) });
 export const isPageVersion = (version: number) => version % TRANSCRIPT_PAGE_VERSIONS === 0;
 
 /**
- * Encodes a version for storage: the blob is the frame's two lines (empty when the frame is
- * another version's), a newline, then what this version adds as JSON — the lines its turn
- * added, its outbox, and at every page version the page and the `recent` inputs. A version
- * placed by `finishTurn` (`stored`) stores only that; one built otherwise stands alone (whole
- * transcript, frame and `recent`).
+ * Encodes a version for storage: the blob is three lines — the snapshot's JSON (already JSON:
+ * not escaped into a string a second time), the session fields' JSON, what this version adds
+ * as JSON (JSON text holds no raw newline) — the lines its turn added, its outbox, and at every
+ * page version the page and the `recent` inputs. A version placed by `finishTurn` (`stored`)
+ * stores its snapshot and session fields only when its turn changed them (else the line is
+ * empty and the JSON names the version that stores them); one built otherwise stands alone
+ * (whole transcript, snapshot, fields and `recent`).
  */
 export function encodeState(state: ConversationState): StoredState {
   // A state whose page count is unknown was not placed by `finishTurn`: it stands alone.
   const placed = state.stored?.pageLines != null ? state.stored : undefined;
   const kept = placed ? state.transcriptKept : 0;
   const page = placed !== undefined && isPageVersion(state.version);
-  const frameHere = !placed || placed.frameAt === state.version;
+  const snapshotHere = !placed || placed.snapshotAt === state.version;
+  const fieldsHere = !placed || placed.fieldsAt === state.version;
   const body: VersionBody = {
     replyTo: state.replyTo,
     channel: state.channel,
@@ -121,12 +126,16 @@ export function encodeState(state: ConversationState): StoredState {
   if (page)
     body.page = state.transcript.slice(state.transcript.length - placed.pageLines!).map(lineOut);
   if (page || !placed) body.recent = state.recent;
-  if (!frameHere) body.frameAt = placed.frameAt;
-  const fields = frameHere ? (placed?.frameFields ?? frameFieldsOf(state)) : '';
-  const frame = frameHere ? frameTextOf(state.snapshot, fields) : '\n';
+  if (!snapshotHere) body.snapshotAt = placed.snapshotAt;
+  if (!fieldsHere) body.fieldsAt = placed.fieldsAt;
+  const snapshot = snapshotHere ? (state.snapshot ?? 'null') : '';
+  const fields = fieldsHere ? (placed?.fields ?? sessionFieldsText(state)) : '';
   return {
     ...plainOf(state),
-    body: new Binary(Buffer.from(`${frame}\n${JSON.stringify(body)}`, 'utf8'), VERSION_BODY),
+    body: new Binary(
+      Buffer.from(`${snapshot}\n${fields}\n${JSON.stringify(body)}`, 'utf8'),
+      VERSION_BODY,
+    ),
   };
 }
 
@@ -145,10 +154,14 @@ export interface StoredVersion extends Plain {
   page: TranscriptEntry[] | null;
   /** The inputs answered, when the document stores them. */
   recent: string[] | null;
-  /** The version whose document stores the frame. */
-  frameAt: number;
-  /** The frame and its fields' text, when this document stores it. */
-  frame: { frame: Frame; fields: string } | null;
+  /** The version whose document stores the snapshot. */
+  snapshotAt: number;
+  /** The snapshot, when this document stores it. */
+  snapshot: { snapshot: string | null } | null;
+  /** The version whose document stores the session fields. */
+  fieldsAt: number;
+  /** The session fields and their text, when this document stores them. */
+  fields: { fields: SessionFields; text: string } | null;
   /** Stored in the layout before 2026-11-28 (a whole state but shared lines). */
   legacy: boolean;
 }
@@ -157,9 +170,11 @@ export interface StoredVersion extends Plain {
 export function decodeStored(stored: StoredState): StoredVersion {
   if (stored.body.sub_type !== VERSION_BODY) return decodeLegacy(stored);
   const text = Buffer.from(stored.body.buffer).toString('utf8');
-  const cut = text.indexOf('\n', text.indexOf('\n') + 1);
-  const frameText = text.slice(0, cut);
-  const body = JSON.parse(text.slice(cut + 1)) as VersionBody;
+  const first = text.indexOf('\n');
+  const second = text.indexOf('\n', first + 1);
+  const snapshot = text.slice(0, first);
+  const fields = text.slice(first + 1, second);
+  const body = JSON.parse(text.slice(second + 1)) as VersionBody;
   return {
     ...plainOf(stored),
     replyTo: body.replyTo,
@@ -172,11 +187,11 @@ export function decodeStored(stored: StoredState): StoredVersion {
     transcriptDepth: body.transcriptDepth,
     page: body.page?.map(lineIn) ?? null,
     recent: body.recent ?? null,
-    frameAt: body.frameAt ?? stored.version,
-    frame:
-      body.frameAt === undefined
-        ? { frame: frameOfText(frameText), fields: frameText.slice(frameText.indexOf('\n') + 1) }
-        : null,
+    snapshotAt: body.snapshotAt ?? stored.version,
+    snapshot:
+      body.snapshotAt === undefined ? { snapshot: snapshot === 'null' ? null : snapshot } : null,
+    fieldsAt: body.fieldsAt ?? stored.version,
+    fields: body.fieldsAt === undefined ? { fields: sessionFieldsOf(fields), text: fields } : null,
     legacy: false,
   };
 }
@@ -190,8 +205,7 @@ function decodeLegacy(stored: StoredState): StoredVersion {
   const cut = text.indexOf('\n');
   const snapshot = text.slice(0, cut);
   const body = JSON.parse(text.slice(cut + 1)) as LegacyBody;
-  const frame: Frame = {
-    snapshot: snapshot === 'null' ? null : snapshot,
+  const fields: SessionFields = {
     session: body.session,
     sessionStartedAt: new Date(body.sessionStartedAt),
     flowInput: body.flowInput,
@@ -213,19 +227,31 @@ function decodeLegacy(stored: StoredState): StoredVersion {
     transcriptDepth: body.transcriptDepth ?? 0,
     page: null,
     recent: body.recent,
-    frameAt: stored.version,
-    frame: { frame, fields: frameFieldsOf(frame) },
+    snapshotAt: stored.version,
+    snapshot: { snapshot: snapshot === 'null' ? null : snapshot },
+    fieldsAt: stored.version,
+    fields: { fields, text: sessionFieldsText(fields) },
     legacy: true,
   };
 }
 
+/** A version's snapshot and session fields, and the versions whose documents store them. */
+export interface Parts {
+  snapshotAt: number;
+  snapshot: string | null;
+  fieldsAt: number;
+  fields: SessionFields;
+  fieldsText: string;
+}
+
 /**
  * A conversation state from its latest document and what the documents before it give: the
- * frame, the whole transcript and the `recent` inputs (see `VersionStore`, which reads them).
+ * snapshot and session fields, the whole transcript and the `recent` inputs (see
+ * `VersionStore`, which reads them).
  */
 export function joinState(
   latest: StoredVersion,
-  frame: { at: number; frame: Frame; fields: string },
+  parts: Parts,
   transcript: TranscriptEntry[],
   recent: string[],
   pageLines: number | null,
@@ -237,11 +263,17 @@ export function joinState(
     channel: latest.channel,
     channelUserId: latest.channelUserId,
     language: latest.language,
-    ...frame.frame,
+    snapshot: parts.snapshot,
+    ...parts.fields,
     outbox: latest.outbox,
     transcript,
     transcriptKept: latest.transcriptKept,
     transcriptDepth: latest.transcriptDepth,
-    stored: { frameAt: frame.at, frameFields: frame.fields, pageLines },
+    stored: {
+      snapshotAt: parts.snapshotAt,
+      fieldsAt: parts.fieldsAt,
+      fields: parts.fieldsText,
+      pageLines,
+    },
   };
 }

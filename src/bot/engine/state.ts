@@ -75,15 +75,14 @@ export interface ConversationState {
 /** What a version's document shares with the documents before it (see `state-codec.ts`). */
 export interface StoredPosition {
   /**
-   * The version whose document holds this version's frame: the snapshot and the session's
-   * fields, which most turns of a flood or a hand-off do not change.
+   * The version whose document stores this version's snapshot: most turns of a flood, and
+   * every customer message while a conversation waits for a person, leave it as it was.
    */
-  frameAt: number;
-  /**
-   * The frame's fields but the snapshot, as stored (`frameFieldsOf`): a turn that leaves them
-   * and the snapshot's text as they were refers to the frame's document.
-   */
-  frameFields: string;
+  snapshotAt: number;
+  /** The version whose document stores this version's session fields (`session-fields.ts`). */
+  fieldsAt: number;
+  /** The session fields' text as stored: a turn that leaves it as it was refers to it. */
+  fields: string;
   /**
    * Lines this session added since the last page (this version's included; 0 right after a
    * page); null when unknown (a reload of the older layout): the next version then starts the

@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { BSON, Binary } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { frameFieldsOf } from '../../../src/bot/engine/frame.ts';
+import { sessionFieldsText } from '../../../src/bot/engine/session-fields.ts';
 import {
   decodeStored,
   encodeState,
@@ -61,8 +61,14 @@ describe('stored conversation states', () => {
   /** A document decoded and joined with nothing before it: a version that stands alone. */
   const alone = (stored: StoredState) => {
     const doc = decodeStored(stored);
-    const frame = { at: doc.frameAt, ...doc.frame! };
-    return joinState(doc, frame, doc.lines, doc.recent!, doc.lines.length);
+    const parts = {
+      snapshotAt: doc.snapshotAt,
+      snapshot: doc.snapshot!.snapshot,
+      fieldsAt: doc.fieldsAt,
+      fields: doc.fields!.fields,
+      fieldsText: doc.fields!.text,
+    };
+    return joinState(doc, parts, doc.lines, doc.recent!, doc.lines.length);
   };
 
   it('round-trips a version that stands alone: every field, dates as dates, the snapshot as the same text', () => {
@@ -79,14 +85,19 @@ describe('stored conversation states', () => {
     ]);
     const { stored: position, ...decoded } = alone(stored);
     expect(decoded).toEqual(state);
-    expect(position).toEqual({ frameAt: 3, frameFields: frameFieldsOf(state), pageLines: 1 });
+    expect(position).toEqual({
+      snapshotAt: 3,
+      fieldsAt: 3,
+      fields: sessionFieldsText(state),
+      pageLines: 1,
+    });
   });
 
   it('keeps a new conversation without a snapshot', () => {
     expect(alone(encodeState({ ...state, snapshot: null })).snapshot).toBeNull();
   });
 
-  it('stores only the lines a turn added, and refers to the frame it did not change', () => {
+  it('stores only the lines a turn added, and refers to the snapshot and fields it did not change', () => {
     const lines = Array.from({ length: 30 }, (_, i) => line(i, `línea ${i} `.repeat(20)));
     const whole = encodeState({ ...state, transcript: lines });
     const placed: ConversationState = {
@@ -94,7 +105,7 @@ describe('stored conversation states', () => {
       transcript: lines,
       transcriptKept: 28,
       transcriptDepth: 3,
-      stored: { frameAt: 1, frameFields: frameFieldsOf(state), pageLines: 9 },
+      stored: { snapshotAt: 1, fieldsAt: 2, fields: sessionFieldsText(state), pageLines: 9 },
     };
     const split = encodeState(placed);
     expect(BSON.calculateObjectSize(split)).toBeLessThan(BSON.calculateObjectSize(whole) / 6);
@@ -103,8 +114,7 @@ describe('stored conversation states', () => {
     expect(decoded.lines).toEqual(lines.slice(28));
     expect(decoded.transcriptKept).toBe(28);
     expect(decoded.transcriptDepth).toBe(3);
-    expect(decoded.frame).toBeNull();
-    expect(decoded.frameAt).toBe(1);
+    expect(decoded).toMatchObject({ snapshot: null, snapshotAt: 1, fields: null, fieldsAt: 2 });
     expect(decoded.page).toBeNull();
     expect(decoded.recent).toBeNull();
   });
@@ -118,7 +128,7 @@ describe('stored conversation states', () => {
         transcript: lines,
         transcriptKept: 28,
         transcriptDepth: 20,
-        stored: { frameAt: 1, frameFields: frameFieldsOf(state), pageLines: 12 },
+        stored: { snapshotAt: 1, fieldsAt: 1, fields: sessionFieldsText(state), pageLines: 12 },
       }),
     );
     expect(decoded.lines).toEqual(lines.slice(28));
@@ -149,14 +159,14 @@ describe('stored conversation states', () => {
     it('decodes a document of that layout: its frame, its own lines, its recent inputs', () => {
       const doc = decodeStored(written);
       expect(doc.legacy).toBe(true);
-      expect(doc.frameAt).toBe(3);
-      expect(JSON.parse(doc.frame!.frame.snapshot!)).toEqual({
+      expect(doc).toMatchObject({ snapshotAt: 3, fieldsAt: 3 });
+      expect(JSON.parse(doc.snapshot!.snapshot!)).toEqual({
         status: 'active',
         value: { a: 'b' },
         context: { text: 'línea\ncon "comillas"' },
         historyValue: { 'bot.x.hist': [] },
       });
-      expect(doc.frame!.frame).toMatchObject({
+      expect(doc.fields!.fields).toMatchObject({
         session: 1,
         sessionStartedAt: new Date('2026-03-10T16:00:00Z'),
         accountNumber: 'MX-1001',

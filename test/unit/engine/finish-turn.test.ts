@@ -176,7 +176,7 @@ describe('finishing a turn', () => {
     const long = versionOf(3, {
       transcript: lines,
       transcriptDepth: 2,
-      stored: { frameAt: 1, frameFields: 'x', pageLines: 5 },
+      stored: { snapshotAt: 1, fieldsAt: 1, fields: 'x', pageLines: 5 },
     });
     const next = finishTurn(
       drafted(long, 'otra'),
@@ -192,21 +192,21 @@ describe('finishing a turn', () => {
     expect(next.stored?.pageLines).toBe(7);
   });
 
-  it('refers to the version that stores the frame while a turn leaves it as it was', () => {
+  it('refers to the versions that store the snapshot and the session fields while a turn leaves them as they were', () => {
     const queued = finishTurn(drafted(versionOf(3, { mode: 'queued' })), null, renderer).next;
-    expect(queued.stored?.frameAt).toBe(4);
-    // The customer writes again while queued: nothing of the frame changes.
+    expect(queued.stored).toMatchObject({ snapshotAt: 4, fieldsAt: 4 });
+    // The customer writes again while queued: neither changes.
     const again = finishTurn(drafted(queued), null, renderer).next;
-    expect(again.stored?.frameAt).toBe(4);
-    expect(again.stored?.frameFields).toBe(queued.stored?.frameFields);
+    expect(again.stored).toMatchObject({ snapshotAt: 4, fieldsAt: 4 });
+    expect(again.stored?.fields).toBe(queued.stored?.fields);
     expect(again.snapshot).toBe(queued.snapshot);
-    // A turn that changes the snapshot stores the new frame.
+    // A turn of the flow changes the snapshot, not the session fields.
     const released = finishTurn(drafted({ ...again, mode: 'bot' }), ran([]), renderer).next;
-    expect(released.stored?.frameAt).toBe(6);
+    expect(released.stored).toMatchObject({ snapshotAt: 6, fieldsAt: 4 });
     expect(released.snapshot).toContain('"value":"next"');
-    // So does a turn that changes only the session's fields (an agent takes the conversation).
+    // An agent taking the conversation changes the session fields, not the snapshot.
     const taken = finishTurn(drafted({ ...released, mode: 'queued' }), null, renderer).next;
-    expect(taken.stored?.frameAt).toBe(6);
+    expect(taken.stored).toMatchObject({ snapshotAt: 6, fieldsAt: 4 });
     const held = {
       ...taken,
       handoff: {
@@ -217,7 +217,10 @@ describe('finishing a turn', () => {
         agent: 'Marta',
       },
     };
-    expect(finishTurn(drafted(held), null, renderer).next.stored?.frameAt).toBe(8);
+    expect(finishTurn(drafted(held), null, renderer).next.stored).toMatchObject({
+      snapshotAt: 6,
+      fieldsAt: 8,
+    });
   });
 
   it('R001-7: a new session adds the timer of its chat limit; a turn that keeps the deadline adds none', () => {

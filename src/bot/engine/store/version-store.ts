@@ -7,11 +7,11 @@ import {
   type ConversationState,
   type TranscriptEntry,
 } from '../state.ts';
-import type { Frame } from '../frame.ts';
 import {
   decodeStored,
   encodeState,
   joinState,
+  type Parts,
   type StoredState,
   type StoredVersion,
 } from '../state-codec.ts';
@@ -120,8 +120,8 @@ export class VersionStore {
         continue;
       }
       const stored = decodeStored(doc);
-      const frame = await this.#frameOf(stored, new Map([[stored.version, stored]]));
-      states.push(joinState(stored, frame, stored.lines, stored.recent ?? [stored.answers], null));
+      const parts = await this.#partsOf(stored, new Map([[stored.version, stored]]));
+      states.push(joinState(stored, parts, stored.lines, stored.recent ?? [stored.answers], null));
     }
     return states.sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.version - b.version,
@@ -147,7 +147,7 @@ export class VersionStore {
    * reads by `_id`: the versions back to the last page (at most TRANSCRIPT_PAGE_VERSIONS, read
    * at once) give the `recent` inputs and the newest lines; then one page per
    * TRANSCRIPT_PAGE_VERSIONS versions, until MAX_TRANSCRIPT lines or the start of the stored
-   * transcript; and the document that stores the frame, when it is older. Documents of the
+   * transcript; and the documents that store its snapshot and session fields, when older. Documents of the
    * layout before 2026-11-28 are joined as they were: each with the one before, back to a
    * whole copy (at most 16).
    */
@@ -204,21 +204,24 @@ export class VersionStore {
       }
     }
     const transcript = chunks.reverse().flat().slice(-MAX_TRANSCRIPT);
-    const frame = await this.#frameOf(latest, read);
-    return joinState(latest, frame, transcript, recent, pageLinesOf(chain, transcript.length));
+    const parts = await this.#partsOf(latest, read);
+    return joinState(latest, parts, transcript, recent, pageLinesOf(chain, transcript.length));
   }
 
-  /** The frame of a version: in its own document, or in the one it refers to. */
-  async #frameOf(
-    doc: StoredVersion,
-    read: ReadonlyMap<number, StoredVersion>,
-  ): Promise<{ at: number; frame: Frame; fields: string }> {
-    const holder =
-      doc.frame !== null
-        ? doc
-        : (read.get(doc.frameAt) ?? (await this.#read(doc.conversationId, doc.frameAt)));
-    if (!holder.frame) throw new Error(`${doc._id}: its frame's version ${doc.frameAt} has none`);
-    return { at: holder.version, ...holder.frame };
+  /** A version's snapshot and session fields: in its own document, or in those it names. */
+  async #partsOf(doc: StoredVersion, read: ReadonlyMap<number, StoredVersion>): Promise<Parts> {
+    const holder = async (version: number) =>
+      read.get(version) ?? (await this.#read(doc.conversationId, version));
+    const { snapshot } = await holder(doc.snapshotAt);
+    const { fields } = await holder(doc.fieldsAt);
+    if (!snapshot || !fields) throw new Error(`${doc._id}: a version it names stores nothing`);
+    return {
+      snapshotAt: doc.snapshotAt,
+      snapshot: snapshot.snapshot,
+      fieldsAt: doc.fieldsAt,
+      fields: fields.fields,
+      fieldsText: fields.text,
+    };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FlowEmitted } from '../../../flows/contract.ts';
 import type { InputKey } from '../input-key.ts';
 import type { OutboundMessage } from '../messages.ts';
-import { frameFieldsOf } from '../frame.ts';
+import { sessionFieldsText } from '../session-fields.ts';
 import { MAX_TRANSCRIPT, TRANSCRIPT_PAGE_VERSIONS, type ConversationState } from '../state.ts';
 import { outboundOf, type Renderer } from './replies.ts';
 import type { TurnDraft } from './start.ts';
@@ -94,9 +94,9 @@ export function finishTurn(
 /**
  * What the version's document is to store (see `StoredPosition`): the lines this turn added
  * (all of them when it starts the stored transcript: a new session, or the first version after
- * a reload of the older layout), the count its page will need, and whether its frame is the one
- * of the version before (then it refers to the document that stores it): `snapshotBefore` is
- * the version before's snapshot. The transcript keeps
+ * a reload of the older layout), the count its page will need, and whether its snapshot and
+ * its session fields are those of the version before (then it refers to the documents that
+ * store them): `snapshotBefore` is the version before's snapshot. The transcript keeps
  * its last MAX_TRANSCRIPT lines: the lines dropped are lines shared with the version before, so
  * a long session still stores only each turn's own lines.
  */
@@ -114,12 +114,13 @@ function placeInStorage(next: ConversationState, snapshotBefore: string | null):
   }
   const added = next.transcript.length - next.transcriptKept;
   const afterPage = restart || (next.version - 1) % TRANSCRIPT_PAGE_VERSIONS === 0;
-  const frameFields = frameFieldsOf(next);
-  const sameFrame =
-    before !== undefined && next.snapshot === snapshotBefore && before.frameFields === frameFields;
+  const fields = sessionFieldsText(next);
+  const sameSnapshot = before !== undefined && next.snapshot === snapshotBefore;
+  const sameFields = before !== undefined && before.fields === fields;
   next.stored = {
-    frameAt: sameFrame ? before.frameAt : next.version,
-    frameFields: sameFrame ? before.frameFields : frameFields,
+    snapshotAt: sameSnapshot ? before.snapshotAt : next.version,
+    fieldsAt: sameFields ? before.fieldsAt : next.version,
+    fields: sameFields ? before.fields : fields,
     pageLines: Math.min(next.transcript.length, (afterPage ? 0 : before!.pageLines!) + added),
   };
 }
