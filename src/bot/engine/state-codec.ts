@@ -46,7 +46,9 @@ interface VersionBody {
   transcriptDepth: number;
   /** A page's lines (every TRANSCRIPT_PAGE_VERSIONS versions). */
   page?: Line[];
-  /** The inputs answered (pages, and documents that stand alone). */
+  /** The inputs the page's versions answered (pages). */
+  answered?: string[];
+  /** The inputs answered, the whole list (documents that stand alone). */
   recent?: string[];
   /** The version whose document stores the snapshot (absent: this one). */
   snapshotAt?: number;
@@ -94,14 +96,15 @@ function plainOf(from: Plain): Plain {
 const lineOut = (t: TranscriptEntry): Line => ({ ...t, at: t.at.toISOString() });
 const lineIn = (t: Line): TranscriptEntry => ({ ...t, at: new Date(t.at) });
 
-/** Whether a version's document holds a page (and the `recent` inputs). */
+/** Whether a version's document holds a page (and the inputs its versions answered). */
 export const isPageVersion = (version: number) => version % TRANSCRIPT_PAGE_VERSIONS === 0;
 
 /**
  * Encodes a version for storage: the blob is three lines — the snapshot's JSON (already JSON:
  * not escaped into a string a second time), the session fields' JSON, what this version adds
  * as JSON (JSON text holds no raw newline) — the lines its turn added, its outbox, and at every
- * page version the page and the `recent` inputs. A version placed by `finishTurn` (`stored`)
+ * page version the page and the inputs its versions answered. A version placed by
+ * `finishTurn` (`stored`)
  * stores its snapshot and session fields only when its turn changed them (else the line is
  * empty and the JSON names the version that stores them); one built otherwise stands alone
  * (whole transcript, snapshot, fields and `recent`).
@@ -125,7 +128,8 @@ export function encodeState(state: ConversationState): StoredState {
   };
   if (page)
     body.page = state.transcript.slice(state.transcript.length - placed.pageLines!).map(lineOut);
-  if (page || !placed) body.recent = state.recent;
+  if (page) body.answered = state.recent.slice(-TRANSCRIPT_PAGE_VERSIONS);
+  if (!placed) body.recent = state.recent;
   if (!snapshotHere) body.snapshotAt = placed.snapshotAt;
   if (!fieldsHere) body.fieldsAt = placed.fieldsAt;
   const snapshot = snapshotHere ? (state.snapshot ?? 'null') : '';
@@ -154,6 +158,8 @@ export interface StoredVersion extends Plain {
   page: TranscriptEntry[] | null;
   /** The inputs answered, when the document stores them. */
   recent: string[] | null;
+  /** The inputs a page's versions answered. */
+  answered: string[] | null;
   /** The version whose document stores the snapshot. */
   snapshotAt: number;
   /** The snapshot, when this document stores it. */
@@ -187,6 +193,7 @@ export function decodeStored(stored: StoredState): StoredVersion {
     transcriptDepth: body.transcriptDepth,
     page: body.page?.map(lineIn) ?? null,
     recent: body.recent ?? null,
+    answered: body.answered ?? null,
     snapshotAt: body.snapshotAt ?? stored.version,
     snapshot:
       body.snapshotAt === undefined ? { snapshot: snapshot === 'null' ? null : snapshot } : null,
@@ -227,6 +234,7 @@ function decodeLegacy(stored: StoredState): StoredVersion {
     transcriptDepth: body.transcriptDepth ?? 0,
     page: null,
     recent: body.recent,
+    answered: null,
     snapshotAt: stored.version,
     snapshot: { snapshot: snapshot === 'null' ? null : snapshot },
     fieldsAt: stored.version,

@@ -51,7 +51,7 @@ export interface ConversationState {
   outbox: Reply[];
   /** Whether `outbox` holds anything (a plain field every MongoDB-compatible server can match). */
   pendingOutbox: boolean;
-  /** The current session's transcript (R001-7), in full in memory (its last MAX_TRANSCRIPT lines). */
+  /** The current session's transcript (R001-7) in memory: its last MAX_TRANSCRIPT lines. */
   transcript: TranscriptEntry[];
   /**
    * How many leading entries of `transcript` this version shares with the one before: its

@@ -24,9 +24,9 @@ import { startTestBot, type TestBot } from '../../support/runtime.ts';
 /**
  * The bound on what a flood's message may insert, besides twice the JSON of the lines it adds
  * (the customer's and the replies', each stored in its version and again in its page). Measured
- * 700–750 B: the document's plain fields and keys (~420 B), the outbox journal's entries
- * (~200 B; their collection is dropped minutes later) and the `recent` inputs a page stores
- * every 16 versions (~60 B with these ids). Before 2026-11-28 a flood's message inserted ~40 kB.
+ * 500–650 B: the document's plain fields and keys (~420 B), the outbox journal's entries
+ * (~200 B; their collection is dropped minutes later), the inputs a page lists every 16
+ * versions (~20 B with these ids). Before 2026-11-28 a flood's message inserted ~40 kB.
  */
 const FLOOD_CONSTANT_BYTES = 1_000;
 /**

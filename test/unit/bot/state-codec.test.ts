@@ -117,14 +117,17 @@ describe('stored conversation states', () => {
     expect(decoded).toMatchObject({ snapshot: null, snapshotAt: 1, fields: null, fieldsAt: 2 });
     expect(decoded.page).toBeNull();
     expect(decoded.recent).toBeNull();
+    expect(decoded.answered).toBeNull();
   });
 
-  it('stores a page and the recent inputs every TRANSCRIPT_PAGE_VERSIONS versions', () => {
+  it('stores a page and the inputs its versions answered every TRANSCRIPT_PAGE_VERSIONS versions', () => {
     const lines = Array.from({ length: 30 }, (_, i) => line(i, `línea ${i}`));
+    const recent = Array.from({ length: 20 }, (_, i) => `in:terminal:m${i + 1}`);
     const decoded = decodeStored(
       encodeState({
         ...state,
         version: TRANSCRIPT_PAGE_VERSIONS,
+        recent,
         transcript: lines,
         transcriptKept: 28,
         transcriptDepth: 20,
@@ -133,7 +136,8 @@ describe('stored conversation states', () => {
     );
     expect(decoded.lines).toEqual(lines.slice(28));
     expect(decoded.page).toEqual(lines.slice(18));
-    expect(decoded.recent).toEqual(state.recent);
+    expect(decoded.answered).toEqual(recent.slice(-TRANSCRIPT_PAGE_VERSIONS));
+    expect(decoded.recent).toBeNull();
   });
 
   describe('documents stored before 2026-11-28', () => {

@@ -145,11 +145,12 @@ export class VersionStore {
   /**
    * A stored version joined with what the documents before it hold, in a bounded number of
    * reads by `_id`: the versions back to the last page (at most TRANSCRIPT_PAGE_VERSIONS, read
-   * at once) give the `recent` inputs and the newest lines; then one page per
-   * TRANSCRIPT_PAGE_VERSIONS versions, until MAX_TRANSCRIPT lines or the start of the stored
-   * transcript; and the documents that store its snapshot and session fields, when older. Documents of the
-   * layout before 2026-11-28 are joined as they were: each with the one before, back to a
-   * whole copy (at most 16).
+   * at once) give the newest lines and inputs answered; then one page per
+   * TRANSCRIPT_PAGE_VERSIONS versions (four at once), until MAX_TRANSCRIPT lines or the start
+   * of the stored transcript, and until RECENT_INPUTS inputs answered; and the documents that
+   * store its snapshot and session fields, when older. Documents of the layout before
+   * 2026-11-28 are joined as they were: each with the one before, back to a whole copy (at
+   * most 16), and their `recent` inputs whole.
    */
   async #rebuild(conversationId: string, version: number): Promise<ConversationState> {
     const from = Math.max(1, version - (version % TRANSCRIPT_PAGE_VERSIONS));
@@ -164,18 +165,6 @@ export class VersionStore {
       return doc;
     };
     const latest = chain[0]!;
-
-    // The inputs answered: the last stored list, then the versions after it.
-    const answersAfter: string[] = [];
-    let recent: string[] | null = null;
-    for (const doc of chain) {
-      if (doc.recent) {
-        recent = doc.recent;
-        break;
-      }
-      answersAfter.push(doc.answers);
-    }
-    recent = [...(recent ?? []), ...answersAfter.reverse()].slice(-RECENT_INPUTS);
 
     // The transcript, newest lines first: a page stands for its 16 versions.
     const chunks: TranscriptEntry[][] = [];
@@ -204,6 +193,7 @@ export class VersionStore {
       }
     }
     const transcript = chunks.reverse().flat().slice(-MAX_TRANSCRIPT);
+    const recent = await recentOf(version, get);
     const parts = await this.#partsOf(latest, read);
     return joinState(latest, parts, transcript, recent, pageLinesOf(chain, transcript.length));
   }
@@ -226,10 +216,30 @@ export class VersionStore {
 }
 
 /**
+ * The inputs a version and those before it answered, the last RECENT_INPUTS: the versions' own
+ * back to a page, then the pages' (16 each), back to a document that stores the whole list
+ * (of the older layout, or standing alone) or to the first version.
+ */
+async function recentOf(
+  version: number,
+  get: (version: number) => Promise<StoredVersion>,
+): Promise<string[]> {
+  const newestFirst: string[] = [];
+  for (let cursor = version; cursor >= 1 && newestFirst.length < RECENT_INPUTS;) {
+    const doc = await get(cursor);
+    const keys = doc.recent ?? doc.answered ?? [doc.answers];
+    for (let i = keys.length - 1; i >= 0; i--) newestFirst.push(keys[i]!);
+    if (doc.recent) break;
+    cursor -= doc.answered ? TRANSCRIPT_PAGE_VERSIONS : 1;
+  }
+  return newestFirst.slice(0, RECENT_INPUTS).reverse();
+}
+
+/**
  * The lines the session added since the last page, for the next version's page: the lines of
  * the versions after it (`chain`: newest first, back to the page), back to where the stored
- * transcript starts, or the page's own when the latest is a page version; null
- * when one of them is of the older layout (the next version starts the stored transcript).
+ * transcript starts, or the page's own when the latest is a page version; null when one of
+ * them is of the older layout (the next version then starts the stored transcript).
  */
 function pageLinesOf(chain: readonly StoredVersion[], transcriptLength: number): number | null {
   let sum = 0;
