@@ -90,7 +90,7 @@ function stateBreakdown(states: readonly Document[]): Record<string, number> {
     if (!body) continue;
     const text = Buffer.from(body.buffer).toString('utf8');
     add('body', Buffer.byteLength(text));
-    // JSON lines: the last one is an object, those before it parts of the frame or snapshot.
+    // JSON lines: the last one is an object, those before it the snapshot and session fields.
     const parts = text.split('\n');
     const rest = JSON.parse(parts.pop()!) as Record<string, unknown>;
     const names = ['snapshot', 'fields'];

@@ -84,16 +84,16 @@ export interface StoredPosition {
   /** The session fields' text as stored: a turn that leaves it as it was refers to it. */
   fields: string;
   /**
-   * Lines this session added since the last page (this version's included; 0 right after a
-   * page); null when unknown (a reload of the older layout): the next version then starts the
-   * stored transcript anew.
+   * Lines this session added in the versions after the last page before this one, this one's
+   * included (a page version: its page's); null when unknown (a reload of the older layout):
+   * the next version then starts the stored transcript anew.
    */
   pageLines: number | null;
 }
 
 /**
  * Every this many versions (versions 16, 32, 48…) a document also holds a page: the lines of the
- * versions since the page before, and the `recent` inputs. A reload reads the versions back to
+ * versions since the page before, and the inputs they answered. A reload reads the versions back to
  * the last page and then one page per 16 versions, never the whole history, while each line is
  * stored twice at most (its version's, its page's) however long the session grows.
  */

@@ -32,7 +32,8 @@ const FLOOD_CONSTANT_BYTES = 1_000;
 /**
  * Reads by `_id` that a reload of a long flooded conversation may take: ~2·log₂(versions)
  * probes for the latest, the versions back to the last page, the pages back to MAX_TRANSCRIPT
- * lines (~13 at two lines a version), and the frame's document.
+ * lines (~13 at two lines a version, read four at once), and the documents of the snapshot and
+ * the session fields.
  */
 const RELOAD_READS = 60;
 

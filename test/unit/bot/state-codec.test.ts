@@ -160,7 +160,7 @@ describe('stored conversation states', () => {
       ),
     };
 
-    it('decodes a document of that layout: its frame, its own lines, its recent inputs', () => {
+    it('decodes a document of that layout: its snapshot and session fields, its own lines, its recent inputs', () => {
       const doc = decodeStored(written);
       expect(doc.legacy).toBe(true);
       expect(doc).toMatchObject({ snapshotAt: 3, fieldsAt: 3 });
