@@ -56,23 +56,56 @@ export interface ConversationState {
   outbox: Reply[];
   /** Whether `outbox` holds anything (a plain field every MongoDB-compatible server can match). */
   pendingOutbox: boolean;
-  /** The current session's transcript (R001-7), in full in memory. */
+  /** The current session's transcript (R001-7) in memory: its last MAX_TRANSCRIPT lines. */
   transcript: TranscriptEntry[];
   /**
    * How many leading entries of `transcript` this version shares with the one before: its
-   * document stores only the entries after them, so a turn writes its own lines, not the whole
-   * session again. 0: the document holds the whole transcript (a new session, or a checkpoint).
+   * document stores only the entries after them, the lines its turn added. 0: the document
+   * starts the stored transcript (a new session, or the first version written after a reload
+   * of the layout before 2026-11-28).
    */
   transcriptKept: number;
-  /** How many versions back the nearest whole copy of the transcript is (0: this one). */
+  /** How many versions back the version that starts the stored transcript is (0: this one). */
   transcriptDepth: number;
   /** In the agents' queue or held by one (decision 5): why, for whom, and the agent. */
   handoff: (Handoff & { agent: string | null }) | null;
   createdAt: Date;
+  /**
+   * Where this version stands in storage, for writing the next one (kept in memory, rebuilt
+   * on a reload; absent: a state built anew, whose next version stores everything).
+   */
+  stored?: StoredPosition;
 }
 
-/** A whole copy of the transcript at least every this many versions: a reload reads fewer. */
-export const TRANSCRIPT_CHECKPOINT_EVERY = 16;
+/** What a version's document shares with the documents before it (see `state-codec.ts`). */
+export interface StoredPosition {
+  /**
+   * The version whose document stores this version's snapshot: most turns of a flood, and
+   * every customer message while a conversation waits for a person, leave it as it was.
+   */
+  snapshotAt: number;
+  /** The version whose document stores this version's session fields (`session-fields.ts`). */
+  fieldsAt: number;
+  /** The session fields' text as stored: a turn that leaves it as it was refers to it. */
+  fields: string;
+  /**
+   * Lines this session added in the versions after the last page before this one, this one's
+   * included (a page version: its page's); null when unknown (a reload of the older layout):
+   * the next version then starts the stored transcript anew.
+   */
+  pageLines: number | null;
+}
+
+/**
+ * Every this many versions (versions 16, 32, 48…) a document also holds a page: the lines of the
+ * versions since the page before, and the inputs they answered. A reload reads the versions back to
+ * the last page and then one page per 16 versions, never the whole history, while each line is
+ * stored twice at most (its version's, its page's) however long the session grows.
+ */
+export const TRANSCRIPT_PAGE_VERSIONS = 16;
+
+/** The lines a session's transcript keeps: a long session keeps its last ones. */
+export const MAX_TRANSCRIPT = 400;
 
 /** How many answered inputs a state remembers for dropping redeliveries. */
 export const RECENT_INPUTS = 64;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerInputKey } from '../../../src/bot/engine/input-key.ts';
-import { decodeState, encodeState } from '../../../src/bot/engine/state-codec.ts';
+import { legacyStateDocument } from '../../support/legacy-state.ts';
 import { keys, startTestBot } from '../../support/runtime.ts';
 
 describe('message ids are unique only within a conversation', () => {
@@ -35,13 +35,12 @@ describe('answered-input keys stored before they named the conversation', () => 
     const before = await startTestBot();
     const { engine, stores } = before.runtime;
     expect(await engine.handle(before.channel.inbound('rosa', 'w1', 'Hola'))).toBe('answered');
-    // As stored before 2026-11-28: `in:<channel>:<messageId>`.
-    const doc = await stores.versions.states.findOne({ _id: 'terminal:rosa:1' });
-    const state = decodeState(doc!);
+    // As stored before 2026-11-28: `in:<channel>:<messageId>`, in that code's layout.
+    const state = (await engine.state('terminal:rosa'))!;
     const newKey = customerInputKey('terminal:rosa', 'w1');
     expect(state.recent).toEqual([newKey]);
     const legacy = { ...state, answers: 'in:terminal:w1', recent: ['in:terminal:w1'] };
-    await stores.versions.states.replaceOne({ _id: doc!._id }, encodeState(legacy));
+    await stores.versions.states.replaceOne({ _id: state._id }, legacyStateDocument(legacy));
 
     // A process that starts after the upgrade, with nothing in memory.
     const after = await startTestBot({ connection: before.connection });

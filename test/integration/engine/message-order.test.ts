@@ -64,6 +64,8 @@ describe('messages applied in the order the network numbered them', () => {
     ]);
     expect(keys(bot.channel.to('ordo'))).toContain('triage.ask');
     expect((await second.engine.state('terminal:ordo'))?.lastSequence).toBe(3);
+    // Stored with the version: a process that reloads the conversation knows it too.
+    expect((await bot.runtime.stores.versions.latest('terminal:ordo'))?.lastSequence).toBe(3);
     expect(second.engine.stats.outOfOrder).toBe(0);
   });
 

@@ -3,7 +3,7 @@
  * did, the replies to deliver and the hand-off notices to send once the version is stored.
  */
 import { describe, expect, it } from 'vitest';
-import { TRANSCRIPT_CHECKPOINT_EVERY } from '../../../src/bot/engine/state.ts';
+import { MAX_TRANSCRIPT, TRANSCRIPT_PAGE_VERSIONS } from '../../../src/bot/engine/state.ts';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import {
   deadlineChanges,
@@ -142,35 +142,85 @@ describe('finishing a turn', () => {
     });
   });
 
-  it('R001-7: stores a whole copy of the transcript every TRANSCRIPT_CHECKPOINT_EVERY versions', () => {
-    const before = versionOf(3, { transcriptDepth: TRANSCRIPT_CHECKPOINT_EVERY - 2 });
-    const next = finishTurn(drafted(before), ran([]), renderer).next;
-    expect(next.transcriptDepth).toBe(TRANSCRIPT_CHECKPOINT_EVERY - 1);
-    expect(next.transcriptKept).toBe(before.transcript.length);
+  it('R001-7: a version stores the lines its turn added, and counts them for its page', () => {
+    const first = finishTurn(drafted(versionOf(3)), ran([]), renderer).next;
+    // A version without a storage position (built anew) starts the stored transcript.
+    expect(first.transcriptKept).toBe(0);
+    expect(first.transcriptDepth).toBe(0);
+    expect(first.stored?.pageLines).toBe(first.transcript.length);
 
-    const due = versionOf(3, { transcriptDepth: TRANSCRIPT_CHECKPOINT_EVERY - 1 });
-    const checkpoint = finishTurn(drafted(due), ran([]), renderer).next;
-    expect(checkpoint.transcriptDepth).toBe(0);
-    expect(checkpoint.transcriptKept).toBe(0);
+    const second = finishTurn(
+      drafted(first),
+      ran([{ type: 'reply', reply: { key: 'a' } }]),
+      renderer,
+    ).next;
+    expect(second.version).toBe(5);
+    expect(second.transcriptKept).toBe(first.transcript.length);
+    expect(second.transcriptDepth).toBe(1);
+    expect(second.stored?.pageLines).toBe(first.transcript.length + 2);
+
+    // The version after a page counts its own lines only.
+    const page = { ...second, version: TRANSCRIPT_PAGE_VERSIONS };
+    const after = finishTurn(drafted(page), ran([]), renderer).next;
+    expect(after.version).toBe(TRANSCRIPT_PAGE_VERSIONS + 1);
+    expect(after.stored?.pageLines).toBe(1);
+    expect(after.transcriptDepth).toBe(2);
   });
 
-  it('keeps the last 400 lines of a long session, as a whole copy', () => {
-    const lines = Array.from({ length: 400 }, (_, i) => ({
+  it('keeps the last 400 lines of a long session, and still stores only the lines the turn added', () => {
+    const lines = Array.from({ length: MAX_TRANSCRIPT }, (_, i) => ({
       at: NOW,
       from: 'customer' as const,
       text: `línea ${i}`,
     }));
-    const long = versionOf(3, { transcript: lines, transcriptDepth: 2 });
+    const long = versionOf(3, {
+      transcript: lines,
+      transcriptDepth: 2,
+      stored: { snapshotAt: 1, fieldsAt: 1, fields: 'x', pageLines: 5 },
+    });
     const next = finishTurn(
       drafted(long, 'otra'),
       ran([{ type: 'reply', reply: { key: 'a' } }]),
       renderer,
     ).next;
-    expect(next.transcript).toHaveLength(400);
+    expect(next.transcript).toHaveLength(MAX_TRANSCRIPT);
     expect(next.transcript[0]!.text).toBe('línea 2');
     expect(next.transcript.slice(-2).map((t) => t.text)).toEqual(['otra', 'es:a']);
-    expect(next.transcriptKept).toBe(0);
-    expect(next.transcriptDepth).toBe(0);
+    // A flood past the cap must not store the whole transcript with every message.
+    expect(next.transcript.slice(next.transcriptKept).map((t) => t.text)).toEqual(['otra', 'es:a']);
+    expect(next.transcriptDepth).toBe(3);
+    expect(next.stored?.pageLines).toBe(7);
+  });
+
+  it('refers to the versions that store the snapshot and the session fields while a turn leaves them as they were', () => {
+    const queued = finishTurn(drafted(versionOf(3, { mode: 'queued' })), null, renderer).next;
+    expect(queued.stored).toMatchObject({ snapshotAt: 4, fieldsAt: 4 });
+    // The customer writes again while queued: neither changes.
+    const again = finishTurn(drafted(queued), null, renderer).next;
+    expect(again.stored).toMatchObject({ snapshotAt: 4, fieldsAt: 4 });
+    expect(again.stored?.fields).toBe(queued.stored?.fields);
+    expect(again.snapshot).toBe(queued.snapshot);
+    // A turn of the flow changes the snapshot, not the session fields.
+    const released = finishTurn(drafted({ ...again, mode: 'bot' }), ran([]), renderer).next;
+    expect(released.stored).toMatchObject({ snapshotAt: 6, fieldsAt: 4 });
+    expect(released.snapshot).toContain('"value":"next"');
+    // An agent taking the conversation changes the session fields, not the snapshot.
+    const taken = finishTurn(drafted({ ...released, mode: 'queued' }), null, renderer).next;
+    expect(taken.stored).toMatchObject({ snapshotAt: 6, fieldsAt: 4 });
+    const held = {
+      ...taken,
+      handoff: {
+        reason: 'agent' as const,
+        level: 'L1' as const,
+        priority: 'P3' as const,
+        caseNumber: null,
+        agent: 'Marta',
+      },
+    };
+    expect(finishTurn(drafted(held), null, renderer).next.stored).toMatchObject({
+      snapshotAt: 6,
+      fieldsAt: 8,
+    });
   });
 
   it('R001-7: a new session adds the timer of its chat limit; a turn that keeps the deadline adds none', () => {

@@ -1,7 +1,20 @@
 import type { Collection, Db } from 'mongodb';
 import { GroupInserter, type InsertOutcome } from '../../../storage/index.ts';
-import type { ConversationState } from '../state.ts';
-import { decodeState, encodeState, type StoredState } from '../state-codec.ts';
+import {
+  MAX_TRANSCRIPT,
+  RECENT_INPUTS,
+  TRANSCRIPT_PAGE_VERSIONS,
+  type ConversationState,
+  type TranscriptEntry,
+} from '../state.ts';
+import {
+  decodeStored,
+  encodeState,
+  joinState,
+  type Parts,
+  type StoredState,
+  type StoredVersion,
+} from '../state-codec.ts';
 import type { OutboxJournal, PendingRecord } from './outbox-journal.ts';
 
 /**
@@ -88,22 +101,27 @@ export class VersionStore {
       if (await this.#exists(conversationId, mid)) low = mid;
       else high = mid;
     }
-    return this.#withTranscript(conversationId, low);
+    return this.#rebuild(conversationId, low);
   }
 
   /**
    * The stored versions of journal records, oldest first, for their outboxes (their transcripts
-   * are not joined: see `latest`); settling one of them later settles it in its bucket. A
-   * pending version that never got stored (its process died between the two inserts) is
-   * settled, as there is nothing to send.
+   * and `recent` inputs are not joined: see `latest`); settling one of them later settles it in
+   * its bucket. A pending version that never got stored (its process died between the two
+   * inserts) is settled, as there is nothing to send.
    */
   async statesOf(records: readonly PendingRecord[]): Promise<ConversationState[]> {
     const states: ConversationState[] = [];
     for (const record of records) {
       this.#journal.track(record);
       const doc = await this.states.findOne({ _id: record.id });
-      if (doc) states.push(decodeState(doc));
-      else await this.#journal.settle(record.id);
+      if (!doc) {
+        await this.#journal.settle(record.id);
+        continue;
+      }
+      const stored = decodeStored(doc);
+      const parts = await this.#partsOf(stored, new Map([[stored.version, stored]]));
+      states.push(joinState(stored, parts, stored.lines, stored.recent ?? [stored.answers], null));
     }
     return states.sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.version - b.version,
@@ -111,12 +129,13 @@ export class VersionStore {
   }
 
   /**
-   * One stored version as its document holds it: its outbox whole, its transcript only the
-   * lines its turn added (see `latest` for the whole transcript). Null when it does not exist.
+   * One stored version as its document holds it — its outbox, language and channel whole, its
+   * transcript only the lines its turn added — without the parts other documents hold (see
+   * `latest` for a whole state). Null when it does not exist.
    */
-  async read(conversationId: string, version: number): Promise<ConversationState | null> {
+  async read(conversationId: string, version: number): Promise<StoredVersion | null> {
     const doc = await this.states.findOne({ _id: `${conversationId}:${version}` });
-    return doc ? decodeState(doc) : null;
+    return doc ? decodeStored(doc) : null;
   }
 
   async #exists(conversationId: string, version: number): Promise<boolean> {
@@ -127,32 +146,119 @@ export class VersionStore {
     return found !== null;
   }
 
-  /**
-   * A stored version with its whole transcript: a document holds only the lines its turn added
-   * after the `transcriptKept` it shares with the version before, so the versions back to the
-   * nearest whole copy (at most TRANSCRIPT_CHECKPOINT_EVERY) are read and joined.
-   */
-  async #withTranscript(
-    conversationId: string,
-    version: number,
-  ): Promise<ConversationState | null> {
-    const read = async (v: number) => {
-      const doc = await this.states.findOne({ _id: `${conversationId}:${v}` });
-      return doc ? decodeState(doc) : null;
-    };
-    const latest = await read(version);
-    if (!latest) return null;
-    const chain = [latest];
-    for (let oldest = latest; oldest.transcriptKept > 0;) {
-      const before = await read(oldest.version - 1);
-      if (!before) throw new Error(`${conversationId}: version ${oldest.version - 1} is missing`);
-      chain.push(before);
-      oldest = before;
-    }
-    let transcript = chain[chain.length - 1]!.transcript;
-    for (let i = chain.length - 2; i >= 0; i--) {
-      transcript = [...transcript.slice(0, chain[i]!.transcriptKept), ...chain[i]!.transcript];
-    }
-    return { ...latest, transcript };
+  async #read(conversationId: string, version: number): Promise<StoredVersion> {
+    const doc = await this.states.findOne({ _id: `${conversationId}:${version}` });
+    if (!doc) throw new Error(`${conversationId}: version ${version} is missing`);
+    return decodeStored(doc);
   }
+
+  /**
+   * A stored version joined with what the documents before it hold, in a bounded number of
+   * reads by `_id`: the versions back to the last page (at most TRANSCRIPT_PAGE_VERSIONS, read
+   * at once) give the newest lines and inputs answered; then one page per
+   * TRANSCRIPT_PAGE_VERSIONS versions (four at once), until MAX_TRANSCRIPT lines or the start
+   * of the stored transcript, and until RECENT_INPUTS inputs answered; and the documents that
+   * store its snapshot and session fields, when older. Documents of the layout before
+   * 2026-11-28 are joined as they were: each with the one before, back to a whole copy (at
+   * most 16), and their `recent` inputs whole.
+   */
+  async #rebuild(conversationId: string, version: number): Promise<ConversationState> {
+    const from = Math.max(1, version - (version % TRANSCRIPT_PAGE_VERSIONS));
+    const read = new Map<number, StoredVersion>();
+    const chain = await Promise.all(
+      Array.from({ length: version - from + 1 }, (_, i) => this.#read(conversationId, version - i)),
+    );
+    for (const doc of chain) read.set(doc.version, doc);
+    const get = async (v: number) => {
+      let doc = read.get(v);
+      if (!doc) read.set(v, (doc = await this.#read(conversationId, v)));
+      return doc;
+    };
+    const latest = chain[0]!;
+
+    // The transcript, newest lines first: a page stands for its 16 versions.
+    const chunks: TranscriptEntry[][] = [];
+    let lines = 0;
+    for (let cursor = version; lines < MAX_TRANSCRIPT;) {
+      const doc = await get(cursor);
+      const chunk = doc.page ?? doc.lines;
+      chunks.push(chunk);
+      lines += chunk.length;
+      if (doc.page ? doc.transcriptDepth < TRANSCRIPT_PAGE_VERSIONS : doc.transcriptKept === 0)
+        break;
+      if (!doc.page) {
+        cursor -= 1;
+        continue;
+      }
+      cursor -= TRANSCRIPT_PAGE_VERSIONS;
+      // The pages before are at known versions (back to where the stored transcript starts):
+      // read a few at once rather than one round trip each.
+      if (!read.has(cursor)) {
+        const start = doc.version - doc.transcriptDepth;
+        const next = [1, 2, 3, 4]
+          .map((k) => doc.version - k * TRANSCRIPT_PAGE_VERSIONS)
+          .filter((v) => v >= start && v >= 1);
+        for (const page of await Promise.all(next.map((v) => this.#read(conversationId, v))))
+          read.set(page.version, page);
+      }
+    }
+    const transcript = chunks.reverse().flat().slice(-MAX_TRANSCRIPT);
+    const recent = await recentOf(version, get);
+    const parts = await this.#partsOf(latest, read);
+    return joinState(latest, parts, transcript, recent, pageLinesOf(chain, transcript.length));
+  }
+
+  /** A version's snapshot and session fields: in its own document, or in those it names. */
+  async #partsOf(doc: StoredVersion, read: ReadonlyMap<number, StoredVersion>): Promise<Parts> {
+    const holder = async (version: number) =>
+      read.get(version) ?? (await this.#read(doc.conversationId, version));
+    const { snapshot } = await holder(doc.snapshotAt);
+    const { fields } = await holder(doc.fieldsAt);
+    if (!snapshot || !fields) throw new Error(`${doc._id}: a version it names stores nothing`);
+    return {
+      snapshotAt: doc.snapshotAt,
+      snapshot: snapshot.snapshot,
+      fieldsAt: doc.fieldsAt,
+      fields: fields.fields,
+      fieldsText: fields.text,
+    };
+  }
+}
+
+/**
+ * The inputs a version and those before it answered, the last RECENT_INPUTS: the versions' own
+ * back to a page, then the pages' (16 each), back to a document that stores the whole list
+ * (of the older layout, or standing alone) or to the first version.
+ */
+async function recentOf(
+  version: number,
+  get: (version: number) => Promise<StoredVersion>,
+): Promise<string[]> {
+  const newestFirst: string[] = [];
+  for (let cursor = version; cursor >= 1 && newestFirst.length < RECENT_INPUTS;) {
+    const doc = await get(cursor);
+    const keys = doc.recent ?? doc.answered ?? [doc.answers];
+    for (let i = keys.length - 1; i >= 0; i--) newestFirst.push(keys[i]!);
+    if (doc.recent) break;
+    cursor -= doc.answered ? TRANSCRIPT_PAGE_VERSIONS : 1;
+  }
+  return newestFirst.slice(0, RECENT_INPUTS).reverse();
+}
+
+/**
+ * The lines the session added since the last page, for the next version's page: the lines of
+ * the versions after it (`chain`: newest first, back to the page), back to where the stored
+ * transcript starts, or the page's own when the latest is a page version; null when one of
+ * them is of the older layout (the next version then starts the stored transcript).
+ */
+function pageLinesOf(chain: readonly StoredVersion[], transcriptLength: number): number | null {
+  let sum = 0;
+  for (const [i, doc] of chain.entries()) {
+    if (doc.legacy) return null;
+    // A page version counts the lines of its page; the versions after one, theirs.
+    if (doc.page) return i === 0 ? Math.min(transcriptLength, doc.page.length) : sum;
+    sum += doc.lines.length;
+    if (doc.transcriptKept === 0) break;
+  }
+  return Math.min(transcriptLength, sum);
 }

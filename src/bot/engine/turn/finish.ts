@@ -1,12 +1,10 @@
 import type { FlowEmitted } from '../../../flows/contract.ts';
 import type { InputKey } from '../input-key.ts';
 import type { OutboundMessage } from '../messages.ts';
-import { TRANSCRIPT_CHECKPOINT_EVERY, type ConversationState } from '../state.ts';
+import { sessionFieldsText } from '../session-fields.ts';
+import { MAX_TRANSCRIPT, TRANSCRIPT_PAGE_VERSIONS, type ConversationState } from '../state.ts';
 import { outboundOf, type Renderer } from './replies.ts';
 import type { TurnDraft } from './start.ts';
-
-/** Limits that keep a long session from growing state without bound. */
-const MAX_TRANSCRIPT = 400;
 
 /** What the flow did in a turn (`LiveFlow.turn`'s result, without XState's types). */
 export interface FlowOutcome {
@@ -50,6 +48,7 @@ export function finishTurn(
   renderer: Renderer,
 ): FinishedTurn {
   const { next } = draft;
+  const snapshotBefore = next.snapshot;
   let notices: HandoffNotice[] | null = null;
   if (flow) {
     next.snapshot = JSON.stringify(flow.snapshot);
@@ -88,17 +87,42 @@ export function finishTurn(
     }
     replies = out;
   }
-  // The document stores the lines this turn added; a new session, a capped transcript or
-  // every TRANSCRIPT_CHECKPOINT_EVERY versions, the whole transcript.
+  placeInStorage(next, snapshotBefore);
+  return { next, replies, notices: notices ?? NOTHING };
+}
+
+/**
+ * What the version's document is to store (see `StoredPosition`): the lines this turn added
+ * (all of them when it starts the stored transcript: a new session, or the first version after
+ * a reload of the older layout), the count its page will need, and whether its snapshot and
+ * its session fields are those of the version before (then it refers to the documents that
+ * store them): `snapshotBefore` is the version before's snapshot. The transcript keeps
+ * its last MAX_TRANSCRIPT lines: the lines dropped are lines shared with the version before, so
+ * a long session still stores only each turn's own lines.
+ */
+function placeInStorage(next: ConversationState, snapshotBefore: string | null): void {
   if (next.transcript.length > MAX_TRANSCRIPT) {
-    next.transcript = next.transcript.slice(-MAX_TRANSCRIPT);
-    next.transcriptKept = 0;
+    const dropped = next.transcript.length - MAX_TRANSCRIPT;
+    next.transcript = next.transcript.slice(dropped);
+    next.transcriptKept = Math.max(0, next.transcriptKept - dropped);
   }
-  if (next.transcriptKept === 0 || next.transcriptDepth >= TRANSCRIPT_CHECKPOINT_EVERY) {
+  const before = next.stored;
+  const restart = next.transcriptKept === 0 || before === undefined || before.pageLines === null;
+  if (restart) {
     next.transcriptKept = 0;
     next.transcriptDepth = 0;
   }
-  return { next, replies, notices: notices ?? NOTHING };
+  const added = next.transcript.length - next.transcriptKept;
+  const afterPage = restart || (next.version - 1) % TRANSCRIPT_PAGE_VERSIONS === 0;
+  const fields = sessionFieldsText(next);
+  const sameSnapshot = before !== undefined && next.snapshot === snapshotBefore;
+  const sameFields = before !== undefined && before.fields === fields;
+  next.stored = {
+    snapshotAt: sameSnapshot ? before.snapshotAt : next.version,
+    fieldsAt: sameFields ? before.fieldsAt : next.version,
+    fields: sameFields ? before.fields : fields,
+    pageLines: Math.min(next.transcript.length, (afterPage ? 0 : before!.pageLines!) + added),
+  };
 }
 
 /** Applies one thing the flow emitted; true when it queued the conversation for agents. */

@@ -6,12 +6,18 @@ import type { ConversationState } from '../state.ts';
 /** Renders a reply in a language: the text and the choices' labels (the translator). */
 export type Renderer = Pick<Translator, 'render'>;
 
+/** What a version's replies are made from: its outbox and where and how they go. */
+export type Answering = Pick<
+  ConversationState,
+  '_id' | 'conversationId' | 'channel' | 'channelUserId' | 'language' | 'replyTo' | 'outbox'
+>;
+
 /**
  * One reply of a version, ready for its channel. Its `deliveryId` (`<version id>:<index>`) is
  * the same however often the version is delivered, so a channel can drop a resend.
  */
 export function outboundOf(
-  state: ConversationState,
+  state: Answering,
   index: number,
   reply: Reply,
   rendered: ReturnType<Renderer['render']>,
@@ -30,7 +36,7 @@ export function outboundOf(
 }
 
 /** The replies of a stored version's outbox (delivery recovery). */
-export function repliesOf(state: ConversationState, renderer: Renderer): OutboundMessage[] {
+export function repliesOf(state: Answering, renderer: Renderer): OutboundMessage[] {
   return state.outbox.map((reply, index) =>
     outboundOf(state, index, reply, renderer.render(reply, state.language)),
   );
