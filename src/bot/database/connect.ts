@@ -1,4 +1,6 @@
 import mongoose, { type Connection, type ConnectOptions } from 'mongoose';
+// Before any connection: an operation must not hang on a connection that died under it.
+import './driver-fixes.ts';
 import {
   startEmbeddedDatabase,
   type EmbeddedDatabase,
