@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DatabaseUnreachable } from '../../bot/engine/errors.ts';
 import { conversationIdOf, type OutboundMessage } from '../../bot/engine/messages.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
@@ -6,6 +7,8 @@ import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
 /** The largest request body accepted, in bytes. */
 const MAX_BODY = 64 * 1024;
 const KIND = 'http-json';
+/** Seconds a client is told to wait before it resends a message refused for a database outage. */
+const RETRY_AFTER_S = 2;
 
 /**
  * A plain JSON-over-HTTP channel for integrations and for trying the bot with curl:
@@ -95,6 +98,14 @@ export class HttpJsonChannel implements ChannelAdapter {
         });
       } catch (error) {
         if (error instanceof ValidationError) throw error;
+        if (error instanceof DatabaseUnreachable) {
+          // The turn's version was not stored: the client resends, and is answered once.
+          log.error({ err: error, messageId, code: error.code }, 'chat turn refused: database');
+          return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send({
+            error: 'the database does not answer: send this message again shortly',
+            code: error.code,
+          });
+        }
         log.error({ err: error }, 'chat request failed');
         return reply.code(500).send({ error: 'internal error' });
       } finally {
