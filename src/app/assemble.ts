@@ -3,8 +3,9 @@ import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
 import type { ConversationError } from '../bot/engine/errors.ts';
 import type { ChannelPort } from '../bot/engine/messages.ts';
-import { openDatabase } from '../bot/database/connect.ts';
-import type { ProgressLog } from '../bot/database/embedded-ferretdb.ts';
+import { openDatabase, type Database } from '../bot/database/connect.ts';
+import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded-ferretdb.ts';
+import type { SupervisorEvent } from '../bot/database/supervisor.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
@@ -32,8 +33,11 @@ import type { RateLimits } from './rate-limit.ts';
 export type DatabaseOption =
   /** An open connection: the caller closes it. */
   | { connection: Connection }
-  /** A MongoDB server; without `uri`, the embedded FerretDB with its files in `dataDir`. */
-  | { uri?: string | undefined; dataDir: string; log?: ProgressLog };
+  /**
+   * A MongoDB server; without `uri`, the embedded FerretDB with its files in `dataDir`,
+   * restarted if it dies (its supervisor's events are logged, and given to `onEvent` too).
+   */
+  | ({ uri?: string | undefined; dataDir: string } & EmbeddedOptions);
 
 /** What to assemble. */
 export interface AtiendeOptions {
@@ -83,6 +87,8 @@ export interface AtiendeOptions {
 export interface Atiende {
   readonly runtime: Runtime;
   readonly connection: Connection;
+  /** The embedded database server and its supervisor's state (null on a MongoDB server). */
+  readonly embeddedDatabase: EmbeddedDatabase | null;
   readonly logger: Logger;
   /** This app's Prometheus registry. */
   readonly metrics: ReturnType<typeof createMetrics>['registry'];
@@ -109,13 +115,11 @@ export interface Atiende {
 export async function assembleAtiende(options: AtiendeOptions): Promise<Atiende> {
   const logger = options.logger ?? createLogger('silent');
   const given = 'connection' in options.database ? options.database.connection : null;
-  const database = given
-    ? null
-    : await openDatabase(options.database as Exclude<DatabaseOption, { connection: Connection }>);
+  const database = given ? null : await openOwnDatabase(options.database, logger);
   if (database) logger.info({ embedded: database.embedded !== null }, 'database ready');
   const connection = given ?? database!.connection;
   try {
-    return await assembleOn(connection, options, logger, () => database?.close());
+    return await assembleOn(connection, database, options, logger);
   } catch (error) {
     await database?.close().catch(() => undefined);
     throw error;
@@ -134,12 +138,56 @@ export async function startAtiende(options: AtiendeOptions): Promise<Atiende> {
   return atiende;
 }
 
+/** Opens the database atiende owns, the supervisor's events logged. */
+function openOwnDatabase(option: DatabaseOption, logger: Logger): Promise<Database> {
+  const own = option as Exclude<DatabaseOption, { connection: Connection }>;
+  return openDatabase({
+    ...own,
+    onEvent: (event) => {
+      logDatabaseEvent(logger, event);
+      own.onEvent?.(event);
+    },
+  });
+}
+
+/** A death of the embedded database is an error to look into; its return is good news. */
+function logDatabaseEvent(logger: Logger, event: SupervisorEvent): void {
+  switch (event.type) {
+    case 'exited': {
+      const { code, signal, stderr } = event.exit;
+      const { pid, uptimeMs, attempt, restartInMs } = event;
+      logger.error(
+        { pid, code, signal, stderr, uptimeMs: Math.round(uptimeMs), attempt, restartInMs },
+        'the embedded database exited: restarting it',
+      );
+      return;
+    }
+    case 'restartFailed':
+      logger.error(
+        { attempt: event.attempt, error: event.error, restartInMs: event.restartInMs },
+        'restarting the embedded database failed',
+      );
+      return;
+    case 'restarted':
+      logger.warn(
+        {
+          pid: event.pid,
+          attempt: event.attempt,
+          downMs: Math.round(event.downMs),
+          restarts: event.restarts,
+        },
+        'the embedded database is back',
+      );
+  }
+}
+
 async function assembleOn(
   connection: Connection,
+  database: Database | null,
   options: AtiendeOptions,
   logger: Logger,
-  closeDatabase: () => Promise<void> | undefined,
 ): Promise<Atiende> {
+  const embedded = database?.embedded ?? null;
   // Channels are built before the engine they are wired to: their context reaches it late.
   let guard: InboundGuard | null = null;
   let late: Runtime | null = null;
@@ -201,7 +249,10 @@ async function assembleOn(
         )),
   });
   late = runtime;
-  const metrics = createMetrics(runtime, { processMetrics: options.processMetrics });
+  const metrics = createMetrics(runtime, {
+    processMetrics: options.processMetrics,
+    database: { connection, embedded },
+  });
   guard = guardInbound({
     handle: metrics.timed((message) => runtime.engine.handle(message)),
     limits: options.rateLimits ?? null,
@@ -219,7 +270,7 @@ async function assembleOn(
         logger,
         channels: adapters,
         metrics: metrics.registry,
-        health: () => checkDatabase(connection),
+        health: () => checkDatabase(connection, { embedded }),
         clock: options.clock,
         limits: options.http.limits,
       })
@@ -230,6 +281,7 @@ async function assembleOn(
   return {
     runtime,
     connection,
+    embeddedDatabase: embedded,
     logger,
     metrics: metrics.registry,
     handle: context.handle,
@@ -260,7 +312,7 @@ async function assembleOn(
       await http?.close();
       if (started) for (const adapter of adapters) await adapter.stop();
       await runtime.stop();
-      await closeDatabase();
+      await database?.close();
     },
   };
 }

@@ -1,7 +1,6 @@
-import mongoose, { type Connection } from 'mongoose';
-
-// mongoose is CommonJS: its enum is on the default export only.
-const { ConnectionStates } = mongoose;
+import { MongoNotConnectedError } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { SupervisorState } from '../bot/database/supervisor.ts';
 
 /** What `/healthz` answers. */
 export type Health = { status: 'ok' } | { status: 'unavailable'; reason: string };
@@ -10,18 +9,23 @@ export type Health = { status: 'ok' } | { status: 'unavailable'; reason: string 
 export const PING_TIMEOUT_MS = 1_000;
 
 /**
- * Asks the database a `ping`, waiting at most `timeoutMs`: a process whose database does not
- * answer cannot serve a turn, so a load balancer should stop sending it customers.
+ * Says whether the database answers: a process whose database does not answer cannot serve a
+ * turn, so a load balancer should stop sending it customers. The embedded server's supervisor
+ * is asked first (a server it is restarting is down, no need to wait for a ping); then the
+ * database is sent a `ping`, waiting at most `timeoutMs`. The ping is sent even when the
+ * driver believes the connection down: it is also what makes an idle driver notice at once
+ * that a restarted server is back.
  */
 export async function checkDatabase(
   connection: Connection,
-  timeoutMs = PING_TIMEOUT_MS,
+  options: { timeoutMs?: number; embedded?: { readonly state: SupervisorState } | null } = {},
 ): Promise<Health> {
+  const supervised = options.embedded?.state;
+  if (supervised && supervised.status !== 'up')
+    return { status: 'unavailable', reason: embeddedDown(supervised) };
   const db = connection.db;
-  if (connection.readyState !== ConnectionStates.connected || !db) {
-    const state = ConnectionStates[connection.readyState] ?? String(connection.readyState);
-    return { status: 'unavailable', reason: `the database connection is ${state}` };
-  }
+  if (!db) return { status: 'unavailable', reason: 'the database connection is not open' };
+  const timeoutMs = options.timeoutMs ?? PING_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -33,9 +37,19 @@ export async function checkDatabase(
     await Promise.race([db.command({ ping: 1 }), timeout]);
     return { status: 'ok' };
   } catch (error) {
+    if (error instanceof MongoNotConnectedError)
+      return { status: 'unavailable', reason: 'the database connection is closed' };
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'unavailable', reason: `the database does not answer: ${message}` };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** "the embedded database is restarting (attempt 3): it exited with signal SIGKILL". */
+function embeddedDown(state: SupervisorState): string {
+  if (state.status === 'stopped') return 'the embedded database is stopped';
+  const exit = state.lastExit;
+  const how = !exit ? '' : exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+  return `the embedded database is restarting (attempt ${state.attempt})${how ? `: it exited with ${how}` : ''}`;
 }

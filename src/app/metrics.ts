@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import mongoose, { type Connection } from 'mongoose';
+import type { SupervisorState } from '../bot/database/supervisor.ts';
+import { DatabaseUnreachable } from '../bot/engine/errors.ts';
 import type { Runtime } from '../bot/runtime.ts';
 import type { HandleInbound } from '../channels/channel-adapter.ts';
 import type { RateLimitKind } from '../channels/errors.ts';
@@ -18,11 +21,21 @@ export interface AppMetrics {
   rateLimited(channel: ChannelKind, kind: RateLimitKind): void;
 }
 
+/** What the metrics read of the database: its connection, and the embedded server's supervisor. */
+export interface DatabaseMetricsSource {
+  readonly connection: Connection;
+  readonly embedded: { readonly state: SupervisorState } | null;
+}
+
 /**
- * Counters and gauges read from the engine and scheduler when scraped, and the turn latency
- * histogram the channels' calls feed. `processMetrics` adds Node's own (CPU, memory, event loop).
+ * Counters and gauges read from the engine, scheduler and database when scraped, and the turn
+ * latency histogram the channels' calls feed. `processMetrics` adds Node's own (CPU, memory,
+ * event loop).
  */
-export function createMetrics(runtime: Runtime, options: { processMetrics?: boolean } = {}) {
+export function createMetrics(
+  runtime: Runtime,
+  options: { processMetrics?: boolean; database?: DatabaseMetricsSource } = {},
+) {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   const { engine, scheduler } = runtime;
@@ -92,9 +105,32 @@ export function createMetrics(runtime: Runtime, options: { processMetrics?: bool
     "Timers due at the scheduler's last tick.",
     () => scheduler.dueAtLastTick,
   );
+  const database = options.database;
+  if (database) {
+    gauge(
+      'atiende_database_connected',
+      'Whether the driver saw the database connected (1) or not (0) at its last operation or check.',
+      () => (database.connection.readyState === mongoose.ConnectionStates.connected ? 1 : 0),
+    );
+  }
+  const embedded = database?.embedded;
+  if (embedded) {
+    counter(
+      'atiende_embedded_database_restarts_total',
+      'Times the supervisor restarted the embedded database after it died.',
+      () => embedded.state.restarts,
+    );
+    gauge(
+      'atiende_embedded_database_up',
+      'Whether the embedded database is running (1) or dead and being restarted (0).',
+      () => (embedded.state.status === 'up' ? 1 : 0),
+    );
+  }
   const turnSeconds = new Histogram({
     name: 'atiende_turn_duration_seconds',
-    help: 'Time to handle one customer message, by channel and outcome (failed: it threw).',
+    help:
+      'Time to handle one customer message, by channel and outcome ' +
+      '(unavailable: the database did not answer; failed: it threw otherwise).',
     labelNames: ['channel', 'outcome'] as const,
     buckets: TURN_BUCKETS,
     registers: [registry],
@@ -122,7 +158,7 @@ export function createMetrics(runtime: Runtime, options: { processMetrics?: bool
         observe(outcome);
         return outcome;
       } catch (error) {
-        observe('failed');
+        observe(error instanceof DatabaseUnreachable ? 'unavailable' : 'failed');
         throw error;
       }
     },

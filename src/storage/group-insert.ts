@@ -53,7 +53,9 @@ async function insertBatch(
     for (const p of batch) p.resolve('inserted');
   } catch (error) {
     const writeErrors = (error as MongoBulkWriteError).writeErrors;
-    if (!writeErrors) throw error;
+    // No per-document errors: the write as a whole failed (the driver reports a broken
+    // connection as a MongoBulkWriteError with none), so nothing is known to be inserted.
+    if (!writeErrors || (Array.isArray(writeErrors) && writeErrors.length === 0)) throw error;
     const failed = new Map<number, unknown>();
     for (const w of Array.isArray(writeErrors) ? writeErrors : [writeErrors])
       failed.set(w.index, w);

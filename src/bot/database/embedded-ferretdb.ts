@@ -1,12 +1,20 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DatabaseUnavailable } from '../../domain/errors.ts';
+import { launchServer } from './server-process.ts';
+import {
+  DEFAULT_RESTART_POLICY,
+  ServerSupervisor,
+  type RestartPolicy,
+  type SupervisorEvent,
+  type SupervisorState,
+} from './supervisor.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -64,13 +72,29 @@ export async function ensureFerretdbBinary(log: ProgressLog = stderrLog): Promis
   return binary;
 }
 
-/** A running embedded server. */
+/** A running embedded server, supervised: restarted on the same port if it dies. */
 export interface EmbeddedDatabase {
   readonly uri: string;
   readonly port: number;
   readonly dataDir: string;
+  /** Up, restarting (which attempt) or stopped, and how often it was restarted. */
+  readonly state: SupervisorState;
+  /** Stops it for good: it is not restarted after. */
   stop(): Promise<void>;
 }
+
+/** How the embedded server is run. */
+export interface EmbeddedOptions {
+  /** Progress and diagnostics (defaults to stderr). */
+  log?: ProgressLog;
+  /** What the supervisor did; without it, each event is a line on `log`. */
+  onEvent?: (event: SupervisorEvent) => void;
+  /** When a dead server is started again (defaults to production's). */
+  restart?: Partial<RestartPolicy>;
+}
+
+/** How long a starting server may take to listen. */
+const START_TIMEOUT_MS = 15_000;
 
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -85,65 +109,64 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new DatabaseUnavailable(`The embedded database exited with code ${child.exitCode}.`);
-    }
-    const open = await new Promise<boolean>((done) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => {
-        socket.destroy();
-        done(true);
-      });
-      socket.on('error', () => done(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new DatabaseUnavailable(`The embedded database did not listen on port ${port} in time.`);
-}
-
 /**
- * Starts FerretDB (SQLite backend) on a free loopback port with its data in `dataDir`.
- * The server exits when this process exits (it watches its standard input).
+ * Starts FerretDB (SQLite backend) on a free loopback port with its data in `dataDir`, under a
+ * supervisor that restarts it there if it dies. The server exits when this process exits (it
+ * watches its standard input). `log` may also be given alone, as the second argument.
  */
 export async function startEmbeddedDatabase(
   dataDir: string,
-  log: ProgressLog = stderrLog,
+  options: ProgressLog | EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
+  const {
+    log = stderrLog,
+    onEvent,
+    restart,
+  } = typeof options === 'function' ? { log: options } : options;
   const binary = await ensureFerretdbBinary(log);
   await mkdir(dataDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = spawn(binary, [`127.0.0.1:${port}`, resolve(dataDir)], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
+    const launch = () => launchServer(binary, port, dataDir, START_TIMEOUT_MS);
+    let first;
     try {
-      await waitForPort(port, child, 15_000);
+      first = await launch();
     } catch (error) {
-      child.kill('SIGKILL');
       if (attempt < 3) continue; // another process may have taken the port between probe and bind
-      throw new DatabaseUnavailable(`${(error as Error).message}\n${stderr.trim()}`, {
-        cause: error,
-      });
+      throw error;
     }
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const supervisor = new ServerSupervisor({
+      first,
+      port,
+      launch,
+      policy: { ...DEFAULT_RESTART_POLICY, ...restart },
+      onEvent: onEvent ?? ((event) => log(describeEvent(event))),
+    });
     return {
       uri: `mongodb://127.0.0.1:${port}/atiende`,
       port,
       dataDir,
-      async stop() {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
+      get state() {
+        return supervisor.state;
       },
+      stop: () => supervisor.stop(),
     };
+  }
+}
+
+/** A supervisor event as one line of text, for a plain progress log. */
+export function describeEvent(event: SupervisorEvent): string {
+  switch (event.type) {
+    case 'exited': {
+      const how = event.exit.signal ? `signal ${event.exit.signal}` : `code ${event.exit.code}`;
+      const said = event.exit.stderr.length
+        ? `; its last words:\n${event.exit.stderr.join('\n')}`
+        : '';
+      return `atiende: the embedded database (pid ${event.pid}) exited with ${how} after ${Math.round(event.uptimeMs)} ms; restart attempt ${event.attempt} in ${event.restartInMs} ms${said}`;
+    }
+    case 'restartFailed':
+      return `atiende: restarting the embedded database failed (attempt ${event.attempt}): ${event.error}; next attempt in ${event.restartInMs} ms`;
+    case 'restarted':
+      return `atiende: the embedded database is back (pid ${event.pid}, attempt ${event.attempt}) after ${Math.round(event.downMs)} ms down`;
   }
 }

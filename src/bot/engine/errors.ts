@@ -1,6 +1,7 @@
 /** Errors of the conversation engine: each names the conversation it happened in. */
 import { AtiendeError } from '../../domain/errors.ts';
 import { FlowTurnTimeout } from '../../flows/run-turn.ts';
+import { isDatabaseUnreachable } from '../database/unreachable.ts';
 
 /** A failure while serving one conversation; logs and HTTP errors carry its id. */
 export abstract class ConversationError extends AtiendeError {
@@ -28,6 +29,15 @@ export class TurnTimedOut extends ConversationError {
   readonly code = 'FLOW_TURN_TIMEOUT';
 }
 
+/**
+ * The database did not answer (down, restarting, unreachable) within the driver's limits: the
+ * turn failed in seconds, its version not stored (or, if the connection broke on the reply,
+ * not known to be), so the message is to be sent again: a stored one is then a duplicate.
+ */
+export class DatabaseUnreachable extends ConversationError {
+  readonly code = 'DATABASE_UNREACHABLE';
+}
+
 /** A turn failed for another reason (the database, a channel): `cause` says which. */
 export class TurnFailed extends ConversationError {
   readonly code = 'TURN_FAILED';
@@ -40,6 +50,8 @@ export class TurnFailed extends ConversationError {
 export function turnError(conversationId: string, error: unknown): ConversationError {
   if (error instanceof ConversationError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (isDatabaseUnreachable(error))
+    return new DatabaseUnreachable(conversationId, message, { cause: error });
   return error instanceof FlowTurnTimeout
     ? new TurnTimedOut(conversationId, message, { cause: error })
     : new TurnFailed(conversationId, message, { cause: error });

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { DatabaseUnreachable } from '../../bot/engine/errors.ts';
 import { conversationIdOf, type OutboundMessage } from '../../bot/engine/messages.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
@@ -12,6 +13,8 @@ import { DEFAULT_HTTP_JSON_SETTINGS, type HttpJsonSettings } from './settings.ts
 const KIND = 'http-json';
 /** Versions a poll reads at most (each holds the replies of one turn). */
 const MAX_POLL_VERSIONS = 100;
+/** Seconds a client is told to wait before it resends a message refused for a database outage. */
+const RETRY_AFTER_S = 2;
 
 /**
  * A plain JSON-over-HTTP channel for integrations and for trying the bot with curl:
@@ -109,6 +112,14 @@ export class HttpJsonChannel implements ChannelAdapter {
         return reply.code(200).send({ outcome, replies: replies.map(replyView) });
       } catch (error) {
         if (error instanceof ValidationError || error instanceof RateLimited) throw error;
+        if (error instanceof DatabaseUnreachable) {
+          // The turn's version was not stored: the client resends, and is answered once.
+          log.error({ err: error, messageId, code: error.code }, 'chat turn refused: database');
+          return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send({
+            error: 'the database does not answer: send this message again shortly',
+            code: error.code,
+          });
+        }
         log.error({ err: error }, 'chat request failed');
         return reply.code(500).send({ error: 'internal error' });
       } finally {

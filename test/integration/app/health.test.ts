@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { startEmbeddedDatabase } from '../../../src/bot/database/embedded-ferret
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { testDatabaseUri } from '../../support/database.ts';
+import { startTcpRelay } from './tcp-relay.ts';
 
 const options = {
   policy: DEFAULT_POLICY,
@@ -29,46 +29,9 @@ const health = async (port: number | null) => {
   };
 };
 
-/**
- * A TCP relay to the test database that can stop relaying: the database then hangs, as a
- * server that is overloaded or behind a dead network does, instead of refusing.
- */
-async function hangingRelay(target: URL): Promise<{ uri: string; hang(): void; close(): void }> {
-  const sockets = new Set<Socket>();
-  let hung = false;
-  const server: Server = createServer((client) => {
-    const upstream = createConnection(Number(target.port), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-    }
-    if (hung) return;
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const uri = new URL(target);
-  uri.host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  return {
-    uri: uri.toString(),
-    hang() {
-      hung = true;
-      for (const socket of sockets) {
-        socket.unpipe();
-        socket.pause();
-      }
-    },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
-}
-
 describe('GET /healthz asks the database', () => {
   it('answers 503 within its timeout when the database hangs', async () => {
-    const relay = await hangingRelay(new URL(testDatabaseUri()));
+    const relay = await startTcpRelay(new URL(testDatabaseUri()));
     const atiende = await startAtiende({
       ...options,
       database: { uri: relay.uri, dataDir: 'unused-with-a-uri' },
@@ -117,7 +80,7 @@ describe('GET /healthz asks the database', () => {
     await connection.close();
     expect(await health(atiende.port)).toMatchObject({
       status: 503,
-      body: { status: 'unavailable', reason: 'the database connection is disconnected' },
+      body: { status: 'unavailable', reason: 'the database connection is closed' },
     });
   });
 });
