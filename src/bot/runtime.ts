@@ -182,6 +182,7 @@ export async function createRuntime(options: {
       if (housekeeping) clearInterval(housekeeping);
       await scheduler.stop();
       await mailSender?.stop();
+      await domain.effects.settled();
       await stores.tidy(options.clock.now()).catch(() => undefined);
     },
   };

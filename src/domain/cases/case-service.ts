@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import { calendarFor, raisePriority, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
 import type { CaseNumberAllocator } from './case-number.ts';
 import type { CaseRepository } from './case-repository.ts';
-import { matterKey, type Case, type CaseNumber, type CaseRequest } from './case.ts';
+import { matterKey, type Case, type CaseEvent, type CaseNumber, type CaseRequest } from './case.ts';
 
 /**
  * How long a request that finds its matter claimed waits for the claimer to insert the case
@@ -86,16 +86,18 @@ export class CaseService {
       closedAt: null,
     };
     await this.repository.insert(value);
-    await this.repository.appendEvent({
-      caseNumber: number,
-      at: openedAt,
-      kind: 'opened',
-      by: request.conversationId ? 'bot' : 'system',
-      text: request.subject,
-    });
+    const events: CaseEvent[] = [
+      {
+        caseNumber: number,
+        at: openedAt,
+        kind: 'opened',
+        by: request.conversationId ? 'bot' : 'system',
+        text: request.subject,
+      },
+    ];
     if (request.identityVerified === false) {
       // Issue 12: the requester did not prove the account; an agent confirms before acting.
-      await this.repository.appendEvent({
+      events.push({
         caseNumber: number,
         at: openedAt,
         kind: 'note',
@@ -105,7 +107,7 @@ export class CaseService {
       });
     }
     if (transcript.length > 0) {
-      await this.repository.appendEvent({
+      events.push({
         caseNumber: number,
         at: openedAt,
         kind: 'transcript',
@@ -115,6 +117,8 @@ export class CaseService {
           .join('\n'),
       });
     }
+    // Added in one tick: the repository's group insert writes them in one round trip.
+    await Promise.all(events.map((event) => this.repository.appendEvent(event)));
     return { outcome: 'opened', case: value };
   }
 

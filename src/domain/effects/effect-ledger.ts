@@ -59,15 +59,27 @@ export class EffectLedger {
   readonly #resultInserts: GroupInserter;
   readonly #by: string;
   readonly #timing: LedgerTiming;
+  readonly #onError: (error: unknown) => void;
+  /** Results being recorded (not awaited by the turns that produced them). */
+  readonly #recording = new Set<Promise<unknown>>();
 
-  /** `by` names this process in its claims. */
-  constructor(db: Db, by: string, timing: LedgerTiming = realTiming) {
+  /**
+   * `by` names this process in its claims; `onError` hears of a result that could not be
+   * recorded (the effect stands; a caller with its key will take the stale claim over).
+   */
+  constructor(
+    db: Db,
+    by: string,
+    timing: LedgerTiming = realTiming,
+    onError: (error: unknown) => void = () => undefined,
+  ) {
     this.claims = db.collection<ClaimDocument>('effect_claims');
     this.results = db.collection<ResultDocument>('effect_results');
     this.#claimInserts = new GroupInserter(this.claims as unknown as Collection);
     this.#resultInserts = new GroupInserter(this.results as unknown as Collection);
     this.#by = by;
     this.#timing = timing;
+    this.#onError = onError;
   }
 
   /** Database round trips of claims and results (benchmark and metrics). */
@@ -105,7 +117,12 @@ export class EffectLedger {
     }
   }
 
-  /** Runs a claimed effect and records its result; a failure frees the key. */
+  /**
+   * Runs a claimed effect and records its result; a failure frees the key. The result is
+   * recorded without holding up the turn: until it is, a caller with the key waits for it (or,
+   * should this process die first, finds a claim without a result and takes it over once stale:
+   * the effects whose repetition would show keep their key in the domain too).
+   */
   async #run<T>(key: string, effect: () => Promise<T>): Promise<T> {
     let value: T;
     try {
@@ -114,17 +131,21 @@ export class EffectLedger {
       await this.claims.deleteOne({ _id: key, by: this.#by }).catch(() => undefined);
       throw error;
     }
-    const outcome = await this.#resultInserts.insert({
+    const recorded = this.#resultInserts.insert({
       _id: key,
       value: JSON.stringify(value ?? null),
       at: new Date(this.#timing.now()),
     });
-    if (outcome === 'duplicate') {
-      // A stale claim was taken over by two callers at once: the first result stands.
-      const first = await this.results.findOne({ _id: key });
-      if (first) return parse<T>(first.value);
-    }
+    this.#recording.add(recorded);
+    void recorded
+      .catch((error: unknown) => this.#onError(error))
+      .finally(() => this.#recording.delete(recorded));
     return value;
+  }
+
+  /** Resolves once the results being recorded are written (a clean stop, tests). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#recording]);
   }
 
   #claimOf(key: string): ClaimDocument {

@@ -57,6 +57,8 @@ describe('crash windows of side effects', () => {
     const script = technicalScript(i);
     for (let n = 0; n <= upTo; n++) await bot.runtime.engine.handle(inboundOf(user, n, script[n]!));
     const told = bot.channel.to(user);
+    // The effects' results are recorded off the turn's path: let them land first.
+    await bot.runtime.domain.effects.settled();
     const { versions } = bot.runtime.stores;
     const latest = await versions.latest(`terminal:${user}`);
     await versions.states.deleteOne({ _id: latest!._id });
