@@ -3,40 +3,29 @@
  * arrives before its predecessor — on this process or another — waits for it a bounded time,
  * then goes on and says so.
  */
-import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../../src/bot/engine/messages.ts';
-import { createRuntime, type Runtime } from '../../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
+import type { Runtime } from '../../../src/bot/runtime.ts';
 import { ValidationError } from '../../../src/domain/errors.ts';
-import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
-import { databaseUri } from '../../support/database.ts';
+import { startSecondProcess, type SecondProcess } from '../../support/second-process.ts';
 import { keys, startTestBot, type TestBot } from '../../support/runtime.ts';
 
 describe('messages applied in the order the network numbered them', () => {
   let bot: TestBot;
   let second: Runtime;
-  let channel: InProcessChannel;
-  let other: mongoose.Connection;
+  let process2: SecondProcess;
   const warnings: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     bot = await startTestBot();
-    other = mongoose.createConnection(databaseUri(bot.connection.name));
-    await other.asPromise();
-    channel = new InProcessChannel('terminal');
-    second = await createRuntime({
-      connection: other,
-      policy: DEFAULT_POLICY,
-      clock: bot.clock,
-      channels: [channel],
+    process2 = await startSecondProcess(bot, {
       orderWaitMs: 1_500,
       log: { warn: (fields) => warnings.push(fields) },
     });
+    second = process2.runtime;
   });
   afterAll(async () => {
-    await second.stop();
-    await other.close();
+    await process2.stop();
   });
 
   const message = (user: string, sequence: number, step: string | { choice: string }) => {

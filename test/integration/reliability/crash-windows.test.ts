@@ -3,13 +3,11 @@
  * random: the database is left exactly as a process killed inside the window leaves it, then a
  * fresh runtime (another "process") carries on. Each was a bug once (see git history).
  */
-import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
+import type { Runtime } from '../../../src/bot/runtime.ts';
+import type { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
 import { matterKey } from '../../../src/domain/cases/case.ts';
-import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
-import { databaseUri } from '../../support/database.ts';
+import { startSecondProcess, type SecondProcess } from '../../support/second-process.ts';
 import { keys, startTestBot, type TestBot } from '../../support/runtime.ts';
 import { accountOf, doubtScript, inboundOf, seedCustomers } from './fixtures.ts';
 
@@ -17,25 +15,16 @@ describe('crash windows: what a process killed between two writes leaves behind'
   let bot: TestBot;
   let restarted: Runtime;
   let channel: InProcessChannel;
-  let other: mongoose.Connection;
+  let process2: SecondProcess;
 
   beforeAll(async () => {
     bot = await startTestBot();
     await seedCustomers(bot.runtime.domain, 1, 2);
-    // The process that carries on after the crash: a runtime on its own connection.
-    other = mongoose.createConnection(databaseUri(bot.connection.name));
-    await other.asPromise();
-    channel = new InProcessChannel('terminal');
-    restarted = await createRuntime({
-      connection: other,
-      policy: DEFAULT_POLICY,
-      clock: bot.clock,
-      channels: [channel],
-    });
+    process2 = await startSecondProcess(bot);
+    ({ runtime: restarted, channel } = process2);
   });
   afterAll(async () => {
-    await restarted.stop();
-    await other.close();
+    await process2.stop();
   });
 
   // The matter is claimed (insert into open_matters) before the case document is inserted. A

@@ -6,14 +6,12 @@
  * Either way the resend finds the effect's result — the same case, the same folio — and the
  * conversation takes the path its inputs lead to (R001-5, R004-3, R002-5, R003-8).
  */
-import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../../src/bot/runtime.ts';
-import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
+import type { Runtime } from '../../../src/bot/runtime.ts';
+import type { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { STALE_CLAIM_MS } from '../../../src/domain/effects/effect-ledger.ts';
-import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
-import { databaseUri } from '../../support/database.ts';
+import { startSecondProcess, type SecondProcess } from '../../support/second-process.ts';
 import { keys, startTestBot, type TestBot } from '../../support/runtime.ts';
 import { inboundOf, seedCustomers, technicalScript } from './fixtures.ts';
 
@@ -26,24 +24,16 @@ describe('crash windows of side effects', () => {
   let bot: TestBot;
   let restarted: Runtime;
   let channel: InProcessChannel;
-  let other: mongoose.Connection;
+  let process2: SecondProcess;
 
   beforeAll(async () => {
     bot = await startTestBot();
     await seedCustomers(bot.runtime.domain, 1, 4, { equipment: true });
-    other = mongoose.createConnection(databaseUri(bot.connection.name));
-    await other.asPromise();
-    channel = new InProcessChannel('terminal');
-    restarted = await createRuntime({
-      connection: other,
-      policy: DEFAULT_POLICY,
-      clock: bot.clock,
-      channels: [channel],
-    });
+    process2 = await startSecondProcess(bot);
+    ({ runtime: restarted, channel } = process2);
   });
   afterAll(async () => {
-    await restarted.stop();
-    await other.close();
+    await process2.stop();
   });
 
   /**
@@ -120,7 +110,7 @@ describe('crash windows of side effects', () => {
 
   /** How many of a case's two SLA timers exist, in whatever hour collection they are due. */
   async function slaTimers(caseNumber: string): Promise<number> {
-    const db = other.db!;
+    const db = bot.connection.db!;
     const ids = [`case:${caseNumber}:firstContact`, `case:${caseNumber}:response`];
     let found = 0;
     for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
