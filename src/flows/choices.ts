@@ -113,9 +113,9 @@ export const ATTACHMENT_CHOICES: Choice[] = [
 export function visitActionChoices(context: ConversationContext): Choice[] {
   const pending = context.visit?.outcome === 'pending';
   return [
-    ...(pending ? [{ id: 'confirm', key: 'visitChange.action.confirm' }] : []),
-    { id: 'move', key: 'visitChange.action.move' },
-    { id: 'keep', key: 'visitChange.action.keep' },
+    ...(pending ? [{ id: 'confirmVisit', key: 'visitChange.action.confirm' }] : []),
+    { id: 'moveVisit', key: 'visitChange.action.move' },
+    { id: 'keepVisit', key: 'visitChange.action.keep' },
   ];
 }
 

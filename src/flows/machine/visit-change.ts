@@ -108,9 +108,9 @@ export function visitChange(s: ConversationSetup, policy: PolicyConfig) {
       showing: question(
         ask('visitChange.askAction', visitActionChoices),
         [
-          { guard: chose('confirm'), target: 'confirming' },
-          { guard: chose('move'), target: 'proposingSlots' },
-          { guard: chose('keep'), ...kept },
+          { guard: chose('confirmVisit'), target: 'confirming' },
+          { guard: chose('moveVisit'), target: 'proposingSlots' },
+          { guard: chose('keepVisit'), ...kept },
         ],
         {
           before: [

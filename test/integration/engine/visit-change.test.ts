@@ -70,7 +70,7 @@ describe('a visit moved from the chat (issue 13)', () => {
     expect(details[1]!.text).toContain('10 minutos');
 
     // Tuesday 10:00 → the visit on Tuesday 14:00 is 3 business hours away: charged.
-    expect(await say({ choice: 'move' })).toEqual(['visitChange.askSlot']);
+    expect(await say({ choice: 'moveVisit' })).toEqual(['visitChange.askSlot']);
     const asked = await bot.say(u, { choice: 'slot-2' });
     expect(keys(asked)).toEqual(['visitChange.askMoveCharged']);
     expect(asked[0]!.text).toMatch(/costo/);

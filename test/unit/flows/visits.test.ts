@@ -58,7 +58,7 @@ const minutesUntil = (c: Conversation, at: string) => (Date.parse(at) - Date.par
 
 /** From the visit's details: "move", a slot chosen at `at` exactly; returns that turn's keys. */
 async function chooseSlotAt(c: Conversation, at: string): Promise<string[]> {
-  await c.send({ choice: 'move' });
+  await c.send({ choice: 'moveVisit' });
   expect(c.question?.key).toBe('visitChange.askSlot');
   return c.send({ choice: 'slot-1' }, { minutes: minutesUntil(c, at) });
 }
@@ -76,7 +76,11 @@ describe('visits from the chat (issue 13)', () => {
       minutes: 10,
       timeZone: 'America/Mexico_City',
     });
-    expect(c.question?.choices?.map((x) => x.id)).toEqual(['confirm', 'move', 'keep']);
+    expect(c.question?.choices?.map((x) => x.id)).toEqual([
+      'confirmVisit',
+      'moveVisit',
+      'keepVisit',
+    ]);
     expect(c.callsOf('listVisits')).toEqual([{ accountNumber: 'MX-1001', caseNumber: null }]);
   });
 
@@ -101,6 +105,18 @@ describe('visits from the chat (issue 13)', () => {
     expect(c.callsOf('moveVisit')).toEqual([]);
   });
 
+  it.each([
+    ['ahí estaré', 'visitChange.confirmed'],
+    ['no voy a poder', 'visitChange.askSlot'],
+    ['reagendarla', 'visitChange.askSlot'],
+    ['déjala así', 'visitChange.kept'],
+    ['reschedule it', 'visitChange.askSlot'],
+    ['remarcar', 'visitChange.askSlot'],
+  ])('understands "%s" at the visit: %s', async (text, key) => {
+    const c = await atVisits([visitOn(MONDAY_9AM)], '2026-03-02T16:00:00.000Z');
+    expect((await c.send(text))[0]).toBe(key);
+  });
+
   it("R002-6: a move offers the slots proposed for the customer's office hours, not the visit's own", async () => {
     const own = SLOTS[0]!.start;
     let asked: unknown = null;
@@ -112,7 +128,7 @@ describe('visits from the chat (issue 13)', () => {
         },
       },
     });
-    await c.send({ choice: 'move' });
+    await c.send({ choice: 'moveVisit' });
     expect(asked).toEqual({ country: 'MX', timeZone: 'America/Mexico_City', at: c.now });
     expect(c.question?.choices?.map((x) => x.id)).toEqual(['slot-2']);
   });
@@ -225,7 +241,7 @@ describe('visits from the chat (issue 13)', () => {
         'visitChange.detailsNotDone',
         'visitChange.askAction',
       ]);
-      expect(c.question?.choices?.map((x) => x.id)).toEqual(['move', 'keep']);
+      expect(c.question?.choices?.map((x) => x.id)).toEqual(['moveVisit', 'keepVisit']);
       expect(await chooseSlotAt(c, '2026-03-09T14:00:00.000Z')).toEqual([
         'visitChange.askMoveOwed',
       ]);
