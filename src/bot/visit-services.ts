@@ -10,8 +10,12 @@ type VisitServices = Pick<
   'listVisits' | 'quoteVisitMove' | 'moveVisit' | 'confirmVisit'
 >;
 
-/** A folio the customer may still act on: pending, or not done on their side (R000-8/9/10). */
-function actionable(folio: Folio): folio is Folio & { outcome: VisitView['outcome'] } {
+/**
+ * A folio the customer may still act on: pending and not yet over (one whose time has passed
+ * waits for the technician's report), or not done on their side (R000-8/9/10).
+ */
+function actionable(folio: Folio, now: Date): folio is Folio & { outcome: VisitView['outcome'] } {
+  if (folio.outcome === 'pending') return folio.slot.end > now;
   return folio.outcome !== 'done';
 }
 
@@ -36,16 +40,19 @@ export function visitServices(domain: Domain, clock: Clock): VisitServices {
       );
       const subjects = new Map<CaseNumber, string>(cases.map((c) => [c.number, c.subject]));
       const folios = await domain.folios.latestOfCases(cases.map((c) => c.number));
-      return folios.filter(actionable).map((folio) => ({
-        folioNumber: folio.number,
-        caseNumber: folio.caseNumber,
-        subject: subjects.get(folio.caseNumber) ?? '',
-        start: folio.slot.start.toISOString(),
-        end: folio.slot.end.toISOString(),
-        attendant: folio.attendant,
-        outcome: folio.outcome,
-        freeReschedulesLeft: folio.freeReschedulesLeft,
-      }));
+      const now = clock.now();
+      return folios
+        .filter((f) => actionable(f, now))
+        .map((folio) => ({
+          folioNumber: folio.number,
+          caseNumber: folio.caseNumber,
+          subject: subjects.get(folio.caseNumber) ?? '',
+          start: folio.slot.start.toISOString(),
+          end: folio.slot.end.toISOString(),
+          attendant: folio.attendant,
+          outcome: folio.outcome,
+          freeReschedulesLeft: folio.freeReschedulesLeft,
+        }));
     },
 
     async quoteVisitMove({ folioNumber, country, timeZone, at }) {

@@ -8,6 +8,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { mailFromConfig } from '../../../src/app/assemble.ts';
 import { loadConfig } from '../../../src/app/config.ts';
+import { visitServices } from '../../../src/bot/visit-services.ts';
+import { calendarFor, DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { keys, startTestBot } from '../../support/runtime.ts';
 
 /** A logger whose lines are kept: the demo account code is read from it (issue 12). */
@@ -89,7 +91,38 @@ describe('a visit moved from the chat (issue 13)', () => {
       requestKey: expect.stringMatching(/moveVisit$/),
     });
     expect(moved?.slot.start.getTime()).toBeGreaterThan(booked!.slot.start.getTime());
+    // R002-6: the new slot lies inside office hours in the customer's zone.
+    const calendar = calendarFor(DEFAULT_POLICY, 'MX', 'America/Mexico_City');
+    expect(calendar.businessMinutesBetween(moved!.slot.start, moved!.slot.end)).toBe(120);
     const timeline = await bot.runtime.domain.cases.timeline(booked!.caseNumber);
     expect(timeline.filter((e) => e.kind === 'visit')).toHaveLength(2);
+
+    // The services on the domain: the visit is the account's only, and gone once it is over.
+    const services = visitServices(bot.runtime.domain, bot.clock);
+    const listed = await services.listVisits({ accountNumber: 'MX-1001', caseNumber: null });
+    expect(listed.map((v) => [v.folioNumber, v.start])).toEqual([
+      [booked!.number, moved!.slot.start.toISOString()],
+    ]);
+    expect(await services.listVisits({ accountNumber: 'MX-1002', caseNumber: null })).toEqual([]);
+    const where = { country: 'MX', timeZone: 'America/Mexico_City' } as const;
+    const slot = {
+      id: 'slot-1',
+      start: booked!.slot.start.toISOString(),
+      end: booked!.slot.end.toISOString(),
+    };
+    expect(
+      await services.moveVisit(
+        {
+          accountNumber: 'MX-1002',
+          folioNumber: booked!.number,
+          slot,
+          acceptedCost: 'charged',
+          ...where,
+        },
+        { conversationId: 'terminal:other', effectKey: 'other-account' },
+      ),
+    ).toEqual({ outcome: 'not-movable' });
+    bot.clock.set(new Date(moved!.slot.end.getTime() + 60_000).toISOString());
+    expect(await services.listVisits({ accountNumber: 'MX-1001', caseNumber: null })).toEqual([]);
   });
 });
