@@ -14,6 +14,7 @@ import type { Language } from '../domain/types.ts';
 import type { TranscriptEntry } from './engine/state.ts';
 import type { Translator } from './i18n.ts';
 import { accountCodeMail } from './mail/account-code-mail.ts';
+import { visitServices } from './visit-services.ts';
 
 function customerView(customer: Customer, now: Date): CustomerView {
   return {
@@ -60,6 +61,7 @@ export function createFlowServices(
     // The status field is not updated on the message path (updates are slow on FerretDB v1):
     // the timeline tells what happened since the case opened.
     const visit = timeline.some((e) => e.kind === 'visit');
+    const hasVisit = visit ? { hasVisit: true } : {};
     return {
       number: value.number,
       openedAt: value.openedAt.toISOString(),
@@ -70,6 +72,7 @@ export function createFlowServices(
       followUpToldAt: told ? told.at.toISOString() : null,
       firstContactDue: value.sla.firstContactDue.toISOString(),
       solutionDue: value.sla.solutionDue.toISOString(),
+      ...hasVisit,
     };
   };
 
@@ -164,6 +167,8 @@ export function createFlowServices(
       });
       return { folioNumber: folio.number };
     },
+
+    ...visitServices(domain, clock),
 
     async checkCoverage({ country, address }) {
       const zone = await domain.coverage.check(country, address);

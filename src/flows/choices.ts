@@ -39,6 +39,7 @@ const INTENTS: Intent[] = [
   'cancellation',
   'newService',
   'followUp',
+  'visit',
   'other',
   'person',
 ];
@@ -52,7 +53,8 @@ export function triageChoices(context: ConversationContext): Choice[] {
   const allowed = INTENTS.filter((intent) => {
     if (!context.mayRequestService)
       return ['doubt', 'invoice', 'followUp', 'person'].includes(intent);
-    if (context.limited) return !['technical', 'newService'].includes(intent);
+    // A visit is moved like a service is requested: as technical faults are (issue 13).
+    if (context.limited) return !['technical', 'newService', 'visit'].includes(intent);
     if (!context.customer) return ['newService', 'person'].includes(intent);
     return true;
   });
@@ -103,6 +105,19 @@ export const ATTACHMENT_CHOICES: Choice[] = [
   { id: 'done', key: 'technical.attachments.done' },
   { id: 'skip', key: 'common.skip' },
 ];
+
+/**
+ * Issue 13: what to do with a visit — confirm it (only while it is pending), move it (R000-5),
+ * or leave it as it is.
+ */
+export function visitActionChoices(context: ConversationContext): Choice[] {
+  const pending = context.visit?.outcome === 'pending';
+  return [
+    ...(pending ? [{ id: 'confirmVisit', key: 'visitChange.action.confirm' }] : []),
+    { id: 'moveVisit', key: 'visitChange.action.move' },
+    { id: 'keepVisit', key: 'visitChange.action.keep' },
+  ];
+}
 
 export const ATTENDANT_CHOICES: Choice[] = [{ id: 'me', key: 'visit.attendantMe' }];
 

@@ -7,7 +7,15 @@ import type { Attachment, Area, CaseCategory, CaseNumber, CaseType } from '../do
 import type { HandoffReason } from '../domain/handoff.ts';
 import type { PolicyConfig, Priority, Severity, Urgency } from '../domain/policy/index.ts';
 import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
-import type { CaseView, CustomerView, FlowInput, Reply, VisitSlotView } from './contract.ts';
+import type {
+  CaseView,
+  CustomerView,
+  FlowInput,
+  Reply,
+  VisitMoveTerms,
+  VisitSlotView,
+  VisitView,
+} from './contract.ts';
 
 /** What the customer asked for at triage. */
 export type Intent =
@@ -18,6 +26,8 @@ export type Intent =
   | 'cancellation'
   | 'newService'
   | 'followUp'
+  /** Issue 13: see, confirm or move a visit already agreed (R000-5, R000-10). */
+  | 'visit'
   | 'person'
   /** R004-7: anything else. */
   | 'other';
@@ -33,7 +43,9 @@ export type ProofResume =
   | 'invoice'
   | 'invoiceCase'
   | 'cancellation'
-  | 'cancellationConfirmed';
+  | 'cancellationConfirmed'
+  /** Issue 13: a visit's date and address are the account's. */
+  | 'visits';
 
 /** Issue 12: the account a conversation proved it speaks for, and how. */
 export interface AccountProof {
@@ -106,6 +118,10 @@ export interface ConversationContext {
   slot: VisitSlotView | null;
   attendant: string | null;
   folioNumber: string | null;
+  /** Issue 13: the account's visits listed, the one chosen, the terms of moving it (R000-5). */
+  visits?: VisitView[];
+  visit?: VisitView | null;
+  visitTerms?: VisitMoveTerms | null;
 
   openCases: CaseView[];
   followUpCase: CaseView | null;
@@ -184,5 +200,8 @@ export function emptyRequest() {
     slot: null,
     attendant: null,
     folioNumber: null,
+    visits: [],
+    visit: null,
+    visitTerms: null,
   } satisfies Partial<ConversationContext>;
 }

@@ -91,7 +91,39 @@ export interface CaseView {
   followUpToldAt: string | null;
   firstContactDue: string;
   solutionDue: string;
+  /** A visit was agreed for this case (its folio may be seen and moved from the chat). */
+  hasVisit?: boolean;
 }
+
+/** A visit of the customer's as the flow tells it (R002-6, R000-10): its folio and its slot. */
+export interface VisitView {
+  folioNumber: string;
+  caseNumber: CaseNumber;
+  subject: string;
+  /** ISO instants of the agreed slot. */
+  start: string;
+  end: string;
+  attendant: string;
+  /** Pending, or not done on the customer's side (R000-8/9/10: it may be moved once free). */
+  outcome: 'pending' | 'cancelled-customer-absent' | 'not-performed';
+  /** Free reschedules owed by R000-8/9/10. */
+  freeReschedulesLeft: number;
+}
+
+/** R000-5: what moving a visit now costs, and why, told before the customer confirms. */
+export interface VisitMoveTerms {
+  cost: 'free' | 'charged';
+  /** Enough notice (8 business hours), a free reschedule owed, or neither. */
+  because: 'notice' | 'owed' | 'short-notice';
+}
+
+/** What asking to move a visit gives. */
+export type MoveVisitOutput =
+  | { outcome: 'moved'; cost: 'free' | 'charged' }
+  /** R000-5: the cost is no longer the one accepted: tell it again before moving. */
+  | { outcome: 'cost-changed'; terms: VisitMoveTerms }
+  /** The visit cannot be moved any more (done, or no longer the account's). */
+  | { outcome: 'not-movable' };
 
 /** What the flow sends to open a case; the engine adds the transcript and channel data. */
 export type OpenCaseInput = Omit<CaseRequest, 'transcript' | 'channel' | 'conversationId'> & {
@@ -217,6 +249,45 @@ export interface FlowServices extends AccountProofServices {
     },
     call?: ServiceCall,
   ) => Promise<{ folioNumber: string }>;
+  /**
+   * The account's visits that may be seen and moved (the latest folio of each open case),
+   * soonest first; only that case's when `caseNumber` is given.
+   */
+  listVisits: (input: {
+    accountNumber: string;
+    caseNumber: CaseNumber | null;
+  }) => Promise<VisitView[]>;
+  /** R000-5: what moving the visit at `at` would cost, and why. */
+  quoteVisitMove: (input: {
+    folioNumber: string;
+    country: Country;
+    timeZone: string;
+    at: string;
+  }) => Promise<VisitMoveTerms>;
+  /**
+   * R000-5, R002-6: moves the visit to a slot offered, at the cost the customer accepted
+   * (`acceptedCost`); recorded through the folio's reschedule, once per input.
+   */
+  moveVisit: (
+    input: {
+      accountNumber: string;
+      folioNumber: string;
+      slot: VisitSlotView;
+      acceptedCost: 'free' | 'charged';
+      country: Country;
+      timeZone: string;
+    },
+    call?: ServiceCall,
+  ) => Promise<MoveVisitOutput>;
+  /** The customer confirmed they will receive the technician (noted on the case). */
+  confirmVisit: (
+    input: {
+      folioNumber: string;
+      caseNumber: CaseNumber;
+      at: string;
+    },
+    call?: ServiceCall,
+  ) => Promise<void>;
   checkCoverage: (input: {
     country: Country;
     address: string;

@@ -13,6 +13,8 @@ export const EFFECTFUL_SERVICES = [
   'closeCase',
   'recordFollowUp',
   'openFolio',
+  'moveVisit',
+  'confirmVisit',
   'recordAbuse',
   'recordSurvey',
   'registerCancellation',

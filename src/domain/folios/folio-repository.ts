@@ -3,6 +3,7 @@ import { ensureCollection, modelOn } from '../model-on.ts';
 import { GroupInserter } from '../../storage/index.ts';
 import type { CaseNumber } from '../cases/case.ts';
 import { folioNumber, type Folio, type VisitSlot } from './folio.ts';
+import { RescheduleClaims } from './reschedule-claims.ts';
 
 type FolioDocument = Omit<Folio, 'number'> & { _id: string };
 
@@ -16,7 +17,14 @@ const schema = new Schema<FolioDocument>(
     createdAt: Date,
     reschedules: [
       new Schema(
-        { at: Date, from: slotSchema, to: slotSchema, reason: String, cost: String },
+        {
+          at: Date,
+          from: slotSchema,
+          to: slotSchema,
+          reason: String,
+          cost: String,
+          requestKey: { type: String, default: null },
+        },
         { _id: false },
       ),
     ],
@@ -37,14 +45,18 @@ function toFolio(doc: FolioDocument): Folio {
 export class FolioRepository {
   readonly model: Model<FolioDocument>;
   readonly #inserts: GroupInserter;
+  /** Reschedules claimed by their request's key before they move the visit (decision 0). */
+  readonly reschedules: RescheduleClaims;
 
   constructor(connection: Connection) {
     this.model = modelOn(connection, 'Folio', schema);
     this.#inserts = new GroupInserter(this.model.collection);
+    this.reschedules = new RescheduleClaims(connection);
   }
 
   async init(): Promise<void> {
     await ensureCollection(this.model);
+    await this.reschedules.init();
   }
 
   /**
@@ -90,6 +102,24 @@ export class FolioRepository {
     return docs
       .map(toFolio)
       .sort((a, b) => a.number.localeCompare(b.number, 'en', { numeric: true }));
+  }
+
+  /**
+   * The latest folio of each of these cases (a case's later folio replaces an earlier one that
+   * could not be done): the visits a customer can see and move from the chat.
+   */
+  async latestOfCases(caseNumbers: readonly CaseNumber[]): Promise<Folio[]> {
+    if (caseNumbers.length === 0) return [];
+    const docs = await this.model
+      .find({ caseNumber: { $in: [...caseNumbers] } })
+      .lean<FolioDocument[]>();
+    const latest = new Map<string, Folio>();
+    for (const folio of docs.map(toFolio)) {
+      const seen = latest.get(folio.caseNumber);
+      if (!seen || seen.number.localeCompare(folio.number, 'en', { numeric: true }) < 0)
+        latest.set(folio.caseNumber, folio);
+    }
+    return [...latest.values()].sort((a, b) => a.slot.start.getTime() - b.slot.start.getTime());
   }
 
   /** Writes a folio back after a reschedule or an outcome (one agent edits a folio at a time). */

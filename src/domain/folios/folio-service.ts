@@ -1,17 +1,42 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { AtiendeError, NotFoundError, ValidationError } from '../errors.ts';
 import {
   calendarFor,
   customerLate,
   grantsExtraFreeReschedule,
-  rescheduleCost,
+  rescheduleTerms,
   serviceMinutes,
   type FreeRescheduleReason,
   type PolicyConfig,
+  type RescheduleTerms,
 } from '../policy/index.ts';
 import type { Country } from '../types.ts';
 import type { FolioRepository } from './folio-repository.ts';
 import type { Folio, Reschedule, VisitSlot } from './folio.ts';
+import type { RescheduleClaim } from './reschedule-claims.ts';
+
+/**
+ * R000-5: the cost of a reschedule is no longer the one the customer accepted (the notice ran
+ * short while they chose, or an owed free reschedule was spent): they must be told again.
+ */
+export class RescheduleCostChanged extends AtiendeError {
+  readonly code = 'RESCHEDULE_COST_CHANGED';
+  constructor(readonly terms: RescheduleTerms) {
+    super(`the reschedule now costs ${terms.cost} (${terms.because})`);
+  }
+}
+
+/** How a reschedule is asked for: its request's key, and the cost the customer accepted. */
+export interface RescheduleOptions {
+  /** The same key again moves nothing and returns the folio as that request left it. */
+  requestKey?: string | null;
+  /** Refuse (`RescheduleCostChanged`) when the cost is not this one (R000-5: told first). */
+  acceptCost?: 'free' | 'charged';
+}
+
+/** Where a visit is: its country's holidays and time zone make the business hours. */
+type Where = { country: Country; timeZone: string };
 
 /**
  * Visit folios after they are agreed: reschedules with their cost rule (R000-5), the one more
@@ -31,25 +56,65 @@ export class FolioService {
     return folio;
   }
 
-  /** Moves a visit to a new slot; free with 8 business hours' notice or an owed free reschedule. */
+  /** R000-5: what moving this visit now would cost, and why (R000-8/9/10 owed ones included). */
+  async terms(number: string, where: Where, at: Date = this.clock.now()): Promise<RescheduleTerms> {
+    const folio = await this.#get(number);
+    return this.#terms(folio, where, at);
+  }
+
+  #terms(folio: Folio, where: Where, at: Date): RescheduleTerms {
+    const calendar = calendarFor(this.policy, where.country, where.timeZone);
+    return rescheduleTerms(folio.slot.start, at, calendar, this.policy, folio.freeReschedulesLeft);
+  }
+
+  /**
+   * Moves a visit to a new slot (R000-5): free with 8 business hours' notice or an owed free
+   * reschedule, otherwise charged. Claimed first by `<folio>:<request key>` (decision 0): the
+   * same request again, even concurrently, moves the visit once and gets the same folio back.
+   */
   async reschedule(
     number: string,
     to: VisitSlot,
     reason: Reschedule['reason'],
-    where: { country: Country; timeZone: string },
+    where: Where,
+    options: RescheduleOptions = {},
   ): Promise<Folio> {
     if (!(to.start < to.end)) throw new ValidationError('a visit slot must end after it starts');
+    const requestKey = options.requestKey ?? randomUUID();
     const folio = await this.#get(number);
+    if (folio.reschedules.some((r) => r.requestKey === requestKey)) return folio;
+    if (folio.outcome === 'done') throw new ValidationError(`visit ${number} was already done`);
     const now = this.clock.now();
-    const calendar = calendarFor(this.policy, where.country, where.timeZone);
-    const withNotice = rescheduleCost(folio.slot.start, now, calendar, this.policy, 0) === 'free';
-    const cost = withNotice || folio.freeReschedulesLeft > 0 ? 'free' : 'charged';
+    const terms = this.#terms(folio, where, now);
+    if (options.acceptCost !== undefined && options.acceptCost !== terms.cost)
+      throw new RescheduleCostChanged(terms);
+    const claim = await this.folios.reschedules.claim({
+      folioNumber: number,
+      requestKey,
+      at: now,
+      from: folio.slot,
+      to,
+      reason,
+      cost: terms.cost,
+      owedSpent: terms.because === 'owed',
+    });
+    return this.#apply(claim);
+  }
+
+  /**
+   * Applies a claimed reschedule to its folio, once: a retry that finds it applied changes
+   * nothing; one that finds it claimed but not applied (a crash in between) applies it.
+   */
+  async #apply(claim: RescheduleClaim): Promise<Folio> {
+    const folio = await this.#get(claim.folioNumber);
+    if (folio.reschedules.some((r) => r.requestKey === claim.requestKey)) return folio;
+    const { at, from, to, reason, cost, requestKey } = claim;
     const updated: Folio = {
       ...folio,
-      reschedules: [...folio.reschedules, { at: now, from: folio.slot, to, reason, cost }],
+      reschedules: [...folio.reschedules, { at, from, to, reason, cost, requestKey }],
       slot: to,
       // A free reschedule owed (R000-8/9/10) is spent only when the notice was too short.
-      freeReschedulesLeft: folio.freeReschedulesLeft - (!withNotice && cost === 'free' ? 1 : 0),
+      freeReschedulesLeft: folio.freeReschedulesLeft - (claim.owedSpent ? 1 : 0),
       outcome: 'pending',
     };
     await this.folios.save(updated);

@@ -13,6 +13,11 @@ export interface Reschedule {
   to: VisitSlot;
   reason: FreeRescheduleReason | 'customer-request' | 'documents-missing';
   cost: 'free' | 'charged';
+  /**
+   * The idempotency key of the request that moved it: the same request again (a retried
+   * input, another process) finds it done and moves nothing (decision 0).
+   */
+  requestKey?: string | null;
 }
 
 export type FolioOutcome = 'pending' | 'done' | 'cancelled-customer-absent' | 'not-performed';

@@ -62,7 +62,8 @@ export {
   customerLate,
   grantsExtraFreeReschedule,
   rescheduleCost,
+  rescheduleTerms,
   serviceMinutes,
   visitSlots,
 } from './visits.ts';
-export type { FreeRescheduleReason } from './visits.ts';
+export type { FreeRescheduleReason, RescheduleBecause, RescheduleTerms } from './visits.ts';

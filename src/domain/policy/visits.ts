@@ -21,9 +21,40 @@ export function rescheduleCost(
   config: PolicyConfig,
   freeReschedulesLeft: number,
 ): 'free' | 'charged' {
-  const notice = calendar.businessMinutesBetween(noticeAt, visitStart);
-  if (notice >= config.visits.freeRescheduleNoticeBusinessMinutes) return 'free';
-  return freeReschedulesLeft > 0 ? 'free' : 'charged';
+  return rescheduleTerms(visitStart, noticeAt, calendar, config, freeReschedulesLeft).cost;
+}
+
+/** Why a reschedule costs what it costs (R000-5): enough notice, a free one owed, or neither. */
+export type RescheduleBecause = 'notice' | 'owed' | 'short-notice';
+
+/** R000-5 with R000-8/9/10: a reschedule's cost, why, and whether it spends an owed free one. */
+export interface RescheduleTerms {
+  cost: 'free' | 'charged';
+  because: RescheduleBecause;
+  /** Business minutes from the notice to the visit (negative once it has started). */
+  noticeBusinessMinutes: number;
+}
+
+/**
+ * R000-5: the terms of moving a visit that starts at `visitStart`, asked at `noticeAt`. The
+ * notice is measured in business minutes (weekends and holidays do not count); an owed free
+ * reschedule (R000-8, R000-9, R000-10) is used only when the notice is too short.
+ */
+export function rescheduleTerms(
+  visitStart: Date,
+  noticeAt: Date,
+  calendar: BusinessCalendar,
+  config: PolicyConfig,
+  freeReschedulesLeft: number,
+): RescheduleTerms {
+  const noticeBusinessMinutes = calendar.businessMinutesBetween(noticeAt, visitStart);
+  const because: RescheduleBecause =
+    noticeBusinessMinutes >= config.visits.freeRescheduleNoticeBusinessMinutes
+      ? 'notice'
+      : freeReschedulesLeft > 0
+        ? 'owed'
+        : 'short-notice';
+  return { cost: because === 'short-notice' ? 'charged' : 'free', because, noticeBusinessMinutes };
 }
 
 /**

@@ -23,6 +23,7 @@ const RESUME_AT: Record<ProofResume, string> = {
   invoiceCase: TO.requestOpeningCase,
   cancellation: TO.cancellationContracts,
   cancellationConfirmed: TO.cancellationRegistering,
+  visits: TO.visits,
 };
 
 /** The outcome of a check, as a guard on `checkAccountCode`'s output. */

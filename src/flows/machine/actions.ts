@@ -15,11 +15,14 @@ import { emptyRequest } from '../context.ts';
 import type {
   CaseView,
   CustomerView,
+  MoveVisitOutput,
   OfficeHoursView,
   OpenCaseOutput,
   Reply,
   SendCodeOutput,
+  VisitMoveTerms,
   VisitSlotView,
+  VisitView,
 } from '../contract.ts';
 import {
   MAX_DESCRIPTION_CHARS,
@@ -241,6 +244,38 @@ export function conversationSetup(policy: PolicyConfig) {
       takeAttendant: assign(({ event }) => ({ attendant: personName(textOf(event)) })),
       rememberFolio: assign((_, folio: { folioNumber: string }) => ({
         folioNumber: folio.folioNumber,
+      })),
+      /** Issue 13: the visits listed; one alone is the one. */
+      rememberVisits: assign((_, visits: VisitView[]) => {
+        const listed = visits.slice(0, 9);
+        return { visits: listed, visit: listed.length === 1 ? (listed[0] ?? null) : null };
+      }),
+      takeVisit: assign(({ context, event }) => ({
+        visit:
+          (context.visits ?? []).find((v) => v.folioNumber === answerOf(context, event)) ?? null,
+      })),
+      /** R002-6: the slots offered for a move, the visit's own slot left out. */
+      rememberMoveSlots: assign(({ context }, slots: VisitSlotView[]) => ({
+        slots: slots
+          .filter((s) => Date.parse(s.start) !== Date.parse(context.visit?.start ?? ''))
+          .slice(0, 9),
+      })),
+      rememberVisitTerms: assign((_, terms: VisitMoveTerms) => ({ visitTerms: terms })),
+      /** R000-5: the cost changed before the move: the new terms, to be told and accepted. */
+      rememberChangedTerms: assign((_, moved: MoveVisitOutput) =>
+        moved.outcome === 'cost-changed' ? { visitTerms: moved.terms } : {},
+      ),
+      /** The visit now stands at the slot it was moved to. */
+      rememberVisitMoved: assign(({ context }) => ({
+        visit:
+          context.visit && context.slot
+            ? {
+                ...context.visit,
+                start: context.slot.start,
+                end: context.slot.end,
+                outcome: 'pending' as const,
+              }
+            : (context.visit ?? null),
       })),
       takeContract: assign(({ context, event }) => ({ contractNumber: answerOf(context, event) })),
       takeCountry: assign(({ context, event }) => {

@@ -20,6 +20,7 @@ export const INTENT_CASE_TYPE: Record<Intent, CaseType> = {
   cancellation: 'cancellation',
   newService: 'prospect',
   followUp: 'other',
+  visit: 'other',
   person: 'other',
   other: 'other',
 };

@@ -1,7 +1,8 @@
 /**
  * Follow-up of open cases (R001-6, R001-9, R001-5): which case, its status, and the follow-up
  * recorded — or, before the wait since the last contact is over, the rule and the minutes left;
- * pressing again after being told is warned and recorded as pressing.
+ * pressing again after being told is warned and recorded as pressing. A case with a visit then
+ * shows the visit, to be confirmed or moved (issue 13).
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationContext } from '../context.ts';
@@ -28,7 +29,7 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
           at: context.lastAt,
           pressing,
         }),
-        onDone: { target: TO.anythingElse, actions: say(key, params) },
+        onDone: { target: 'afterStatus', actions: say(key, params) },
         onError: TO.failure,
       },
     });
@@ -80,7 +81,7 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
           { guard: 'isPressing', target: 'pressing' },
           {
             guard: 'isTooSoonForFollowUp',
-            target: TO.anythingElse,
+            target: 'afterStatus',
             actions: say('followUp.tooSoon', waitParams),
           },
           { target: 'recording' },
@@ -90,6 +91,10 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
         caseNumber: c.followUpCase?.number ?? '',
       })),
       pressing: recording(true, 'followUp.pressingWarning', waitParams),
+      // Issue 13: a case with a visit shows it next, to be confirmed or moved.
+      afterStatus: {
+        always: [{ guard: 'hasVisitToShow', target: TO.visits }, { target: TO.anythingElse }],
+      },
     },
   });
 }

@@ -8,8 +8,10 @@ import type { ProofResume } from '../context.ts';
 import type {
   CheckCodeOutput,
   CustomerView,
+  MoveVisitOutput,
   OfficeHoursView,
   SendCodeOutput,
+  VisitMoveTerms,
 } from '../contract.ts';
 import {
   MAX_SHORT_CHARS,
@@ -116,6 +118,19 @@ export function guardedSetup(policy: PolicyConfig) {
       /** Where the flow goes on after the proof (issue 12). */
       resumesAt: ({ context }, params: { resume: ProofResume }) =>
         context.resumeAfterProof === params.resume,
+      /** Issue 13: the account's visits listed (none, one, several). */
+      hasNoVisits: ({ context }) => (context.visits ?? []).length === 0,
+      hasOneVisit: ({ context }) => (context.visits ?? []).length === 1,
+      /** Issue 13: follow-up of a case with a visit, by someone who may move it (R000-7, R003-7). */
+      hasVisitToShow: ({ context }) =>
+        context.followUpCase?.hasVisit === true && context.mayRequestService && !context.limited,
+      /** Came from a case's follow-up (its visit shown): no visit left is not news to tell. */
+      isFollowingUp: ({ context }) => context.intent === 'followUp',
+      /** R000-5: moving the visit costs `cost`, `because`. */
+      isMoveTerms: ({ context }, params: Pick<VisitMoveTerms, 'because'>) =>
+        context.visitTerms?.because === params.because,
+      isMoveOutcome: (_, params: { moved: MoveVisitOutput; outcome: MoveVisitOutput['outcome'] }) =>
+        params.moved.outcome === params.outcome,
       isRemoteCategory: ({ context }) =>
         context.category !== null && REMOTE_CATEGORIES.includes(context.category),
     },

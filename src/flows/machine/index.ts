@@ -29,6 +29,7 @@ import { chatLimit, clock, recordingAbuse } from './session.ts';
 import { survey } from './survey.ts';
 import { technical } from './technical/index.ts';
 import { triage } from './triage.ts';
+import { visitChange } from './visit-change.ts';
 
 /**
  * Builds the conversation machine for a deployment's policy. Its actors are placeholders that
@@ -72,6 +73,7 @@ export function createConversationMachine(policy: PolicyConfig) {
               cancellation: cancellation(s, policy),
               prospect: prospect(s, policy),
               followUp: followUp(s, policy),
+              visits: visitChange(s, policy),
               proof: proof(s),
               survey: survey(s),
               anythingElse: anythingElse(s),

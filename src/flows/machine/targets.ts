@@ -23,6 +23,8 @@ export const TO = {
   proof: `${CONVERSATION}.proof`,
   followUp: `${CONVERSATION}.followUp`,
   followUpDeciding: `${CONVERSATION}.followUp.deciding`,
+  /** Issue 13: a visit seen, confirmed or moved. */
+  visits: `${CONVERSATION}.visits`,
   requestDescription: `${CONVERSATION}.request.askingDescription`,
   requestOpeningCase: `${CONVERSATION}.request.openingCase`,
   cancellationContracts: `${CONVERSATION}.cancellation.checkingContracts`,

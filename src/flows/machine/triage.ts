@@ -27,6 +27,7 @@ export function triage(s: ConversationSetup) {
         intent('cancellation', 'cancellation'),
         intent('newService', 'prospect'),
         intent('followUp', 'followUp'),
+        intent('visit', 'visits'),
         // R004-7: anything else — described, then routed like a doubt.
         intent('other', 'request.askingDescription'),
         {

@@ -132,4 +132,75 @@ describe('visit folios', () => {
     expect(done).toMatchObject({ outcome: 'done', serviceMinutes: 70 });
     expect((await domain.folios.find(folio.number))?.serviceMinutes).toBe(70);
   });
+
+  it('R000-5: the same reschedule request, twice at once, moves the visit once (its key)', async () => {
+    clock.set('2026-03-11T20:00:00Z'); // Wed 14:00 → Thu 09:00: 5 business hours, charged
+    const folio = await newFolio();
+    const move = () =>
+      domain.folioService.reschedule(folio.number, later, 'customer-request', MX, {
+        requestKey: 'turn-42:moveVisit',
+        acceptCost: 'charged',
+      });
+    const results = await Promise.all([move(), move(), move()]);
+    for (const moved of results) {
+      expect(moved.slot.start).toEqual(later.start);
+      expect(moved.reschedules).toHaveLength(1);
+    }
+    // Retried later (a crash and a resend): still one reschedule, still charged once.
+    clock.set('2026-03-11T21:00:00Z');
+    await move();
+    const stored = await domain.folios.find(folio.number);
+    expect(stored?.reschedules).toHaveLength(1);
+    expect(stored?.reschedules[0]).toMatchObject({
+      cost: 'charged',
+      requestKey: 'turn-42:moveVisit',
+    });
+    expect(
+      await domain.folios.reschedules.model.countDocuments({ folioNumber: folio.number }),
+    ).toBe(1);
+    // Another request is another move.
+    const back = await domain.folioService.reschedule(folio.number, visit, 'customer-request', MX, {
+      requestKey: 'turn-43:moveVisit',
+    });
+    expect(back.reschedules).toHaveLength(2);
+  });
+
+  it('R000-5: a claimed reschedule not yet applied (a crash in between) is applied by its retry', async () => {
+    clock.set('2026-03-10T16:00:00Z');
+    const folio = await newFolio();
+    await domain.folios.reschedules.claim({
+      folioNumber: folio.number,
+      requestKey: 'turn-7:moveVisit',
+      at: clock.now(),
+      from: visit,
+      to: later,
+      reason: 'customer-request',
+      cost: 'free',
+      owedSpent: false,
+    });
+    expect((await domain.folios.find(folio.number))?.reschedules).toHaveLength(0);
+    const moved = await domain.folioService.reschedule(
+      folio.number,
+      later,
+      'customer-request',
+      MX,
+      {
+        requestKey: 'turn-7:moveVisit',
+      },
+    );
+    expect(moved.reschedules).toHaveLength(1);
+    expect(moved.slot.start).toEqual(later.start);
+  });
+
+  it('R000-5: a cost other than the one the customer accepted is refused, and nothing moves', async () => {
+    clock.set('2026-03-11T20:00:00Z'); // 5 business hours' notice: charged
+    const folio = await newFolio();
+    await expect(
+      domain.folioService.reschedule(folio.number, later, 'customer-request', MX, {
+        requestKey: 'turn-9:moveVisit',
+        acceptCost: 'free',
+      }),
+    ).rejects.toMatchObject({ code: 'RESCHEDULE_COST_CHANGED', terms: { cost: 'charged' } });
+    expect((await domain.folios.find(folio.number))?.slot.start).toEqual(visit.start);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { Snapshot } from 'xstate';
-import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
+import { DEFAULT_POLICY, calendarFor, rescheduleTerms } from '../../../src/domain/policy/index.ts';
 import type { PolicyConfig } from '../../../src/domain/policy/index.ts';
 import { normaliseEmail, normalisePhone } from '../../../src/domain/customers/customer.ts';
 import { createConversationMachine, provideServices, runTurn } from '../../../src/flows/index.ts';
@@ -19,6 +19,7 @@ import type {
   FlowServices,
   OpenCaseOutput,
   Reply,
+  VisitView,
 } from '../../../src/flows/index.ts';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { labelText } from '../../../src/flows/understanding.ts';
@@ -176,6 +177,8 @@ export interface Options {
   codesUnavailable?: boolean;
   /** Issue 12: other limits for account codes than the product's. */
   codeRules?: AccountCodeRules;
+  /** Issue 13: the account's visits (`listVisits`); moves change them here. */
+  visits?: VisitView[];
 }
 
 /** An account code as the harness's "mailbox" received it (issue 12). */
@@ -357,6 +360,7 @@ export class Conversation {
         record('openFolio', input);
         return { folioNumber: 'FO-0001' };
       },
+      ...this.visitFakes(record),
       checkCoverage: async (input) => {
         record('checkCoverage', input);
         const covered = input.address.includes('06600');
@@ -376,6 +380,55 @@ export class Conversation {
         return { caseNumber: 'AT-2026-000900' as CaseNumber };
       },
     };
+  }
+
+  /**
+   * Issue 13: visits on `options.visits`, moved with the real R000-5 terms (the policy's
+   * calendar, holidays included) at the fake clock.
+   */
+  private visitFakes(record: (name: keyof FlowServices, input: unknown) => void) {
+    const policy = this.options.policy ?? DEFAULT_POLICY;
+    const visits = (this.options.visits ??= []);
+    const termsOf = (
+      folioNumber: string,
+      at: string,
+      where: { country: 'MX' | 'CO' | 'VE'; timeZone: string },
+    ) => {
+      const v = visits.find((x) => x.folioNumber === folioNumber);
+      if (!v) throw new Error(`no visit ${folioNumber}`);
+      const calendar = calendarFor(policy, where.country, where.timeZone);
+      const { cost, because } = rescheduleTerms(
+        new Date(v.start),
+        new Date(at),
+        calendar,
+        policy,
+        v.freeReschedulesLeft,
+      );
+      return { v, terms: { cost, because } };
+    };
+    return {
+      listVisits: async (input) => {
+        record('listVisits', input);
+        return visits.filter((v) => input.caseNumber === null || v.caseNumber === input.caseNumber);
+      },
+      quoteVisitMove: async (input) => {
+        record('quoteVisitMove', input);
+        return termsOf(input.folioNumber, input.at, input).terms;
+      },
+      moveVisit: async (input) => {
+        record('moveVisit', input);
+        const { v, terms } = termsOf(input.folioNumber, this.now, input);
+        if (terms.cost !== input.acceptedCost) return { outcome: 'cost-changed', terms };
+        Object.assign(v, {
+          start: input.slot.start,
+          end: input.slot.end,
+          outcome: 'pending',
+          freeReschedulesLeft: v.freeReschedulesLeft - (terms.because === 'owed' ? 1 : 0),
+        });
+        return { outcome: 'moved', cost: terms.cost };
+      },
+      confirmVisit: async (input) => void record('confirmVisit', input),
+    } satisfies Pick<FlowServices, 'listVisits' | 'quoteVisitMove' | 'moveVisit' | 'confirmVisit'>;
   }
 
   /** Sends one event (text, `{choice}`, or a full event) as one turn; returns its reply keys. */
