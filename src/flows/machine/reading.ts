@@ -12,10 +12,10 @@ import {
   MAX_DESCRIPTION_CHARS,
   MAX_SHORT_CHARS,
   asksForPerson,
-  isOffensive,
   matchChoice,
   namedLanguage,
 } from '../understanding.ts';
+import { isOffensive } from '../fair-use/index.ts';
 
 /** The customer's answer to the question waiting, as a choice id, or null. */
 export function answerOf(context: ConversationContext, event: FlowEvent): string | null {
@@ -23,7 +23,7 @@ export function answerOf(context: ConversationContext, event: FlowEvent): string
   if (event.type === 'customer.choice') {
     return choices.some((c) => c.id === event.choice) ? event.choice : null;
   }
-  if (event.type === 'customer.text' && !isOffensive(event.text)) {
+  if (event.type === 'customer.text' && !isOffensive(event.text, countryOf(context))) {
     return matchChoice(event.text, choices, context.language);
   }
   return null;
@@ -40,11 +40,23 @@ export function languageOf(context: ConversationContext, event: FlowEvent): Lang
 }
 
 /**
- * An answer for the conversation region to read: not offensive (R001-8) and not a request for a
- * human — the clock region handles both in any state, never as an answer.
+ * The country whose offensive-language lists apply (R001-8): the customer's, or the one a
+ * prospect named; null (every country's lists) while unknown.
  */
-export function isCivilEvent(event: FlowEvent): boolean {
-  return event.type !== 'customer.text' || (!isOffensive(event.text) && !asksForPerson(event.text));
+export function countryOf(context: ConversationContext): string | null {
+  return context.customer?.country ?? context.prospectCountry ?? null;
+}
+
+/**
+ * An answer for the conversation region to read: not an insult (R001-8) and not a request for a
+ * human — the clock region handles both in any state, never as an answer. An interjection aimed
+ * at nobody ("¡carajo, no prende!") is an answer like any other.
+ */
+export function isCivilEvent(event: FlowEvent, country: string | null = null): boolean {
+  return (
+    event.type !== 'customer.text' ||
+    (!isOffensive(event.text, country) && !asksForPerson(event.text))
+  );
 }
 
 /** The text of the event, cleaned and cut to `max` characters ('' for a choice). */

@@ -55,7 +55,7 @@ describe('fair use', () => {
       return c;
     };
     for (const pair of [
-      ['asdfgh', '1234567 !!!'],
+      ['asdfgh', '!!! ???'],
       ['aaaaaaaaaa', 'qwerty qwerty'],
       ['🙂🙂🙂', 'zzzzzzzz'],
     ]) {
@@ -69,6 +69,38 @@ describe('fair use', () => {
       expect(c.callsOf('openCase')).toHaveLength(0);
       await c.send('La aplicación muestra el error 500 al guardar facturas');
       expect(c.question?.key).toBe('technical.askSteps');
+    }
+  });
+
+  it('R001-10: a folio, a phone or a number given as a description is asked again in words, never called nonsense', async () => {
+    const c = await atSeverity();
+    await c.say('alta', 'alta');
+    // Two, not three: a third miss in a row hands the customer to a person.
+    for (const data of ['AT-2026-000001-V1', '55 5555 0101']) {
+      expect(await c.send(data), data).toEqual(['fairUse.needsWords', 'technical.askSubject']);
+      expect(c.keys, data).not.toContain('fairUse.nonsense');
+    }
+    await c.send('El folio AT-2026-000001-V1 no se puede consultar');
+    expect(c.question?.key).toBe('technical.askDescription');
+    await c.send('1000000');
+    expect(c.keys.at(-2)).toBe('fairUse.needsWords');
+  });
+
+  it('R001-8: an interjection aimed at nobody is no warning and the answer is read', async () => {
+    const c = await atPowerCheck(VERIFIED_PHONE);
+    expect(await c.send('¡carajo, otra vez se cayó! sí tiene luz')).not.toContain(
+      'fairUse.warning',
+    );
+    expect(c.callsOf('recordAbuse')).toHaveLength(0);
+    const d = await atPowerCheck(VERIFIED_PHONE);
+    expect(await d.send('sí, puta madre')).toEqual(['technical.askOn']);
+    expect(d.callsOf('recordAbuse')).toHaveLength(0);
+  });
+
+  it('R001-8: an insult aimed at the bot is the warning ("eres una estúpida", "pinche bot inútil")', async () => {
+    for (const insult of ['eres una estúpida', 'pinche bot inútil', 'estuuupida']) {
+      const c = await atPowerCheck(VERIFIED_PHONE);
+      expect(await c.send(insult), insult).toEqual(['fairUse.warning', 'technical.askPower']);
     }
   });
 

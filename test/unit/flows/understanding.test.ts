@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { YES_NO, DONE_NOT_YET } from '../../../src/flows/choices.ts';
 import { cleanText } from '../../../src/domain/text.ts';
-import { findIdentifier, isNonsense, matchChoice } from '../../../src/flows/understanding.ts';
+import { findIdentifier, matchChoice } from '../../../src/flows/understanding.ts';
+import { isNonsense } from '../../../src/flows/fair-use/index.ts';
 import { Conversation, atPowerCheck, atSeverity, expectEmittedKeysTranslated } from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
