@@ -26,7 +26,7 @@ import { followUpWait, isProven, knownContact } from './facts.ts';
 import {
   answerOf,
   attachmentsOf,
-  countryOf,
+  offenceCountryOf,
   equipmentAnswered,
   isCivilEvent,
   languageOf,
@@ -46,7 +46,7 @@ export function guardedSetup(policy: PolicyConfig) {
       choseAnything: ({ context, event }) => answerOf(context, event) !== null,
       /** R001-8: an insult aimed at someone (interjections aimed at nobody do not count). */
       isOffensive: ({ context, event }) =>
-        event.type === 'customer.text' && isOffensive(event.text, countryOf(context)),
+        event.type === 'customer.text' && isOffensive(event.text, offenceCountryOf(context)),
       /**
        * The customer asks for a human at a question that does not offer one (triage and the
        * unknown-customer menu do, and handle it).
@@ -60,6 +60,9 @@ export function guardedSetup(policy: PolicyConfig) {
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
       isFound: (_, customer: CustomerView | null) => customer !== null,
       isSuspended: ({ context }) => context.customer?.suspended === true,
+      /** R001-11: the person talking is suspended (permanently: told without an end). */
+      isPersonSuspended: ({ context }) => context.customer?.personSuspension != null,
+      isPersonSuspendedForGood: ({ context }) => context.customer?.personSuspension?.until === null,
       /** R003-1: the distribution contract says the distributor serves its customers. */
       isServedByDistributor: ({ context }) =>
         context.customer?.distributor?.servesItsCustomers === true,
@@ -80,18 +83,18 @@ export function guardedSetup(policy: PolicyConfig) {
       isPlace: ({ event }) => /\p{L}.*\p{L}.*\p{L}/u.test(textOf(event, MAX_SHORT_CHARS)),
       /** R001-10: text that cannot be a report (mash, a letter repeated, symbols alone). */
       isNonsense: ({ context, event }) =>
-        isCivilEvent(event, countryOf(context)) && reportText(textOf(event)) === 'nonsense',
+        isCivilEvent(event, offenceCountryOf(context)) && reportText(textOf(event)) === 'nonsense',
       /** R001-10: nonsense, or only data (a folio, a phone) where words are needed: re-asked. */
       isNotAReport: ({ context, event }) =>
-        isCivilEvent(event, countryOf(context)) && reportText(textOf(event)) !== 'words',
+        isCivilEvent(event, offenceCountryOf(context)) && reportText(textOf(event)) !== 'words',
       isVagueSubject: ({ context, event }) =>
-        isCivilEvent(event, countryOf(context)) &&
+        isCivilEvent(event, offenceCountryOf(context)) &&
         isVagueSubject(textOf(event, MAX_SHORT_CHARS), context.language),
       /** Targetless answers wait for this: insults are the clock region's (R001-8). */
-      isCivil: ({ context, event }) => isCivilEvent(event, countryOf(context)),
+      isCivil: ({ context, event }) => isCivilEvent(event, offenceCountryOf(context)),
       isLongEnough: ({ event }) => textOf(event).length >= MIN_DESCRIPTION_CHARS,
       hasAttachments: ({ context, event }) =>
-        isCivilEvent(event, countryOf(context)) && attachmentsOf(event).length > 0,
+        isCivilEvent(event, offenceCountryOf(context)) && attachmentsOf(event).length > 0,
       isText: ({ event }) => textOf(event).length > 0,
       isJoined: ({ context }) => context.caseOutcome === 'joined',
       isOfficeClosed: (_, hours: OfficeHoursView) => !hours.open,

@@ -81,7 +81,7 @@ export function createConversationMachine(policy: PolicyConfig) {
           },
         },
       },
-      recordingAbuse: recordingAbuse(s),
+      recordingAbuse: recordingAbuse(s, policy),
       ...chatLimit(s, policy),
       ...closedStates(s),
     },

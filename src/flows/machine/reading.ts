@@ -23,7 +23,7 @@ export function answerOf(context: ConversationContext, event: FlowEvent): string
   if (event.type === 'customer.choice') {
     return choices.some((c) => c.id === event.choice) ? event.choice : null;
   }
-  if (event.type === 'customer.text' && !isOffensive(event.text, countryOf(context))) {
+  if (event.type === 'customer.text' && !isOffensive(event.text, offenceCountryOf(context))) {
     return matchChoice(event.text, choices, context.language);
   }
   return null;
@@ -43,7 +43,7 @@ export function languageOf(context: ConversationContext, event: FlowEvent): Lang
  * The country whose offensive-language lists apply (R001-8): the customer's, or the one a
  * prospect named; null (every country's lists) while unknown.
  */
-export function countryOf(context: ConversationContext): string | null {
+export function offenceCountryOf(context: ConversationContext): string | null {
   return context.customer?.country ?? context.prospectCountry ?? null;
 }
 

@@ -35,10 +35,26 @@ function comparable(
     if (kept) provenAt.push(proven);
     return kept;
   });
+  // Issue 13, on purpose: a lookup says who asks (R001-11: the person's own suspension); a
+  // breach is recorded against the person with its rule and words; a suspension names its
+  // duration. Today's calls are compared without what was added; the notice by its new key.
+  const before13 = (c: Call): Call => {
+    const input = { ...(c.input as Record<string, unknown>) };
+    if (c.name === 'findCustomer') delete input.person;
+    if (c.name === 'recordAbuse')
+      for (const added of ['conversationId', 'phone', 'rule', 'words', 'text']) delete input[added];
+    return { ...c, input };
+  };
+  const suspensionNotice = (e: FlowEmitted): FlowEmitted =>
+    e.type === 'reply' && e.reply.key === 'fairUse.suspendedForDays'
+      ? { type: 'reply', reply: { key: 'fairUse.suspended' } }
+      : e;
   return {
     today: {
-      emitted: today.emitted.filter((e) => e.type !== 'reply' || !e.reply.key.startsWith('proof.')),
-      calls,
+      emitted: today.emitted
+        .filter((e) => e.type !== 'reply' || !e.reply.key.startsWith('proof.'))
+        .map(suspensionNotice),
+      calls: calls.map(before13),
     },
     recorded: {
       emitted: recorded.emitted,
