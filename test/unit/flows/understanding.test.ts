@@ -107,7 +107,12 @@ describe('hostile input', () => {
     await c.say('omitir', 'omitir');
     const input = c.callsOf('openCase')[0];
     expect(input?.subject).toBe('El servidor de facturación no responde');
-    expect(input?.description.length).toBeLessThanOrEqual(2_000);
+    // R001-4: the customer's text is kept up to 2,000 characters, cut at a word, and the cut
+    // is told; the first-level steps follow it.
+    const [typed] = (input?.description ?? '').split('\n[first level:');
+    expect(typed!.length).toBeLessThanOrEqual(2_000);
+    expect(typed).toMatch(/ (y|la|aplicación|se|cae)…$/);
+    expect(c.keys).toContain('case.textTruncated');
     expect(input?.description).not.toContain('<img');
     expect(input?.description.startsWith('La consola')).toBe(true);
   });
