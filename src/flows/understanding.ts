@@ -221,10 +221,22 @@ export function findIdentifier(raw: string): Identifier | null {
   return null;
 }
 
-/** A name-like answer: at least two letters, capped. */
+/** Longest name kept, and most words in one ("María de los Ángeles Fernández de la Torre"). */
+const MAX_NAME_CHARS = 100;
+const MAX_NAME_WORDS = 10;
+
+/**
+ * A person's name as typed ("Laura Méndez", "O'Brien", "José-Luis", "Ma. Fernanda"), or null
+ * when the answer cannot be a name: markup or script ("<script>alert(1)</script>"), a URL, an
+ * e-mail, digits, code symbols, fewer than two letters, or too long to be one.
+ */
 export function personName(raw: string): string | null {
-  const text = cleanText(raw, 100);
-  return /\p{L}.*\p{L}/u.test(text) && !isEmail(text) ? text : null;
+  if (typeof raw !== 'string' || /[<>{}[\]()=;\\/|@#$%*_+`~^&]|:\/\/|www\./i.test(raw)) return null;
+  const text = cleanText(raw, MAX_NAME_CHARS + 1);
+  if (text.length > MAX_NAME_CHARS || text.split(/\s+/).length > MAX_NAME_WORDS) return null;
+  return /^[\p{L}\p{M}][\p{L}\p{M} '’.,-]*$/u.test(text) && /\p{L}.*\p{L}/u.test(text)
+    ? text
+    : null;
 }
 
 /**

@@ -31,7 +31,14 @@ import {
 import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
 import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact } from './facts.ts';
 import { guardedSetup } from './guards.ts';
-import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from './reading.ts';
+import {
+  answerOf,
+  attachmentsOf,
+  equipmentAnswered,
+  languageOf,
+  textOf,
+  typedText,
+} from './reading.ts';
 import { reportOf, saidOfMatter, truncationNotice } from './report-text.ts';
 
 /** Answers in a row not understood before a person takes over. */
@@ -110,7 +117,7 @@ export function conversationSetup(policy: PolicyConfig) {
       })),
       clearContact: assign({ contact: () => ({ name: '', email: '', phone: '' }) }),
       takeName: assign(({ context, event }) => ({
-        contact: { ...context.contact, name: personName(textOf(event)) ?? '' },
+        contact: { ...context.contact, name: personName(typedText(event)) ?? '' },
       })),
       takeEmail: assign(({ context, event }) => ({
         contact: { ...context.contact, email: textOf(event, MAX_SHORT_CHARS).toLowerCase() },
@@ -253,7 +260,7 @@ export function conversationSetup(policy: PolicyConfig) {
       takeAttendantMe: assign(({ context }) => ({
         attendant: context.contact.name || context.customer?.primaryContact.name || '',
       })),
-      takeAttendant: assign(({ event }) => ({ attendant: personName(textOf(event)) })),
+      takeAttendant: assign(({ event }) => ({ attendant: personName(typedText(event)) })),
       rememberFolio: assign((_, folio: { folioNumber: string }) => ({
         folioNumber: folio.folioNumber,
       })),

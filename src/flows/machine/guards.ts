@@ -31,6 +31,7 @@ import {
   isCivilEvent,
   languageOf,
   textOf,
+  typedText,
 } from './reading.ts';
 import { typedSetup } from './setup.ts';
 
@@ -74,7 +75,8 @@ export function guardedSetup(policy: PolicyConfig) {
       hasInputPhone: ({ context }) => (context.inputPhone ?? '').replace(/\D/g, '').length >= 8,
       isProspect: ({ context }) => context.intent === 'newService',
       hasCustomer: ({ context }) => context.customer !== null,
-      isName: ({ event }) => personName(textOf(event)) !== null,
+      /** A name, judged as typed: markup is refused, not stripped into a name. */
+      isName: ({ event }) => personName(typedText(event)) !== null,
       isEmail: ({ event }) => isEmail(textOf(event, MAX_SHORT_CHARS)),
       isPhone: ({ event }) => phoneIn(textOf(event, MAX_SHORT_CHARS)) !== null,
       hasEquipment: ({ context }) => (context.customer?.equipment.length ?? 0) > 0,

@@ -59,6 +59,11 @@ export function isCivilEvent(event: FlowEvent, country: string | null = null): b
   );
 }
 
+/** The text of the event as typed ('' for a choice): for checks that must see markup. */
+export function typedText(event: FlowEvent): string {
+  return event.type === 'customer.text' ? event.text : '';
+}
+
 /** The text of the event, cleaned and cut to `max` characters ('' for a choice). */
 export function textOf(event: FlowEvent, max = MAX_DESCRIPTION_CHARS): string {
   return event.type === 'customer.text' ? cleanText(event.text, max) : '';

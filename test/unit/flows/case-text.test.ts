@@ -77,3 +77,23 @@ describe('what a case keeps of the conversation (issue 13)', () => {
     expect(opened(c)?.subject).toBe('other');
   });
 });
+
+describe('a name is a name (issue 13)', () => {
+  it('R002-2 E: markup, a script, a URL or an e-mail typed as a name is refused and asked again', async () => {
+    for (const bad of [
+      '<script>alert(1)</script>',
+      '<b>Juan</b>',
+      'https://example.com/me',
+      'ana@example.com',
+    ]) {
+      const c = new Conversation();
+      await c.say('MX-1001', { choice: 'no' });
+      expect(c.question?.key).toBe('contact.askName');
+      expect(await c.send(bad), bad).toEqual(['contact.invalidName', 'contact.askName']);
+    }
+    const d = new Conversation();
+    await d.say('MX-1001', { choice: 'no' });
+    await d.send("José-Luis O'Connor");
+    expect(d.question?.key).toBe('contact.askEmail');
+  });
+});
