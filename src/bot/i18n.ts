@@ -86,9 +86,12 @@ export function createTranslator(localesDir = join(PROJECT_ROOT, 'locales')): Tr
       const result: RenderedReply = Object.freeze({
         text: t(reply.key, params),
         choices: Object.freeze(
-          (reply.choices ?? []).map((c) =>
-            Object.freeze({ id: c.id, label: t(c.key, formatParams(c.params, language)) }),
-          ),
+          (reply.choices ?? []).map((c) => {
+            const label = t(c.key, formatParams(c.params, language));
+            // The option's meaning with its label, so the question's text lists nothing twice.
+            const detail = c.detail ? t('choiceDetail', { label, detail: t(c.detail) }) : label;
+            return Object.freeze({ id: c.id, label: detail });
+          }),
         ) as RenderedReply['choices'],
       });
       if (rendered.size >= RENDERED_KEPT) rendered.delete(rendered.keys().next().value!);

@@ -14,6 +14,12 @@ export interface Choice {
   id: string;
   key: string;
   params?: Record<string, string | number>;
+  /**
+   * The key of what the option means, shown with its label ("Crítica: el servicio está
+   * detenido…") so a question need not list its options again in its text. Answers are
+   * matched against the label, never this.
+   */
+  detail?: string;
 }
 
 /** One message for the customer: an i18n key with its parameters and optional choices. */

@@ -60,10 +60,15 @@ function comparable(
     const { subject: _subject, ...input } = c.input as Record<string, unknown>;
     return { ...c, input };
   };
-  const suspensionNotice = (e: FlowEmitted): FlowEmitted =>
-    e.type === 'reply' && e.reply.key === 'fairUse.suspendedForDays'
-      ? { type: 'reply', reply: { key: 'fairUse.suspended' } }
-      : e;
+  // Options now carry their meaning (`detail`) instead of the question listing them again.
+  const suspensionNotice = (e: FlowEmitted): FlowEmitted => {
+    if (e.type !== 'reply') return e;
+    if (e.reply.key === 'fairUse.suspendedForDays')
+      return { type: 'reply', reply: { key: 'fairUse.suspended' } };
+    if (!e.reply.choices?.some((c) => c.detail)) return e;
+    const choices = e.reply.choices.map(({ detail: _detail, ...c }) => c);
+    return { type: 'reply', reply: { ...e.reply, choices } };
+  };
   return {
     today: {
       emitted: today.emitted
