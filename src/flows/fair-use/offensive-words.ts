@@ -74,7 +74,11 @@ export function offensiveTokens(text: string): string[] {
   for (const raw of fold(text).split(/\s+/)) {
     if (!/\p{L}/u.test(raw)) continue;
     const plain = raw.replace(/[0134571@$]/g, (c) => LEET[c] ?? c);
-    for (const part of plain.split(/[^\p{L}]+/u)) if (part !== '') tokens.push(collapse(part));
+    // A star inside a word stands for a letter hidden on purpose ("f*ck", "p*nd*jo").
+    for (const part of plain.split(/[^\p{L}*]+/u)) {
+      const word = part.replace(/^\*+|\*+$/g, '');
+      if (/\p{L}/u.test(word)) tokens.push(collapse(word));
+    }
   }
   return tokens;
 }
@@ -134,4 +138,18 @@ export function offensiveLists(country: string | null): CompiledLists {
   };
   compiled.set(key, lists);
   return lists;
+}
+
+/**
+ * Whether a message's word is a listed word: equal, or the same length with its stars standing
+ * for letters ("f*ck") — at most half of it hidden, so "****" alone is nobody's word.
+ */
+export function sameWord(token: string, listed: string): boolean {
+  if (token === listed) return true;
+  if (!token.includes('*') || token.length !== listed.length) return false;
+  const stars = token.split('*').length - 1;
+  if (stars * 2 > token.length) return false;
+  for (let i = 0; i < token.length; i++)
+    if (token[i] !== '*' && token[i] !== listed[i]) return false;
+  return true;
 }

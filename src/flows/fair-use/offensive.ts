@@ -10,7 +10,7 @@
  * Whole words only (Scunthorpe: "computadora" holds no insult, "HP" is a printer).
  */
 import { cleanText, MAX_MESSAGE_CHARS } from '../../domain/text.ts';
-import { OFFENSIVE_KINDS, offensiveLists, offensiveTokens } from './offensive-words.ts';
+import { OFFENSIVE_KINDS, offensiveLists, offensiveTokens, sameWord } from './offensive-words.ts';
 
 /** How far (in words) an addressee or the writer may stand from the word that concerns it. */
 const WINDOW = 3;
@@ -35,7 +35,11 @@ function matchesIn(tokens: string[], phrases: Record<Match['kind'], string[][]>)
     for (let i = 0; i < tokens.length; i++) {
       if (taken.has(i)) continue;
       const phrase = phrases[kind].find(
-        (p) => p.length > 0 && p.every((w, k) => tokens[i + k] === w && !taken.has(i + k)),
+        (p) =>
+          p.length > 0 &&
+          p.every(
+            (w, k) => i + k < tokens.length && sameWord(tokens[i + k]!, w) && !taken.has(i + k),
+          ),
       );
       if (!phrase) continue;
       found.push({ kind, start: i, end: i + phrase.length });

@@ -68,6 +68,8 @@ describe('R001-8: offensive language', () => {
       'ESTUUUPIDA',
       'estupidos',
       'p3nd3j0',
+      'p*nd*jo',
+      'f*ck you',
       'pinche bot inútil',
       'ustedes son unos ladrones',
       'sí, idiota',
@@ -113,6 +115,8 @@ describe('R001-8: offensive language', () => {
       'el servicio es muy lento',
       'a burocracia do suporte',
       'la estupidez del cable suelto',
+      '**** no funciona',
+      'el *error* aparece al abrir',
     ]) {
       expect(isOffensive(text), text).toBe(false);
     }
