@@ -129,7 +129,8 @@ export function offensiveLists(country: string | null): CompiledLists {
         .filter(([code]) => applies(code))
         .flatMap(([, words]) => words),
     );
-    phrases[kind] = [...new Set(entries)].flatMap(phrasesOf);
+    // Longest first: "puta madre" is one phrase, not "puta" and a mother.
+    phrases[kind] = [...new Set(entries)].flatMap(phrasesOf).sort((a, b) => b.length - a.length);
   }
   lists = {
     phrases,

@@ -87,6 +87,37 @@ export function offensiveLanguage(
   return venting.length > 0 ? { kind: 'interjection', words: words(venting) } : null;
 }
 
+/**
+ * The message without the swearing aimed at nobody, so "¡carajo, no tiene luz!" is read as the
+ * answer "no tiene luz"; the message as it is when it holds none (or insults someone: those
+ * are never read as an answer).
+ */
+export function withoutInterjections(raw: string, country: string | null = null): string {
+  const text = cleanText(raw, MAX_MESSAGE_CHARS);
+  if (offensiveLanguage(text, country)?.kind !== 'interjection') return raw;
+  // Each blank-separated word of the message and the comparable tokens it gives.
+  const words = text.split(/\s+/);
+  const owner: number[] = [];
+  const tokens: string[] = [];
+  words.forEach((word, w) => {
+    for (const token of offensiveTokens(word)) {
+      tokens.push(token);
+      owner.push(w);
+    }
+  });
+  const matched = new Set<number>();
+  for (const m of matchesIn(tokens, offensiveLists(country).phrases)) {
+    if (m.kind === 'aimedOnly') continue;
+    for (let i = m.start; i < m.end; i++) matched.add(i);
+  }
+  // A word is dropped only when every token it gives is swearing ("¡carajo," but not "no").
+  const kept = words.filter((_, w) => {
+    const mine = owner.flatMap((o, i) => (o === w ? [i] : []));
+    return mine.length === 0 || mine.some((i) => !matched.has(i));
+  });
+  return kept.join(' ').trim();
+}
+
 /** R001-8: whether a message insults someone (the warning); interjections do not count. */
 export function isOffensive(raw: string, country: string | null = null): boolean {
   return offensiveLanguage(raw, country)?.kind === 'insult';

@@ -15,7 +15,7 @@ import {
   matchChoice,
   namedLanguage,
 } from '../understanding.ts';
-import { isOffensive } from '../fair-use/index.ts';
+import { isOffensive, withoutInterjections } from '../fair-use/index.ts';
 
 /** The customer's answer to the question waiting, as a choice id, or null. */
 export function answerOf(context: ConversationContext, event: FlowEvent): string | null {
@@ -23,8 +23,10 @@ export function answerOf(context: ConversationContext, event: FlowEvent): string
   if (event.type === 'customer.choice') {
     return choices.some((c) => c.id === event.choice) ? event.choice : null;
   }
-  if (event.type === 'customer.text' && !isOffensive(event.text, offenceCountryOf(context))) {
-    return matchChoice(event.text, choices, context.language);
+  const country = offenceCountryOf(context);
+  if (event.type === 'customer.text' && !isOffensive(event.text, country)) {
+    // R001-8: swearing aimed at nobody is not an insult, and not part of the answer either.
+    return matchChoice(withoutInterjections(event.text, country), choices, context.language);
   }
   return null;
 }

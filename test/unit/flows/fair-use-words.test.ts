@@ -4,6 +4,7 @@ import {
   isOffensive,
   offensiveLanguage,
   reportText,
+  withoutInterjections,
 } from '../../../src/flows/fair-use/index.ts';
 
 const kindOf = (text: string, country: string | null = null) =>
@@ -130,6 +131,16 @@ describe('R001-8: offensive language', () => {
     expect(kindOf('gonorrea', 'CO')).toBe('insult');
     expect(kindOf('gonorrea')).toBe('insult');
     expect(kindOf('gonorrea', 'MX')).toBeNull();
+  });
+
+  it('R001-8: an interjection is taken out of the answer; insults and ordinary text are left whole', () => {
+    expect(withoutInterjections('¡carajo, no tiene luz!')).toBe('no tiene luz!');
+    expect(withoutInterjections('sí, puta madre')).toBe('sí,');
+    expect(withoutInterjections('no sirve la pinche impresora')).toBe('no sirve la impresora');
+    expect(withoutInterjections('eres una estúpida')).toBe('eres una estúpida');
+    expect(withoutInterjections('no, la computadora no prende')).toBe(
+      'no, la computadora no prende',
+    );
   });
 
   it('R001-8: the words found are reported for the abuse record', () => {
