@@ -2,7 +2,8 @@ import type { Case, CaseRequest } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
-import { abuseOutcome, calendarFor, suspendedUntil, visitSlots } from '../domain/policy/index.ts';
+import { personKeys } from '../domain/fair-use/index.ts';
+import { calendarFor, visitSlots } from '../domain/policy/index.ts';
 import type {
   AccountProofServices,
   CaseView,
@@ -77,14 +78,23 @@ export function createFlowServices(
   };
 
   return {
-    async findCustomer({ by, value }) {
+    async findCustomer({ by, value, person }) {
       const customer =
         by === 'account'
           ? await domain.customers.findByAccountOrContract(value)
           : by === 'email'
             ? await domain.customers.findByEmail(value)
             : await domain.customers.findByPhone(value);
-      return customer ? customerView(customer, clock.now()) : null;
+      if (!customer) return null;
+      const now = clock.now();
+      // R001-11: a suspension is the person's, found by who is asking, not by the account named.
+      const suspension = person
+        ? await domain.abuse.suspensionOf(personKeys(person.conversationId, person.phone), now)
+        : null;
+      return {
+        ...customerView(customer, now),
+        personSuspension: suspension ? { until: suspension.until?.toISOString() ?? null } : null,
+      };
     },
 
     async openCase(input, call) {
@@ -175,26 +185,24 @@ export function createFlowServices(
       return { covered: zone !== null, city: zone?.city ?? null };
     },
 
-    async recordAbuse({ accountNumber }) {
-      if (!accountNumber) return { suspended: false, warnings: 1 };
-      const customer = await domain.customers.findByAccount(accountNumber);
-      if (!customer) return { suspended: false, warnings: 1 };
-      const now = clock.now();
-      if (abuseOutcome(customer.abuseWarnings, policy) === 'suspend') {
-        const until = suspendedUntil(now, policy);
-        await domain.customers.recordAbuse(accountNumber, {
-          abuseWarnings: customer.abuseWarnings + 1,
-          suspendedUntil: until,
-          suspendedPermanently: until === null,
-        });
-        return { suspended: true, warnings: customer.abuseWarnings + 1 };
-      }
-      await domain.customers.recordAbuse(accountNumber, {
-        abuseWarnings: customer.abuseWarnings + 1,
-        suspendedUntil: customer.suspendedUntil,
-        suspendedPermanently: customer.suspendedPermanently,
+    async recordAbuse(input, call) {
+      const at = new Date(input.at);
+      const { warnings, suspension } = await domain.abuse.record({
+        // The turn's effect key: a turn run again records nothing new (decision 0).
+        id: call?.effectKey ?? `${input.conversationId}:${input.at}:${input.rule}`,
+        person: personKeys(input.conversationId, input.phone),
+        conversationId: input.conversationId,
+        accountNumber: input.accountNumber,
+        rule: input.rule,
+        words: input.words,
+        text: input.text,
+        at,
       });
-      return { suspended: false, warnings: customer.abuseWarnings + 1 };
+      return {
+        suspended: suspension !== null,
+        warnings,
+        suspendedUntil: suspension?.until?.toISOString() ?? null,
+      };
     },
 
     async recordSurvey({ caseNumber, score, comment }) {

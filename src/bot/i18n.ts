@@ -1,12 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
-import { DateTime } from 'luxon';
 import { LANGUAGES, type Language } from '../domain/types.ts';
 import type { Reply } from '../flows/contract.ts';
 import { PROJECT_ROOT } from './database/embedded-ferretdb.ts';
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+import { addDateFormatters, ISO_INSTANT } from './dates.ts';
 
 /** A reply rendered in a language: the text and the choices' labels. */
 export interface RenderedReply {
@@ -53,18 +51,23 @@ export function createTranslator(localesDir = join(PROJECT_ROOT, 'locales')): Tr
     ReturnType<i18n['getFixedT']>
   >;
 
+  const dates = addDateFormatters(instance);
+
+  // Instants in params are written in the customer's zone: `{{x, when}}` / `{{start, slot}}`
+  // format them from `instants`; a text that names an instant plainly (`{{x}}`) still reads
+  // "martes 10 de marzo a las 14:00", never an ISO string.
   const formatParams = (params: Reply['params'], language: Language) => {
     if (!params) return {};
     const zone = typeof params.timeZone === 'string' ? params.timeZone : 'UTC';
-    const out: Record<string, string | number> = {};
+    const out: Record<string, unknown> = {};
+    const instants: Record<string, string> = {};
     for (const [name, value] of Object.entries(params)) {
-      out[name] =
-        typeof value === 'string' && ISO_INSTANT.test(value)
-          ? DateTime.fromISO(value, { zone })
-              .setLocale(language)
-              .toLocaleString(DateTime.DATETIME_MED)
-          : value;
+      if (typeof value === 'string' && ISO_INSTANT.test(value)) {
+        instants[name] = value;
+        out[name] = dates.when(value, language, zone);
+      } else out[name] = value;
     }
+    out.instants = instants;
     return out;
   };
 
@@ -83,9 +86,12 @@ export function createTranslator(localesDir = join(PROJECT_ROOT, 'locales')): Tr
       const result: RenderedReply = Object.freeze({
         text: t(reply.key, params),
         choices: Object.freeze(
-          (reply.choices ?? []).map((c) =>
-            Object.freeze({ id: c.id, label: t(c.key, formatParams(c.params, language)) }),
-          ),
+          (reply.choices ?? []).map((c) => {
+            const label = t(c.key, formatParams(c.params, language));
+            // The option's meaning with its label, so the question's text lists nothing twice.
+            const detail = c.detail ? t('choiceDetail', { label, detail: t(c.detail) }) : label;
+            return Object.freeze({ id: c.id, label: detail });
+          }),
         ) as RenderedReply['choices'],
       });
       if (rendered.size >= RENDERED_KEPT) rendered.delete(rendered.keys().next().value!);

@@ -10,6 +10,7 @@ import { CaseRepository } from './cases/case-repository.ts';
 import { CaseService } from './cases/case-service.ts';
 import { CoverageRepository } from './coverage/coverage.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
+import { AbuseRepository } from './fair-use/index.ts';
 import { FolioRepository } from './folios/folio-repository.ts';
 import { FolioService } from './folios/folio-service.ts';
 import { EffectLedger } from './effects/effect-ledger.ts';
@@ -20,6 +21,8 @@ export interface Domain {
   readonly policy: PolicyConfig;
   readonly clock: Clock;
   readonly customers: CustomerRepository;
+  /** Fair-use breaches and suspensions per person (R001-8 … R001-11). */
+  readonly abuse: AbuseRepository;
   readonly cases: CaseRepository;
   readonly caseNumbers: CaseNumberAllocator;
   readonly caseService: CaseService;
@@ -48,6 +51,7 @@ export function createDomain(
   const db = connection.db;
   if (!db) throw new Error('the database connection is not open');
   const customers = new CustomerRepository(connection);
+  const abuse = new AbuseRepository(connection, policy);
   const cases = new CaseRepository(connection);
   const caseNumbers = new CaseNumberAllocator(connection);
   const folios = new FolioRepository(connection);
@@ -59,6 +63,7 @@ export function createDomain(
     policy,
     clock,
     customers,
+    abuse,
     cases,
     caseNumbers,
     caseService: new CaseService(cases, caseNumbers, policy, clock),
@@ -72,6 +77,7 @@ export function createDomain(
     mailOutbox,
     async init() {
       await customers.init();
+      await abuse.init();
       await cases.init();
       await ensureCollection(caseNumbers.model);
       await folios.init();

@@ -72,14 +72,17 @@ export const CATEGORY_CHOICES: Choice[] = CASE_CATEGORIES.map((c) => ({
   key: `technical.category.${c}`,
 }));
 
+/** R002-3: each level shown once, as an option with its definition. */
 export const SEVERITY_CHOICES: Choice[] = SEVERITIES.map((s) => ({
   id: s,
   key: `severity.${s}.label`,
+  detail: `severity.${s}.definition`,
 }));
 
 export const URGENCY_CHOICES: Choice[] = URGENCIES.map((u) => ({
   id: u,
   key: `urgency.${u}.label`,
+  detail: `urgency.${u}.definition`,
 }));
 
 export const COMPLAINT_KINDS: Choice[] = [

@@ -103,6 +103,11 @@ export interface ConversationContext {
   subject: string;
   description: string;
   steps: string | null;
+  /**
+   * R001-4: the first-level steps taken and their answers, in order ("power: no",
+   * "plugged in", …), for the case's description. Absent in snapshots stored before issue 13.
+   */
+  tried?: string[];
   attachments: Attachment[];
   deliveryChannel: string | null;
   /** R003-9: consent to a remote session as a last resort; null when not asked. */
@@ -130,6 +135,12 @@ export interface ConversationContext {
   address: string | null;
   covered: boolean | null;
   coveredCity: string | null;
+
+  /**
+   * What the customer said of their matter in their own words (the first message or the answer
+   * to triage): a subject when none was asked, as at the 20-minute limit (R001-7, R001-2).
+   */
+  said?: string | null;
 
   surveyScore: number | null;
   /** R001-8: warnings given so far (from `recordAbuse`). */
@@ -192,6 +203,7 @@ export function emptyRequest() {
     subject: '',
     description: '',
     steps: null,
+    tried: [] as string[],
     attachments: [],
     deliveryChannel: null,
     remoteConsent: null,

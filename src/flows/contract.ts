@@ -14,6 +14,12 @@ export interface Choice {
   id: string;
   key: string;
   params?: Record<string, string | number>;
+  /**
+   * The key of what the option means, shown with its label ("Crítica: el servicio está
+   * detenido…") so a question need not list its options again in its text. Answers are
+   * matched against the label, never this.
+   */
+  detail?: string;
 }
 
 /** One message for the customer: an i18n key with its parameters and optional choices. */
@@ -54,6 +60,19 @@ export type FlowEmitted =
 /** Why a session ended: its request done, the 20-minute limit (R001-7), or a suspension. */
 export type SessionEndReason = 'done' | 'chat-limit' | 'suspended' | 'abandoned';
 
+/** What `recordAbuse` decided (R001-8, R001-11). */
+export interface AbuseOutput {
+  suspended: boolean;
+  warnings: number;
+  /** The end of the suspension (ISO), null when permanent or not suspended. */
+  suspendedUntil: string | null;
+}
+
+/** R001-11: a suspension of the person talking, in force (`until` null: permanent). */
+export interface PersonSuspension {
+  until: string | null;
+}
+
 /** Input given when a conversation starts. */
 export interface FlowInput {
   conversationId: string;
@@ -75,6 +94,8 @@ export interface FlowInput {
 /** What the flow may know of a customer record: the record, with its standing made a yes/no. */
 export type CustomerView = Omit<Customer, 'suspendedUntil' | 'suspendedPermanently'> & {
   suspended: boolean;
+  /** R001-11: the person asking is suspended (their own words), whatever the account's standing. */
+  personSuspension?: PersonSuspension | null;
 };
 
 /** A case as the flow tells it to the customer. */
@@ -208,9 +229,14 @@ export interface ServiceCall {
  * in-memory fakes.
  */
 export interface FlowServices extends AccountProofServices {
+  /**
+   * `person`: who is asking (the conversation and the network-verified phone), so a suspension
+   * of that person shows in the view (R001-11).
+   */
   findCustomer: (input: {
     by: 'account' | 'email' | 'phone';
     value: string;
+    person?: { conversationId: string; phone: string | null };
   }) => Promise<CustomerView | null>;
   openCase: (input: OpenCaseInput, call?: ServiceCall) => Promise<OpenCaseOutput>;
   closeCase: (
@@ -292,14 +318,26 @@ export interface FlowServices extends AccountProofServices {
     country: Country;
     address: string;
   }) => Promise<{ covered: boolean; city: string | null }>;
-  /** R001-8/R001-11: records a warning; returns whether support is now suspended. */
+  /**
+   * R001-8/R001-11: records a breach against the person who wrote it (the conversation's sender
+   * and the network-verified phone — not the company account), with the rule and the words for
+   * agents; returns the person's warnings and whether they are now suspended, until when (null:
+   * permanently).
+   */
   recordAbuse: (
     input: {
+      conversationId: string;
+      /** The network-verified phone of the sender, if any (`FlowInput.phone`). */
+      phone: string | null;
+      /** The account the session proved, if any: recorded for agents, never suspended. */
       accountNumber: string | null;
+      rule: 'R001-8' | 'R001-9' | 'R001-10';
+      words: string[];
+      text: string;
       at: string;
     },
     call?: ServiceCall,
-  ) => Promise<{ suspended: boolean; warnings: number }>;
+  ) => Promise<AbuseOutput>;
   recordSurvey: (
     input: {
       caseNumber: CaseNumber;

@@ -1,6 +1,7 @@
 /**
  * Text understanding for the conversation flows: turns what a customer typed into a choice id,
- * an identifier (account/contract number, e-mail, phone) or a flag (offensive, nonsense, vague).
+ * or an identifier (account/contract number, e-mail, phone). The fair-use checks (offensive,
+ * nonsense, vague) are in `fair-use/`.
  * Pure and total: any string — 10 kB, empty, emoji, control characters, HTML — gives an answer,
  * never an exception. Every word list lives in `locales/<lang>/understanding.json`; every label
  * matched comes from `locales/<lang>/bot.json`, so no language is hard-coded here.
@@ -23,7 +24,6 @@ export interface UnderstandingWords {
   words: Record<string, string[]>;
   /** Words naming each language, in this language. */
   languages: Record<Language, string[]>;
-  offensive: string[];
   vagueSubjects: string[];
   keyboardMash: string[];
 }
@@ -176,43 +176,6 @@ function withoutPoliteness(text: string, courtesies: string[]): string {
   return core;
 }
 
-/** Whether a text contains a word of the offensive lists of any language (R001-8). */
-export function isOffensive(raw: string): boolean {
-  const text = ` ${normalise(cleanText(raw, MAX_MESSAGE_CHARS))} `;
-  if (text.trim() === '') return false;
-  return LANGUAGES.some((lang) =>
-    memo(`o:${lang}`, () => WORDS[lang].offensive.map(normalise)).some((w) =>
-      text.includes(` ${w} `),
-    ),
-  );
-}
-
-/**
- * R001-10: a report that cannot be true text — no letters at all, keyboard mash ("asdfgh"),
- * one character repeated ("aaaaaa"), or long words without vowels.
- */
-export function isNonsense(raw: string): boolean {
-  const text = normalise(cleanText(raw, MAX_DESCRIPTION_CHARS));
-  const letters = text.replace(/[^a-zñç]/g, '');
-  if (letters.length < 2) return true;
-  if (/(.)\1{4,}/.test(text.replace(/\s/g, ''))) return true;
-  if (new Set(letters).size <= 2 && letters.length >= 4) return true;
-  const mash = LANGUAGES.flatMap((l) => WORDS[l].keyboardMash).map(normalise);
-  const compact = text.replace(/\s/g, '');
-  if (mash.some((m) => compact.includes(m)) && text.split(' ').length <= 3) return true;
-  const vowels = letters.replace(/[^aeiouy]/g, '').length;
-  return letters.length >= 6 && vowels / letters.length < 0.12;
-}
-
-/** R001-2: a subject too short or too vague ("no sirve") to tell one fault from another. */
-export function isVagueSubject(raw: string, language: Language): boolean {
-  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
-  if (text.replace(/[^a-z0-9ñç]/g, '').length < 10) return true;
-  const vague = [language, ...LANGUAGES].flatMap((l) => WORDS[l].vagueSubjects.map(normalise));
-  const withoutPoliteness = text.replace(/\b(por favor|please|por favor ayuda)\b/g, '').trim();
-  return vague.includes(text) || vague.includes(withoutPoliteness);
-}
-
 /** An identifier found in free text, for `findCustomer` (R004-1). */
 export interface Identifier {
   by: 'account' | 'email' | 'phone';
@@ -258,10 +221,22 @@ export function findIdentifier(raw: string): Identifier | null {
   return null;
 }
 
-/** A name-like answer: at least two letters, capped. */
+/** Longest name kept, and most words in one ("María de los Ángeles Fernández de la Torre"). */
+const MAX_NAME_CHARS = 100;
+const MAX_NAME_WORDS = 10;
+
+/**
+ * A person's name as typed ("Laura Méndez", "O'Brien", "José-Luis", "Ma. Fernanda"), or null
+ * when the answer cannot be a name: markup or script ("<script>alert(1)</script>"), a URL, an
+ * e-mail, digits, code symbols, fewer than two letters, or too long to be one.
+ */
 export function personName(raw: string): string | null {
-  const text = cleanText(raw, 100);
-  return /\p{L}.*\p{L}/u.test(text) && !isEmail(text) ? text : null;
+  if (typeof raw !== 'string' || /[<>{}[\]()=;\\/|@#$%*_+`~^&]|:\/\/|www\./i.test(raw)) return null;
+  const text = cleanText(raw, MAX_NAME_CHARS + 1);
+  if (text.length > MAX_NAME_CHARS || text.split(/\s+/).length > MAX_NAME_WORDS) return null;
+  return /^[\p{L}\p{M}][\p{L}\p{M} '’.,-]*$/u.test(text) && /\p{L}.*\p{L}/u.test(text)
+    ? text
+    : null;
 }
 
 /**

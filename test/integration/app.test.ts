@@ -175,4 +175,30 @@ describe('npm start: the app on a MongoDB server', () => {
     expect(Number(timed?.[1])).toBe(answered);
     expect(text).toMatch(/^atiende_duplicates_dropped_total [1-9]/m);
   });
+
+  it("R001-8, R001-11: insults suspend the person who wrote them, for the policy's duration told in words, never the colleagues of the same account", async () => {
+    await chat({ userId: 'rude', messageId: 'r0', text: 'Hola, mi cuenta es MX-1001' });
+    let last: Awaited<ReturnType<typeof chat>> | null = null;
+    for (let i = 1; i <= 3; i++) {
+      last = await chat({ userId: 'rude', messageId: `r${i}`, text: 'eres una estúpida' });
+    }
+    const notice = last?.body.replies?.find((r) => r.key === 'fairUse.suspendedForDays');
+    expect(notice?.text).toContain('1 día');
+    expect(notice?.text).not.toContain('temporalmente');
+    // The same person comes back: told until when, and nothing else happens.
+    const back = await chat({
+      userId: 'rude',
+      messageId: 'r4',
+      text: 'Hola, mi cuenta es MX-1001',
+    });
+    expect(back.body.replies?.map((r) => r.key)).toContain('fairUse.stillSuspended');
+    // A colleague of the same company account is served as usual.
+    const colleague = await chat({
+      userId: 'colleague',
+      messageId: 'c1',
+      text: 'Hola, mi cuenta es MX-1001',
+    });
+    expect(colleague.body.replies?.map((r) => r.key)).toContain('identification.askIsPrimary');
+    expect(colleague.body.replies?.map((r) => r.key)).not.toContain('fairUse.stillSuspended');
+  });
 });

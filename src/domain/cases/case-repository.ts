@@ -175,13 +175,18 @@ export class CaseRepository {
     return docs.map(toCase).sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime());
   }
 
-  /** Best-effort status field for listings; guarantees come from the closure insert. */
+  /**
+   * Best-effort status field for listings; guarantees come from the closure insert. `closure`:
+   * the closure's outcome copied onto the record, so the record and its closure agree on
+   * whether the first level solved it.
+   */
   async setStatus(
     number: CaseNumber,
     status: CaseStatus,
     closedAt: Date | null = null,
+    closure?: Pick<CaseClosure, 'solvedAtFirstLevel'>,
   ): Promise<void> {
-    await this.cases.updateOne({ _id: number }, { $set: { status, closedAt } });
+    await this.cases.updateOne({ _id: number }, { $set: { status, closedAt, ...closure } });
   }
 
   async appendEvent(event: CaseEvent): Promise<void> {

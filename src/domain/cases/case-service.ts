@@ -163,7 +163,9 @@ export class CaseService {
     });
     if (!inserted) return 'already-closed';
     await this.repository.releaseMatter(found.matterKey);
-    await this.repository.setStatus(number, 'closed', closedAt);
+    await this.repository.setStatus(number, 'closed', closedAt, {
+      solvedAtFirstLevel: details.solvedAtFirstLevel,
+    });
     await this.repository.appendEvent({
       caseNumber: number,
       at: closedAt,

@@ -34,7 +34,15 @@ import {
 import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
 import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact } from './facts.ts';
 import { guardedSetup } from './guards.ts';
-import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from './reading.ts';
+import {
+  answerOf,
+  attachmentsOf,
+  equipmentAnswered,
+  languageOf,
+  textOf,
+  typedText,
+} from './reading.ts';
+import { reportOf, saidOfMatter, truncationNotice } from './report-text.ts';
 
 /** Answers in a row not understood before a person takes over. */
 const MISUNDERSTOOD_LIMIT = 3;
@@ -66,6 +74,7 @@ export function conversationSetup(policy: PolicyConfig) {
       stamp: assign({
         lastAt: ({ context, event }) =>
           'at' in event && typeof event.at === 'string' ? event.at : context.lastAt,
+        said: ({ context, event }) => context.said ?? saidOfMatter(context, event),
       }),
       closeSession: emit(
         (_, params: { reason: 'done' | 'chat-limit' | 'suspended' | 'abandoned' }) => ({
@@ -111,7 +120,7 @@ export function conversationSetup(policy: PolicyConfig) {
       })),
       clearContact: assign({ contact: () => ({ name: '', email: '', phone: '' }) }),
       takeName: assign(({ context, event }) => ({
-        contact: { ...context.contact, name: personName(textOf(event)) ?? '' },
+        contact: { ...context.contact, name: personName(typedText(event)) ?? '' },
       })),
       takeEmail: assign(({ context, event }) => ({
         contact: { ...context.contact, email: textOf(event, MAX_SHORT_CHARS).toLowerCase() },
@@ -203,9 +212,22 @@ export function conversationSetup(policy: PolicyConfig) {
           priority: priorityFromSeverityUrgency(context.severity ?? 'medium', urgency, policy),
         };
       }),
-      takeSubject: assign(({ event }) => ({ subject: textOf(event, MAX_SHORT_CHARS) })),
-      takeDescription: assign(({ event }) => ({ description: textOf(event) })),
-      takeSteps: assign(({ event }) => ({ steps: textOf(event) })),
+      takeSubject: assign(({ event }) => ({ subject: reportOf(event, MAX_SHORT_CHARS).kept })),
+      // R001-4: kept whole up to its limit; a longer text is cut at a word and the cut is told.
+      takeDescription: enqueueActions(({ enqueue, event }) => {
+        const { kept, cut } = reportOf(event, MAX_DESCRIPTION_CHARS);
+        enqueue.assign({ description: kept });
+        if (cut) enqueue.emit(truncationNotice());
+      }),
+      takeSteps: enqueueActions(({ enqueue, event }) => {
+        const { kept, cut } = reportOf(event, MAX_DESCRIPTION_CHARS);
+        enqueue.assign({ steps: kept });
+        if (cut) enqueue.emit(truncationNotice());
+      }),
+      /** R001-4: a first-level step and its answer, for the case's description. */
+      noteStep: assign(({ context }, params: { step: string }) => ({
+        tried: [...(context.tried ?? []), params.step],
+      })),
       keepAttachments: assign(({ context, event }) => ({
         attachments: [...context.attachments, ...attachmentsOf(event)].slice(0, 20),
       })),
@@ -241,7 +263,7 @@ export function conversationSetup(policy: PolicyConfig) {
       takeAttendantMe: assign(({ context }) => ({
         attendant: context.contact.name || context.customer?.primaryContact.name || '',
       })),
-      takeAttendant: assign(({ event }) => ({ attendant: personName(textOf(event)) })),
+      takeAttendant: assign(({ event }) => ({ attendant: personName(typedText(event)) })),
       rememberFolio: assign((_, folio: { folioNumber: string }) => ({
         folioNumber: folio.folioNumber,
       })),

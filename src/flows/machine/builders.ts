@@ -10,7 +10,9 @@ import type { ConversationContext, ProofResume } from '../context.ts';
 import { YES_NO, DONE_NOT_YET } from '../choices.ts';
 import { AWAITING_INPUT } from '../run-turn.ts';
 import type { ConversationSetup } from './actions.ts';
+import { reportText } from '../fair-use/index.ts';
 import type { Params } from './facts.ts';
+import { textOf } from './reading.ts';
 import { TO } from './targets.ts';
 
 type Ctx = ConversationContext;
@@ -73,10 +75,22 @@ export function chose(id: string) {
   return { type: 'chose' as const, params: { id } };
 }
 
-/** R001-10: a nonsense report is re-asked; the files sent with it are kept all the same. */
+/**
+ * R001-10: a report that is not one is re-asked, the files sent with it kept all the same —
+ * nonsense with the fair-use reminder, data alone (a folio, a phone number) with a plain
+ * request for words: an honest customer is never accused.
+ */
 export const NONSENSE: Answer = {
-  guard: 'isNonsense',
-  actions: [reask('fairUse.nonsense'), 'keepAttachments'],
+  guard: 'isNotAReport',
+  actions: [
+    {
+      type: 'reask',
+      params: ({ event }) => ({
+        hint: reportText(textOf(event)) === 'nonsense' ? 'fairUse.nonsense' : 'fairUse.needsWords',
+      }),
+    },
+    'keepAttachments',
+  ],
 };
 
 /** What a question may add to its answers. */

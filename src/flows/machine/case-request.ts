@@ -7,6 +7,8 @@ import { priorityFromClass, priorityFromFairUse } from '../../domain/policy/inde
 import type { PolicyConfig, Priority } from '../../domain/policy/index.ts';
 import type { ConversationContext, Intent } from '../context.ts';
 import type { OpenCaseInput, OpenCaseOutput } from '../contract.ts';
+import { clipAtWord } from '../clip.ts';
+import { MAX_SHORT_CHARS } from '../understanding.ts';
 import { countryOf, isProven, timeZoneOf } from './facts.ts';
 
 type Ctx = ConversationContext;
@@ -57,6 +59,34 @@ function remoteTag(context: Ctx): string {
   return `\n[remote access: ${context.remoteConsent ? 'consented' : 'refused'}]`;
 }
 
+/** R001-4: the first-level steps taken, as a data tag for the case's description. */
+export function triedTag(context: Ctx): string {
+  const tried = context.tried ?? [];
+  return tried.length === 0 ? '' : `\n[first level: ${tried.join('; ')}]`;
+}
+
+/** Longest subject made from longer words (a description, the first message). */
+const DERIVED_SUBJECT_CHARS = 100;
+
+/** The customer's equipment of the request, named as the record names it. */
+function equipmentNamed(context: Ctx): string {
+  const serial = context.equipmentSerial;
+  if (!serial) return '';
+  const e = context.customer?.equipment.find((x) => x.serial === serial);
+  return e ? `${e.description} (${serial})` : serial;
+}
+
+/**
+ * R001-2: the subject, as concrete as what is known — the subject asked, else the customer's
+ * own words (the description, what they said first), else the equipment; the case type only
+ * when nothing at all was said. Cut at a word, with an ellipsis.
+ */
+export function subjectOf(context: Ctx): string {
+  if (context.subject) return clipAtWord(context.subject, MAX_SHORT_CHARS);
+  const words = context.description || context.said || equipmentNamed(context);
+  return words ? clipAtWord(words, DERIVED_SUBJECT_CHARS) : (context.caseType ?? 'other');
+}
+
 /** The `openCase` input for the request in the context; `extra` overrides its fields. */
 export function openCaseInput(
   context: Ctx,
@@ -74,8 +104,8 @@ export function openCaseInput(
     equipmentSerial: context.equipmentSerial,
     equipmentLocation: context.equipmentLocation,
     contact: { ...context.contact },
-    subject: context.subject || context.description.slice(0, 80) || type,
-    description: `${context.description || context.subject || type}${remoteTag(context)}`,
+    subject: subjectOf(context),
+    description: `${context.description || context.subject || context.said || type}${triedTag(context)}${remoteTag(context)}`,
     stepsToReproduce: context.steps,
     type,
     category: context.category,

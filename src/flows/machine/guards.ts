@@ -18,22 +18,22 @@ import {
   asksForPerson,
   findIdentifier,
   isEmail,
-  isNonsense,
-  isOffensive,
-  isVagueSubject,
   personName,
   phoneIn,
   typedCode,
 } from '../understanding.ts';
+import { isOffensive, isVagueSubject, reportText } from '../fair-use/index.ts';
 import { REMOTE_CATEGORIES } from './case-request.ts';
 import { followUpWait, isProven, knownContact } from './facts.ts';
 import {
   answerOf,
   attachmentsOf,
+  offenceCountryOf,
   equipmentAnswered,
   isCivilEvent,
   languageOf,
   textOf,
+  typedText,
 } from './reading.ts';
 import { typedSetup } from './setup.ts';
 
@@ -47,7 +47,9 @@ export function guardedSetup(policy: PolicyConfig) {
       /** The answer to the waiting question is the choice `id`. */
       chose: ({ context, event }, params: { id: string }) => answerOf(context, event) === params.id,
       choseAnything: ({ context, event }) => answerOf(context, event) !== null,
-      isOffensive: ({ event }) => event.type === 'customer.text' && isOffensive(event.text),
+      /** R001-8: an insult aimed at someone (interjections aimed at nobody do not count). */
+      isOffensive: ({ context, event }) =>
+        event.type === 'customer.text' && isOffensive(event.text, offenceCountryOf(context)),
       /**
        * The customer asks for a human at a question that does not offer one (triage and the
        * unknown-customer menu do, and handle it).
@@ -61,6 +63,9 @@ export function guardedSetup(policy: PolicyConfig) {
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
       isFound: (_, customer: CustomerView | null) => customer !== null,
       isSuspended: ({ context }) => context.customer?.suspended === true,
+      /** R001-11: the person talking is suspended (permanently: told without an end). */
+      isPersonSuspended: ({ context }) => context.customer?.personSuspension != null,
+      isPersonSuspendedForGood: ({ context }) => context.customer?.personSuspension?.until === null,
       /** R003-1: the distribution contract says the distributor serves its customers. */
       isServedByDistributor: ({ context }) =>
         context.customer?.distributor?.servesItsCustomers === true,
@@ -72,20 +77,28 @@ export function guardedSetup(policy: PolicyConfig) {
       hasInputPhone: ({ context }) => (context.inputPhone ?? '').replace(/\D/g, '').length >= 8,
       isProspect: ({ context }) => context.intent === 'newService',
       hasCustomer: ({ context }) => context.customer !== null,
-      isName: ({ event }) => personName(textOf(event)) !== null,
+      /** A name, judged as typed: markup is refused, not stripped into a name. */
+      isName: ({ event }) => personName(typedText(event)) !== null,
       isEmail: ({ event }) => isEmail(textOf(event, MAX_SHORT_CHARS)),
       isPhone: ({ event }) => phoneIn(textOf(event, MAX_SHORT_CHARS)) !== null,
       hasEquipment: ({ context }) => (context.customer?.equipment.length ?? 0) > 0,
       isKnownSerial: ({ context, event }) => equipmentAnswered(context, event) !== undefined,
       isSerial: ({ event }) => /^[\p{L}\p{N}][\p{L}\p{N}\-_/. ]{1,63}$/u.test(textOf(event, 64)),
       isPlace: ({ event }) => /\p{L}.*\p{L}.*\p{L}/u.test(textOf(event, MAX_SHORT_CHARS)),
-      isNonsense: ({ event }) => isCivilEvent(event) && isNonsense(textOf(event)),
+      /** R001-10: text that cannot be a report (mash, a letter repeated, symbols alone). */
+      isNonsense: ({ context, event }) =>
+        isCivilEvent(event, offenceCountryOf(context)) && reportText(textOf(event)) === 'nonsense',
+      /** R001-10: nonsense, or only data (a folio, a phone) where words are needed: re-asked. */
+      isNotAReport: ({ context, event }) =>
+        isCivilEvent(event, offenceCountryOf(context)) && reportText(textOf(event)) !== 'words',
       isVagueSubject: ({ context, event }) =>
-        isCivilEvent(event) && isVagueSubject(textOf(event, MAX_SHORT_CHARS), context.language),
-      /** Targetless answers wait for this: offensive text is the clock region's (R001-8). */
-      isCivil: ({ event }) => isCivilEvent(event),
+        isCivilEvent(event, offenceCountryOf(context)) &&
+        isVagueSubject(textOf(event, MAX_SHORT_CHARS), context.language),
+      /** Targetless answers wait for this: insults are the clock region's (R001-8). */
+      isCivil: ({ context, event }) => isCivilEvent(event, offenceCountryOf(context)),
       isLongEnough: ({ event }) => textOf(event).length >= MIN_DESCRIPTION_CHARS,
-      hasAttachments: ({ event }) => isCivilEvent(event) && attachmentsOf(event).length > 0,
+      hasAttachments: ({ context, event }) =>
+        isCivilEvent(event, offenceCountryOf(context)) && attachmentsOf(event).length > 0,
       isText: ({ event }) => textOf(event).length > 0,
       isJoined: ({ context }) => context.caseOutcome === 'joined',
       isOfficeClosed: (_, hours: OfficeHoursView) => !hours.open,

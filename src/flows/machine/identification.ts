@@ -54,7 +54,11 @@ export function identification(s: ConversationSetup) {
       lookingUp: {
         invoke: {
           src: 'findCustomer',
-          input: ({ context }) => context.lookup ?? { by: 'account' as const, value: '' },
+          input: ({ context }) => ({
+            ...(context.lookup ?? { by: 'account' as const, value: '' }),
+            // R001-11: who is asking, so the person's own suspension is found.
+            person: { conversationId: context.conversationId, phone: context.inputPhone },
+          }),
           onDone: [
             {
               guard: { type: 'isFound', params: ({ event }) => event.output },
@@ -86,7 +90,21 @@ export function identification(s: ConversationSetup) {
       ),
       checkingStanding: {
         always: [
-          // R001-11: support is suspended for this customer.
+          // R001-11: this person is suspended for their own words (whatever account they name).
+          {
+            guard: 'isPersonSuspendedForGood',
+            target: TO.closedSuspended,
+            actions: say('fairUse.stillSuspendedPermanently'),
+          },
+          {
+            guard: 'isPersonSuspended',
+            target: TO.closedSuspended,
+            actions: say('fairUse.stillSuspended', (c) => ({
+              until: c.customer?.personSuspension?.until ?? '',
+              timeZone: c.customer?.timeZone ?? 'UTC',
+            })),
+          },
+          // R001-11: support is suspended for this customer's account (an administrative decision).
           {
             guard: 'isSuspended',
             target: TO.closedSuspended,

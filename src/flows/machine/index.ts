@@ -83,7 +83,7 @@ export function createConversationMachine(policy: PolicyConfig) {
           },
         },
       },
-      recordingAbuse: recordingAbuse(s),
+      recordingAbuse: recordingAbuse(s, policy),
       ...chatLimit(s, policy),
       ...closedStates(s),
     },

@@ -12,10 +12,10 @@ import {
   MAX_DESCRIPTION_CHARS,
   MAX_SHORT_CHARS,
   asksForPerson,
-  isOffensive,
   matchChoice,
   namedLanguage,
 } from '../understanding.ts';
+import { isOffensive, withoutInterjections } from '../fair-use/index.ts';
 
 /** The customer's answer to the question waiting, as a choice id, or null. */
 export function answerOf(context: ConversationContext, event: FlowEvent): string | null {
@@ -23,8 +23,10 @@ export function answerOf(context: ConversationContext, event: FlowEvent): string
   if (event.type === 'customer.choice') {
     return choices.some((c) => c.id === event.choice) ? event.choice : null;
   }
-  if (event.type === 'customer.text' && !isOffensive(event.text)) {
-    return matchChoice(event.text, choices, context.language);
+  const country = offenceCountryOf(context);
+  if (event.type === 'customer.text' && !isOffensive(event.text, country)) {
+    // R001-8: swearing aimed at nobody is not an insult, and not part of the answer either.
+    return matchChoice(withoutInterjections(event.text, country), choices, context.language);
   }
   return null;
 }
@@ -40,11 +42,28 @@ export function languageOf(context: ConversationContext, event: FlowEvent): Lang
 }
 
 /**
- * An answer for the conversation region to read: not offensive (R001-8) and not a request for a
- * human — the clock region handles both in any state, never as an answer.
+ * The country whose offensive-language lists apply (R001-8): the customer's, or the one a
+ * prospect named; null (every country's lists) while unknown.
  */
-export function isCivilEvent(event: FlowEvent): boolean {
-  return event.type !== 'customer.text' || (!isOffensive(event.text) && !asksForPerson(event.text));
+export function offenceCountryOf(context: ConversationContext): string | null {
+  return context.customer?.country ?? context.prospectCountry ?? null;
+}
+
+/**
+ * An answer for the conversation region to read: not an insult (R001-8) and not a request for a
+ * human — the clock region handles both in any state, never as an answer. An interjection aimed
+ * at nobody ("¡carajo, no prende!") is an answer like any other.
+ */
+export function isCivilEvent(event: FlowEvent, country: string | null = null): boolean {
+  return (
+    event.type !== 'customer.text' ||
+    (!isOffensive(event.text, country) && !asksForPerson(event.text))
+  );
+}
+
+/** The text of the event as typed ('' for a choice): for checks that must see markup. */
+export function typedText(event: FlowEvent): string {
+  return event.type === 'customer.text' ? event.text : '';
 }
 
 /** The text of the event, cleaned and cut to `max` characters ('' for a choice). */

@@ -9,7 +9,11 @@ import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationSetup } from './actions.ts';
 import { say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
+import { cleanText } from '../../domain/text.ts';
+import { offensiveLanguage } from '../fair-use/index.ts';
+import { MAX_SHORT_CHARS } from '../understanding.ts';
 import { isProven, zoneParams } from './facts.ts';
+import { offenceCountryOf } from './reading.ts';
 import { TO } from './targets.ts';
 
 /** The region beside the conversation that sees every customer event first. */
@@ -40,22 +44,45 @@ export function clock(s: ConversationSetup) {
   });
 }
 
-/** R001-8 / R001-11: a warning, or the suspension when the rules were broken too often. */
-export function recordingAbuse(s: ConversationSetup) {
+/**
+ * R001-11: what the customer is told when suspended, naming the policy's duration in their
+ * language (i18next's number formatting: "24 horas", "2 days", "3 dias"), or that it is
+ * permanent (`suspensionHours: 0`).
+ */
+export function suspensionNotice(policy: PolicyConfig) {
+  const hours = policy.fairUse.suspensionHours;
+  if (hours === 0) return say('fairUse.suspendedPermanently');
+  if (hours % 24 === 0) return say('fairUse.suspendedForDays', { days: hours / 24 });
+  return say('fairUse.suspendedForHours', { hours });
+}
+
+/**
+ * R001-8 / R001-11: a warning, or the suspension when the rules were broken too often. Both
+ * are the person's (the conversation's sender, the network-verified phone), never the company
+ * account's; the words are recorded for agents.
+ */
+export function recordingAbuse(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     invoke: {
       src: 'recordAbuse',
-      input: ({ context }) => ({
-        // Issue 12: warnings and suspensions count against an account only when the session
-        // proved it: naming someone's account and insulting must not suspend their support.
-        accountNumber: isProven(context) ? (context.customer?.accountNumber ?? null) : null,
-        at: context.lastAt,
-      }),
+      input: ({ context, event }) => {
+        const text = event.type === 'customer.text' ? cleanText(event.text, MAX_SHORT_CHARS) : '';
+        return {
+          conversationId: context.conversationId,
+          phone: context.inputPhone,
+          // Issue 12: an account is named in the record only when the session proved it.
+          accountNumber: isProven(context) ? (context.customer?.accountNumber ?? null) : null,
+          rule: 'R001-8' as const,
+          words: offensiveLanguage(text, offenceCountryOf(context))?.words ?? [],
+          text,
+          at: context.lastAt,
+        };
+      },
       onDone: [
         {
           guard: { type: 'isNowSuspended', params: ({ event }) => event.output },
           target: 'closedSuspended',
-          actions: say('fairUse.suspended'),
+          actions: suspensionNotice(policy),
         },
         {
           target: TO.history,

@@ -95,6 +95,18 @@ describe('cases on the real database', () => {
     expect(second.outcome).toBe('opened');
   });
 
+  it('R004-3, R002-7: a case solved at the first level says so on its record as on its closure', async () => {
+    const opened = await domain.caseService.open(request({ equipmentSerial: 'FIRST-LEVEL' }));
+    if (opened.outcome !== 'opened') throw new Error('expected a new case');
+    expect(opened.case.solvedAtFirstLevel).toBe(false);
+    await domain.caseService.close(opened.case.number, {
+      verifiedWith: 'Laura',
+      solvedAtFirstLevel: true,
+    });
+    expect((await domain.cases.findClosure(opened.case.number))?.solvedAtFirstLevel).toBe(true);
+    expect((await domain.cases.find(opened.case.number))?.solvedAtFirstLevel).toBe(true);
+  });
+
   it('200 parallel openings of different matters get 200 distinct numbers', async () => {
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>

@@ -52,7 +52,12 @@ describe('hostile input through the engine', () => {
     // historic mobile prefixes (+52 1 for Mexico) accepted and normalised.
     expect(keys(await bot.say(u, 'MX-1001'))).toEqual(['identification.askIsPrimary']);
     expect(keys(await bot.say(u, { choice: 'no' }))).toEqual(['contact.askName']);
-    expect(keys(await bot.say(u, 'Pedro <b>Sánchez</b>'))).toEqual(['contact.askEmail']);
+    // Issue 13: a name with markup is refused and asked again, not stripped into a name.
+    expect(keys(await bot.say(u, 'Pedro <b>Sánchez</b>'))).toEqual([
+      'contact.invalidName',
+      'contact.askName',
+    ]);
+    expect(keys(await bot.say(u, 'Pedro Sánchez'))).toEqual(['contact.askEmail']);
     for (const bad of ['no-es-un-correo', 'a@b']) {
       expect(keys(await bot.say(u, bad)), bad).toEqual([
         'contact.invalidEmail',

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import {
   Conversation,
   atPowerCheck,
@@ -17,7 +18,9 @@ describe('fair use', () => {
     for (const insult of ['eres un idiota', 'you are stupid', 'vai se foder']) {
       const c = await atPowerCheck(VERIFIED_PHONE);
       const keys = await c.send(insult);
-      expect(c.callsOf('recordAbuse'), insult).toEqual([{ accountNumber: 'MX-1001', at: c.now }]);
+      expect(c.callsOf('recordAbuse'), insult).toMatchObject([
+        { accountNumber: 'MX-1001', at: c.now, rule: 'R001-8', text: insult },
+      ]);
       expect(keys, insult).toEqual(['fairUse.warning', 'technical.askPower']);
       // The conversation goes on where it was.
       expect(await c.send('sí')).toEqual(['technical.askOn']);
@@ -27,7 +30,7 @@ describe('fair use', () => {
   it('R001-8, issue 12: the insults of a session that did not prove the account are warned but never counted against the account it named', async () => {
     const c = await atPowerCheck();
     expect(await c.send('eres un idiota')).toEqual(['fairUse.warning', 'technical.askPower']);
-    expect(c.callsOf('recordAbuse')).toEqual([{ accountNumber: null, at: c.now }]);
+    expect(c.callsOf('recordAbuse')).toMatchObject([{ accountNumber: null, at: c.now }]);
   });
 
   it('R001-8: an insult inside an answer is not taken as the answer', async () => {
@@ -37,12 +40,57 @@ describe('fair use', () => {
     expect(c.question?.key).toBe('technical.askPower');
   });
 
+  it('R001-8, R001-11: the breach is recorded against the person (the conversation and the network-verified phone) with the rule and the words', async () => {
+    const c = await atPowerCheck(VERIFIED_PHONE);
+    await c.send('pinche bot inútil');
+    const [call] = c.callsOf('recordAbuse') as { conversationId: string; phone: string | null }[];
+    expect(call).toMatchObject({
+      rule: 'R001-8',
+      text: 'pinche bot inútil',
+      phone: VERIFIED_PHONE.input?.phone,
+    });
+    expect((call as unknown as { words: string[] }).words.sort()).toEqual(['inutil', 'pinche']);
+    expect(call?.conversationId).toBeTruthy();
+  });
+
+  it("R001-11: the suspension names the policy's duration — hours, days, or permanent", async () => {
+    for (const [hours, key, params] of [
+      [24, 'fairUse.suspendedForDays', { days: 1 }],
+      [72, 'fairUse.suspendedForDays', { days: 3 }],
+      [36, 'fairUse.suspendedForHours', { hours: 36 }],
+      [0, 'fairUse.suspendedPermanently', undefined],
+    ] as const) {
+      const policy = {
+        ...DEFAULT_POLICY,
+        fairUse: { ...DEFAULT_POLICY.fairUse, suspensionHours: hours },
+      };
+      const c = await atTriage({ suspendAtWarning: 1, policy });
+      await c.send('eres un idiota');
+      expect(c.keys, String(hours)).toContain(key);
+      expect(c.reply(key)?.params, String(hours)).toEqual(params);
+      expect(c.closedReason()).toBe('suspended');
+    }
+  });
+
+  it('R001-11: a suspended person is told until when (or that it is permanent) and the session closes', async () => {
+    const until = '2026-03-11T16:00:00.000Z';
+    const c = new Conversation({ personSuspendedUntil: until });
+    await c.send('MX-1001');
+    expect(c.keys).toContain('fairUse.stillSuspended');
+    expect(c.reply('fairUse.stillSuspended')?.params).toMatchObject({ until });
+    expect(c.closedReason()).toBe('suspended');
+    const d = new Conversation({ personSuspendedUntil: null });
+    await d.send('MX-1001');
+    expect(d.keys).toContain('fairUse.stillSuspendedPermanently');
+    expect(d.closedReason()).toBe('suspended');
+  });
+
   it('R001-11: when recordAbuse says support is suspended, the suspension is told and the session ends', async () => {
     const c = await atTriage({ suspendAtWarning: 2 });
     await c.send('pendejo');
     expect(c.done).toBe(false);
     await c.send('pinche pendejo');
-    expect(c.keys).toContain('fairUse.suspended');
+    expect(c.keys).toContain('fairUse.suspendedForDays');
     expect(c.closedReason()).toBe('suspended');
     expect(c.done).toBe(true);
   });
@@ -55,7 +103,7 @@ describe('fair use', () => {
       return c;
     };
     for (const pair of [
-      ['asdfgh', '1234567 !!!'],
+      ['asdfgh', '!!! ???'],
       ['aaaaaaaaaa', 'qwerty qwerty'],
       ['🙂🙂🙂', 'zzzzzzzz'],
     ]) {
@@ -69,6 +117,38 @@ describe('fair use', () => {
       expect(c.callsOf('openCase')).toHaveLength(0);
       await c.send('La aplicación muestra el error 500 al guardar facturas');
       expect(c.question?.key).toBe('technical.askSteps');
+    }
+  });
+
+  it('R001-10: a folio, a phone or a number given as a description is asked again in words, never called nonsense', async () => {
+    const c = await atSeverity();
+    await c.say('alta', 'alta');
+    // Two, not three: a third miss in a row hands the customer to a person.
+    for (const data of ['AT-2026-000001-V1', '55 5555 0101']) {
+      expect(await c.send(data), data).toEqual(['fairUse.needsWords', 'technical.askSubject']);
+      expect(c.keys, data).not.toContain('fairUse.nonsense');
+    }
+    await c.send('El folio AT-2026-000001-V1 no se puede consultar');
+    expect(c.question?.key).toBe('technical.askDescription');
+    await c.send('1000000');
+    expect(c.keys.at(-2)).toBe('fairUse.needsWords');
+  });
+
+  it('R001-8: an interjection aimed at nobody is no warning and the answer is read', async () => {
+    const c = await atPowerCheck(VERIFIED_PHONE);
+    expect(await c.send('¡carajo, otra vez se cayó! sí tiene luz')).not.toContain(
+      'fairUse.warning',
+    );
+    expect(c.callsOf('recordAbuse')).toHaveLength(0);
+    const d = await atPowerCheck(VERIFIED_PHONE);
+    expect(await d.send('sí, puta madre')).toEqual(['technical.askOn']);
+    expect(d.callsOf('recordAbuse')).toHaveLength(0);
+  });
+
+  it('R001-8: an insult aimed at the bot is the warning ("eres una estúpida", "pinche bot inútil")', async () => {
+    for (const insult of ['eres una estúpida', 'pinche bot inútil', 'estuuupida']) {
+      const c = await atPowerCheck(VERIFIED_PHONE);
+      expect(await c.send(insult), insult).toEqual(['fairUse.warning', 'technical.askPower']);
     }
   });
 

@@ -170,6 +170,8 @@ export interface Options {
   officeOpen?: boolean;
   /** recordAbuse returns suspended from this warning on. */
   suspendAtWarning?: number;
+  /** R001-11: the person talking is suspended (found with the customer) until then; null: for good. */
+  personSuspendedUntil?: string | null;
   startAt?: string;
   /** Keep one running machine across turns, as the engine does, instead of restoring it. */
   live?: boolean;
@@ -317,16 +319,16 @@ export class Conversation {
       findCustomer: async (input) => {
         record('findCustomer', input);
         const v = input.value;
-        return (
-          customers.find((c) => {
-            const people = [c.primaryContact, ...c.authorisedPersons];
-            if (input.by === 'account')
-              return c.accountNumber === v || c.contractNumbers.includes(v);
-            if (input.by === 'email')
-              return people.some((p) => normaliseEmail(p.email) === normaliseEmail(v));
-            return people.some((p) => normalisePhone(p.phone) === normalisePhone(v));
-          }) ?? null
-        );
+        const found = customers.find((c) => {
+          const people = [c.primaryContact, ...c.authorisedPersons];
+          if (input.by === 'account') return c.accountNumber === v || c.contractNumbers.includes(v);
+          if (input.by === 'email')
+            return people.some((p) => normaliseEmail(p.email) === normaliseEmail(v));
+          return people.some((p) => normalisePhone(p.phone) === normalisePhone(v));
+        });
+        if (!found) return null;
+        const until = this.options.personSuspendedUntil;
+        return until === undefined ? found : { ...found, personSuspension: { until } };
       },
       openCase: async (input) => {
         record('openCase', input);
@@ -372,6 +374,7 @@ export class Conversation {
         return {
           suspended: this.warnings >= (this.options.suspendAtWarning ?? 3),
           warnings: this.warnings,
+          suspendedUntil: null,
         };
       },
       recordSurvey: async (input) => void record('recordSurvey', input),

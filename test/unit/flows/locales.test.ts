@@ -38,9 +38,12 @@ describe('locales', () => {
         expect(labelText(lang, key), `${lang}: ${key}`).not.toBeNull();
   });
 
-  it('interpolation uses i18next {{name}} syntax with the same parameters in every language', () => {
+  it('interpolation uses i18next {{name}} syntax with the same parameters and formats in every language', () => {
+    // `{{openedAt, when}}`, `{{start, slot}}`: a format is part of the parameter.
     const params = (lang: 'es' | 'en' | 'pt', key: string) =>
-      [...(labelText(lang, key) ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+      [...(labelText(lang, key) ?? '').matchAll(/\{\{(\w+(?:, [^}]+)?)\}\}/g)]
+        .map((m) => m[1])
+        .sort();
     for (const key of keysOf(botEs)) {
       expect(params('en', key), key).toEqual(params('es', key));
       expect(params('pt', key), key).toEqual(params('es', key));

@@ -144,7 +144,7 @@ export const SCENARIOS: Scenario[] = [
     question: 'triage.ask',
     options: { suspendAtWarning: 2 },
     reach: (o) => after(atTriage(o), 'pendejo'),
-    then: [['pinche pendejo', ['fairUse.suspended']]],
+    then: [['pinche pendejo', ['fairUse.suspendedForDays']]],
     end: { closed: 'suspended' },
   },
   {

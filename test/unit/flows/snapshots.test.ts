@@ -41,16 +41,51 @@ function comparable(
     e.type === 'reply' && e.reply.key === 'triage.ask' && e.reply.choices
       ? { ...e, reply: { ...e.reply, choices: e.reply.choices.filter((x) => x.id !== 'visit') } }
       : e;
+  // Issue 13, on purpose: a lookup says who asks (R001-11: the person's own suspension); a
+  // breach is recorded against the person with its rule and words; a suspension names its
+  // duration; a case's description keeps the first-level steps (R001-4) and its subject comes
+  // from the customer's words, cut at a word (R001-2). Today's calls are compared without what
+  // was added, and without the subject (whose old form cut words in half); the notice by its
+  // new key.
+  const before13 = (c: Call): Call => {
+    const input = { ...(c.input as Record<string, unknown>) };
+    if (c.name === 'findCustomer') delete input.person;
+    if (c.name === 'recordAbuse')
+      for (const added of ['conversationId', 'phone', 'rule', 'words', 'text']) delete input[added];
+    if (c.name === 'openCase') {
+      delete input.subject;
+      input.description = String(input.description).replace(/\n\[first level: [^\]]*\]/, '');
+      // A case solved at the first level was described by a fixed text, whatever was done.
+      if (input.description === 'solved at first level')
+        input.description = 'power: yes; on: yes; restart: done; verified: works';
+    }
+    return { ...c, input };
+  };
+  const withoutSubject = (c: Call): Call => {
+    if (c.name !== 'openCase') return c;
+    const { subject: _subject, ...input } = c.input as Record<string, unknown>;
+    return { ...c, input };
+  };
+  // Options now carry their meaning (`detail`) instead of the question listing them again.
+  const suspensionNotice = (e: FlowEmitted): FlowEmitted => {
+    if (e.type !== 'reply') return e;
+    if (e.reply.key === 'fairUse.suspendedForDays')
+      return { type: 'reply', reply: { key: 'fairUse.suspended' } };
+    if (!e.reply.choices?.some((c) => c.detail)) return e;
+    const choices = e.reply.choices.map(({ detail: _detail, ...c }) => c);
+    return { type: 'reply', reply: { ...e.reply, choices } };
+  };
   return {
     today: {
       emitted: today.emitted
         .filter((e) => e.type !== 'reply' || !e.reply.key.startsWith('proof.'))
-        .map(withoutVisitOption),
-      calls,
+        .map(withoutVisitOption)
+        .map(suspensionNotice),
+      calls: calls.map(before13),
     },
     recorded: {
       emitted: recorded.emitted,
-      calls: recorded.calls.map((c, i) => {
+      calls: recorded.calls.map(withoutSubject).map((c, i) => {
         const input = c.input as Record<string, unknown>;
         if (c.name === 'openCase' && input.accountNumber)
           return { ...c, input: { ...input, identityVerified: provenAt[i] ?? false } };

@@ -173,7 +173,7 @@ describe('technical first level', () => {
       expect(await c.send('sí')).toEqual(['technical.askSeverity']);
       const input = await toOpenedCase(c);
       expect(input.description).toBe(
-        'Al abrirlo aparece el error 0x80070005 desde ayer\n[remote access: consented]',
+        'Al abrirlo aparece el error 0x80070005 desde ayer\n[first level: power: yes; on: yes; restarted; works now: no]\n[remote access: consented]',
       );
     }
   });

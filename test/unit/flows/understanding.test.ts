@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { YES_NO, DONE_NOT_YET } from '../../../src/flows/choices.ts';
 import { cleanText } from '../../../src/domain/text.ts';
-import { findIdentifier, isNonsense, matchChoice } from '../../../src/flows/understanding.ts';
+import { findIdentifier, matchChoice } from '../../../src/flows/understanding.ts';
+import { isNonsense } from '../../../src/flows/fair-use/index.ts';
 import { Conversation, atPowerCheck, atSeverity, expectEmittedKeysTranslated } from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
@@ -106,7 +107,12 @@ describe('hostile input', () => {
     await c.say('omitir', 'omitir');
     const input = c.callsOf('openCase')[0];
     expect(input?.subject).toBe('El servidor de facturación no responde');
-    expect(input?.description.length).toBeLessThanOrEqual(2_000);
+    // R001-4: the customer's text is kept up to 2,000 characters, cut at a word, and the cut
+    // is told; the first-level steps follow it.
+    const [typed] = (input?.description ?? '').split('\n[first level:');
+    expect(typed!.length).toBeLessThanOrEqual(2_000);
+    expect(typed).toMatch(/ (y|la|aplicación|se|cae)…$/);
+    expect(c.keys).toContain('case.textTruncated');
     expect(input?.description).not.toContain('<img');
     expect(input?.description.startsWith('La consola')).toBe(true);
   });

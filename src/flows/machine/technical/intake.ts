@@ -30,7 +30,7 @@ export function intake(s: ConversationSetup, policy: PolicyConfig) {
       askingSubject: question(
         ask('technical.askSubject'),
         [
-          { guard: 'isNonsense', actions: reask('fairUse.nonsense') },
+          NONSENSE,
           { guard: 'isVagueSubject', actions: reask('technical.subjectTooVague') },
           { target: 'askingDescription', actions: ['takeSubject', 'keepAttachments'] },
         ],

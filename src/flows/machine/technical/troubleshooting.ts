@@ -9,9 +9,14 @@ import type { PolicyConfig } from '../../../domain/policy/index.ts';
 import { CATEGORY_CHOICES } from '../../choices.ts';
 import type { ConversationSetup } from '../actions.ts';
 import { ask, chose, doneNotYet, menu, question, say, yesNo } from '../builders.ts';
-import { openCaseInput } from '../case-request.ts';
+import { openCaseInput, triedTag } from '../case-request.ts';
 import { currentCase } from '../facts.ts';
 import { TO } from '../targets.ts';
+
+/** Goes on to `target`, noting the first-level step taken (R001-4). */
+function step(target: string, taken: string) {
+  return { target, actions: { type: 'noteStep' as const, params: { step: taken } } };
+}
 
 /** The troubleshooting steps of the `technical` state, from category to a solved case closed. */
 export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
@@ -81,14 +86,21 @@ export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
         { before: [say('technical.howToRuleOutExternal')] },
       ),
       // R004-3: power → on → restart → verify.
-      confirmingPower: yesNo('technical.askPower', { yes: 'confirmingOn', no: 'awaitingPlugIn' }),
-      awaitingPlugIn: doneNotYet('technical.askPlugIn', 'confirmingPower'),
-      confirmingOn: yesNo('technical.askOn', { yes: 'awaitingRestart', no: 'awaitingTurnOn' }),
-      awaitingTurnOn: doneNotYet('technical.askTurnOn', 'confirmingOn'),
-      awaitingRestart: doneNotYet('technical.askRestart', 'verifying'),
+      // R001-4: every step and its answer is noted for the case ("power: no", "plugged in").
+      confirmingPower: yesNo('technical.askPower', {
+        yes: step('confirmingOn', 'power: yes'),
+        no: step('awaitingPlugIn', 'power: no'),
+      }),
+      awaitingPlugIn: doneNotYet('technical.askPlugIn', step('confirmingPower', 'plugged in')),
+      confirmingOn: yesNo('technical.askOn', {
+        yes: step('awaitingRestart', 'on: yes'),
+        no: step('awaitingTurnOn', 'on: no'),
+      }),
+      awaitingTurnOn: doneNotYet('technical.askTurnOn', step('confirmingOn', 'turned on')),
+      awaitingRestart: doneNotYet('technical.askRestart', step('verifying', 'restarted')),
       verifying: yesNo('technical.askWorksNow', {
-        yes: 'openingSolvedCase',
-        no: 'checkingRemote',
+        yes: step('openingSolvedCase', 'works now: yes'),
+        no: step('checkingRemote', 'works now: no'),
       }),
       // R003-9: remote access is a last resort, only with the customer's consent.
       checkingRemote: {
@@ -114,9 +126,7 @@ export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
           src: 'openCase',
           input: ({ context }) =>
             openCaseInput(context, policy, {
-              subject:
-                `first-level: ${context.category ?? '-'} ${context.equipmentSerial ?? ''}`.trim(),
-              description: 'power: yes; on: yes; restart: done; verified: works',
+              description: `${context.said ?? 'solved at first level'}${triedTag(context)}`,
               priority: priorityFromFairUse('medium', policy),
               // Not yet: the closure records it once the customer confirms (R000-12).
               solvedAtFirstLevel: false,
