@@ -1,0 +1,109 @@
+/**
+ * Issue 13: answers read by meaning, not only by their label — intents described in free
+ * text at triage, yes/no and done/not-yet as people say them, option numbers in words, phrases
+ * of a choice inside the answer — and never a guess between two choices.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  COMPLAINT_KINDS,
+  DELIVERY_CHANNELS,
+  DONE_NOT_YET,
+  SEVERITY_CHOICES,
+  YES_NO,
+  triageChoices,
+} from '../../../src/flows/choices.ts';
+import type { ConversationContext } from '../../../src/flows/context.ts';
+import { asksForPerson, matchChoice, namedLanguage } from '../../../src/flows/understanding.ts';
+import { atPowerCheck, atTriage, expectEmittedKeysTranslated } from './harness.ts';
+
+afterAll(expectEmittedKeysTranslated);
+
+const TRIAGE = triageChoices({
+  mayRequestService: true,
+  limited: false,
+  customer: {},
+} as unknown as ConversationContext);
+
+describe('choices by meaning', () => {
+  it('triage: a described problem is its intent, in es, en and pt', () => {
+    expect(matchChoice('es una falla técnica con la impresora', TRIAGE, 'es')).toBe('technical');
+    expect(matchChoice('Mi módem no tiene luces', TRIAGE, 'es')).toBe('technical');
+    expect(matchChoice('me cobraron de más', TRIAGE, 'es')).toBe('complaint');
+    expect(matchChoice('¿hay noticias de mi reporte?', TRIAGE, 'es')).toBe('followUp');
+    expect(matchChoice('my printer stopped working', TRIAGE, 'en')).toBe('technical');
+    expect(matchChoice('quero cancelar o meu plano', TRIAGE, 'pt')).toBe('cancellation');
+  });
+
+  it('triage: gibberish and greetings are not forced into an intent', () => {
+    for (const text of ['asdf qwer', 'hola', 'jajaja', '👍', 'mmm']) {
+      expect(matchChoice(text, TRIAGE, 'es'), text).toBeNull();
+    }
+  });
+
+  it('triage: an intent not offered is not taken (R003-7: payments pending, no technical)', () => {
+    const limited = triageChoices({
+      mayRequestService: true,
+      limited: true,
+      customer: {},
+    } as unknown as ConversationContext);
+    expect(matchChoice('la impresora no imprime nada', limited, 'es')).toBeNull();
+    expect(matchChoice('me cobraron de más', limited, 'es')).toBe('complaint');
+  });
+
+  it('yes/no and done/not-yet as people say them, with negation', () => {
+    const cases: [string, typeof YES_NO, string | null][] = [
+      ['ya lo revisé', YES_NO, 'yes'],
+      ['sí ya está prendido', YES_NO, 'yes'],
+      ['nel', YES_NO, 'no'],
+      ['no, no tiene luz', YES_NO, 'no'],
+      ['claro que no', YES_NO, 'no'],
+      ['yes it is', YES_NO, 'yes'],
+      ['no sé', YES_NO, null],
+      ['todavía nop', DONE_NOT_YET, 'notYet'],
+      ['ainda não', DONE_NOT_YET, 'notYet'],
+      ['ya quedó', DONE_NOT_YET, 'done'],
+    ];
+    for (const [text, choices, want] of cases)
+      expect(matchChoice(text, choices, 'es'), text).toBe(want);
+  });
+
+  it('numbered options in words, and phrases of a choice inside the answer', () => {
+    expect(matchChoice('la 2', TRIAGE, 'es')).toBe('doubt');
+    expect(matchChoice('opción dos', TRIAGE, 'es')).toBe('doubt');
+    expect(matchChoice('2.', TRIAGE, 'es')).toBe('doubt');
+    expect(matchChoice('the second one', TRIAGE, 'en')).toBe('doubt');
+    expect(matchChoice('hoy mismo, alta', SEVERITY_CHOICES, 'es')).toBe('high');
+    expect(matchChoice('por correo', DELIVERY_CHANNELS, 'es')).toBe('email');
+    expect(matchChoice('por correo postal', DELIVERY_CHANNELS, 'es')).toBe('postal');
+    expect(matchChoice('me cobraron de más', COMPLAINT_KINDS, 'es')).toBe('undueCharge');
+    // Two choices named as much: never a guess.
+    expect(matchChoice('por whatsapp o por correo', DELIVERY_CHANNELS, 'es')).toBeNull();
+  });
+
+  it('a language asked for in words; a person asked for in other words', () => {
+    expect(namedLanguage('in english please')).toBe('en');
+    expect(namedLanguage('em português')).toBe('pt');
+    expect(namedLanguage('háblame en español')).toBe('es');
+    expect(namedLanguage('mi impresora es inglesa')).toBeNull();
+    expect(asksForPerson('quiero que me atienda un humano')).toBe(true);
+    expect(asksForPerson('otra persona usa la impresora')).toBe(false);
+  });
+});
+
+describe('in the flows', () => {
+  it('"quiero hablar con una persona" typed at triage hands off (it used to get no reply)', async () => {
+    const c = await atTriage();
+    const keys = await c.send('quiero hablar con una persona');
+    expect(keys).toContain('handoff.queued');
+  });
+
+  it('a fault described at triage starts the technical flow', async () => {
+    const c = await atTriage();
+    expect(await c.send('la impresora no prende desde ayer')).toEqual(['technical.askCategory']);
+  });
+
+  it('"ya lo revisé" answers the power check', async () => {
+    const c = await atPowerCheck();
+    expect(await c.send('ya lo revisé')).toEqual(['technical.askOn']);
+  });
+});
