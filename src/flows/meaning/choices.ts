@@ -18,7 +18,7 @@ const TRIAGE_KEY = /^triage\.option\./;
 /** The choice ids a polarity answers, per kind of question. */
 const POLAR: Record<string, Partial<Record<Polarity, string>>> = {
   yes: { yes: 'yes', no: 'no', notYet: 'no' },
-  done: { yes: 'done', no: 'notYet', notYet: 'notYet' },
+  done: { yes: 'done', no: 'notYet', notYet: 'notYet', wait: 'notYet' },
 };
 
 function inOrder(language: Language): Language[] {

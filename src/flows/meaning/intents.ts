@@ -29,9 +29,9 @@ export function utterancesOf(language: Language): IntentUtterances {
 }
 
 /** Below this score the message is not taken for any intent (gibberish, off-topic). */
-export const MIN_SCORE = 0.5;
+export const MIN_SCORE = 0.3;
 /** The best intent must beat the runner-up by this much: never guess between two. */
-export const MIN_MARGIN = 0.15;
+export const MIN_MARGIN = 0.05;
 
 /** An intent and how sure the classifier is (0–1). */
 export interface Guess {

@@ -9,11 +9,14 @@ import { LANGUAGES } from '../../domain/types.ts';
 import { synonyms } from './lexicon.ts';
 import { tokensOf } from './stems.ts';
 
-/** What an answer says: yes, no, or no for now (a step not done yet). */
-export type Polarity = 'yes' | 'no' | 'notYet';
+/**
+ * What an answer says: yes, no, not yet ("todavía no": a no to a yes/no question), or only
+ * "wait" ("un momento": not yet to a step, nothing to a yes/no question).
+ */
+export type Polarity = 'yes' | 'no' | 'notYet' | 'wait';
 
 function wordSet(list: string): Set<string> {
-  return new Set(LANGUAGES.flatMap((l) => synonyms(l, list)));
+  return new Set(LANGUAGES.flatMap((l) => synonyms(l, list)).map((w) => tokensOf(w).join(' ')));
 }
 
 let sets: Record<'yes' | 'no' | 'pending' | 'unsure' | 'fillers', Set<string>> | null = null;
@@ -37,8 +40,9 @@ function hasPhrase(text: string, phrases: Set<string>): boolean {
 /** The polarity of a normalised answer, or null when it says neither (or doubts). */
 export function polarityOf(normalised: string): Polarity | null {
   const { yes, no, pending, unsure, fillers } = lists();
-  if (hasPhrase(normalised, unsure)) return null;
-  const tokens = tokensOf(normalised).filter((t) => !fillers.has(t));
+  const words = tokensOf(normalised);
+  if (hasPhrase(words.join(' '), unsure)) return null;
+  const tokens = words.filter((t) => !fillers.has(t));
   if (tokens.length === 0) return null;
   const pendingToo = tokens.some((t) => pending.has(t));
   const negated = tokens.some((t) => no.has(t));
@@ -46,11 +50,11 @@ export function polarityOf(normalised: string): Polarity | null {
   const que = tokens.findIndex((t, i) => t === 'que' && i > 0 && yes.has(tokens[i - 1]!));
   const first = que >= 0 ? (tokens[que + 1] ?? '') : tokens[0]!;
   const second = que >= 0 ? (tokens[que + 2] ?? '') : (tokens[1] ?? '');
-  if (pending.has(first) || (no.has(first) && pendingToo)) return negated ? 'notYet' : null;
+  if (pending.has(first) || (no.has(first) && pendingToo)) return negated ? 'notYet' : 'wait';
   if (no.has(first)) return 'no';
   // "ya no prende": "ya" then a negation is a no.
   if (yes.has(first)) return no.has(second) ? 'no' : 'yes';
   if (negated) return pendingToo ? 'notYet' : 'no';
-  if (pendingToo) return null;
+  if (pendingToo) return 'wait';
   return tokens.some((t) => yes.has(t)) ? 'yes' : null;
 }
