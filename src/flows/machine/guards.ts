@@ -19,6 +19,7 @@ import {
   isNonsense,
   isOffensive,
   isVagueSubject,
+  namedLanguage,
   personName,
   phoneIn,
   typedCode,
@@ -55,6 +56,15 @@ export function guardedSetup(policy: PolicyConfig) {
         asksForPerson(event.text) &&
         !(context.question?.choices ?? []).some((c) => c.id === 'person'),
       namesLanguage: ({ context, event }) => languageOf(context, event) !== null,
+      /**
+       * Issue 13: a message that asks for a language, at a question that does not offer the
+       * languages (those read it as their answer).
+       */
+      switchesLanguageHere: ({ context, event }) =>
+        event.type === 'customer.text' &&
+        context.question !== null &&
+        !(context.question.choices ?? []).some((c) => c.id.startsWith('lang.')) &&
+        namedLanguage(event.text) !== null,
       hasIdentifier: ({ event }) =>
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
       isFound: (_, customer: CustomerView | null) => customer !== null,

@@ -40,11 +40,14 @@ export function languageOf(context: ConversationContext, event: FlowEvent): Lang
 }
 
 /**
- * An answer for the conversation region to read: not offensive (R001-8) and not a request for a
- * human — the clock region handles both in any state, never as an answer.
+ * An answer for the conversation region to read: not offensive (R001-8), not a request for a
+ * human, not a language asked for — the clock region handles these in any state.
  */
 export function isCivilEvent(event: FlowEvent): boolean {
-  return event.type !== 'customer.text' || (!isOffensive(event.text) && !asksForPerson(event.text));
+  return (
+    event.type !== 'customer.text' ||
+    (!isOffensive(event.text) && !asksForPerson(event.text) && namedLanguage(event.text) === null)
+  );
 }
 
 /** The text of the event, cleaned and cut to `max` characters ('' for a choice). */

@@ -14,7 +14,7 @@ import {
 } from '../../../src/flows/choices.ts';
 import type { ConversationContext } from '../../../src/flows/context.ts';
 import { asksForPerson, matchChoice, namedLanguage } from '../../../src/flows/understanding.ts';
-import { atPowerCheck, atTriage, expectEmittedKeysTranslated } from './harness.ts';
+import { atPowerCheck, atTriage, Conversation, expectEmittedKeysTranslated } from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
 
@@ -105,5 +105,39 @@ describe('in the flows', () => {
   it('"ya lo revisé" answers the power check', async () => {
     const c = await atPowerCheck();
     expect(await c.send('ya lo revisé')).toEqual(['technical.askOn']);
+  });
+});
+
+describe('language at any question', () => {
+  it('"in english please" in the middle of the checks: the same question again, in English', async () => {
+    const c = await atPowerCheck();
+    expect(await c.send('in english please')).toEqual(['technical.askPower']);
+    expect(c.emitted.filter((e) => e.type === 'language').at(-1)).toEqual({
+      type: 'language',
+      language: 'en',
+    });
+    // Answers go on being read, in the new language or any other.
+    expect(await c.send('yes it is')).toEqual(['technical.askOn']);
+    expect(await c.send('em português')).toEqual(['technical.askOn']);
+    expect(c.emitted.filter((e) => e.type === 'language').at(-1)).toEqual({
+      type: 'language',
+      language: 'pt',
+    });
+  });
+
+  it('"inglés" at triage switches, and is not taken for a triage option', async () => {
+    const c = await atTriage();
+    expect(await c.send('inglés')).toEqual(['triage.ask']);
+    expect(c.emitted.filter((e) => e.type === 'language').at(-1)).toEqual({
+      type: 'language',
+      language: 'en',
+    });
+  });
+
+  it("the network's language wins over the account's (a customer who started in English)", async () => {
+    const c = new Conversation({ input: { localeHint: 'en' } });
+    await c.say('Hello', 'BR-4001', 'yes');
+    expect(c.emitted.filter((e) => e.type === 'language')).toEqual([]);
+    expect(c.question?.key).toBe('triage.ask');
   });
 });
