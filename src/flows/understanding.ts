@@ -11,6 +11,7 @@ import { normaliseEmail, normalisePhone } from '../domain/customers/customer.ts'
 import { cleanText, MAX_MESSAGE_CHARS } from '../domain/text.ts';
 import { LANGUAGES, type Language } from '../domain/types.ts';
 import { choiceByMeaning } from './meaning/choices.ts';
+export { equipmentNamed, looksLikeSerial } from './meaning/equipment.ts';
 import { rankIntents } from './meaning/intents.ts';
 import { languageAskedFor } from './meaning/language.ts';
 import { memo, normalise, synonyms, wordsOf, type UnderstandingWords } from './meaning/lexicon.ts';

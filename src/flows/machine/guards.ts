@@ -19,6 +19,7 @@ import {
   isNonsense,
   isOffensive,
   isVagueSubject,
+  looksLikeSerial,
   namedLanguage,
   personName,
   phoneIn,
@@ -85,7 +86,8 @@ export function guardedSetup(policy: PolicyConfig) {
       isPhone: ({ event }) => phoneIn(textOf(event, MAX_SHORT_CHARS)) !== null,
       hasEquipment: ({ context }) => (context.customer?.equipment.length ?? 0) > 0,
       isKnownSerial: ({ context, event }) => equipmentAnswered(context, event) !== undefined,
-      isSerial: ({ event }) => /^[\p{L}\p{N}][\p{L}\p{N}\-_/. ]{1,63}$/u.test(textOf(event, 64)),
+      /** R002-2: a new serial only when it looks like one, never "la impresora". */
+      isSerial: ({ event }) => looksLikeSerial(textOf(event, 64)),
       isPlace: ({ event }) => /\p{L}.*\p{L}.*\p{L}/u.test(textOf(event, MAX_SHORT_CHARS)),
       isNonsense: ({ event }) => isCivilEvent(event) && isNonsense(textOf(event)),
       isVagueSubject: ({ context, event }) =>

@@ -12,6 +12,7 @@ import {
   MAX_DESCRIPTION_CHARS,
   MAX_SHORT_CHARS,
   asksForPerson,
+  equipmentNamed,
   isOffensive,
   matchChoice,
   namedLanguage,
@@ -68,11 +69,14 @@ export function attachmentsOf(event: FlowEvent): Attachment[] {
     }));
 }
 
-/** The customer's equipment the answer names: chosen from the list, or its serial typed. */
+/**
+ * The customer's equipment the answer names: chosen from the list, its serial typed, or named
+ * by type, brand or place ("la impresora", "la HP", "el de recepción").
+ */
 export function equipmentAnswered(context: ConversationContext, event: FlowEvent) {
+  const equipment = context.customer?.equipment ?? [];
   const id = answerOf(context, event);
-  const typed = textOf(event, 64).toUpperCase();
-  return (context.customer?.equipment ?? []).find(
-    (e) => e.serial === id || e.serial.toUpperCase() === typed,
-  );
+  const chosen = equipment.find((e) => e.serial === id);
+  if (chosen || id !== null || event.type !== 'customer.text') return chosen;
+  return equipmentNamed(textOf(event, MAX_SHORT_CHARS), equipment, context.language);
 }

@@ -141,3 +141,38 @@ describe('language at any question', () => {
     expect(c.question?.key).toBe('triage.ask');
   });
 });
+
+describe('equipment by name, type or place', () => {
+  const atEquipment = async () => {
+    const c = await atTriage();
+    await c.say({ choice: 'technical' }, { choice: 'printing' });
+    expect(c.question?.key).toBe('technical.askEquipment');
+    return c;
+  };
+
+  it('R002-2: "la impresora", "la HP", "el de recepción" pick it from the customer\'s list, its location confirmed', async () => {
+    for (const text of [
+      'la impresora',
+      'la HP',
+      'la de recepción',
+      'la imprsora hp',
+      'prn mx 0002',
+    ]) {
+      const c = await atEquipment();
+      expect(await c.send(text), text).toEqual(['technical.confirmLocation']);
+      expect(c.question?.params, text).toMatchObject({ serial: 'PRN-MX-0002' });
+    }
+    const c = await atEquipment();
+    expect(await c.send('el servidor dell')).toEqual(['technical.confirmLocation']);
+    expect(c.question?.params).toMatchObject({ serial: 'SRV-MX-0001' });
+  });
+
+  it('R002-2: a phrase is never stored as a serial; a typed serial that looks like one is', async () => {
+    const c = await atEquipment();
+    expect(await c.send('el equipo de la bodega')).toEqual([
+      'technical.equipmentNotUnderstood',
+      'technical.askEquipment',
+    ]);
+    expect(await c.send('SN-4455-X')).toEqual(['technical.askLocation']);
+  });
+});
