@@ -34,15 +34,17 @@ export const MAX_SHORT_CHARS = 200;
  * Which of the offered choices a free-text answer means, or null when none or more than one:
  * the option number ("2", "la segunda", "opción dos"), the label or a synonym in any language
  * (the conversation's first), yes/no and done/not-yet as people say them, the intent a triage
- * answer describes, or a choice's phrase inside the answer ("por correo"). See `meaning/`.
+ * answer describes, a choice's phrase inside the answer ("por correo"), or — given the instant
+ * of the message — a visit slot by its day and time ("mañana a las 9"). See `meaning/`.
  */
 export function matchChoice(
   raw: string,
   choices: readonly Choice[],
   language: Language,
+  at?: string,
 ): string | null {
-  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
-  return choiceByMeaning(text, choices, language, asksForPerson);
+  const clean = cleanText(raw, MAX_SHORT_CHARS);
+  return choiceByMeaning(clean, normalise(clean), choices, language, asksForPerson, at);
 }
 
 /**

@@ -25,7 +25,7 @@ export function answerOf(context: ConversationContext, event: FlowEvent): string
     return choices.some((c) => c.id === event.choice) ? event.choice : null;
   }
   if (event.type === 'customer.text' && !isOffensive(event.text)) {
-    return matchChoice(event.text, choices, context.language);
+    return matchChoice(event.text, choices, context.language, event.at);
   }
   return null;
 }

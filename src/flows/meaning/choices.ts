@@ -6,6 +6,7 @@
  */
 import type { Choice } from '../contract.ts';
 import { LANGUAGES, type Language } from '../../domain/types.ts';
+import { slotNamed, type SlotOffer } from './dates.ts';
 import { classifyIntent } from './intents.ts';
 import { labels, memo, synonyms } from './lexicon.ts';
 import { optionNumber } from './numbers.ts';
@@ -96,21 +97,40 @@ function byPhrase(text: string, choices: readonly Choice[], language: Language):
   return null;
 }
 
+/** The offered visit slots among the choices (their params carry start, end and time zone). */
+function slotsOffered(choices: readonly Choice[]): { slots: SlotOffer[]; timeZone: string } | null {
+  const slots: SlotOffer[] = [];
+  let timeZone = '';
+  for (const c of choices) {
+    const { start, end, timeZone: zone } = c.params ?? {};
+    if (typeof start !== 'string' || typeof end !== 'string') return null;
+    slots.push({ id: c.id, start, end });
+    if (typeof zone === 'string') timeZone = zone;
+  }
+  return timeZone ? { slots, timeZone } : null;
+}
+
 /**
- * The offered choice a normalised answer means, or null. `asksForPerson` is the façade's
- * whole-message check, so that a triage offering a person takes "quiero hablar con una persona".
+ * The offered choice an answer means, or null. `raw` is the cleaned text (dates are read from
+ * it), `text` its normalised form; `at` the instant of the message, which dates are read from.
+ * `asksForPerson` is the façade's whole-message check, so that a triage offering a person
+ * takes "quiero hablar con una persona".
  */
 export function choiceByMeaning(
+  raw: string,
   text: string,
   choices: readonly Choice[],
   language: Language,
   asksForPerson: (text: string) => boolean,
+  at?: string,
 ): string | null {
   if (text === '' || choices.length === 0) return null;
   const n = optionNumber(text);
   if (n !== null && choices[n - 1]) return choices[n - 1]!.id;
   const exact = exactly(text, choices, language);
   if (exact) return exact;
+  const offered = at ? slotsOffered(choices) : null;
+  if (offered && at) return slotNamed(raw, offered.slots, language, offered.timeZone, at);
   const polar = byPolarity(text, choices);
   if (polar !== undefined) return polar;
   if (choices.some((c) => c.id === 'person') && asksForPerson(text)) return 'person';

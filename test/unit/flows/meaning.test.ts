@@ -14,7 +14,13 @@ import {
 } from '../../../src/flows/choices.ts';
 import type { ConversationContext } from '../../../src/flows/context.ts';
 import { asksForPerson, matchChoice, namedLanguage } from '../../../src/flows/understanding.ts';
-import { atPowerCheck, atTriage, Conversation, expectEmittedKeysTranslated } from './harness.ts';
+import {
+  atPowerCheck,
+  atSeverity,
+  atTriage,
+  Conversation,
+  expectEmittedKeysTranslated,
+} from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
 
@@ -174,5 +180,61 @@ describe('equipment by name, type or place', () => {
       'technical.askEquipment',
     ]);
     expect(await c.send('SN-4455-X')).toEqual(['technical.askLocation']);
+  });
+});
+
+describe("visit slots in the customer's words", () => {
+  // The harness offers Tuesday 3 and Wednesday 4 March 2026, 9:00-11:00 in Mexico City; the
+  // conversation happens on Monday 2 March.
+  const atSlots = async () => {
+    const c = await atSeverity();
+    await c.say({ choice: 'high' }, { choice: 'critical' });
+    await c.send('El servidor no arranca y muestra error de disco');
+    await c.send('Desde el lunes el servidor se reinicia solo y muestra disk failure.');
+    await c.send('Encenderlo y esperar dos minutos');
+    await c.send({ choice: 'skip' });
+    expect(c.question?.key).toBe('visit.askSlot');
+    return c;
+  };
+
+  it('R002-6: "mañana a las 9" and "el miércoles" pick the slot, read in the customer\'s time zone from the message\'s instant', async () => {
+    for (const [text, slot] of [
+      ['mañana a las 9', 'slot-1'],
+      ['el miércoles', 'slot-2'],
+      ['el martes en la mañana', 'slot-1'],
+      ['el del miércoles a las 10', 'slot-2'],
+    ] as const) {
+      const c = await atSlots();
+      expect(await c.send(text), text).toEqual(['visit.askAttendant']);
+      await c.send('yo');
+      expect(c.callsOf('openFolio')[0], text).toMatchObject({ slot: { id: slot } });
+    }
+  });
+
+  it('R002-6: in English and Portuguese too, in the zone of the offer (Bogotá here)', () => {
+    const zone = { timeZone: 'America/Bogota' };
+    const slots = [
+      {
+        id: 'a',
+        key: 'visit.slotOption',
+        params: { start: '2026-03-03T14:00:00.000Z', end: '2026-03-03T16:00:00.000Z', ...zone },
+      },
+      {
+        id: 'b',
+        key: 'visit.slotOption',
+        params: { start: '2026-03-03T20:00:00.000Z', end: '2026-03-03T22:00:00.000Z', ...zone },
+      },
+    ];
+    const at = '2026-03-02T23:30:00.000Z'; // Monday 18:30 in Bogotá (already Tuesday in UTC)
+    expect(matchChoice('tomorrow morning', slots, 'en', at)).toBe('a');
+    expect(matchChoice('amanhã às 15', slots, 'pt', at)).toBe('b');
+    expect(matchChoice('mañana en la tarde', slots, 'es', at)).toBe('b');
+    expect(matchChoice('mañana', slots, 'es', at)).toBeNull();
+  });
+
+  it('R002-6: a time both slots share, or a day none has, is asked again', async () => {
+    const c = await atSlots();
+    expect(await c.send('el de las 9')).toEqual(['common.notUnderstood', 'visit.askSlot']);
+    expect(await c.send('el viernes')).toEqual(['common.notUnderstood', 'visit.askSlot']);
   });
 });
