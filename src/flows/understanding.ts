@@ -62,17 +62,17 @@ export function namedLanguage(raw: string): Language | null {
  * counts: "otra persona usa la impresora" describes a fault, it does not ask for anyone.
  */
 export function asksForPerson(raw: string): boolean {
-  // Guards ask this of the same message many times in one turn.
-  if (lastPersonCheck?.raw === raw) return lastPersonCheck.asks;
-  const asks = asksForPersonNow(raw);
-  lastPersonCheck = { raw, asks };
+  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+  // Guards and the answer's reading ask this of the same message many times in one turn.
+  if (lastPersonCheck?.text === text) return lastPersonCheck.asks;
+  const asks = asksForPersonNow(text);
+  lastPersonCheck = { text, asks };
   return asks;
 }
 
-let lastPersonCheck: { raw: string; asks: boolean } | null = null;
+let lastPersonCheck: { text: string; asks: boolean } | null = null;
 
-function asksForPersonNow(raw: string): boolean {
-  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+function asksForPersonNow(text: string): boolean {
   if (text === '') return false;
   const listed = LANGUAGES.some((lang) => {
     const core = withoutPoliteness(text, synonyms(lang, 'politeness'));

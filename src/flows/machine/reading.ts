@@ -18,16 +18,25 @@ import {
   namedLanguage,
 } from '../understanding.ts';
 
+// Each `chose(id)` guard of a question asks for the same answer: read each message once.
+const read = new WeakMap<FlowEvent, { question: unknown; language: string; id: string | null }>();
+
 /** The customer's answer to the question waiting, as a choice id, or null. */
 export function answerOf(context: ConversationContext, event: FlowEvent): string | null {
   const choices = context.question?.choices ?? [];
   if (event.type === 'customer.choice') {
     return choices.some((c) => c.id === event.choice) ? event.choice : null;
   }
-  if (event.type === 'customer.text' && !isOffensive(event.text)) {
-    return matchChoice(event.text, choices, context.language, event.at);
+  if (event.type !== 'customer.text') return null;
+  const known = read.get(event);
+  if (known && known.question === context.question && known.language === context.language) {
+    return known.id;
   }
-  return null;
+  const id = isOffensive(event.text)
+    ? null
+    : matchChoice(event.text, choices, context.language, event.at);
+  read.set(event, { question: context.question, language: context.language, id });
+  return id;
 }
 
 /** The language the customer picked (`lang.xx` choice, its option number, or its name). */

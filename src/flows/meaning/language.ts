@@ -4,7 +4,7 @@
  * for it (`languageFiller`, courtesies) counts: "mi impresora es de inglaterra" names nothing.
  */
 import { LANGUAGES, type Language } from '../../domain/types.ts';
-import { memo, normalise, synonyms, wordsOf } from './lexicon.ts';
+import { normalise, synonyms, wordsOf } from './lexicon.ts';
 import { tokensOf } from './stems.ts';
 
 function names(): Map<string, Language> {
@@ -17,16 +17,18 @@ function names(): Map<string, Language> {
   return map;
 }
 let byName: Map<string, Language> | null = null;
+let fillers: Set<string> | null = null;
 
 /** The language a normalised message asks to be spoken in, or null. */
 export function languageAskedFor(normalised: string): Language | null {
   byName ??= names();
   const whole = byName.get(normalised);
   if (whole) return whole;
-  const fillers = new Set(
-    memo('languageFiller', () =>
-      LANGUAGES.flatMap((l) => [...synonyms(l, 'languageFiller'), ...synonyms(l, 'politeness')]),
-    ).flatMap((phrase) => phrase.split(' ')),
+  fillers ??= new Set(
+    LANGUAGES.flatMap((l) => [
+      ...synonyms(l, 'languageFiller'),
+      ...synonyms(l, 'politeness'),
+    ]).flatMap((phrase) => phrase.split(' ')),
   );
   let named: Language | null = null;
   for (const token of tokensOf(normalised)) {

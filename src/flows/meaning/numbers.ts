@@ -5,7 +5,7 @@
  * the words around them are in `locales/<lang>/understanding.json` (`numbers`, `optionFiller`).
  */
 import { LANGUAGES } from '../../domain/types.ts';
-import { memo, normalise, synonyms, wordsOf } from './lexicon.ts';
+import { normalise, synonyms, wordsOf } from './lexicon.ts';
 import { tokensOf } from './stems.ts';
 
 let numberWords: Map<string, number> | null = null;
@@ -22,16 +22,21 @@ function numberOfWord(word: string): number | null {
   return numberWords.get(word) ?? null;
 }
 
+let fillers: { phrases: string[]; words: Set<string> } | null = null;
+function optionFillers() {
+  const all = LANGUAGES.flatMap((l) => [
+    ...synonyms(l, 'optionFiller'),
+    ...synonyms(l, 'politeness'),
+  ]);
+  return { phrases: all.filter((f) => f.includes(' ')), words: new Set(all) };
+}
+
 /** The 1-based option number a normalised answer names, or null. */
 export function optionNumber(normalised: string): number | null {
-  const fillers = memo('optionFiller', () =>
-    LANGUAGES.flatMap((l) => [...synonyms(l, 'optionFiller'), ...synonyms(l, 'politeness')]),
-  );
+  fillers ??= optionFillers();
   let text = ` ${tokensOf(normalised).join(' ')} `;
-  for (const phrase of fillers.filter((f) => f.includes(' '))) {
-    text = text.split(` ${phrase} `).join(' ');
-  }
-  const words = new Set(fillers);
+  for (const phrase of fillers.phrases) text = text.split(` ${phrase} `).join(' ');
+  const words = fillers.words;
   const numbers: number[] = [];
   for (const token of text.trim().split(' ').filter(Boolean)) {
     const n = numberOfWord(token);
