@@ -32,6 +32,11 @@ export interface EvalSet {
   severity: Record<string, string[]>;
   delivery: Record<string, string[]>;
   complaintKind: Record<string, string[]>;
+  /**
+   * Triage phrasings written after the classifier's thresholds and utterances were settled and
+   * never used to tune them: the honest figure for phrasings nobody has seen.
+   */
+  heldOut: Record<string, string[]>;
 }
 
 export const SETS: Record<Language, EvalSet> = { es, en, pt } as Record<Language, EvalSet>;
@@ -52,6 +57,7 @@ export const QUESTIONS = {
   severity: SEVERITY_CHOICES,
   delivery: DELIVERY_CHANNELS,
   complaintKind: COMPLAINT_KINDS,
+  heldOut: TRIAGE,
 } as const;
 export type Question = keyof typeof QUESTIONS;
 
@@ -117,4 +123,6 @@ export const THRESHOLDS: Record<Question, number> = {
   severity: 0.9,
   delivery: 0.9,
   complaintKind: 0.9,
+  // Not issue 13's bar but a floor against regressions: see README, "Understanding".
+  heldOut: 0.55,
 };
