@@ -33,10 +33,15 @@ export interface EvalSet {
   delivery: Record<string, string[]>;
   complaintKind: Record<string, string[]>;
   /**
-   * Triage phrasings written after the classifier's thresholds and utterances were settled and
-   * never used to tune them: the honest figure for phrasings nobody has seen.
+   * Triage phrasings first written blind (measured then: es 60.3 %, en 71.2 %, pt 60.3 %);
+   * training utterances were added after reading their misses, so they are blind no more.
    */
   heldOut: Record<string, string[]>;
+  /**
+   * Triage phrasings written after the last change to the classifier, its thresholds and its
+   * utterances, and never used to tune them: the honest figure for phrasings nobody has seen.
+   */
+  blind: Record<string, string[]>;
 }
 
 export const SETS: Record<Language, EvalSet> = { es, en, pt } as Record<Language, EvalSet>;
@@ -58,6 +63,7 @@ export const QUESTIONS = {
   delivery: DELIVERY_CHANNELS,
   complaintKind: COMPLAINT_KINDS,
   heldOut: TRIAGE,
+  blind: TRIAGE,
 } as const;
 export type Question = keyof typeof QUESTIONS;
 
@@ -124,5 +130,6 @@ export const THRESHOLDS: Record<Question, number> = {
   delivery: 0.9,
   complaintKind: 0.9,
   // Not issue 13's bar but a floor against regressions: see README, "Understanding".
-  heldOut: 0.55,
+  heldOut: 0.8,
+  blind: 0.55,
 };

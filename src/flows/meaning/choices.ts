@@ -76,7 +76,12 @@ function contains(haystack: string[], needle: string[]): boolean {
  * The choice one of whose phrases is inside the answer; the longest phrase wins ("correo
  * postal" over "correo"), two choices with phrases as long are ambiguous.
  */
-function byPhrase(text: string, choices: readonly Choice[], language: Language): string | null {
+function byPhrase(
+  text: string,
+  choices: readonly Choice[],
+  language: Language,
+  minWords = 1,
+): string | null {
   for (const lang of inOrder(language)) {
     const words = tokensOf(text).map((w) => stemOf(w, lang));
     let best = 0;
@@ -85,7 +90,7 @@ function byPhrase(text: string, choices: readonly Choice[], language: Language):
       const longest = Math.max(
         0,
         ...cueStems(lang, choice)
-          .filter((cue) => contains(words, cue))
+          .filter((cue) => cue.length >= minWords && contains(words, cue))
           .map((cue) => cue.length),
       );
       if (longest > best) [best, found] = [longest, [choice.id]];
@@ -135,6 +140,9 @@ export function choiceByMeaning(
   if (polar !== undefined) return polar;
   if (choices.some((c) => c.id === 'person') && asksForPerson(text)) return 'person';
   if (choices.some((c) => TRIAGE_KEY.test(c.key))) {
+    // A menu's own words of two or more ("falla técnica", "estado de cuenta") say it outright.
+    const named = byPhrase(text, choices, language, 2);
+    if (named) return named;
     const ids = choices.map((c) => c.id);
     return classifyIntent(text, language, ids)?.intent ?? byPhrase(text, choices, language);
   }
