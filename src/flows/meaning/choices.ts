@@ -51,11 +51,27 @@ function byPolarity(text: string, choices: readonly Choice[]): string | null | u
   return id && ids.includes(id) ? id : null;
 }
 
+let common: Set<string> | null = null;
+function isCommonWord(word: string): boolean {
+  common ??= new Set(
+    LANGUAGES.flatMap((l) =>
+      ['stopwords', 'affirmative', 'negative', 'fillers', 'optionFiller'].flatMap((list) =>
+        synonyms(l, list),
+      ),
+    ),
+  );
+  return common.has(word);
+}
+
 /** A phrase's stems per language, for finding it inside an answer. */
 function cueStems(lang: Language, choice: Choice): string[][] {
   return memo(`c:${lang}:${choice.key}:${choice.id}`, () =>
     [...labels(lang, choice), ...synonyms(lang, choice.id)]
-      .filter((phrase) => phrase.replace(/[^a-z0-9ñç]/g, '').length >= 3)
+      // Two letters are a word here ("hp", "pc") unless they are a yes, a no or a stop word.
+      .filter((phrase) => {
+        const letters = phrase.replace(/[^a-z0-9ñç]/g, '').length;
+        return letters >= 3 || (letters === 2 && !isCommonWord(phrase));
+      })
       .map((phrase) =>
         tokensOf(phrase)
           .map((w) => stemOf(w, lang))
