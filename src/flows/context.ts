@@ -63,7 +63,10 @@ export interface ConversationContext {
   lastAt: string;
   inputPhone: string | null;
   language: Language;
-  /** The customer chose the language: the record's language does not override it. */
+  /**
+   * The customer chose the language, or the network told it (issue 13): the record's language
+   * does not override it.
+   */
   languageChosen: boolean;
   /** The question waiting for an answer: re-asked when not understood, used to read answers. */
   question: Reply | null;
@@ -157,7 +160,7 @@ export function initialContext(input: FlowInput, policy: PolicyConfig): Conversa
     lastAt: input.startedAt,
     inputPhone: input.phone,
     language: input.localeHint ?? policy.language.default,
-    languageChosen: false,
+    languageChosen: input.localeHint != null,
     question: null,
     misunderstood: 0,
     lookup: null,

@@ -9,130 +9,46 @@
 import type { Choice } from './contract.ts';
 import { ACCOUNT_CODE_RULES } from '../domain/account-proof/account-code-rules.ts';
 import { normaliseEmail, normalisePhone } from '../domain/customers/customer.ts';
-import { cleanText, foldAccents, MAX_MESSAGE_CHARS } from '../domain/text.ts';
+import { cleanText } from '../domain/text.ts';
 import { LANGUAGES, type Language } from '../domain/types.ts';
-import botEs from '../../locales/es/bot.json' with { type: 'json' };
-import botEn from '../../locales/en/bot.json' with { type: 'json' };
-import botPt from '../../locales/pt/bot.json' with { type: 'json' };
-import wordsEs from '../../locales/es/understanding.json' with { type: 'json' };
-import wordsEn from '../../locales/en/understanding.json' with { type: 'json' };
-import wordsPt from '../../locales/pt/understanding.json' with { type: 'json' };
+import { choiceByMeaning } from './meaning/choices.ts';
+export { equipmentNamed, looksLikeSerial } from './meaning/equipment.ts';
+import { rankIntents } from './meaning/intents.ts';
+import { languageAskedFor } from './meaning/language.ts';
+import { normalise, synonyms } from './meaning/lexicon.ts';
+import { tokensOf } from './meaning/stems.ts';
 
-/** The shape of `locales/<lang>/understanding.json`. */
-export interface UnderstandingWords {
-  /** Synonyms per choice id (`yes`, `no`, `done`, `notYet`, `skip`, `technical`, …). */
-  words: Record<string, string[]>;
-  /** Words naming each language, in this language. */
-  languages: Record<Language, string[]>;
-  vagueSubjects: string[];
-  keyboardMash: string[];
-}
-
-const BOT: Record<Language, unknown> = { es: botEs, en: botEn, pt: botPt };
-const WORDS: Record<Language, UnderstandingWords> = {
-  es: wordsEs as UnderstandingWords,
-  en: wordsEn as UnderstandingWords,
-  pt: wordsPt as UnderstandingWords,
-};
+export { labelText, normalise, wordsOf, type UnderstandingWords } from './meaning/lexicon.ts';
 
 /** R001-4: longest description or steps kept for a case. */
 export const MAX_DESCRIPTION_CHARS = 2_000;
 /** Longest subject, name, serial or address kept. */
 export const MAX_SHORT_CHARS = 200;
 
-/** Lowercase, accents removed, punctuation and emoji turned into spaces, blanks collapsed. */
-export function normalise(text: string): string {
-  return foldAccents(text.slice(0, MAX_MESSAGE_CHARS))
-    .replace(/[^a-z0-9ñç@+.' -]+/g, ' ')
-    .replace(/[.'-]+(\s|$)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** The text of an i18n key in `bot.json` for a language, or null when absent or not a string. */
-export function labelText(language: Language, key: string): string | null {
-  let node: unknown = BOT[language];
-  for (const part of key.split('.')) {
-    if (typeof node !== 'object' || node === null) return null;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return typeof node === 'string' ? node : null;
-}
-
-/** The word lists of a language. */
-export function wordsOf(language: Language): UnderstandingWords {
-  return WORDS[language];
-}
-
-// The word lists and labels are static: normalise each once, not on every answer.
-const normalisedLists = new Map<string, string[]>();
-function memo(key: string, make: () => string[]): string[] {
-  let list = normalisedLists.get(key);
-  if (!list) normalisedLists.set(key, (list = make()));
-  return list;
-}
-
-function synonyms(language: Language, id: string): string[] {
-  return memo(`w:${language}:${id}`, () => (WORDS[language].words[id] ?? []).map(normalise));
-}
-
-function labels(language: Language, choice: Choice): string[] {
-  return memo(`l:${language}:${choice.key}`, () => {
-    const text = labelText(language, choice.key);
-    return text === null || text.includes('{{') ? [] : [normalise(text)];
-  });
-}
-
 /**
  * Which of the offered choices a free-text answer means, or null when none or more than one:
- * the option number ("2"), the label in the conversation's language, or a synonym from
- * understanding.json ("sí", "claro", "todavía no", …). Other languages are tried last, so a
- * Portuguese "sim" still counts in a Spanish conversation.
+ * the option number ("2", "la segunda", "opción dos"), the label or a synonym in any language
+ * (the conversation's first), yes/no and done/not-yet as people say them, the intent a triage
+ * answer describes, a choice's phrase inside the answer ("por correo"), or — given the instant
+ * of the message — a visit slot by its day and time ("mañana a las 9"). See `meaning/`.
  */
 export function matchChoice(
   raw: string,
   choices: readonly Choice[],
   language: Language,
+  at?: string,
 ): string | null {
-  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
-  if (text === '') return null;
-  const number = /^(\d{1,2})$/.exec(text);
-  if (number) {
-    const picked = choices[Number(number[1]) - 1];
-    if (picked) return picked.id;
-  }
-  const order = [language, ...LANGUAGES.filter((l) => l !== language)];
-  for (const lang of order) {
-    const exact = choices.filter(
-      (c) => labels(lang, c).includes(text) || synonyms(lang, c.id).includes(text),
-    );
-    if (exact.length === 1) return exact[0]!.id;
-    if (exact.length > 1) return null;
-  }
-  // "sí, ya lo conecté": the first words decide when they are a synonym of exactly one choice.
-  for (const lang of order) {
-    const leading = choices.filter((c) =>
-      [...synonyms(lang, c.id), ...labels(lang, c)].some(
-        (w) => w.length > 0 && text.startsWith(`${w} `),
-      ),
-    );
-    if (leading.length === 1) return leading[0]!.id;
-  }
-  return null;
+  const clean = cleanText(raw, MAX_SHORT_CHARS);
+  return choiceByMeaning(clean, normalise(clean), choices, language, asksForPerson, at);
 }
 
-/** The language a text names ("English", "português"), in any of the three languages. */
+/**
+ * The language a text asks for ("English", "in english please", "em português", "háblame en
+ * español"), in any of the three languages.
+ */
 export function namedLanguage(raw: string): Language | null {
   const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
-  if (text === '') return null;
-  for (const lang of LANGUAGES) {
-    for (const [target, words] of Object.entries(WORDS[lang].languages)) {
-      if (memo(`n:${lang}:${target}`, () => words.map(normalise)).includes(text)) {
-        return target as Language;
-      }
-    }
-  }
-  return null;
+  return text === '' ? null : languageAskedFor(text);
 }
 
 /**
@@ -141,25 +57,42 @@ export function namedLanguage(raw: string): Language | null {
  * counts: "otra persona usa la impresora" describes a fault, it does not ask for anyone.
  */
 export function asksForPerson(raw: string): boolean {
-  // Guards ask this of the same message many times in one turn.
-  if (lastPersonCheck?.raw === raw) return lastPersonCheck.asks;
-  const asks = asksForPersonNow(raw);
-  lastPersonCheck = { raw, asks };
+  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+  // Guards and the answer's reading ask this of the same message many times in one turn.
+  if (lastPersonCheck?.text === text) return lastPersonCheck.asks;
+  const asks = asksForPersonNow(text);
+  lastPersonCheck = { text, asks };
   return asks;
 }
 
-let lastPersonCheck: { raw: string; asks: boolean } | null = null;
+let lastPersonCheck: { text: string; asks: boolean } | null = null;
 
-function asksForPersonNow(raw: string): boolean {
-  const text = normalise(cleanText(raw, MAX_SHORT_CHARS));
+function asksForPersonNow(text: string): boolean {
   if (text === '') return false;
-  return LANGUAGES.some((lang) => {
+  const listed = LANGUAGES.some((lang) => {
     const core = withoutPoliteness(text, synonyms(lang, 'politeness'));
     return (
       synonyms(lang, 'person').includes(core) || synonyms(lang, 'personRequest').includes(core)
     );
   });
+  return listed || LANGUAGES.some((lang) => classifiedAsPerson(text, lang));
 }
+
+/** A short message the classifier is sure asks for a person ("me comunica con alguien real"). */
+function classifiedAsPerson(text: string, language: Language): boolean {
+  if (tokensOf(text).length > PERSON_REQUEST_MAX_WORDS) return false;
+  const [best, second] = rankIntents(text, language);
+  return (
+    best?.intent === 'person' &&
+    best.score >= PERSON_MIN_SCORE &&
+    best.score - (second?.score ?? 0) >= PERSON_MIN_SCORE / 2
+  );
+}
+
+/** A request for a person is short: a longer message describes something. */
+const PERSON_REQUEST_MAX_WORDS = 9;
+/** Handing off by mistake ends the bot's help: only a sure request counts. */
+const PERSON_MIN_SCORE = 0.8;
 
 /** The text without leading or trailing courtesies ("hola", "por favor", "please"). */
 function withoutPoliteness(text: string, courtesies: string[]): string {

@@ -18,6 +18,8 @@ import {
   asksForPerson,
   findIdentifier,
   isEmail,
+  looksLikeSerial,
+  namedLanguage,
   personName,
   phoneIn,
   typedCode,
@@ -59,6 +61,15 @@ export function guardedSetup(policy: PolicyConfig) {
         asksForPerson(event.text) &&
         !(context.question?.choices ?? []).some((c) => c.id === 'person'),
       namesLanguage: ({ context, event }) => languageOf(context, event) !== null,
+      /**
+       * Issue 13: a message that asks for a language, at a question that does not offer the
+       * languages (those read it as their answer).
+       */
+      switchesLanguageHere: ({ context, event }) =>
+        event.type === 'customer.text' &&
+        context.question !== null &&
+        !(context.question.choices ?? []).some((c) => c.id.startsWith('lang.')) &&
+        namedLanguage(event.text) !== null,
       hasIdentifier: ({ event }) =>
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
       isFound: (_, customer: CustomerView | null) => customer !== null,
@@ -83,7 +94,8 @@ export function guardedSetup(policy: PolicyConfig) {
       isPhone: ({ event }) => phoneIn(textOf(event, MAX_SHORT_CHARS)) !== null,
       hasEquipment: ({ context }) => (context.customer?.equipment.length ?? 0) > 0,
       isKnownSerial: ({ context, event }) => equipmentAnswered(context, event) !== undefined,
-      isSerial: ({ event }) => /^[\p{L}\p{N}][\p{L}\p{N}\-_/. ]{1,63}$/u.test(textOf(event, 64)),
+      /** R002-2: a new serial only when it looks like one, never "la impresora". */
+      isSerial: ({ event }) => looksLikeSerial(textOf(event, 64)),
       isPlace: ({ event }) => /\p{L}.*\p{L}.*\p{L}/u.test(textOf(event, MAX_SHORT_CHARS)),
       /** R001-10: text that cannot be a report (mash, a letter repeated, symbols alone). */
       isNonsense: ({ context, event }) =>

@@ -30,12 +30,15 @@ import { survey } from './survey.ts';
 import { technical } from './technical/index.ts';
 import { triage } from './triage.ts';
 import { visitChange } from './visit-change.ts';
+import { trainIntents } from '../meaning/intents.ts';
 
 /**
  * Builds the conversation machine for a deployment's policy. Its actors are placeholders that
  * throw `NotProvided`; give it the real services with `provideServices`.
  */
 export function createConversationMachine(policy: PolicyConfig) {
+  // Issue 13: the intent classifiers learn at start-up (~0.25 s), not on a customer's turn.
+  trainIntents();
   const s = conversationSetup(policy);
   return s.createMachine({
     id: 'bot',

@@ -12,10 +12,14 @@ import {
   MAX_DESCRIPTION_CHARS,
   MAX_SHORT_CHARS,
   asksForPerson,
+  equipmentNamed,
   matchChoice,
   namedLanguage,
 } from '../understanding.ts';
 import { isOffensive, withoutInterjections } from '../fair-use/index.ts';
+
+// Each `chose(id)` guard of a question asks for the same answer: read each message once.
+const read = new WeakMap<FlowEvent, { question: unknown; language: string; id: string | null }>();
 
 /** The customer's answer to the question waiting, as a choice id, or null. */
 export function answerOf(context: ConversationContext, event: FlowEvent): string | null {
@@ -23,12 +27,18 @@ export function answerOf(context: ConversationContext, event: FlowEvent): string
   if (event.type === 'customer.choice') {
     return choices.some((c) => c.id === event.choice) ? event.choice : null;
   }
-  const country = offenceCountryOf(context);
-  if (event.type === 'customer.text' && !isOffensive(event.text, country)) {
-    // R001-8: swearing aimed at nobody is not an insult, and not part of the answer either.
-    return matchChoice(withoutInterjections(event.text, country), choices, context.language);
+  if (event.type !== 'customer.text') return null;
+  const known = read.get(event);
+  if (known && known.question === context.question && known.language === context.language) {
+    return known.id;
   }
-  return null;
+  const country = offenceCountryOf(context);
+  // R001-8: swearing aimed at nobody is not an insult, and not part of the answer either.
+  const id = isOffensive(event.text, country)
+    ? null
+    : matchChoice(withoutInterjections(event.text, country), choices, context.language, event.at);
+  read.set(event, { question: context.question, language: context.language, id });
+  return id;
 }
 
 /** The language the customer picked (`lang.xx` choice, its option number, or its name). */
@@ -50,14 +60,16 @@ export function offenceCountryOf(context: ConversationContext): string | null {
 }
 
 /**
- * An answer for the conversation region to read: not an insult (R001-8) and not a request for a
- * human — the clock region handles both in any state, never as an answer. An interjection aimed
- * at nobody ("¡carajo, no prende!") is an answer like any other.
+ * An answer for the conversation region to read: not an insult (R001-8), not a request for a
+ * human, not a language asked for — the clock region handles these in any state, never as an
+ * answer. An interjection aimed at nobody ("¡carajo, no prende!") is an answer like any other.
  */
 export function isCivilEvent(event: FlowEvent, country: string | null = null): boolean {
   return (
     event.type !== 'customer.text' ||
-    (!isOffensive(event.text, country) && !asksForPerson(event.text))
+    (!isOffensive(event.text, country) &&
+      !asksForPerson(event.text) &&
+      namedLanguage(event.text) === null)
   );
 }
 
@@ -84,11 +96,14 @@ export function attachmentsOf(event: FlowEvent): Attachment[] {
     }));
 }
 
-/** The customer's equipment the answer names: chosen from the list, or its serial typed. */
+/**
+ * The customer's equipment the answer names: chosen from the list, its serial typed, or named
+ * by type, brand or place ("la impresora", "la HP", "el de recepción").
+ */
 export function equipmentAnswered(context: ConversationContext, event: FlowEvent) {
+  const equipment = context.customer?.equipment ?? [];
   const id = answerOf(context, event);
-  const typed = textOf(event, 64).toUpperCase();
-  return (context.customer?.equipment ?? []).find(
-    (e) => e.serial === id || e.serial.toUpperCase() === typed,
-  );
+  const chosen = equipment.find((e) => e.serial === id);
+  if (chosen || id !== null || event.type !== 'customer.text') return chosen;
+  return equipmentNamed(textOf(event, MAX_SHORT_CHARS), equipment, context.language);
 }

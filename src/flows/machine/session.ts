@@ -1,7 +1,8 @@
 /**
  * Session and fair use. The `clock` region runs beside the conversation: it stamps every
  * customer event's instant, catches offensive language in any state before the answer is read
- * (R001-8), and hands off at any question where the customer asks for a person. At the root:
+ * (R001-8), hands off at any question where the customer asks for a person, and switches to
+ * the language the customer asks for at any question (the question asked again in it). At the root:
  * the warning or suspension (R001-8, R001-11) and the 20-minute chat limit (R001-7).
  */
 import { and, not, stateIn } from 'xstate';
@@ -34,6 +35,12 @@ export function clock(s: ConversationSetup) {
                 'stamp',
                 { type: 'handOffBecause', params: { reason: 'customer-request' } },
               ],
+            },
+            // Issue 13: "english", "em português" at any question: that question again, in it.
+            {
+              guard: and(['switchesLanguageHere', not(stateIn(TO.handoff))]),
+              target: TO.history,
+              actions: ['stamp', 'chooseLanguage', 'announceLanguage'],
             },
             { actions: 'stamp' },
           ],

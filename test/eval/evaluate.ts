@@ -1,0 +1,140 @@
+/**
+ * Issue 13: the understanding layer measured on phrasings written apart from its training
+ * utterances (`<lang>.json` here, never a sentence of `locales/<lang>/intents.json`): accuracy
+ * per language and per question, and every confusion. Used by `npm run eval` and by the test
+ * that holds the thresholds.
+ */
+import {
+  CATEGORY_CHOICES,
+  COMPLAINT_KINDS,
+  DELIVERY_CHANNELS,
+  DONE_NOT_YET,
+  SEVERITY_CHOICES,
+  YES_NO,
+  triageChoices,
+} from '../../src/flows/choices.ts';
+import type { Choice } from '../../src/flows/contract.ts';
+import type { ConversationContext } from '../../src/flows/context.ts';
+import { matchChoice } from '../../src/flows/understanding.ts';
+import type { Language } from '../../src/domain/types.ts';
+import es from './es.json' with { type: 'json' };
+import en from './en.json' with { type: 'json' };
+import pt from './pt.json' with { type: 'json' };
+
+/** One language's evaluation set: phrasings per expected choice id, per question. */
+export interface EvalSet {
+  triage: Record<string, string[]>;
+  /** Messages that must not be taken for any triage intent. */
+  none: string[];
+  yesNo: Record<string, string[]>;
+  doneNotYet: Record<string, string[]>;
+  /** Option numbers said as people say them, read against the triage menu. */
+  numbered: Record<string, string[]>;
+  severity: Record<string, string[]>;
+  delivery: Record<string, string[]>;
+  complaintKind: Record<string, string[]>;
+  /** The platform of a technical fault, named by the thing that fails. */
+  category: Record<string, string[]>;
+  /**
+   * Triage phrasings first written blind (measured then: es 60.3 %, en 71.2 %, pt 60.3 %);
+   * training utterances were added after reading their misses, so they are blind no more.
+   */
+  heldOut: Record<string, string[]>;
+  /**
+   * Triage phrasings written after the last change to the classifier, its thresholds and its
+   * utterances, and never used to tune them: the honest figure for phrasings nobody has seen.
+   */
+  blind: Record<string, string[]>;
+}
+
+export const SETS: Record<Language, EvalSet> = { es, en, pt } as Record<Language, EvalSet>;
+
+/** The full triage menu (a customer up to date, allowed to request anything). */
+export const TRIAGE: Choice[] = triageChoices({
+  mayRequestService: true,
+  limited: false,
+  customer: {},
+} as unknown as ConversationContext);
+
+/** The questions measured, with the choices each offers. */
+export const QUESTIONS = {
+  triage: TRIAGE,
+  yesNo: YES_NO,
+  doneNotYet: DONE_NOT_YET,
+  numbered: TRIAGE,
+  severity: SEVERITY_CHOICES,
+  delivery: DELIVERY_CHANNELS,
+  complaintKind: COMPLAINT_KINDS,
+  category: CATEGORY_CHOICES,
+  heldOut: TRIAGE,
+  blind: TRIAGE,
+} as const;
+export type Question = keyof typeof QUESTIONS;
+
+/** A phrasing read as another choice than expected (`null`: not understood). */
+export interface Confusion {
+  text: string;
+  expected: string | null;
+  got: string | null;
+}
+
+/** How one question did in one language. */
+export interface Score {
+  language: Language;
+  question: Question;
+  total: number;
+  correct: number;
+  accuracy: number;
+  confusions: Confusion[];
+}
+
+function cases(set: EvalSet, question: Question): [string, string | null][] {
+  const expected = (id: string): string | null =>
+    question === 'numbered' ? (TRIAGE[Number(id) - 1]?.id ?? null) : id === 'none' ? null : id;
+  const rows = Object.entries(set[question]).flatMap(([id, texts]) =>
+    texts.map((t): [string, string | null] => [t, expected(id)]),
+  );
+  return question === 'triage'
+    ? [...rows, ...set.none.map((t): [string, null] => [t, null])]
+    : rows;
+}
+
+/** Scores every question of every language. */
+export function evaluate(): Score[] {
+  const scores: Score[] = [];
+  for (const language of Object.keys(SETS) as Language[]) {
+    for (const question of Object.keys(QUESTIONS) as Question[]) {
+      const confusions: Confusion[] = [];
+      const rows = cases(SETS[language], question);
+      for (const [text, expected] of rows) {
+        const got = matchChoice(text, QUESTIONS[question], language);
+        if (got !== expected) confusions.push({ text, expected, got });
+      }
+      const correct = rows.length - confusions.length;
+      scores.push({
+        language,
+        question,
+        total: rows.length,
+        correct,
+        accuracy: rows.length ? correct / rows.length : 1,
+        confusions,
+      });
+    }
+  }
+  return scores;
+}
+
+/** The least accuracy each question must reach (issue 13). */
+export const THRESHOLDS: Record<Question, number> = {
+  triage: 0.9,
+  yesNo: 0.95,
+  doneNotYet: 0.95,
+  numbered: 0.95,
+  severity: 0.9,
+  delivery: 0.9,
+  complaintKind: 0.9,
+  category: 0.9,
+  // Not issue 13's bar but a floor against regressions: see README, "Understanding".
+  heldOut: 0.8,
+  blind: 0.55,
+};
