@@ -2,7 +2,13 @@ import type { Case, CaseRequest } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
-import { abuseOutcome, calendarFor, suspendedUntil, visitSlots } from '../domain/policy/index.ts';
+import {
+  abuseOutcome,
+  calendarFor,
+  officeHoursNow,
+  suspendedUntil,
+  visitSlots,
+} from '../domain/policy/index.ts';
 import type {
   AccountProofServices,
   CaseView,
@@ -128,13 +134,9 @@ export function createFlowServices(
       });
     },
 
-    async officeHours({ country, timeZone, at }) {
+    async officeHours({ country, timeZone, at, language }) {
       const calendar = calendarFor(policy, country, timeZone);
-      const instant = new Date(at);
-      return {
-        open: calendar.isBusinessTime(instant),
-        nextOpenAt: calendar.nextBusinessInstant(instant).toISOString(),
-      };
+      return officeHoursNow(calendar, policy, new Date(at), language ?? policy.language.default);
     },
 
     async proposeVisitSlots({ country, timeZone, at }) {

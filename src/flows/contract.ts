@@ -6,7 +6,7 @@
 import type { Attachment, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
 import type { Customer } from '../domain/customers/customer.ts';
 import type { Handoff } from '../domain/handoff.ts';
-import type { Priority } from '../domain/policy/index.ts';
+import type { ClosedReason, Priority } from '../domain/policy/index.ts';
 import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
 
 /** A choice offered with a question: `id` is what comes back, `key` the i18n label. */
@@ -48,6 +48,8 @@ export type FlowEmitted =
   | { type: 'identified'; accountNumber: string | null; contact: Contact }
   /** Queue the conversation for a human agent (decision 5). */
   | ({ type: 'handoff' } & Handoff)
+  /** Issue 13: the customer left the queue before an agent took it: the bot goes on. */
+  | { type: 'handoff.left' }
   /** The session is over: the engine marks the conversation closed and cancels its timers. */
   | { type: 'session.closed'; reason: SessionEndReason };
 
@@ -126,10 +128,23 @@ export type CheckCodeOutput =
   /** Tried too many times. */
   | { outcome: 'locked' };
 
+/**
+ * R003-2: office hours now, as the customer is told them. The fields after `nextOpenAt` name
+ * the day or the holiday; a service that does not give them gets the plain "outside office
+ * hours, back at `nextOpenAt`".
+ */
 export interface OfficeHoursView {
   open: boolean;
   /** ISO instant humans are back (the next business window start), when closed. */
   nextOpenAt: string;
+  /** Why nobody answers now: a holiday, a day without office hours, outside today's hours. */
+  closedBecause?: ClosedReason | null;
+  /** Today's holiday by name (the customer's language where known). */
+  holiday?: string | null;
+  /** Today's local weekday, 1 = Monday … 7 = Sunday. */
+  weekday?: number;
+  /** When people are back, locally: days from today (0 today, 1 tomorrow), weekday, "7:00". */
+  nextOpen?: { inDays: number; weekday: number; time: string };
 }
 
 export interface VisitSlotView {
@@ -199,10 +214,12 @@ export interface FlowServices extends AccountProofServices {
     },
     call?: ServiceCall,
   ) => Promise<void>;
+  /** R003-2: office hours at `at`; holiday names in `language` where known. */
   officeHours: (input: {
     country: Country;
     timeZone: string;
     at: string;
+    language?: Language;
   }) => Promise<OfficeHoursView>;
   proposeVisitSlots: (input: {
     country: Country;

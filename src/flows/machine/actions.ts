@@ -296,6 +296,8 @@ export function conversationSetup(policy: PolicyConfig) {
         priority: priorityOf(context, policy),
         caseNumber: context.caseNumber,
       })),
+      /** Issue 13: the customer left the agents' queue for the bot. */
+      leaveQueue: emit({ type: 'handoff.left' as const }),
       takeReleasedCase: assign(({ context, event }) => ({
         caseNumber:
           event.type === 'agent.release' && event.caseNumber

@@ -34,6 +34,7 @@ import {
   textOf,
 } from './reading.ts';
 import { typedSetup } from './setup.ts';
+import { asksForBot, talksAsProspect } from '../wishes.ts';
 
 /** Shortest description accepted (R001-4). */
 const MIN_DESCRIPTION_CHARS = 10;
@@ -47,13 +48,19 @@ export function guardedSetup(policy: PolicyConfig) {
       choseAnything: ({ context, event }) => answerOf(context, event) !== null,
       isOffensive: ({ event }) => event.type === 'customer.text' && isOffensive(event.text),
       /**
-       * The customer asks for a human at a question that does not offer one (triage and the
-       * unknown-customer menu do, and handle it).
+       * The customer asks for a human other than by a question's own person option (triage and
+       * the unknown-customer menu handle that one): "quiero hablar con una persona" at triage
+       * is not left unanswered (issue 13).
        */
       asksForPersonHere: ({ context, event }) =>
         event.type === 'customer.text' &&
         asksForPerson(event.text) &&
-        !(context.question?.choices ?? []).some((c) => c.id === 'person'),
+        answerOf(context, event) !== 'person',
+      /** Issue 13: back to the bot from the queue ("menú", "volver", "go back"). */
+      asksForBot: ({ event }) => event.type === 'customer.text' && asksForBot(event.text),
+      /** R004-6: "no soy cliente", "quiero contratar": the prospect flow. */
+      talksAsProspect: ({ event }) =>
+        event.type === 'customer.text' && !isOffensive(event.text) && talksAsProspect(event.text),
       namesLanguage: ({ context, event }) => languageOf(context, event) !== null,
       hasIdentifier: ({ event }) =>
         event.type === 'customer.text' && findIdentifier(event.text) !== null,

@@ -27,6 +27,12 @@ export function starting(s: ConversationSetup) {
           target: 'identification.lookingUp',
           actions: ['takeIdentifier', say('welcome.greeting')],
         },
+        // R004-6: "no soy cliente, quiero contratar": the prospect flow, no identifier asked.
+        {
+          guard: 'talksAsProspect',
+          target: TO.prospect,
+          actions: [say('welcome.greeting'), 'becomeProspect'],
+        },
         { target: 'identification.askingIdentifier', actions: say('welcome.greeting') },
       ],
     },
@@ -48,6 +54,7 @@ export function identification(s: ConversationSetup) {
             actions: ['chooseLanguage', 'announceLanguage'],
           },
           { guard: 'hasIdentifier', target: 'lookingUp', actions: 'takeIdentifier' },
+          { guard: 'talksAsProspect', target: TO.prospect, actions: 'becomeProspect' },
         ],
         { hint: 'identification.notUnderstood' },
       ),

@@ -31,6 +31,8 @@ export function clock(s: ConversationSetup) {
                 { type: 'handOffBecause', params: { reason: 'customer-request' } },
               ],
             },
+            // Issue 13: words to the queue leave the context (and the stored snapshot) as it was.
+            { guard: stateIn(TO.handoffWaiting) },
             { actions: 'stamp' },
           ],
           'agent.release': { actions: 'stamp' },

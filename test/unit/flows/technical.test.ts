@@ -350,7 +350,7 @@ describe('technical first level', () => {
     const c = await atSeverity({ officeOpen: false });
     await toSlots(c);
     expect(c.callsOf('openCase')).toHaveLength(1);
-    expect(c.reply('case.outsideOfficeHours')?.params).toEqual({
+    expect(c.reply('case.outsideOfficeHours')?.params).toMatchObject({
       nextOpenAt: '2026-03-03T13:00:00.000Z',
       dueAt: '2026-03-02T20:00:00.000Z',
       timeZone: 'America/Mexico_City',

@@ -63,7 +63,13 @@ export function finishTurn(
       }
     }
     if (flow.done && next.mode === 'bot') close(next);
-  } else if (draft.forAgents !== null) {
+  }
+  // Queued, the flow answers the customer (issue 13) and the agents see the words all the same.
+  if (
+    draft.forAgents !== null &&
+    notices === null &&
+    (next.mode === 'queued' || next.mode === 'agent')
+  ) {
     notices = [
       {
         conversationId: next.conversationId,
@@ -147,6 +153,13 @@ function applyEmitted(next: ConversationState, e: FlowEmitted): boolean {
         agent: null,
       };
       return true;
+    case 'handoff.left':
+      // Issue 13: the customer went back to the bot before an agent took the conversation.
+      if (next.mode === 'queued') {
+        next.mode = 'bot';
+        next.handoff = null;
+      }
+      return false;
     case 'session.closed':
       close(next);
       return false;

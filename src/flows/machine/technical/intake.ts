@@ -10,7 +10,8 @@ import { ATTACHMENT_CHOICES, SEVERITY_CHOICES, SKIP, URGENCY_CHOICES } from '../
 import type { ConversationSetup } from '../actions.ts';
 import { NONSENSE, ask, chose, menu, question, reask, say } from '../builders.ts';
 import { openCaseInput } from '../case-request.ts';
-import { whereAndWhen, zoneParams } from '../facts.ts';
+import { zoneParams } from '../facts.ts';
+import { officeHoursInput, sayHours } from '../office-hours.ts';
 import { TO } from '../targets.ts';
 
 /** The intake steps of the `technical` state, from severity to the case announced. */
@@ -112,17 +113,15 @@ export function intake(s: ConversationSetup, policy: PolicyConfig) {
       checkingOfficeHours: {
         invoke: {
           src: 'officeHours',
-          input: ({ context }) => whereAndWhen(context, policy),
+          input: ({ context }) => officeHoursInput(context, policy),
           onDone: [
             {
               guard: { type: 'isOfficeClosed', params: ({ event }) => event.output },
               target: 'afterCase',
               actions: [
                 { type: 'rememberOfficeHours', params: ({ event }) => event.output },
-                say('case.outsideOfficeHours', (c) => ({
-                  nextOpenAt: c.nextOpenAt ?? '',
+                sayHours('case.outsideOfficeHours', policy, (c) => ({
                   dueAt: c.firstContactDue ?? '',
-                  ...zoneParams(c, policy),
                 })),
               ],
             },
