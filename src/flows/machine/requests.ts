@@ -9,6 +9,7 @@ import type { ConversationSetup } from './actions.ts';
 import { NONSENSE, ask, chose, menu, proofGate, question, say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
 import { zoneParams } from './facts.ts';
+import { tellingOfficeHours } from './office-hours.ts';
 import { TO } from './targets.ts';
 
 /** The `request` state: complaint kind, description, delivery channel, the case opened. */
@@ -58,7 +59,7 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
           src: 'openCase',
           input: ({ context }) => openCaseInput(context, policy),
           onDone: {
-            target: TO.anythingElse,
+            target: 'tellingOfficeHours',
             actions: [
               { type: 'rememberCase', params: ({ event }) => event.output },
               say('request.registered', (c) => ({
@@ -72,6 +73,8 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
           onError: TO.failure,
         },
       },
+      // R003-2: a person takes the request up; out of hours the customer is told when.
+      tellingOfficeHours: tellingOfficeHours(policy, TO.anythingElse),
     },
   });
 }

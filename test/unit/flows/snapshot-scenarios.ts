@@ -111,7 +111,8 @@ export const SCENARIOS: Scenario[] = [
       ['Av. Reforma 222, CP 06600, Ciudad de México', ['prospect.covered', 'contact.askName']],
       ['Rosa Díaz', ['contact.askEmail']],
       ['rosa@nueva.example', ['contact.askPhone']],
-      ['+52 55 4444 3333', ['prospect.registered']],
+      ['+52 55 4444 3333', ['prospect.registered', 'common.askAnythingElse']],
+      ['no', ['common.goodbye']],
     ],
     end: { closed: 'done' },
   },
@@ -365,7 +366,13 @@ export const SCENARIOS: Scenario[] = [
     name: 'prospect.askingAddress',
     question: 'prospect.askAddress',
     reach: (o) => after(atTriage(o), { choice: 'newService' }),
-    then: [['Calle Durango 10, CP 06600, CDMX', ['prospect.covered', 'prospect.registered']]],
+    then: [
+      [
+        'Calle Durango 10, CP 06600, CDMX',
+        ['prospect.covered', 'prospect.registered', 'common.askAnythingElse'],
+      ],
+      ['no', ['common.goodbye']],
+    ],
     end: { closed: 'done' },
   },
   {

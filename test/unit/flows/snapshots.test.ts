@@ -29,7 +29,11 @@ function comparable(
 ) {
   let proven = false;
   const provenAt: boolean[] = [];
+  // Issue 13: office hours are asked on every path that involves a person (R003-2); a fixture
+  // recorded before did not ask them there.
+  const askedHours = recorded.calls.some((c) => c.name === 'officeHours');
   const calls = today.calls.filter((c) => {
+    if (c.name === 'officeHours' && !askedHours) return false;
     if (c.name === 'checkAccountCode') proven = true;
     const kept = c.name !== 'sendAccountCode' && c.name !== 'checkAccountCode';
     if (kept) provenAt.push(proven);
