@@ -31,6 +31,7 @@ import {
 import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
 import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact } from './facts.ts';
 import { guardedSetup } from './guards.ts';
+import { examplesFor } from './examples.ts';
 import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from './reading.ts';
 
 /** Answers in a row not understood before a person takes over. */
@@ -57,7 +58,10 @@ export function conversationSetup(policy: PolicyConfig) {
           enqueue.raise({ type: 'flow.stuck' });
           return;
         }
-        enqueue.emit({ type: 'reply', reply: { key: params.hint } });
+        // Issue 13: the last try before a person takes over shows how to answer, with examples.
+        const examples =
+          misunderstood === MISUNDERSTOOD_LIMIT - 1 ? examplesFor(context.question) : null;
+        enqueue.emit({ type: 'reply', reply: examples ?? { key: params.hint } });
         if (context.question) enqueue.emit({ type: 'reply', reply: context.question });
       }),
       stamp: assign({
