@@ -57,6 +57,11 @@ export interface ConversationContext {
   question: Reply | null;
   /** Answers in a row that were not understood (reset by each new question). */
   misunderstood: number;
+  /**
+   * Issue 13: what the customer said before triage (the first message, an answer that was not
+   * an identifier), read as the triage answer once identified: said once, not asked again.
+   */
+  keptText?: string | null;
 
   lookup: { by: 'account' | 'email' | 'phone'; value: string } | null;
   lookupAttempts: number;
@@ -133,6 +138,7 @@ export function initialContext(input: FlowInput, policy: PolicyConfig): Conversa
     languageChosen: false,
     question: null,
     misunderstood: 0,
+    keptText: null,
     lookup: null,
     lookupAttempts: 0,
     customer: null,

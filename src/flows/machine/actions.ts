@@ -25,17 +25,22 @@ import {
   MAX_DESCRIPTION_CHARS,
   MAX_SHORT_CHARS,
   findIdentifier,
+  isNonsense,
+  isOffensive,
   personName,
   phoneIn,
 } from '../understanding.ts';
 import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
 import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact } from './facts.ts';
+import { triageChoices } from '../choices.ts';
 import { guardedSetup } from './guards.ts';
 import { examplesFor } from './examples.ts';
 import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from './reading.ts';
 
 /** Answers in a row not understood before a person takes over. */
 const MISUNDERSTOOD_LIMIT = 3;
+/** A kept first message this long says something: it becomes the request's description. */
+const MIN_KEPT_DESCRIPTION_CHARS = 10;
 
 /** The setup every sub-flow's state configs are checked against (`createStateConfig`). */
 export type ConversationSetup = ReturnType<typeof conversationSetup>;
@@ -182,6 +187,43 @@ export function conversationSetup(policy: PolicyConfig) {
         return { intent, caseType, area: CASE_AREA[caseType] };
       }),
       resetRequest: assign(() => emptyRequest()),
+      /** Issue 13: what the customer said before triage, for triage to read once identified. */
+      keepText: assign(({ context, event }) => {
+        if (event.type !== 'customer.text' || isOffensive(event.text)) return {};
+        const text = textOf(event);
+        return text ? { keptText: text } : { keptText: context.keptText ?? null };
+      }),
+      /**
+       * Issue 13: the kept text read as the answer to triage, the same way an answer typed there
+       * is (`answerOf`); understood, it is the request's intent and — long enough to say
+       * something — its description, so the customer does not say it twice.
+       */
+      readKeptText: assign(({ context }) => {
+        const text = context.keptText ?? '';
+        if (!text) return {};
+        const question: Reply = { key: 'triage.ask', choices: triageChoices(context) };
+        const id = answerOf(
+          { ...context, question },
+          { type: 'customer.text', text, at: context.lastAt },
+        ) as Intent | null;
+        if (!id) return { keptText: null };
+        const caseType = INTENT_CASE_TYPE[id];
+        const described = text.length >= MIN_KEPT_DESCRIPTION_CHARS && !isNonsense(text);
+        return {
+          keptText: null,
+          intent: id,
+          caseType,
+          area: CASE_AREA[caseType],
+          description: described ? text : '',
+        };
+      }),
+      /** Triage is asked unless the kept text already answered it (issue 13). */
+      askTriage: enqueueActions(({ context, enqueue }) => {
+        if (context.intent) return;
+        const r: Reply = { key: 'triage.ask', choices: triageChoices(context) };
+        enqueue.assign({ question: r, misunderstood: 0 });
+        enqueue.emit({ type: 'reply', reply: r });
+      }),
       takeCategory: assign(({ context, event }) => ({
         category: answerOf(context, event) as CaseCategory,
       })),

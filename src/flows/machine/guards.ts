@@ -4,7 +4,7 @@
  * A guard on an actor's result takes the result as its params (`({ event }) => event.output`).
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
-import type { ProofResume } from '../context.ts';
+import type { Intent, ProofResume } from '../context.ts';
 import type {
   CheckCodeOutput,
   CustomerView,
@@ -76,6 +76,10 @@ export function guardedSetup(policy: PolicyConfig) {
       hasPaymentsPending: ({ context }) => context.limited,
       hasInputPhone: ({ context }) => (context.inputPhone ?? '').replace(/\D/g, '').length >= 8,
       isProspect: ({ context }) => context.intent === 'newService',
+      /** The request's intent is `id` (issue 13: set by the kept first message). */
+      isIntent: ({ context }, params: { id: Intent }) => context.intent === params.id,
+      /** Issue 13: the kept first message described the request: not asked again. */
+      isDescribed: ({ context }) => context.description.length > 0,
       hasCustomer: ({ context }) => context.customer !== null,
       isName: ({ event }) => personName(textOf(event)) !== null,
       isEmail: ({ event }) => isEmail(textOf(event, MAX_SHORT_CHARS)),

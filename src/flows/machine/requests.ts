@@ -3,6 +3,7 @@
  * their area, registered as a case whose number is told. Invoices go by the channel the
  * customer chooses.
  */
+import { and } from 'xstate';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import { COMPLAINT_KINDS, DELIVERY_CHANNELS } from '../choices.ts';
 import type { ConversationSetup } from './actions.ts';
@@ -19,12 +20,20 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
     states: {
       // Issue 12: invoices and balances are the account's: proven before they are asked for,
       // and again before the request is registered (a snapshot stored before the gate).
-      checkingInvoiceProof: proofGate('invoice', 'askingDescription'),
+      checkingInvoiceProof: proofGate('invoice', 'describing'),
       checkingCaseProof: proofGate('invoiceCase', 'openingCase'),
       choosingComplaintKind: menu('complaint.askKind', COMPLAINT_KINDS, {
-        target: 'askingDescription',
+        target: 'describing',
         actions: 'takeComplaintKind',
       }),
+      // Issue 13: the customer's first message already described it — not asked again.
+      describing: {
+        always: [
+          { guard: and(['isDescribed', 'isInvoice']), target: 'choosingDelivery' },
+          { guard: 'isDescribed', target: 'openingCase' },
+          { target: 'askingDescription' },
+        ],
+      },
       askingDescription: question(
         ask('request.askDescription'),
         [

@@ -124,7 +124,7 @@ describe('technical first level', () => {
     expect(c.callsOf('openFolio')).toHaveLength(0);
   });
 
-  it('R002-8: the survey takes a score 1–5 and an optional comment, then ends', async () => {
+  it('R002-8: the survey takes a score 1–5 and an optional comment, then asks for anything else (issue 13)', async () => {
     const c = await atPowerCheck();
     await c.say('sí', 'sí', 'listo', 'sí', 'sí');
     expect(c.question?.choices?.map((x) => x.id)).toEqual(['1', '2', '3', '4', '5']);
@@ -135,6 +135,8 @@ describe('technical first level', () => {
     expect(c.callsOf('recordSurvey')).toEqual([
       { caseNumber: 'AT-2026-000001', score: 5, comment: 'Muy rápida la atención' },
     ]);
+    expect(c.keys.slice(-2)).toEqual(['survey.thanks', 'common.askAnythingElse']);
+    await c.send('no, gracias');
     expect(c.closedReason()).toBe('done');
 
     const d = await atPowerCheck();

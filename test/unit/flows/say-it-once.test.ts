@@ -1,0 +1,59 @@
+/**
+ * Issue 13, "say it once": what the customer says before being identified is read as the
+ * triage answer once they are, the same way an answer typed at triage is; understood, its flow
+ * starts without the menu, and a message that describes the request is its description. A new
+ * matter after a finished one starts at triage, not at identification.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { Conversation, expectEmittedKeysTranslated } from './harness.ts';
+
+afterAll(expectEmittedKeysTranslated);
+
+describe('say it once (issue 13)', () => {
+  it('the first message names the request: after identification its flow starts, no menu', async () => {
+    const c = new Conversation();
+    expect(await c.send('falla técnica')).toEqual([
+      'welcome.greeting',
+      'identification.askIdentifier',
+    ]);
+    await c.send('MX-1001');
+    const keys = await c.send({ choice: 'yes' });
+    expect(keys).toEqual(['identification.welcome', 'technical.askCategory']);
+    expect(c.keys).not.toContain('triage.ask');
+  });
+
+  it('a request typed instead of the identifier is kept, and becomes the case description (R001-4)', async () => {
+    const c = new Conversation();
+    await c.send('Hola');
+    const text = 'consulta sobre mi plan: ¿incluye soporte en sábado?';
+    expect(await c.send(text)).toEqual([
+      'identification.notUnderstood',
+      'identification.askIdentifier',
+    ]);
+    await c.send('MX-1001');
+    const keys = await c.send({ choice: 'yes' });
+    expect(keys).toEqual([
+      'identification.welcome',
+      'request.registered',
+      'common.askAnythingElse',
+    ]);
+    expect(c.callsOf('openCase')[0]).toMatchObject({ type: 'doubt', description: text });
+  });
+
+  it('a first message that is not understood leaves triage as it was: the menu is asked', async () => {
+    const c = new Conversation();
+    await c.send('Hola, mi cuenta es MX-1001');
+    expect(await c.send({ choice: 'yes' })).toEqual(['identification.welcome', 'triage.ask']);
+  });
+
+  it('the kept message is read once: a second matter is asked at triage, without identifying again', async () => {
+    const c = new Conversation();
+    await c.send('consulta sobre mi plan: ¿incluye soporte en sábado?');
+    await c.send('MX-1001');
+    await c.send({ choice: 'yes' });
+    expect(c.question?.key).toBe('common.askAnythingElse');
+    expect(await c.send('sí')).toEqual(['triage.ask']);
+    expect(await c.send({ choice: 'doubt' })).toEqual(['request.askDescription']);
+    expect(c.callsOf('findCustomer')).toHaveLength(1);
+  });
+});
