@@ -72,6 +72,22 @@ export interface FlowInput {
   displayName: string | null;
   /** Instant the session started (ISO). */
   startedAt: string;
+  /**
+   * Issue 13: who the session before was talking to, when it ended done shortly before this
+   * one started (the engine decides the window): the customer is not identified again.
+   */
+  previous?: PreviousSession | null;
+}
+
+/** Issue 13: what a finished session proved and knew, carried into the next one. */
+export interface PreviousSession {
+  accountNumber: string;
+  contractNumber: string | null;
+  contact: Contact;
+  language: Language;
+  languageChosen: boolean;
+  /** Issue 12's proof, only while it is young enough (the engine's window), else null. */
+  proof: { accountNumber: string; by: 'code' | 'network-phone'; at: string } | null;
 }
 
 /** What the flow may know of a customer record: the record, with its standing made a yes/no. */

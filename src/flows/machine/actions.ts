@@ -92,6 +92,8 @@ export function conversationSetup(policy: PolicyConfig) {
       }),
       takeIdentifier: assign(({ event }) => ({
         lookup: event.type === 'customer.text' ? findIdentifier(event.text) : null,
+        // Another identifier: whoever the session before knew is not the one asked about.
+        returning: false,
       })),
       rememberCustomer: assign(({ context }, customer: CustomerView) => {
         const lookup = context.lookup;

@@ -65,6 +65,8 @@ export function guardedSetup(policy: PolicyConfig) {
       hasIdentifier: ({ event }) =>
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
       isFound: (_, customer: CustomerView | null) => customer !== null,
+      /** Issue 13: the session before identified this customer (and who is talking). */
+      isReturning: ({ context }) => context.returning === true && context.contact.name !== '',
       isSuspended: ({ context }) => context.customer?.suspended === true,
       /** R003-1: the distribution contract says the distributor serves its customers. */
       isServedByDistributor: ({ context }) =>

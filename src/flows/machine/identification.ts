@@ -17,6 +17,9 @@ export function starting(s: ConversationSetup) {
     tags: AWAITING,
     on: {
       'customer.*': [
+        // Issue 13: known from the session before: its account looked up again (its standing
+        // may have changed), the contact not asked again, the message kept for triage.
+        { guard: 'isReturning', target: 'identification.lookingUp', actions: 'keepText' },
         {
           guard: 'namesLanguage',
           target: 'identification.askingIdentifier',
@@ -115,6 +118,7 @@ export function identification(s: ConversationSetup) {
               email: c.customer?.distributor?.email ?? '',
             })),
           },
+          { guard: 'isReturning', target: 'confirmed' },
           { guard: 'isContactKnown', target: 'confirmed', actions: 'adoptKnownContact' },
           { target: 'askingIsPrimary' },
         ],

@@ -57,3 +57,47 @@ describe('say it once (issue 13)', () => {
     expect(c.callsOf('findCustomer')).toHaveLength(1);
   });
 });
+
+describe('a session after a finished one (issue 13)', () => {
+  const previous = {
+    accountNumber: 'MX-1001',
+    contractNumber: 'CT-MX-2024-001',
+    // Not the primary contact: asked name, e-mail and phone the first time.
+    contact: { name: 'Pedro Sánchez', email: 'pedro@delvalle.example', phone: '5512345678' },
+    language: 'es' as const,
+    languageChosen: false,
+    proof: null,
+  };
+
+  it('is not identified again: the account is looked up anew, the contact kept, the first message read at triage', async () => {
+    const c = new Conversation({ input: { previous } });
+    const keys = await c.send('falla técnica');
+    expect(keys).toEqual(['identification.welcome', 'technical.askCategory']);
+    expect(c.reply('identification.welcome')?.params).toMatchObject({ name: 'Pedro' });
+    expect(c.callsOf('findCustomer')).toEqual([{ by: 'account', value: 'MX-1001' }]);
+    expect(c.keys).not.toContain('contact.askName');
+  });
+
+  it('R001-11: the standing is checked again — a customer suspended since is not served', async () => {
+    const c = new Conversation({
+      input: { previous: { ...previous, accountNumber: 'VE-3001' } },
+    });
+    expect(await c.send('hola')).toEqual(['identification.suspended']);
+  });
+
+  it('issue 12: a proof carried over proves the account; none carried asks for the code', async () => {
+    const proven = new Conversation({
+      input: {
+        previous: {
+          ...previous,
+          proof: { accountNumber: 'MX-1001', by: 'code' as const, at: '2026-03-02T15:50:00.000Z' },
+        },
+      },
+    });
+    await proven.send('hola');
+    expect(await proven.send({ choice: 'followUp' })).not.toContain('proof.askCode');
+    const unproven = new Conversation({ input: { previous } });
+    await unproven.send('hola');
+    expect(await unproven.send({ choice: 'followUp' })).toContain('proof.askCode');
+  });
+});
