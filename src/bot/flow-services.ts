@@ -76,6 +76,9 @@ export function createFlowServices(
       followUpToldAt: told ? told.at.toISOString() : null,
       firstContactDue: value.sla.firstContactDue.toISOString(),
       solutionDue: value.sla.solutionDue.toISOString(),
+      type: value.type,
+      category: value.category,
+      equipmentSerial: value.equipmentSerial,
     };
   };
 

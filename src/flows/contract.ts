@@ -3,7 +3,13 @@
  * Flows speak in i18n keys and data, never in sentences; side effects happen only through the
  * actors listed in `FlowServices`, which the engine provides with `machine.provide({ actors })`.
  */
-import type { Attachment, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
+import type {
+  Attachment,
+  CaseCategory,
+  CaseNumber,
+  CaseRequest,
+  CaseType,
+} from '../domain/cases/case.ts';
 import type { Customer } from '../domain/customers/customer.ts';
 import type { Handoff } from '../domain/handoff.ts';
 import type { ClosedReason, Priority } from '../domain/policy/index.ts';
@@ -109,6 +115,10 @@ export interface CaseView {
   followUpToldAt: string | null;
   firstContactDue: string;
   solutionDue: string;
+  /** R001-5: what makes its matter (absent from a service that does not say). */
+  type?: CaseType;
+  category?: CaseCategory | null;
+  equipmentSerial?: string | null;
 }
 
 /** What the flow sends to open a case; the engine adds the transcript and channel data. */

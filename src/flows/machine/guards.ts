@@ -6,6 +6,7 @@
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { Intent, ProofResume } from '../context.ts';
 import type {
+  CaseView,
   CheckCodeOutput,
   CustomerView,
   OfficeHoursView,
@@ -99,6 +100,16 @@ export function guardedSetup(policy: PolicyConfig) {
       hasAttachments: ({ event }) => isCivilEvent(event) && attachmentsOf(event).length > 0,
       isText: ({ event }) => textOf(event).length > 0,
       isJoined: ({ context }) => context.caseOutcome === 'joined',
+      /** R001-5: an open case of the account is this matter (type, category, equipment). */
+      isSameMatterOpen: ({ context }, cases: CaseView[]) =>
+        context.equipmentSerial !== null &&
+        cases.some(
+          (c) =>
+            c.type === context.caseType &&
+            (c.category ?? null) === context.category &&
+            c.equipmentSerial === context.equipmentSerial,
+        ),
+      hasEquipmentLocation: ({ context }) => context.equipmentLocation !== null,
       isOfficeClosed: (_, hours: OfficeHoursView) => !hours.open,
       hasSlots: ({ context }) => context.slots.length > 0,
       hasCase: ({ context }) => context.caseNumber !== null,

@@ -31,9 +31,12 @@ function comparable(
   const provenAt: boolean[] = [];
   // Issue 13: office hours are asked on every path that involves a person (R003-2); a fixture
   // recorded before did not ask them there.
-  const askedHours = recorded.calls.some((c) => c.name === 'officeHours');
+  // Likewise open cases, looked for once the equipment is known (R001-5).
+  const asked = new Set(recorded.calls.map((c) => c.name));
   const calls = today.calls.filter((c) => {
-    if (c.name === 'officeHours' && !askedHours) return false;
+    if ((c.name === 'officeHours' || c.name === 'listOpenCases') && !asked.has(c.name)) {
+      return false;
+    }
     if (c.name === 'checkAccountCode') proven = true;
     const kept = c.name !== 'sendAccountCode' && c.name !== 'checkAccountCode';
     if (kept) provenAt.push(proven);

@@ -77,6 +77,8 @@ describe('technical first level', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(c.calls.map((x) => x.name)).toEqual([
       'findCustomer',
+      // R001-5 (issue 13): an open case of the same matter, looked for once the server is known.
+      'listOpenCases',
       'openCase',
       'officeHours',
       'proposeVisitSlots',

@@ -18,6 +18,35 @@ import { TO } from '../targets.ts';
 export function intake(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     states: {
+      // R001-5: as soon as the equipment is known, an open case of the same matter (account,
+      // type, category, equipment) is found and joined — not after the whole intake.
+      checkingOpenCase: {
+        always: [
+          { guard: 'hasCustomer', target: 'listingOpenCases' },
+          { target: 'afterEquipment' },
+        ],
+      },
+      listingOpenCases: {
+        invoke: {
+          src: 'listOpenCases',
+          input: ({ context }) => ({ accountNumber: context.customer?.accountNumber ?? '' }),
+          onDone: [
+            {
+              guard: { type: 'isSameMatterOpen', params: ({ event }) => event.output },
+              target: 'openingCase',
+            },
+            { target: 'afterEquipment' },
+          ],
+          onError: 'afterEquipment',
+        },
+      },
+      // The record gives the location: confirmed; a serial typed: asked (R002-2 D).
+      afterEquipment: {
+        always: [
+          { guard: 'hasEquipmentLocation', target: 'confirmingLocation' },
+          { target: 'askingLocation' },
+        ],
+      },
       // R002-3: severity and urgency as defined; priority from the matrix.
       choosingSeverity: menu('technical.askSeverity', SEVERITY_CHOICES, {
         target: 'choosingUrgency',
