@@ -42,6 +42,21 @@ const MISUNDERSTOOD_LIMIT = 3;
 /** A kept first message this long says something: it becomes the request's description. */
 const MIN_KEPT_DESCRIPTION_CHARS = 10;
 
+/**
+ * The text without the account number or e-mail it gives ("MX-1001, mi módem no tiene luces"):
+ * the identifier was for identification, not for triage or the description.
+ */
+function withoutIdentifier(text: string): string {
+  const id = findIdentifier(text);
+  if (!id || id.by === 'phone') return text;
+  const escaped = id.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text
+    .replace(new RegExp(escaped, 'gi'), ' ')
+    .replace(/\s+([,.;:!?])/g, '$1')
+    .replace(/^[\s,.;:!?-]+|[\s,;:-]+$/g, '')
+    .replace(/\s{2,}/g, ' ');
+}
+
 /** The setup every sub-flow's state configs are checked against (`createStateConfig`). */
 export type ConversationSetup = ReturnType<typeof conversationSetup>;
 
@@ -192,7 +207,7 @@ export function conversationSetup(policy: PolicyConfig) {
       /** Issue 13: what the customer said before triage, for triage to read once identified. */
       keepText: assign(({ context, event }) => {
         if (event.type !== 'customer.text' || isOffensive(event.text)) return {};
-        const text = textOf(event);
+        const text = withoutIdentifier(textOf(event));
         return text ? { keptText: text } : { keptText: context.keptText ?? null };
       }),
       /**

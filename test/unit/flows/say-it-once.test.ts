@@ -40,6 +40,16 @@ describe('say it once (issue 13)', () => {
     expect(c.callsOf('openCase')[0]).toMatchObject({ type: 'doubt', description: text });
   });
 
+  it('an identifier in the first message is for identification: the rest is the request', async () => {
+    const c = new Conversation();
+    await c.send('MX-1001, consulta sobre mi plan: ¿incluye soporte en sábado?');
+    await c.send({ choice: 'yes' });
+    expect(c.callsOf('openCase')[0]).toMatchObject({
+      type: 'doubt',
+      description: 'consulta sobre mi plan: ¿incluye soporte en sábado?',
+    });
+  });
+
   it('a first message that is not understood leaves triage as it was: the menu is asked', async () => {
     const c = new Conversation();
     await c.send('Hola, mi cuenta es MX-1001');
