@@ -37,6 +37,8 @@ import { guardedSetup } from './guards.ts';
 import { examplesFor } from './examples.ts';
 import { answerOf, attachmentsOf, equipmentAnswered, languageOf, textOf } from './reading.ts';
 
+/** The hint of a question about its options (`reask`'s default). */
+const DEFAULT_HINT = 'common.notUnderstood';
 /** Answers in a row not understood before a person takes over. */
 const MISUNDERSTOOD_LIMIT = 3;
 /** A kept first message this long says something: it becomes the request's description. */
@@ -78,9 +80,13 @@ export function conversationSetup(policy: PolicyConfig) {
           enqueue.raise({ type: 'flow.stuck' });
           return;
         }
-        // Issue 13: the last try before a person takes over shows how to answer, with examples.
+        // Issue 13: the last try before a person takes over shows how to answer, with examples
+        // — at a question about its options (a question with a hint of its own, such as the
+        // identifier's beside the language buttons, keeps that hint).
         const examples =
-          misunderstood === MISUNDERSTOOD_LIMIT - 1 ? examplesFor(context.question) : null;
+          misunderstood === MISUNDERSTOOD_LIMIT - 1 && params.hint === DEFAULT_HINT
+            ? examplesFor(context.question)
+            : null;
         enqueue.emit({ type: 'reply', reply: examples ?? { key: params.hint } });
         if (context.question) enqueue.emit({ type: 'reply', reply: context.question });
       }),
