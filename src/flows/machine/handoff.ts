@@ -6,6 +6,7 @@
  * any time ("menú", "volver"), a prospect sent to the prospect flow (R004-6); the 20-minute
  * limit (R001-7, at the root) turns the wait into a ticket.
  */
+import { not } from 'xstate';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { OfficeHoursView } from '../contract.ts';
 import type { ConversationSetup } from './actions.ts';
@@ -57,7 +58,9 @@ export function handoff(s: ConversationSetup, policy: PolicyConfig) {
               target: TO.prospect,
               actions: ['stamp', 'leaveQueue', 'becomeProspect'],
             },
-            { guard: 'isCivil', target: 'answering' },
+            // Anything else (asking for a person again too) is answered; insults are the clock
+            // region's (R001-8).
+            { guard: not('isOffensive'), target: 'answering' },
           ],
           'agent.release': [
             {

@@ -50,6 +50,9 @@ describe('the person queue (issue 13)', () => {
     await c.send({ choice: 'person' });
     expect(c.keys).toContain('handoff.queued');
     expect(await c.send('¿siguen ahí?')).toEqual(['handoff.stillQueued']);
+    // Asking for a person again while queued gets an answer too, and is not queued twice.
+    expect(await c.send('quiero hablar con una persona')).toEqual(['handoff.stillQueued']);
+    expect(kinds(c).filter((k) => k === 'handoff')).toHaveLength(1);
   });
 
   it('R003-2: on a Colombian holiday the customer is told it is a holiday, by its name', async () => {
