@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
 import { personKeys } from '../domain/fair-use/index.ts';
-import { calendarFor, visitSlots } from '../domain/policy/index.ts';
+import { calendarFor, officeHoursNow, visitSlots } from '../domain/policy/index.ts';
 import type {
   AccountProofServices,
   CaseView,
@@ -74,6 +74,9 @@ export function createFlowServices(
       firstContactDue: value.sla.firstContactDue.toISOString(),
       solutionDue: value.sla.solutionDue.toISOString(),
       ...hasVisit,
+      type: value.type,
+      category: value.category,
+      equipmentSerial: value.equipmentSerial,
     };
   };
 
@@ -141,13 +144,9 @@ export function createFlowServices(
       });
     },
 
-    async officeHours({ country, timeZone, at }) {
+    async officeHours({ country, timeZone, at, language }) {
       const calendar = calendarFor(policy, country, timeZone);
-      const instant = new Date(at);
-      return {
-        open: calendar.isBusinessTime(instant),
-        nextOpenAt: calendar.nextBusinessInstant(instant).toISOString(),
-      };
+      return officeHoursNow(calendar, policy, new Date(at), language ?? policy.language.default);
     },
 
     async proposeVisitSlots({ country, timeZone, at }) {

@@ -72,6 +72,13 @@ export interface ConversationContext {
   question: Reply | null;
   /** Answers in a row that were not understood (reset by each new question). */
   misunderstood: number;
+  /**
+   * Issue 13: what the customer said before triage (the first message, an answer that was not
+   * an identifier), read as the triage answer once identified: said once, not asked again.
+   */
+  keptText?: string | null;
+  /** Issue 13: the session before identified this customer (see `FlowInput.previous`). */
+  returning?: boolean;
 
   lookup: { by: 'account' | 'email' | 'phone'; value: string } | null;
   lookupAttempts: number;
@@ -153,6 +160,26 @@ export interface ConversationContext {
 
 /** The first context of a conversation, from the engine's input and the deployment's policy. */
 export function initialContext(input: FlowInput, policy: PolicyConfig): ConversationContext {
+  return { ...freshContext(input, policy), ...carried(input) };
+}
+
+/** Issue 13: what the session before proved and knew, when the engine carries it over. */
+function carried(input: FlowInput): Partial<ConversationContext> {
+  const p = input.previous;
+  if (!p) return {};
+  return {
+    returning: true,
+    lookup: { by: 'account', value: p.accountNumber },
+    contractNumber: p.contractNumber,
+    contact: { ...p.contact },
+    // The customer's choice stands; else this session's network hint, else the one before.
+    language: p.languageChosen ? p.language : (input.localeHint ?? p.language),
+    languageChosen: p.languageChosen,
+    proof: p.proof && p.proof.accountNumber === p.accountNumber ? { ...p.proof } : null,
+  };
+}
+
+function freshContext(input: FlowInput, policy: PolicyConfig): ConversationContext {
   return {
     conversationId: input.conversationId,
     channel: input.channel,
@@ -163,6 +190,7 @@ export function initialContext(input: FlowInput, policy: PolicyConfig): Conversa
     languageChosen: input.localeHint != null,
     question: null,
     misunderstood: 0,
+    keptText: null,
     lookup: null,
     lookupAttempts: 0,
     customer: null,

@@ -3,10 +3,16 @@
  * Flows speak in i18n keys and data, never in sentences; side effects happen only through the
  * actors listed in `FlowServices`, which the engine provides with `machine.provide({ actors })`.
  */
-import type { Attachment, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
+import type {
+  Attachment,
+  CaseCategory,
+  CaseNumber,
+  CaseRequest,
+  CaseType,
+} from '../domain/cases/case.ts';
 import type { Customer } from '../domain/customers/customer.ts';
 import type { Handoff } from '../domain/handoff.ts';
-import type { Priority } from '../domain/policy/index.ts';
+import type { ClosedReason, Priority } from '../domain/policy/index.ts';
 import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
 
 /** A choice offered with a question: `id` is what comes back, `key` the i18n label. */
@@ -54,6 +60,8 @@ export type FlowEmitted =
   | { type: 'identified'; accountNumber: string | null; contact: Contact }
   /** Queue the conversation for a human agent (decision 5). */
   | ({ type: 'handoff' } & Handoff)
+  /** Issue 13: the customer left the queue before an agent took it: the bot goes on. */
+  | { type: 'handoff.left' }
   /** The session is over: the engine marks the conversation closed and cancels its timers. */
   | { type: 'session.closed'; reason: SessionEndReason };
 
@@ -89,6 +97,22 @@ export interface FlowInput {
   displayName: string | null;
   /** Instant the session started (ISO). */
   startedAt: string;
+  /**
+   * Issue 13: who the session before was talking to, when it ended done shortly before this
+   * one started (the engine decides the window): the customer is not identified again.
+   */
+  previous?: PreviousSession | null;
+}
+
+/** Issue 13: what a finished session proved and knew, carried into the next one. */
+export interface PreviousSession {
+  accountNumber: string;
+  contractNumber: string | null;
+  contact: Contact;
+  language: Language;
+  languageChosen: boolean;
+  /** Issue 12's proof, only while it is young enough (the engine's window), else null. */
+  proof: { accountNumber: string; by: 'code' | 'network-phone'; at: string } | null;
 }
 
 /** What the flow may know of a customer record: the record, with its standing made a yes/no. */
@@ -112,6 +136,10 @@ export interface CaseView {
   followUpToldAt: string | null;
   firstContactDue: string;
   solutionDue: string;
+  /** R001-5: what makes its matter (absent from a service that does not say). */
+  type?: CaseType;
+  category?: CaseCategory | null;
+  equipmentSerial?: string | null;
   /** A visit was agreed for this case (its folio may be seen and moved from the chat). */
   hasVisit?: boolean;
 }
@@ -179,10 +207,23 @@ export type CheckCodeOutput =
   /** Tried too many times. */
   | { outcome: 'locked' };
 
+/**
+ * R003-2: office hours now, as the customer is told them. The fields after `nextOpenAt` name
+ * the day or the holiday; a service that does not give them gets the plain "outside office
+ * hours, back at `nextOpenAt`".
+ */
 export interface OfficeHoursView {
   open: boolean;
   /** ISO instant humans are back (the next business window start), when closed. */
   nextOpenAt: string;
+  /** Why nobody answers now: a holiday, a day without office hours, outside today's hours. */
+  closedBecause?: ClosedReason | null;
+  /** Today's holiday by name (the customer's language where known). */
+  holiday?: string | null;
+  /** Today's local weekday, 1 = Monday … 7 = Sunday. */
+  weekday?: number;
+  /** When people are back, locally: days from today (0 today, 1 tomorrow), weekday, "7:00". */
+  nextOpen?: { inDays: number; weekday: number; time: string };
 }
 
 export interface VisitSlotView {
@@ -257,10 +298,12 @@ export interface FlowServices extends AccountProofServices {
     },
     call?: ServiceCall,
   ) => Promise<void>;
+  /** R003-2: office hours at `at`; holiday names in `language` where known. */
   officeHours: (input: {
     country: Country;
     timeZone: string;
     at: string;
+    language?: Language;
   }) => Promise<OfficeHoursView>;
   proposeVisitSlots: (input: {
     country: Country;

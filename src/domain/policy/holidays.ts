@@ -12,6 +12,7 @@ export interface HolidayAnswer {
 
 const instances = new Map<string, Holidays>();
 const publicHolidaysByYear = new Map<string, ReadonlyMap<string, string>>();
+const namesByYear = new Map<string, ReadonlyMap<string, string>>();
 
 /** Public holidays of one country and year from date-holidays, keyed by local 'YYYY-MM-DD'. */
 function publicHolidays(country: Country, year: number): ReadonlyMap<string, string> {
@@ -61,4 +62,46 @@ export function isHoliday(
   }
   const name = publicHolidays(country, date.year).get(localDate);
   return name === undefined ? { holiday: false } : { holiday: true, name };
+}
+
+/**
+ * R003-2: the name of a holiday to tell a customer, in `language` where date-holidays has one,
+ * else the country's own (date-holidays falls back to English for a language it lacks: a
+ * Portuguese speaker in Colombia reads "San José", not "Saint Joseph"). A policy override's
+ * name wins. Null when the date is no holiday.
+ */
+export function holidayName(
+  country: Country,
+  localDate: string,
+  config: PolicyConfig,
+  language: string,
+): string | null {
+  const answer = isHoliday(country, localDate, config);
+  if (!answer.holiday) return null;
+  const override = config.holidayOverrides.findLast(
+    (o) => o.country === country && o.date === localDate,
+  );
+  if (override?.name !== undefined || answer.name === undefined) return answer.name ?? null;
+  const year = Number(localDate.slice(0, 4));
+  const named = namesIn(country, year, language).get(localDate);
+  const english = namesIn(country, year, 'en').get(localDate);
+  return named && (language === 'en' || named !== english) ? named : answer.name;
+}
+
+/** Every holiday's name of a country and year in a language, keyed by local 'YYYY-MM-DD'. */
+function namesIn(country: Country, year: number, language: string): ReadonlyMap<string, string> {
+  const key = `${country}:${year}:${language}`;
+  let byDate = namesByYear.get(key);
+  if (!byDate) {
+    let hd = instances.get(country);
+    if (!hd) {
+      hd = new Holidays(country);
+      instances.set(country, hd);
+    }
+    const map = new Map<string, string>();
+    for (const h of hd.getHolidays(year, language)) map.set(h.date.slice(0, 10), h.name);
+    byDate = map;
+    namesByYear.set(key, byDate);
+  }
+  return byDate;
 }

@@ -21,7 +21,9 @@ export type {
   PolicyConfig,
   SlaTarget,
 } from './config.ts';
-export { isHoliday } from './holidays.ts';
+export { holidayName, isHoliday } from './holidays.ts';
+export { officeHoursNow } from './office-hours.ts';
+export type { ClosedReason, OfficeHoursNow } from './office-hours.ts';
 export type { HolidayAnswer } from './holidays.ts';
 export { createBusinessCalendar } from './calendar.ts';
 export { calendarFor } from './calendar-cache.ts';

@@ -33,19 +33,43 @@ import {
 } from '../understanding.ts';
 import { CASE_AREA, INTENT_CASE_TYPE, caseAssigned, priorityOf } from './case-request.ts';
 import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact } from './facts.ts';
+import { triageChoices } from '../choices.ts';
 import { guardedSetup } from './guards.ts';
+import { examplesFor } from './examples.ts';
+import { saysOnlyWhoItIs } from '../wishes.ts';
+import { isOffensive, reportText } from '../fair-use/index.ts';
 import {
   answerOf,
   attachmentsOf,
   equipmentAnswered,
   languageOf,
+  offenceCountryOf,
   textOf,
   typedText,
 } from './reading.ts';
 import { reportOf, saidOfMatter, truncationNotice } from './report-text.ts';
 
+/** The hint of a question about its options (`reask`'s default). */
+const DEFAULT_HINT = 'common.notUnderstood';
 /** Answers in a row not understood before a person takes over. */
 const MISUNDERSTOOD_LIMIT = 3;
+/** A kept first message this long says something: it becomes the request's description. */
+const MIN_KEPT_DESCRIPTION_CHARS = 10;
+
+/**
+ * The text without the account number or e-mail it gives ("MX-1001, mi módem no tiene luces"):
+ * the identifier was for identification, not for triage or the description.
+ */
+function withoutIdentifier(text: string): string {
+  const id = findIdentifier(text);
+  if (!id || id.by === 'phone') return text;
+  const escaped = id.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text
+    .replace(new RegExp(escaped, 'gi'), ' ')
+    .replace(/\s+([,.;:!?])/g, '$1')
+    .replace(/^[\s,.;:!?-]+|[\s,;:-]+$/g, '')
+    .replace(/\s{2,}/g, ' ');
+}
 
 /** The setup every sub-flow's state configs are checked against (`createStateConfig`). */
 export type ConversationSetup = ReturnType<typeof conversationSetup>;
@@ -68,7 +92,14 @@ export function conversationSetup(policy: PolicyConfig) {
           enqueue.raise({ type: 'flow.stuck' });
           return;
         }
-        enqueue.emit({ type: 'reply', reply: { key: params.hint } });
+        // Issue 13: the last try before a person takes over shows how to answer, with examples
+        // — at a question about its options (a question with a hint of its own, such as the
+        // identifier's beside the language buttons, keeps that hint).
+        const examples =
+          misunderstood === MISUNDERSTOOD_LIMIT - 1 && params.hint === DEFAULT_HINT
+            ? examplesFor(context.question)
+            : null;
+        enqueue.emit({ type: 'reply', reply: examples ?? { key: params.hint } });
         if (context.question) enqueue.emit({ type: 'reply', reply: context.question });
       }),
       stamp: assign({
@@ -95,6 +126,8 @@ export function conversationSetup(policy: PolicyConfig) {
       }),
       takeIdentifier: assign(({ event }) => ({
         lookup: event.type === 'customer.text' ? findIdentifier(event.text) : null,
+        // Another identifier: whoever the session before knew is not the one asked about.
+        returning: false,
       })),
       rememberCustomer: assign(({ context }, customer: CustomerView) => {
         const lookup = context.lookup;
@@ -190,6 +223,46 @@ export function conversationSetup(policy: PolicyConfig) {
         return { intent, caseType, area: CASE_AREA[caseType] };
       }),
       resetRequest: assign(() => emptyRequest()),
+      /** Issue 13: what the customer said before triage, for triage to read once identified. */
+      keepText: assign(({ context, event }) => {
+        if (event.type !== 'customer.text' || isOffensive(event.text, offenceCountryOf(context)))
+          return {};
+        const text = withoutIdentifier(textOf(event));
+        return text && !saysOnlyWhoItIs(text)
+          ? { keptText: text }
+          : { keptText: context.keptText ?? null };
+      }),
+      /**
+       * Issue 13: the kept text read as the answer to triage, the same way an answer typed there
+       * is (`answerOf`); understood, it is the request's intent and — long enough to say
+       * something — its description, so the customer does not say it twice.
+       */
+      readKeptText: assign(({ context }) => {
+        const text = context.keptText ?? '';
+        if (!text) return {};
+        const question: Reply = { key: 'triage.ask', choices: triageChoices(context) };
+        const id = answerOf(
+          { ...context, question },
+          { type: 'customer.text', text, at: context.lastAt },
+        ) as Intent | null;
+        if (!id) return { keptText: null };
+        const caseType = INTENT_CASE_TYPE[id];
+        const described = text.length >= MIN_KEPT_DESCRIPTION_CHARS && reportText(text) === 'words';
+        return {
+          keptText: null,
+          intent: id,
+          caseType,
+          area: CASE_AREA[caseType],
+          description: described ? text : '',
+        };
+      }),
+      /** Triage is asked unless the kept text already answered it (issue 13). */
+      askTriage: enqueueActions(({ context, enqueue }) => {
+        if (context.intent) return;
+        const r: Reply = { key: 'triage.ask', choices: triageChoices(context) };
+        enqueue.assign({ question: r, misunderstood: 0 });
+        enqueue.emit({ type: 'reply', reply: r });
+      }),
       takeCategory: assign(({ context, event }) => ({
         category: answerOf(context, event) as CaseCategory,
       })),
@@ -353,6 +426,8 @@ export function conversationSetup(policy: PolicyConfig) {
         priority: priorityOf(context, policy),
         caseNumber: context.caseNumber,
       })),
+      /** Issue 13: the customer left the agents' queue for the bot. */
+      leaveQueue: emit({ type: 'handoff.left' as const }),
       takeReleasedCase: assign(({ context, event }) => ({
         caseNumber:
           event.type === 'agent.release' && event.caseNumber

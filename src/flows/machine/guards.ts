@@ -4,8 +4,9 @@
  * A guard on an actor's result takes the result as its params (`({ event }) => event.output`).
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
-import type { ProofResume } from '../context.ts';
+import type { Intent, ProofResume } from '../context.ts';
 import type {
+  CaseView,
   CheckCodeOutput,
   CustomerView,
   MoveVisitOutput,
@@ -38,6 +39,7 @@ import {
   typedText,
 } from './reading.ts';
 import { typedSetup } from './setup.ts';
+import { asksForBot, talksAsProspect } from '../wishes.ts';
 
 /** Shortest description accepted (R001-4). */
 const MIN_DESCRIPTION_CHARS = 10;
@@ -53,13 +55,19 @@ export function guardedSetup(policy: PolicyConfig) {
       isOffensive: ({ context, event }) =>
         event.type === 'customer.text' && isOffensive(event.text, offenceCountryOf(context)),
       /**
-       * The customer asks for a human at a question that does not offer one (triage and the
-       * unknown-customer menu do, and handle it).
+       * The customer asks for a human other than by a question's own person option (triage and
+       * the unknown-customer menu handle that one): "quiero hablar con una persona" at triage
+       * is not left unanswered (issue 13).
        */
       asksForPersonHere: ({ context, event }) =>
         event.type === 'customer.text' &&
         asksForPerson(event.text) &&
-        !(context.question?.choices ?? []).some((c) => c.id === 'person'),
+        answerOf(context, event) !== 'person',
+      /** Issue 13: back to the bot from the queue ("menú", "volver", "go back"). */
+      asksForBot: ({ event }) => event.type === 'customer.text' && asksForBot(event.text),
+      /** R004-6: "no soy cliente", "quiero contratar": the prospect flow. */
+      talksAsProspect: ({ event }) =>
+        event.type === 'customer.text' && !isOffensive(event.text) && talksAsProspect(event.text),
       namesLanguage: ({ context, event }) => languageOf(context, event) !== null,
       /**
        * Issue 13: a message that asks for a language, at a question that does not offer the
@@ -73,6 +81,8 @@ export function guardedSetup(policy: PolicyConfig) {
       hasIdentifier: ({ event }) =>
         event.type === 'customer.text' && findIdentifier(event.text) !== null,
       isFound: (_, customer: CustomerView | null) => customer !== null,
+      /** Issue 13: the session before identified this customer (and who is talking). */
+      isReturning: ({ context }) => context.returning === true && context.contact.name !== '',
       isSuspended: ({ context }) => context.customer?.suspended === true,
       /** R001-11: the person talking is suspended (permanently: told without an end). */
       isPersonSuspended: ({ context }) => context.customer?.personSuspension != null,
@@ -87,6 +97,10 @@ export function guardedSetup(policy: PolicyConfig) {
       hasPaymentsPending: ({ context }) => context.limited,
       hasInputPhone: ({ context }) => (context.inputPhone ?? '').replace(/\D/g, '').length >= 8,
       isProspect: ({ context }) => context.intent === 'newService',
+      /** The request's intent is `id` (issue 13: set by the kept first message). */
+      isIntent: ({ context }, params: { id: Intent }) => context.intent === params.id,
+      /** Issue 13: the kept first message described the request: not asked again. */
+      isDescribed: ({ context }) => context.description.length > 0,
       hasCustomer: ({ context }) => context.customer !== null,
       /** A name, judged as typed: markup is refused, not stripped into a name. */
       isName: ({ event }) => personName(typedText(event)) !== null,
@@ -113,6 +127,16 @@ export function guardedSetup(policy: PolicyConfig) {
         isCivilEvent(event, offenceCountryOf(context)) && attachmentsOf(event).length > 0,
       isText: ({ event }) => textOf(event).length > 0,
       isJoined: ({ context }) => context.caseOutcome === 'joined',
+      /** R001-5: an open case of the account is this matter (type, category, equipment). */
+      isSameMatterOpen: ({ context }, cases: CaseView[]) =>
+        context.equipmentSerial !== null &&
+        cases.some(
+          (c) =>
+            c.type === context.caseType &&
+            (c.category ?? null) === context.category &&
+            c.equipmentSerial === context.equipmentSerial,
+        ),
+      hasEquipmentLocation: ({ context }) => context.equipmentLocation !== null,
       isOfficeClosed: (_, hours: OfficeHoursView) => !hours.open,
       hasSlots: ({ context }) => context.slots.length > 0,
       hasCase: ({ context }) => context.caseNumber !== null,

@@ -7,7 +7,7 @@
  */
 import { LANGUAGE_CHOICES, UNKNOWN_CUSTOMER_CHOICES } from '../choices.ts';
 import type { ConversationSetup } from './actions.ts';
-import { AWAITING, ask, chose, question, say, yesNo } from './builders.ts';
+import { AWAITING, ask, chose, question, reask, say, yesNo } from './builders.ts';
 import { companyName, firstName } from './facts.ts';
 import { TO } from './targets.ts';
 
@@ -17,17 +17,30 @@ export function starting(s: ConversationSetup) {
     tags: AWAITING,
     on: {
       'customer.*': [
+        // Issue 13: known from the session before: its account looked up again (its standing
+        // may have changed), the contact not asked again, the message kept for triage.
+        { guard: 'isReturning', target: 'identification.lookingUp', actions: 'keepText' },
         {
           guard: 'namesLanguage',
           target: 'identification.askingIdentifier',
           actions: ['chooseLanguage', 'announceLanguage', say('welcome.greeting')],
         },
+        // Issue 13: the first message is kept, for triage to read once the customer is known.
         {
           guard: 'hasIdentifier',
           target: 'identification.lookingUp',
-          actions: ['takeIdentifier', say('welcome.greeting')],
+          actions: ['takeIdentifier', 'keepText', say('welcome.greeting')],
         },
-        { target: 'identification.askingIdentifier', actions: say('welcome.greeting') },
+        // R004-6: "no soy cliente, quiero contratar": the prospect flow, no identifier asked.
+        {
+          guard: 'talksAsProspect',
+          target: TO.prospect,
+          actions: [say('welcome.greeting'), 'becomeProspect'],
+        },
+        {
+          target: 'identification.askingIdentifier',
+          actions: ['keepText', say('welcome.greeting')],
+        },
       ],
     },
   });
@@ -48,8 +61,11 @@ export function identification(s: ConversationSetup) {
             actions: ['chooseLanguage', 'announceLanguage'],
           },
           { guard: 'hasIdentifier', target: 'lookingUp', actions: 'takeIdentifier' },
+          { guard: 'talksAsProspect', target: TO.prospect, actions: 'becomeProspect' },
+          // Issue 13: not an identifier, maybe what they need ("mi módem no tiene luces"): kept.
+          { guard: 'isCivil', actions: ['keepText', reask('identification.notUnderstood')] },
         ],
-        { hint: 'identification.notUnderstood' },
+        { hint: null },
       ),
       lookingUp: {
         invoke: {
@@ -120,6 +136,7 @@ export function identification(s: ConversationSetup) {
               email: c.customer?.distributor?.email ?? '',
             })),
           },
+          { guard: 'isReturning', target: 'confirmed' },
           { guard: 'isContactKnown', target: 'confirmed', actions: 'adoptKnownContact' },
           { target: 'askingIsPrimary' },
         ],

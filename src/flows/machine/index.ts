@@ -81,7 +81,7 @@ export function createConversationMachine(policy: PolicyConfig) {
               survey: survey(s),
               anythingElse: anythingElse(s),
               failure: failure(s),
-              handoff: handoff(s),
+              handoff: handoff(s, policy),
             },
           },
         },

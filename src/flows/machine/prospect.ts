@@ -9,6 +9,7 @@ import type { ConversationSetup } from './actions.ts';
 import { ask, menu, question, reask, say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
 import { countryOf } from './facts.ts';
+import { tellingOfficeHours } from './office-hours.ts';
 import { TO } from './targets.ts';
 
 /** The `prospect` state: country, address, coverage, the contact registered (R004-6). */
@@ -66,7 +67,7 @@ export function prospect(s: ConversationSetup, policy: PolicyConfig) {
           input: ({ context }) =>
             openCaseInput(context, policy, { priority: priorityFromFairUse('low', policy) }),
           onDone: {
-            target: TO.closedDone,
+            target: 'tellingOfficeHours',
             actions: [
               { type: 'rememberCase', params: ({ event }) => event.output },
               say('prospect.registered', (c) => ({ caseNumber: c.caseNumber ?? '' })),
@@ -75,6 +76,9 @@ export function prospect(s: ConversationSetup, policy: PolicyConfig) {
           onError: TO.failure,
         },
       },
+      // R003-2: sales call back in office hours; out of hours the prospect is told when.
+      // Issue 13: then "anything else?", as after every finished request.
+      tellingOfficeHours: tellingOfficeHours(policy, TO.anythingElse),
     },
   });
 }

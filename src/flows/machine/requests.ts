@@ -3,12 +3,14 @@
  * their area, registered as a case whose number is told. Invoices go by the channel the
  * customer chooses.
  */
+import { and } from 'xstate';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import { COMPLAINT_KINDS, DELIVERY_CHANNELS } from '../choices.ts';
 import type { ConversationSetup } from './actions.ts';
 import { NONSENSE, ask, chose, menu, proofGate, question, say } from './builders.ts';
 import { openCaseInput } from './case-request.ts';
 import { zoneParams } from './facts.ts';
+import { tellingOfficeHours } from './office-hours.ts';
 import { TO } from './targets.ts';
 
 /** The `request` state: complaint kind, description, delivery channel, the case opened. */
@@ -18,12 +20,20 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
     states: {
       // Issue 12: invoices and balances are the account's: proven before they are asked for,
       // and again before the request is registered (a snapshot stored before the gate).
-      checkingInvoiceProof: proofGate('invoice', 'askingDescription'),
+      checkingInvoiceProof: proofGate('invoice', 'describing'),
       checkingCaseProof: proofGate('invoiceCase', 'openingCase'),
       choosingComplaintKind: menu('complaint.askKind', COMPLAINT_KINDS, {
-        target: 'askingDescription',
+        target: 'describing',
         actions: 'takeComplaintKind',
       }),
+      // Issue 13: the customer's first message already described it — not asked again.
+      describing: {
+        always: [
+          { guard: and(['isDescribed', 'isInvoice']), target: 'choosingDelivery' },
+          { guard: 'isDescribed', target: 'openingCase' },
+          { target: 'askingDescription' },
+        ],
+      },
       askingDescription: question(
         ask('request.askDescription'),
         [
@@ -58,7 +68,7 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
           src: 'openCase',
           input: ({ context }) => openCaseInput(context, policy),
           onDone: {
-            target: TO.anythingElse,
+            target: 'tellingOfficeHours',
             actions: [
               { type: 'rememberCase', params: ({ event }) => event.output },
               say('request.registered', (c) => ({
@@ -72,6 +82,8 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
           onError: TO.failure,
         },
       },
+      // R003-2: a person takes the request up; out of hours the customer is told when.
+      tellingOfficeHours: tellingOfficeHours(policy, TO.anythingElse),
     },
   });
 }

@@ -42,6 +42,8 @@ export function clock(s: ConversationSetup) {
               target: TO.history,
               actions: ['stamp', 'chooseLanguage', 'announceLanguage'],
             },
+            // Issue 13: words to the queue leave the context (and the stored snapshot) as it was.
+            { guard: stateIn(TO.handoffWaiting) },
             { actions: 'stamp' },
           ],
           'agent.release': { actions: 'stamp' },

@@ -27,8 +27,9 @@ export function survey(s: ConversationSetup) {
             score: context.surveyScore ?? 0,
             comment: context.description,
           }),
-          onDone: { target: TO.closedDone, actions: say('survey.thanks') },
-          onError: { target: TO.closedDone, actions: say('survey.thanks') },
+          // Issue 13: then "anything else?" — a new matter starts at triage, not identification.
+          onDone: { target: TO.anythingElse, actions: say('survey.thanks') },
+          onError: { target: TO.anythingElse, actions: say('survey.thanks') },
         },
       },
     },

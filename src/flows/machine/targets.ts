@@ -33,4 +33,7 @@ export const TO = {
   /** A service failed: say so and hand off. */
   failure: `${CONVERSATION}.failure`,
   handoff: `${CONVERSATION}.handoff`,
+  /** Issue 13: the customer waiting for a person writes; and leaves the queue for the bot. */
+  handoffWaiting: `${CONVERSATION}.handoff.waiting`,
+  afterQueue: `${CONVERSATION}.handoff.leaving`,
 } as const;

@@ -1,45 +1,58 @@
 /**
  * Triage: what the customer wants, among the options their standing allows (R003-7, R000-7).
- * Each intent starts its flow with the request's type and area (R004-2).
+ * Each intent starts its flow with the request's type and area (R004-2). Issue 13: what the
+ * customer said before identification ("mi módem no tiene luces" as the first message) is read
+ * as the answer first — understood, the flow starts without the menu being shown.
  */
-import { triageChoices } from '../choices.ts';
 import type { Intent } from '../context.ts';
 import type { ConversationSetup } from './actions.ts';
-import { ask, chose, question } from './builders.ts';
+import { AWAITING, chose, reask } from './builders.ts';
 import type { Answer } from './builders.ts';
 
-/** An intent chosen at triage, and where it goes. */
-function intent(id: Intent, target: string): Answer {
-  return { guard: chose(id), target, actions: 'chooseIntent' };
-}
+/** Where each intent goes (a described request skips the description: `request.describing`). */
+const FLOWS: [Intent, string][] = [
+  ['technical', 'technical'],
+  ['doubt', 'request.describing'],
+  ['complaint', 'request.choosingComplaintKind'],
+  // Issue 12: invoices, follow-up and cancellation prove the account first (their gates).
+  ['invoice', 'request.checkingInvoiceProof'],
+  ['cancellation', 'cancellation'],
+  ['newService', 'prospect'],
+  ['followUp', 'followUp'],
+  // Issue 13: a visit seen, confirmed or moved.
+  ['visit', 'visits'],
+  // R004-7: anything else — described, then routed like a doubt.
+  ['other', 'request.describing'],
+];
 
-/** The `triage` state: the request cleared, the options asked, each intent to its flow. */
+const toPerson = {
+  type: 'handOffBecause' as const,
+  params: { reason: 'customer-request' as const },
+};
+
+/** The `triage` state: the request cleared, the kept text read or the options asked. */
 export function triage(s: ConversationSetup) {
-  return s.createStateConfig(
-    question(
-      ask('triage.ask', triageChoices),
-      [
-        intent('technical', 'technical'),
-        intent('doubt', 'request.askingDescription'),
-        intent('complaint', 'request.choosingComplaintKind'),
-        // Issue 12: invoices, follow-up and cancellation prove the account first (their gates).
-        intent('invoice', 'request.checkingInvoiceProof'),
-        intent('cancellation', 'cancellation'),
-        intent('newService', 'prospect'),
-        intent('followUp', 'followUp'),
-        intent('visit', 'visits'),
-        // R004-7: anything else — described, then routed like a doubt.
-        intent('other', 'request.askingDescription'),
-        {
-          guard: chose('person'),
-          target: 'handoff',
-          actions: [
-            'chooseIntent',
-            { type: 'handOffBecause', params: { reason: 'customer-request' } },
-          ],
-        },
-      ],
-      { before: ['resetRequest'] },
-    ),
-  );
+  const chosen: Answer[] = [
+    ...FLOWS.map(([id, target]): Answer => ({ guard: chose(id), target, actions: 'chooseIntent' })),
+    { guard: chose('person'), target: 'handoff', actions: ['chooseIntent', toPerson] },
+    { guard: 'isCivil', actions: reask() },
+  ];
+  return s.createStateConfig({
+    tags: AWAITING,
+    entry: ['resetRequest', 'readKeptText', 'askTriage'],
+    // The kept text answered triage: its intent is set on entry (and only then: it is cleared
+    // on entry, and set again only on the way out).
+    always: [
+      ...FLOWS.map(([id, target]) => ({
+        guard: { type: 'isIntent' as const, params: { id } },
+        target,
+      })),
+      {
+        guard: { type: 'isIntent' as const, params: { id: 'person' as Intent } },
+        target: 'handoff',
+        actions: toPerson,
+      },
+    ],
+    on: { 'customer.*': chosen },
+  });
 }

@@ -62,6 +62,22 @@ describe('hand-off notices', () => {
     expect(stored?.mode).toBe('queued');
   });
 
+  it("issue 13: the queue hears the customer's words, and that the customer went back to the bot", async () => {
+    connection ??= await openTestConnection();
+    const a = await processWithNotices(connection);
+    await a.say('lili', 'Hola, mi cuenta es MX-1001');
+    await a.say('lili', 'sí');
+    await a.say('lili', { choice: 'person' });
+    await a.say('lili', '¿hay alguien?');
+    await a.say('lili', 'menú');
+    expect(a.seen.map((s) => [s.notice.kind, s.notice.text])).toEqual([
+      ['queued', undefined],
+      ['customer-message', '¿hay alguien?'],
+      ['left', undefined],
+    ]);
+    expect(a.seen.at(-1)?.notice.state.mode).toBe('bot');
+  });
+
   it('decision 5: a turn that lost the race to another process tells the agents once, of the version it stored', async () => {
     const a = await processWithNotices(connection);
     const b = await processWithNotices(connection);

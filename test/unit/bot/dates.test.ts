@@ -49,10 +49,11 @@ describe('dates read as people write them (issue 13)', () => {
     );
     const plain = t.render(
       {
-        key: 'case.outsideOfficeHours',
+        key: 'visitChange.visitOption',
         params: {
-          nextOpenAt: '2026-03-14T15:00:00.000Z',
-          dueAt: '2026-03-14T16:00:00.000Z',
+          folioNumber: 'AT-2026-000001-V1',
+          start: '2026-03-14T15:00:00.000Z',
+          subject: 'Impresora',
           timeZone: MX,
         },
       },

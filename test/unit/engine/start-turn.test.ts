@@ -85,7 +85,7 @@ describe('starting a turn', () => {
     );
   });
 
-  it('R001-7: a timer fires into its session only while its deadline is pending and the bot holds the conversation', () => {
+  it('R001-7: a timer fires into its session only while its deadline is pending and the bot holds the conversation or it waits for a person', () => {
     const timerId = `${CONVERSATION}:s1:chatLimit`;
     const d = draft(startTurn(CONVERSATION, versionOf(3), timerFires(timerId), NOW, POLICY));
     expect(d.event).toEqual({ type: 'timer.chatLimit', at: NOW.toISOString() });
@@ -95,8 +95,14 @@ describe('starting a turn', () => {
     expect(startTurn(CONVERSATION, null, timerFires(timerId), NOW, POLICY)).toBe('ignored');
     const gone = versionOf(3, { deadlines: [] });
     expect(startTurn(CONVERSATION, gone, timerFires(timerId), NOW, POLICY)).toBe('ignored');
+    // Issue 13: waiting for a person, the limit still turns the chat into a ticket.
     const queued = versionOf(3, { mode: 'queued' });
-    expect(startTurn(CONVERSATION, queued, timerFires(timerId), NOW, POLICY)).toBe('ignored');
+    expect(draft(startTurn(CONVERSATION, queued, timerFires(timerId), NOW, POLICY)).event).toEqual({
+      type: 'timer.chatLimit',
+      at: NOW.toISOString(),
+    });
+    const held = versionOf(3, { mode: 'agent' });
+    expect(startTurn(CONVERSATION, held, timerFires(timerId), NOW, POLICY)).toBe('ignored');
   });
 
   it('a closed conversation written to again starts a new session that keeps the account and language', () => {
@@ -121,14 +127,14 @@ describe('starting a turn', () => {
     expect(d.next.deadlines.map((x) => x.id)).toEqual([`${CONVERSATION}:s2:chatLimit`]);
   });
 
-  it('decision 5: while queued the flow is paused, the customer is told to wait and the words go to the agents', () => {
+  it('decision 5, issue 13: while queued the flow still answers (no dead end) and the words go to the agents too', () => {
     const queued = versionOf(3, { mode: 'queued' });
     const d = draft(
       startTurn(CONVERSATION, queued, customerSays('m4', '¿sigue ahí?'), NOW, POLICY),
     );
-    expect(d.event).toBeNull();
+    expect(d.event).toMatchObject({ type: 'customer.text', text: '¿sigue ahí?' });
     expect(d.forAgents).toBe('¿sigue ahí?');
-    expect(d.next.outbox).toEqual([{ key: 'handoff.stillQueued' }]);
+    expect(d.next.outbox).toEqual([]);
 
     const held = versionOf(3, { mode: 'agent' });
     const h = draft(startTurn(CONVERSATION, held, customerSays('m4', 'mi impresora'), NOW, POLICY));

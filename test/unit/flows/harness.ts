@@ -5,7 +5,12 @@
  */
 import { expect } from 'vitest';
 import type { Snapshot } from 'xstate';
-import { DEFAULT_POLICY, calendarFor, rescheduleTerms } from '../../../src/domain/policy/index.ts';
+import {
+  DEFAULT_POLICY,
+  calendarFor,
+  officeHoursNow,
+  rescheduleTerms,
+} from '../../../src/domain/policy/index.ts';
 import type { PolicyConfig } from '../../../src/domain/policy/index.ts';
 import { normaliseEmail, normalisePhone } from '../../../src/domain/customers/customer.ts';
 import { createConversationMachine, provideServices, runTurn } from '../../../src/flows/index.ts';
@@ -247,7 +252,7 @@ export class Conversation {
     }
     const policy = options.policy ?? DEFAULT_POLICY;
     this.machine = provideServices(createConversationMachine(policy), {
-      ...this.fakes(),
+      ...this.fakes(policy),
       ...options.services,
     });
   }
@@ -283,7 +288,7 @@ export class Conversation {
     this.clock += minutes * 60_000;
   }
 
-  private fakes(): FlowServices {
+  private fakes(policy: PolicyConfig): FlowServices {
     const customers = this.options.customers ?? CUSTOMERS;
     const record = <K extends keyof FlowServices>(name: K, input: unknown) =>
       this.calls.push({ name, input });
@@ -349,7 +354,12 @@ export class Conversation {
       recordFollowUp: async (input) => void record('recordFollowUp', input),
       officeHours: async (input) => {
         record('officeHours', input);
-        return { open: this.options.officeOpen ?? true, nextOpenAt: '2026-03-03T13:00:00.000Z' };
+        // R003-2: the policy's real calendar, unless the test fixes the answer.
+        if (this.options.officeOpen === undefined) {
+          const calendar = calendarFor(policy, input.country, input.timeZone);
+          return officeHoursNow(calendar, policy, new Date(input.at), input.language ?? 'es');
+        }
+        return { open: this.options.officeOpen, nextOpenAt: '2026-03-03T13:00:00.000Z' };
       },
       proposeVisitSlots: async (input) => {
         record('proposeVisitSlots', input);

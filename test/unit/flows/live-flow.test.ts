@@ -25,6 +25,7 @@ async function solvedWithSurvey(options: Options): Promise<Conversation> {
     { choice: 'yes' },
     '5',
     'Muy bien',
+    'no',
   );
   return c;
 }

@@ -235,6 +235,7 @@ describe("visit slots in the customer's words", () => {
   it('R002-6: a time both slots share, or a day none has, is asked again', async () => {
     const c = await atSlots();
     expect(await c.send('el de las 9')).toEqual(['common.notUnderstood', 'visit.askSlot']);
-    expect(await c.send('el viernes')).toEqual(['common.notUnderstood', 'visit.askSlot']);
+    // The second miss in a row offers examples (issue 13: no dead ends).
+    expect(await c.send('el viernes')).toEqual(['common.examples.choices', 'visit.askSlot']);
   });
 });

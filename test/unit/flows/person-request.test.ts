@@ -5,6 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FlowEmitted } from '../../../src/flows/index.ts';
+import { createTranslator } from '../../../src/bot/i18n.ts';
+import { labelText } from '../../../src/flows/understanding.ts';
 import { atPowerCheck, atSeverity, Conversation, expectEmittedKeysTranslated } from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
@@ -50,18 +52,28 @@ describe('asking for a person', () => {
     expect(await d.send('pásame con un agente')).toContain('handoff.queued');
   });
 
-  it('R002-1: three answers in a row not understood hand off to a person; an understood one starts the count again', async () => {
+  it('R002-1: three answers in a row not understood hand off to a person, the last try offering the options with examples; an understood one starts the count again', async () => {
     const c = await atPowerCheck();
     expect(await c.send('¿mande?')).toEqual(['common.notUnderstood', 'technical.askPower']);
-    expect(await c.send('mmm')).toEqual(['common.notUnderstood', 'technical.askPower']);
+    expect(await c.send('mmm')).toEqual(['common.examples.yesNo', 'technical.askPower']);
     expect(await c.send('sí')).toEqual(['technical.askOn']); // understood: counting again
     expect(await c.send('???')).toEqual(['common.notUnderstood', 'technical.askOn']);
-    expect(await c.send('ehh')).toEqual(['common.notUnderstood', 'technical.askOn']);
+    expect(await c.send('ehh')).toEqual(['common.examples.yesNo', 'technical.askOn']);
     expect(handoffs(c)).toEqual([]);
     const keys = await c.send('hmm');
     expect(keys).toContain('common.notUnderstoodHandoff');
     expect(keys).toContain('handoff.queued');
     expect(keys).not.toContain('common.notUnderstood');
     expect(handoffs(c)).toEqual([expect.objectContaining({ reason: 'not-understood' })]);
+  });
+
+  it('issue 13: a list not understood twice is offered again with examples: its number or its words', async () => {
+    const c = await atSeverity();
+    await c.send('ehh');
+    expect(await c.send('mmm no sé')).toEqual(['common.examples.choices', 'technical.askSeverity']);
+    const text = createTranslator().render(c.reply('common.examples.choices')!, 'es').text;
+    expect(text).toBe(
+      `Puedes responder con el número o con palabras, por ejemplo: «1» o «${labelText('es', 'severity.critical.label')}».`,
+    );
   });
 });

@@ -30,7 +30,14 @@ function comparable(
 ) {
   let proven = false;
   const provenAt: boolean[] = [];
+  // Issue 13: office hours are asked on every path that involves a person (R003-2); a fixture
+  // recorded before did not ask them there.
+  // Likewise open cases, looked for once the equipment is known (R001-5).
+  const asked = new Set(recorded.calls.map((c) => c.name));
   const calls = today.calls.filter((c) => {
+    if ((c.name === 'officeHours' || c.name === 'listOpenCases') && !asked.has(c.name)) {
+      return false;
+    }
     if (c.name === 'checkAccountCode') proven = true;
     const kept = c.name !== 'sendAccountCode' && c.name !== 'checkAccountCode';
     if (kept) provenAt.push(proven);
@@ -83,16 +90,23 @@ function comparable(
         .map(suspensionNotice),
       calls: calls.map(before13),
     },
+    // A fixture recorded again after issue 12 (issue 13 re-recorded some) has the proof steps
+    // too: taken out the same way.
     recorded: {
-      emitted: recorded.emitted,
-      calls: recorded.calls.map(withoutSubject).map((c, i) => {
-        const input = c.input as Record<string, unknown>;
-        if (c.name === 'openCase' && input.accountNumber)
-          return { ...c, input: { ...input, identityVerified: provenAt[i] ?? false } };
-        if (c.name === 'recordAbuse' && !provenAt[i])
-          return { ...c, input: { ...input, accountNumber: null } };
-        return c;
-      }),
+      emitted: recorded.emitted.filter(
+        (e) => e.type !== 'reply' || !e.reply.key.startsWith('proof.'),
+      ),
+      calls: recorded.calls
+        .filter((c) => c.name !== 'sendAccountCode' && c.name !== 'checkAccountCode')
+        .map(withoutSubject)
+        .map((c, i) => {
+          const input = c.input as Record<string, unknown>;
+          if (c.name === 'openCase' && input.accountNumber)
+            return { ...c, input: { ...input, identityVerified: provenAt[i] ?? false } };
+          if (c.name === 'recordAbuse' && !provenAt[i])
+            return { ...c, input: { ...input, accountNumber: null } };
+          return c;
+        }),
     },
   };
 }

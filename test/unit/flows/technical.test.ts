@@ -77,6 +77,8 @@ describe('technical first level', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(c.calls.map((x) => x.name)).toEqual([
       'findCustomer',
+      // R001-5 (issue 13): an open case of the same matter, looked for once the server is known.
+      'listOpenCases',
       'openCase',
       'officeHours',
       'proposeVisitSlots',
@@ -124,7 +126,7 @@ describe('technical first level', () => {
     expect(c.callsOf('openFolio')).toHaveLength(0);
   });
 
-  it('R002-8: the survey takes a score 1–5 and an optional comment, then ends', async () => {
+  it('R002-8: the survey takes a score 1–5 and an optional comment, then asks for anything else (issue 13)', async () => {
     const c = await atPowerCheck();
     await c.say('sí', 'sí', 'listo', 'sí', 'sí');
     expect(c.question?.choices?.map((x) => x.id)).toEqual(['1', '2', '3', '4', '5']);
@@ -135,6 +137,8 @@ describe('technical first level', () => {
     expect(c.callsOf('recordSurvey')).toEqual([
       { caseNumber: 'AT-2026-000001', score: 5, comment: 'Muy rápida la atención' },
     ]);
+    expect(c.keys.slice(-2)).toEqual(['survey.thanks', 'common.askAnythingElse']);
+    await c.send('no, gracias');
     expect(c.closedReason()).toBe('done');
 
     const d = await atPowerCheck();
@@ -350,7 +354,7 @@ describe('technical first level', () => {
     const c = await atSeverity({ officeOpen: false });
     await toSlots(c);
     expect(c.callsOf('openCase')).toHaveLength(1);
-    expect(c.reply('case.outsideOfficeHours')?.params).toEqual({
+    expect(c.reply('case.outsideOfficeHours')?.params).toMatchObject({
       nextOpenAt: '2026-03-03T13:00:00.000Z',
       dueAt: '2026-03-02T20:00:00.000Z',
       timeZone: 'America/Mexico_City',

@@ -19,7 +19,8 @@ export interface FlowOutcome {
  */
 export interface HandoffNotice {
   conversationId: string;
-  kind: 'queued' | 'customer-message';
+  /** `left`: the customer went back to the bot before an agent took it (issue 13). */
+  kind: 'queued' | 'customer-message' | 'left';
   /** The version that was stored. */
   state: ConversationState;
   /** The customer's words (`customer-message`). */
@@ -53,17 +54,24 @@ export function finishTurn(
   if (flow) {
     next.snapshot = JSON.stringify(flow.snapshot);
     for (const e of flow.emitted) {
-      if (applyEmitted(next, e)) {
+      const kind = applyEmitted(next, e);
+      if (kind) {
         (notices ??= []).push({
           conversationId: next.conversationId,
-          kind: 'queued',
+          kind,
           state: next,
           inputKey: draft.inputKey,
         });
       }
     }
     if (flow.done && next.mode === 'bot') close(next);
-  } else if (draft.forAgents !== null) {
+  }
+  // Queued, the flow answers the customer (issue 13) and the agents see the words all the same.
+  if (
+    draft.forAgents !== null &&
+    notices === null &&
+    (next.mode === 'queued' || next.mode === 'agent')
+  ) {
     notices = [
       {
         conversationId: next.conversationId,
@@ -125,18 +133,21 @@ function placeInStorage(next: ConversationState, snapshotBefore: string | null):
   };
 }
 
-/** Applies one thing the flow emitted; true when it queued the conversation for agents. */
-function applyEmitted(next: ConversationState, e: FlowEmitted): boolean {
+/**
+ * Applies one thing the flow emitted; the notice it gives the agents' side when it queued the
+ * conversation or took it out of the queue, else null.
+ */
+function applyEmitted(next: ConversationState, e: FlowEmitted): 'queued' | 'left' | null {
   switch (e.type) {
     case 'reply':
       next.outbox.push(e.reply);
-      return false;
+      return null;
     case 'language':
       next.language = e.language;
-      return false;
+      return null;
     case 'identified':
       next.accountNumber = e.accountNumber;
-      return false;
+      return null;
     case 'handoff':
       next.mode = 'queued';
       next.handoff = {
@@ -146,10 +157,16 @@ function applyEmitted(next: ConversationState, e: FlowEmitted): boolean {
         caseNumber: e.caseNumber,
         agent: null,
       };
-      return true;
+      return 'queued';
+    case 'handoff.left':
+      // Issue 13: the customer went back to the bot before an agent took the conversation.
+      if (next.mode !== 'queued') return null;
+      next.mode = 'bot';
+      next.handoff = null;
+      return 'left';
     case 'session.closed':
       close(next);
-      return false;
+      return null;
   }
 }
 

@@ -3,6 +3,7 @@ import { isLanguage } from '../../../domain/types.ts';
 import type { FlowInput } from '../../../flows/contract.ts';
 import type { ConversationState } from '../state.ts';
 import type { TurnInput } from './input.ts';
+import { previousSession } from './previous-session.ts';
 
 /** The policy a turn reads: the default language and the session's chat limit (R001-7). */
 export interface TurnPolicy {
@@ -40,6 +41,8 @@ export function newSession(
     phone: message?.phone ?? null,
     displayName: message?.displayName ?? null,
     startedAt: now.toISOString(),
+    // Issue 13: the customer of a session finished shortly before is not identified again.
+    previous: input.kind === 'customer' ? previousSession(previous, now) : null,
   };
   const chatLimitMs = policy.fairUse.chatLimitMinutes * 60_000;
   return {

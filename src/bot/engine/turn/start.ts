@@ -42,7 +42,10 @@ export function startTurn(
   if (current && answered(current, input)) return 'duplicate';
   if (input.kind === 'timer') {
     const pending = current?.deadlines.some((d) => d.id === input.timerId) ?? false;
-    if (!current || !pending || current.mode !== 'bot') return 'ignored';
+    // R001-7: the limit applies while waiting for a person too (issue 13), not to an agent's chat.
+    if (!current || !pending || (current.mode !== 'bot' && current.mode !== 'queued')) {
+      return 'ignored';
+    }
   }
   if (input.kind === 'agent' && (!current || current.mode === 'closed' || current.mode === 'bot')) {
     if (input.action !== 'takeover' || !current || current.mode === 'closed') return 'ignored';
@@ -76,7 +79,9 @@ export function startTurn(
   let forAgents: string | null = null;
   if (input.kind === 'customer') {
     next.transcript.push({ at: now, from: 'customer', text: input.message.text });
-    if (next.mode === 'bot') {
+    // Issue 13: queued, the flow still answers (when someone can, back to the menu, a
+    // prospect) and the words go to the agents too; held by an agent, only to the agent.
+    if (next.mode === 'bot' || next.mode === 'queued') {
       event = input.message.choice
         ? { type: 'customer.choice', choice: input.message.choice, at }
         : {
@@ -85,11 +90,8 @@ export function startTurn(
             at,
             attachments: input.message.attachments ?? [],
           };
-    } else {
-      // Queued or held by an agent: the flow is paused; the message goes to the agent side.
-      if (next.mode === 'queued') next.outbox.push({ key: 'handoff.stillQueued' });
-      forAgents = input.message.text;
     }
+    if (next.mode !== 'bot') forAgents = input.message.text;
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
     event = { type: 'timer.chatLimit', at };
@@ -98,7 +100,7 @@ export function startTurn(
     // The agent gave the conversation back: the flow resumes where it paused.
     if (input.action === 'release') event = { type: 'agent.release', at };
   }
-  if (next.mode !== 'bot') event = null;
+  if (next.mode === 'agent' || next.mode === 'closed') event = null;
   return { next, event, fresh, inputKey: input.key, now, forAgents };
 }
 

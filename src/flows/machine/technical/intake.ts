@@ -10,13 +10,43 @@ import { ATTACHMENT_CHOICES, SEVERITY_CHOICES, SKIP, URGENCY_CHOICES } from '../
 import type { ConversationSetup } from '../actions.ts';
 import { NONSENSE, ask, chose, menu, question, reask, say } from '../builders.ts';
 import { openCaseInput } from '../case-request.ts';
-import { whereAndWhen, zoneParams } from '../facts.ts';
+import { zoneParams } from '../facts.ts';
+import { officeHoursInput, sayHours } from '../office-hours.ts';
 import { TO } from '../targets.ts';
 
 /** The intake steps of the `technical` state, from severity to the case announced. */
 export function intake(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     states: {
+      // R001-5: as soon as the equipment is known, an open case of the same matter (account,
+      // type, category, equipment) is found and joined — not after the whole intake.
+      checkingOpenCase: {
+        always: [
+          { guard: 'hasCustomer', target: 'listingOpenCases' },
+          { target: 'afterEquipment' },
+        ],
+      },
+      listingOpenCases: {
+        invoke: {
+          src: 'listOpenCases',
+          input: ({ context }) => ({ accountNumber: context.customer?.accountNumber ?? '' }),
+          onDone: [
+            {
+              guard: { type: 'isSameMatterOpen', params: ({ event }) => event.output },
+              target: 'openingCase',
+            },
+            { target: 'afterEquipment' },
+          ],
+          onError: 'afterEquipment',
+        },
+      },
+      // The record gives the location: confirmed; a serial typed: asked (R002-2 D).
+      afterEquipment: {
+        always: [
+          { guard: 'hasEquipmentLocation', target: 'confirmingLocation' },
+          { target: 'askingLocation' },
+        ],
+      },
       // R002-3: severity and urgency as defined; priority from the matrix.
       choosingSeverity: menu('technical.askSeverity', SEVERITY_CHOICES, {
         target: 'choosingUrgency',
@@ -112,17 +142,15 @@ export function intake(s: ConversationSetup, policy: PolicyConfig) {
       checkingOfficeHours: {
         invoke: {
           src: 'officeHours',
-          input: ({ context }) => whereAndWhen(context, policy),
+          input: ({ context }) => officeHoursInput(context, policy),
           onDone: [
             {
               guard: { type: 'isOfficeClosed', params: ({ event }) => event.output },
               target: 'afterCase',
               actions: [
                 { type: 'rememberOfficeHours', params: ({ event }) => event.output },
-                say('case.outsideOfficeHours', (c) => ({
-                  nextOpenAt: c.nextOpenAt ?? '',
+                sayHours('case.outsideOfficeHours', policy, (c) => ({
                   dueAt: c.firstContactDue ?? '',
-                  ...zoneParams(c, policy),
                 })),
               ],
             },

@@ -42,17 +42,17 @@ export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
           { id: 'other', key: 'technical.equipmentOther' },
         ]),
         [
-          { guard: 'isKnownSerial', target: 'confirmingLocation', actions: 'takeEquipment' },
+          { guard: 'isKnownSerial', target: 'checkingOpenCase', actions: 'takeEquipment' },
           { guard: chose('other'), target: 'askingSerial' },
-          { guard: 'isSerial', target: 'askingLocation', actions: 'takeTypedSerial' },
+          { guard: 'isSerial', target: 'checkingOpenCase', actions: 'takeTypedSerial' },
         ],
         { hint: 'technical.equipmentNotUnderstood' },
       ),
       askingSerial: question(
         ask('technical.askSerial'),
         [
-          { guard: 'isKnownSerial', target: 'confirmingLocation', actions: 'takeEquipment' },
-          { guard: 'isSerial', target: 'askingLocation', actions: 'takeTypedSerial' },
+          { guard: 'isKnownSerial', target: 'checkingOpenCase', actions: 'takeEquipment' },
+          { guard: 'isSerial', target: 'checkingOpenCase', actions: 'takeTypedSerial' },
         ],
         { hint: 'technical.serialNotUnderstood' },
       ),
