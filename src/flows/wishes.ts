@@ -53,16 +53,24 @@ export function talksAsProspect(raw: string): boolean {
 }
 
 /**
- * Whether a message, its identifier taken out, says nothing but who is writing ("Hola, mi
- * cuenta es", "my account number is", "sou cliente, meu e-mail é"): only courtesies, small
- * words and the words of giving an identifier (`identificationFrame`, `politeness`,
- * `stopwords`). Such a text is not kept for triage: "cuenta" alone must not read as an
- * invoice request.
+ * A message, its identifier taken out, without the words around it that only say who is
+ * writing ("Hola, mi cuenta es", "my account number is", "sou cliente, meu e-mail é" — the
+ * `identificationFrame`, `politeness` and `stopwords` lists) at its start and its end; '' when
+ * that is all it says. Such words are not part of the request: "cuenta" alone must not read as
+ * an invoice request, nor open its description.
  */
-export function saysOnlyWhoItIs(raw: string): boolean {
-  const text = normalise(cleanText(raw, MAX_MESSAGE_CHARS));
+export function withoutWhoItIs(raw: string): string {
   const filler = frameWords();
-  return text.split(' ').every((word) => word === '' || filler.has(word));
+  const isFiller = (word: string) => {
+    const folded = normalise(word);
+    return folded === '' || folded.split(' ').every((w) => filler.has(w));
+  };
+  const words = cleanText(raw, MAX_MESSAGE_CHARS).split(/\s+/);
+  let start = 0;
+  let end = words.length;
+  while (start < end && isFiller(words[start]!)) start++;
+  while (end > start && isFiller(words[end - 1]!)) end--;
+  return words.slice(start, end).join(' ');
 }
 
 let frame: Set<string> | null = null;

@@ -36,7 +36,7 @@ import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact 
 import { triageChoices } from '../choices.ts';
 import { guardedSetup } from './guards.ts';
 import { examplesFor } from './examples.ts';
-import { saysOnlyWhoItIs } from '../wishes.ts';
+import { withoutWhoItIs } from '../wishes.ts';
 import { isOffensive, reportText } from '../fair-use/index.ts';
 import {
   answerOf,
@@ -227,10 +227,8 @@ export function conversationSetup(policy: PolicyConfig) {
       keepText: assign(({ context, event }) => {
         if (event.type !== 'customer.text' || isOffensive(event.text, offenceCountryOf(context)))
           return {};
-        const text = withoutIdentifier(textOf(event));
-        return text && !saysOnlyWhoItIs(text)
-          ? { keptText: text }
-          : { keptText: context.keptText ?? null };
+        const text = withoutWhoItIs(withoutIdentifier(textOf(event)));
+        return text ? { keptText: text } : { keptText: context.keptText ?? null };
       }),
       /**
        * Issue 13: the kept text read as the answer to triage, the same way an answer typed there

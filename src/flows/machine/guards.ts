@@ -99,6 +99,7 @@ export function guardedSetup(policy: PolicyConfig) {
       isProspect: ({ context }) => context.intent === 'newService',
       /** The request's intent is `id` (issue 13: set by the kept first message). */
       isIntent: ({ context }, params: { id: Intent }) => context.intent === params.id,
+      hasIntent: ({ context }) => context.intent !== null,
       /** Issue 13: the kept first message described the request: not asked again. */
       isDescribed: ({ context }) => context.description.length > 0,
       hasCustomer: ({ context }) => context.customer !== null,

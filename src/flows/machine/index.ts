@@ -28,7 +28,7 @@ import { request } from './requests.ts';
 import { chatLimit, clock, recordingAbuse } from './session.ts';
 import { survey } from './survey.ts';
 import { technical } from './technical/index.ts';
-import { triage } from './triage.ts';
+import { confirmingKeptIntent, routingKeptIntent, triage } from './triage.ts';
 import { visitChange } from './visit-change.ts';
 import { trainIntents } from '../meaning/intents.ts';
 
@@ -71,6 +71,8 @@ export function createConversationMachine(policy: PolicyConfig) {
               identification: identification(s),
               contactDetails: contactDetails(s),
               triage: triage(s),
+              confirmingKeptIntent: confirmingKeptIntent(s),
+              routingKeptIntent: routingKeptIntent(s),
               technical: technical(s, policy),
               request: request(s, policy),
               cancellation: cancellation(s, policy),

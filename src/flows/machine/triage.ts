@@ -6,7 +6,7 @@
  */
 import type { Intent } from '../context.ts';
 import type { ConversationSetup } from './actions.ts';
-import { AWAITING, chose, reask } from './builders.ts';
+import { AWAITING, chose, reask, yesNo } from './builders.ts';
 import type { Answer } from './builders.ts';
 
 /** Where each intent goes (a described request skips the description: `request.describing`). */
@@ -41,18 +41,41 @@ export function triage(s: ConversationSetup) {
     tags: AWAITING,
     entry: ['resetRequest', 'readKeptText', 'askTriage'],
     // The kept text answered triage: its intent is set on entry (and only then: it is cleared
-    // on entry, and set again only on the way out).
+    // on entry, and set again only on the way out). A person asked for is handed over at once;
+    // any other reading is confirmed first — a guess from a first message that goes wrong would
+    // register the wrong request without a question.
     always: [
-      ...FLOWS.map(([id, target]) => ({
-        guard: { type: 'isIntent' as const, params: { id } },
-        target,
-      })),
       {
         guard: { type: 'isIntent' as const, params: { id: 'person' as Intent } },
         target: 'handoff',
         actions: toPerson,
       },
+      { guard: 'hasIntent', target: 'confirmingKeptIntent' },
     ],
     on: { 'customer.*': chosen },
+  });
+}
+
+/**
+ * Issue 13: "¿se trata de «Falla técnica»?" — the intent read from the first message, confirmed
+ * before its flow starts; a "no" shows the menu (the kept text is spent: not read again).
+ */
+export function confirmingKeptIntent(s: ConversationSetup) {
+  return s.createStateConfig(
+    yesNo(
+      'triage.confirmKept',
+      { yes: 'routingKeptIntent', no: 'triage' },
+      { params: (c) => ({ intent: c.intent ?? 'other' }) },
+    ),
+  );
+}
+
+/** The confirmed intent to its flow (the request's type, area and description are kept). */
+export function routingKeptIntent(s: ConversationSetup) {
+  return s.createStateConfig({
+    always: FLOWS.map(([id, target]) => ({
+      guard: { type: 'isIntent' as const, params: { id } },
+      target,
+    })),
   });
 }

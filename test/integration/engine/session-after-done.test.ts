@@ -28,7 +28,8 @@ describe('a session after a finished one (issue 13)', () => {
     await finishedSession('laura1');
     bot.clock.advanceMinutes(10);
     const again = await bot.say('laura1', 'falla técnica');
-    expect(keys(again)).toEqual(['identification.welcome', 'technical.askCategory']);
+    expect(keys(again)).toEqual(['identification.welcome', 'triage.confirmKept']);
+    expect(keys(await bot.say('laura1', 'sí'))).toEqual(['technical.askCategory']);
     const state = await bot.runtime.engine.state('terminal:laura1');
     expect(state?.session).toBe(2);
     expect(state?.mode).toBe('bot');

@@ -1,8 +1,9 @@
 /**
  * Issue 13, "say it once": what the customer says before being identified is read as the
- * triage answer once they are, the same way an answer typed at triage is; understood, its flow
- * starts without the menu, and a message that describes the request is its description. A new
- * matter after a finished one starts at triage, not at identification.
+ * triage answer once they are, the same way an answer typed at triage is; understood, it is
+ * confirmed ("¿se trata de «Falla técnica»?") and its flow starts without the menu, and a
+ * message that describes the request is its description. A new matter after a finished one
+ * starts at triage, not at identification.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Conversation, expectEmittedKeysTranslated } from './harness.ts';
@@ -10,7 +11,7 @@ import { Conversation, expectEmittedKeysTranslated } from './harness.ts';
 afterAll(expectEmittedKeysTranslated);
 
 describe('say it once (issue 13)', () => {
-  it('the first message names the request: after identification its flow starts, no menu', async () => {
+  it('the first message names the request: after identification it is confirmed and its flow starts, no menu', async () => {
     const c = new Conversation();
     expect(await c.send('falla técnica')).toEqual([
       'welcome.greeting',
@@ -18,8 +19,19 @@ describe('say it once (issue 13)', () => {
     ]);
     await c.send('MX-1001');
     const keys = await c.send({ choice: 'yes' });
-    expect(keys).toEqual(['identification.welcome', 'technical.askCategory']);
+    expect(keys).toEqual(['identification.welcome', 'triage.confirmKept']);
+    expect(c.reply('triage.confirmKept')?.params).toMatchObject({ intent: 'technical' });
+    expect(await c.send('sí')).toEqual(['technical.askCategory']);
     expect(c.keys).not.toContain('triage.ask');
+  });
+
+  it('a reading of the first message the customer denies registers nothing: the menu is asked', async () => {
+    const c = new Conversation();
+    await c.send('MX-1001, consulta sobre mi plan: ¿incluye soporte en sábado?');
+    await c.send({ choice: 'yes' });
+    expect(await c.send('no')).toEqual(['triage.ask']);
+    expect(c.callsOf('openCase')).toHaveLength(0);
+    expect(await c.send({ choice: 'doubt' })).toEqual(['request.askDescription']);
   });
 
   it('a request typed instead of the identifier is kept, and becomes the case description (R001-4)', async () => {
@@ -32,11 +44,8 @@ describe('say it once (issue 13)', () => {
     ]);
     await c.send('MX-1001');
     const keys = await c.send({ choice: 'yes' });
-    expect(keys).toEqual([
-      'identification.welcome',
-      'request.registered',
-      'common.askAnythingElse',
-    ]);
+    expect(keys).toEqual(['identification.welcome', 'triage.confirmKept']);
+    expect(await c.send('sí')).toEqual(['request.registered', 'common.askAnythingElse']);
     expect(c.callsOf('openCase')[0]).toMatchObject({ type: 'doubt', description: text });
   });
 
@@ -44,6 +53,20 @@ describe('say it once (issue 13)', () => {
     const c = new Conversation();
     await c.send('MX-1001, consulta sobre mi plan: ¿incluye soporte en sábado?');
     await c.send({ choice: 'yes' });
+    await c.send('sí');
+    expect(c.callsOf('openCase')[0]).toMatchObject({
+      type: 'doubt',
+      description: 'consulta sobre mi plan: ¿incluye soporte en sábado?',
+    });
+  });
+
+  it('the words that only say who is writing are not part of the request ("Mi cuenta es …")', async () => {
+    const c = new Conversation();
+    await c.send(
+      'Buenas, consulta sobre mi plan: ¿incluye soporte en sábado? Mi cuenta es MX-1001',
+    );
+    await c.send({ choice: 'yes' });
+    await c.send('sí');
     expect(c.callsOf('openCase')[0]).toMatchObject({
       type: 'doubt',
       description: 'consulta sobre mi plan: ¿incluye soporte en sábado?',
@@ -61,6 +84,7 @@ describe('say it once (issue 13)', () => {
     await c.send('consulta sobre mi plan: ¿incluye soporte en sábado?');
     await c.send('MX-1001');
     await c.send({ choice: 'yes' });
+    await c.send('sí');
     expect(c.question?.key).toBe('common.askAnythingElse');
     expect(await c.send('sí')).toEqual(['triage.ask']);
     expect(await c.send({ choice: 'doubt' })).toEqual(['request.askDescription']);
@@ -82,7 +106,7 @@ describe('a session after a finished one (issue 13)', () => {
   it('is not identified again: the account is looked up anew, the contact kept, the first message read at triage', async () => {
     const c = new Conversation({ input: { previous } });
     const keys = await c.send('falla técnica');
-    expect(keys).toEqual(['identification.welcome', 'technical.askCategory']);
+    expect(keys).toEqual(['identification.welcome', 'triage.confirmKept']);
     expect(c.reply('identification.welcome')?.params).toMatchObject({ name: 'Pedro' });
     expect(c.callsOf('findCustomer')).toEqual([
       expect.objectContaining({ by: 'account', value: 'MX-1001' }),
