@@ -36,6 +36,7 @@ import { contactCentrePhone, countryOf, hasVerifiedPhoneOfAccount, knownContact 
 import { triageChoices } from '../choices.ts';
 import { guardedSetup } from './guards.ts';
 import { examplesFor } from './examples.ts';
+import { clipAtWord } from '../clip.ts';
 import { withoutWhoItIs } from '../wishes.ts';
 import { isOffensive, reportText } from '../fair-use/index.ts';
 import {
@@ -284,6 +285,10 @@ export function conversationSetup(policy: PolicyConfig) {
         };
       }),
       takeSubject: assign(({ event }) => ({ subject: reportOf(event, MAX_SHORT_CHARS).kept })),
+      /** Issue 13: the subject from the description the first message gave, cut at a word. */
+      subjectFromDescription: assign(({ context }) => ({
+        subject: clipAtWord(context.description, MAX_SHORT_CHARS),
+      })),
       // R001-4: kept whole up to its limit; a longer text is cut at a word and the cut is told.
       takeDescription: enqueueActions(({ enqueue, event }) => {
         const { kept, cut } = reportOf(event, MAX_DESCRIPTION_CHARS);

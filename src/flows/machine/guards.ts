@@ -118,6 +118,10 @@ export function guardedSetup(policy: PolicyConfig) {
       /** R001-10: nonsense, or only data (a folio, a phone) where words are needed: re-asked. */
       isNotAReport: ({ context, event }) =>
         isCivilEvent(event, offenceCountryOf(context)) && reportText(textOf(event)) !== 'words',
+      /** Issue 13: the first message described the fault well enough to be its subject. */
+      hasKeptDescription: ({ context }) =>
+        context.description.length >= MIN_DESCRIPTION_CHARS &&
+        !isVagueSubject(context.description, context.language),
       isVagueSubject: ({ context, event }) =>
         isCivilEvent(event, offenceCountryOf(context)) &&
         isVagueSubject(textOf(event, MAX_SHORT_CHARS), context.language),

@@ -60,6 +60,23 @@ describe('say it once (issue 13)', () => {
     });
   });
 
+  it('a fault the first message described is the case subject and description: only the steps are asked', async () => {
+    const c = new Conversation();
+    const fault = 'falla técnica: el servidor de facturación no responde desde las 8';
+    await c.send(`MX-1001 ${fault}`);
+    await c.send({ choice: 'yes' });
+    expect(await c.send('sí')).toEqual(['technical.askCategory']);
+    await c.say({ choice: 'servers' }, { choice: 'SRV-MX-0001' }, { choice: 'yes' });
+    await c.say({ choice: 'yes' }, { choice: 'yes' }, { choice: 'yes' }, { choice: 'done' });
+    await c.say({ choice: 'no' }, 'alta');
+    expect(await c.send('alta')).toEqual(['technical.askSteps']);
+    await c.say('omitir', 'omitir');
+    expect(c.callsOf('openCase')[0]).toMatchObject({ subject: fault });
+    expect(String((c.callsOf('openCase')[0] as { description: string }).description)).toContain(
+      fault,
+    );
+  });
+
   it('the words that only say who is writing are not part of the request ("Mi cuenta es …")', async () => {
     const c = new Conversation();
     await c.send(

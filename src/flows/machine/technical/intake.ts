@@ -53,9 +53,21 @@ export function intake(s: ConversationSetup, policy: PolicyConfig) {
         actions: 'takeSeverity',
       }),
       choosingUrgency: menu('technical.askUrgency', URGENCY_CHOICES, {
-        target: 'askingSubject',
+        target: 'afterUrgency',
         actions: 'takeUrgency',
       }),
+      // Issue 13, said once: the fault the first message described is the subject and the
+      // description; only what it does not say (the steps, the files) is asked.
+      afterUrgency: {
+        always: [
+          {
+            guard: 'hasKeptDescription',
+            target: 'askingSteps',
+            actions: 'subjectFromDescription',
+          },
+          { target: 'askingSubject' },
+        ],
+      },
       // R001-2: a concrete subject; R001-10: no nonsense.
       askingSubject: question(
         ask('technical.askSubject'),
