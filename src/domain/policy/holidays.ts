@@ -14,16 +14,22 @@ const instances = new Map<string, Holidays>();
 const publicHolidaysByYear = new Map<string, ReadonlyMap<string, string>>();
 const namesByYear = new Map<string, ReadonlyMap<string, string>>();
 
+/** The date-holidays calendar of a country, made once. */
+function holidaysOf(country: Country): Holidays {
+  let hd = instances.get(country);
+  if (!hd) {
+    hd = new Holidays(country);
+    instances.set(country, hd);
+  }
+  return hd;
+}
+
 /** Public holidays of one country and year from date-holidays, keyed by local 'YYYY-MM-DD'. */
 function publicHolidays(country: Country, year: number): ReadonlyMap<string, string> {
   const key = `${country}:${year}`;
   let byDate = publicHolidaysByYear.get(key);
   if (!byDate) {
-    let hd = instances.get(country);
-    if (!hd) {
-      hd = new Holidays(country);
-      instances.set(country, hd);
-    }
+    const hd = holidaysOf(country);
     const map = new Map<string, string>();
     // Only 'public' days close the office: 'bank', 'observance' and 'optional' days do not.
     for (const h of hd.getHolidays(year)) {
@@ -93,11 +99,7 @@ function namesIn(country: Country, year: number, language: string): ReadonlyMap<
   const key = `${country}:${year}:${language}`;
   let byDate = namesByYear.get(key);
   if (!byDate) {
-    let hd = instances.get(country);
-    if (!hd) {
-      hd = new Holidays(country);
-      instances.set(country, hd);
-    }
+    const hd = holidaysOf(country);
     const map = new Map<string, string>();
     for (const h of hd.getHolidays(year, language)) map.set(h.date.slice(0, 10), h.name);
     byDate = map;

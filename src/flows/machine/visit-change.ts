@@ -16,6 +16,7 @@ import { ask, chose, menu, proofGate, question, say, yesNo } from './builders.ts
 import { followedCase, whereAndWhen, zoneParams } from './facts.ts';
 import type { Params } from './facts.ts';
 import { TO } from './targets.ts';
+import { slotProposal } from './technical/visit.ts';
 
 type Ctx = ConversationContext;
 
@@ -142,23 +143,7 @@ export function visitChange(s: ConversationSetup, policy: PolicyConfig) {
         },
       },
       // R002-6: the slots a new date may take, inside office hours.
-      proposingSlots: {
-        invoke: {
-          src: 'proposeVisitSlots',
-          input: ({ context }) => whereAndWhen(context, policy),
-          onDone: {
-            target: 'havingSlots',
-            actions: { type: 'rememberMoveSlots', params: ({ event }) => event.output },
-          },
-          onError: TO.failure,
-        },
-      },
-      havingSlots: {
-        always: [
-          { guard: 'hasSlots', target: 'choosingSlot' },
-          { target: TO.anythingElse, actions: say('visitChange.noSlots', visitParams) },
-        ],
-      },
+      ...slotProposal(s, policy, 'rememberMoveSlots', say('visitChange.noSlots', visitParams)),
       choosingSlot: menu(
         'visitChange.askSlot',
         (c) =>

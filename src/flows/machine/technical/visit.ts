@@ -10,27 +10,42 @@ import { ask, chose, menu, question, say } from '../builders.ts';
 import { currentCase, whereAndWhen, zoneParams } from '../facts.ts';
 import { TO } from '../targets.ts';
 
+/**
+ * R002-6: the slots a visit may take, inside office hours — asked of the domain, then chosen
+ * (`choosingSlot`), or, when there are none, `noSlots` said and "anything else?" asked.
+ */
+export function slotProposal(
+  s: ConversationSetup,
+  policy: PolicyConfig,
+  remember: 'rememberSlots' | 'rememberMoveSlots',
+  noSlots: ReturnType<typeof say>,
+) {
+  return {
+    proposingSlots: s.createStateConfig({
+      invoke: {
+        src: 'proposeVisitSlots',
+        input: ({ context }) => whereAndWhen(context, policy),
+        onDone: {
+          target: 'havingSlots',
+          actions: { type: remember, params: ({ event }) => event.output },
+        },
+        onError: TO.failure,
+      },
+    }),
+    havingSlots: s.createStateConfig({
+      always: [
+        { guard: 'hasSlots', target: 'choosingSlot' },
+        { target: TO.anythingElse, actions: noSlots },
+      ],
+    }),
+  };
+}
+
 /** The visit steps of the `technical` state, from the slots proposed to the folio. */
 export function visit(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     states: {
-      proposingSlots: {
-        invoke: {
-          src: 'proposeVisitSlots',
-          input: ({ context }) => whereAndWhen(context, policy),
-          onDone: {
-            target: 'havingSlots',
-            actions: { type: 'rememberSlots', params: ({ event }) => event.output },
-          },
-          onError: TO.failure,
-        },
-      },
-      havingSlots: {
-        always: [
-          { guard: 'hasSlots', target: 'choosingSlot' },
-          { target: TO.anythingElse, actions: say('visit.noSlots') },
-        ],
-      },
+      ...slotProposal(s, policy, 'rememberSlots', say('visit.noSlots')),
       choosingSlot: menu(
         'visit.askSlot',
         (c) =>
