@@ -1,18 +1,19 @@
 /**
- * What a customer wants, from free text: a small neural classifier per language (NLP.js's
- * `NeuralNetwork`, one perceptron per intent) trained once, at start-up, from the utterances of
- * `locales/<lang>/intents.json` — a company adds its own phrasings there. It reads word stems
- * and pairs of neighbouring stems, a word one letter off a known word as that word (`typos.ts`)
- * and accents folded, so typos and missing accents still count.
+ * What a customer wants, from free text: a small neural classifier per language (one perceptron
+ * per intent, NLP.js's `NeuralNetwork` written over typed arrays in `perceptrons.ts`) trained
+ * once, at start-up, from the utterances of `locales/<lang>/intents.json` — a company adds its
+ * own phrasings there. It reads word stems and pairs of neighbouring stems, a word one letter
+ * off a known word as that word (`typos.ts`) and accents folded, so typos and missing accents
+ * still count.
  * Synchronous and deterministic (the network starts from zero weights), so the machine's guards
  * can call it; no network access.
  */
-import { NeuralNetwork } from '@nlpjs/neural';
 import type { Language } from '../../domain/types.ts';
 import intentsEs from '../../../locales/es/intents.json' with { type: 'json' };
 import intentsEn from '../../../locales/en/intents.json' with { type: 'json' };
 import intentsPt from '../../../locales/pt/intents.json' with { type: 'json' };
 import { stemOf, tokensOf } from './stems.ts';
+import { Perceptrons } from './perceptrons.ts';
 import { TypoFixer } from './typos.ts';
 import { normalise } from './lexicon.ts';
 
@@ -44,8 +45,7 @@ export interface Guess {
 }
 
 interface Model {
-  net: NeuralNetwork;
-  known: Set<string>;
+  net: Perceptrons;
   fixer: TypoFixer;
 }
 
@@ -78,17 +78,15 @@ function features(text: string, language: Language, fixer?: TypoFixer): Record<s
 function model(language: Language): Model {
   let m = models.get(language);
   if (!m) {
-    const corpus = Object.entries(UTTERANCES[language].intents).flatMap(([intent, texts]) =>
-      texts.map((text) => ({ input: features(text, language), output: { [intent]: 1 } })),
+    const rows = Object.entries(UTTERANCES[language].intents).flatMap(([intent, texts]) =>
+      texts.map((text) => ({ input: features(text, language), intent })),
     );
-    const net = new NeuralNetwork({ log: false, iterations: EPOCHS });
-    net.train(corpus);
-    const known = new Set(corpus.flatMap((row) => Object.keys(row.input)));
+    const net = new Perceptrons(rows, EPOCHS);
     const vocabulary = Object.values(UTTERANCES[language].intents).flatMap((texts) =>
       texts.flatMap((text) => tokensOf(normalise(text))),
     );
     const fixer = new TypoFixer(vocabulary, (w) => stemOf(w, language));
-    models.set(language, (m = { net, known, fixer }));
+    models.set(language, (m = { net, fixer }));
   }
   return m;
 }
@@ -103,10 +101,10 @@ export function trainIntents(): void {
  * words was ever seen in training.
  */
 export function rankIntents(text: string, language: Language): Guess[] {
-  const { net, known, fixer } = model(language);
+  const { net, fixer } = model(language);
   const input = features(text, language, fixer);
-  if (!Object.keys(input).some((stem) => known.has(stem))) return [];
-  const out = net.run(input) ?? {};
+  if (!Object.keys(input).some((stem) => net.knows(stem))) return [];
+  const out = net.run(input);
   const total = Object.values(out).reduce((a, b) => a + b, 0);
   if (total <= 0) return [];
   return Object.entries(out)
