@@ -41,14 +41,16 @@ export interface EvalSet {
    */
   heldOut: Record<string, string[]>;
   /**
-   * Triage phrasings written after the last change to the classifier, its thresholds and its
-   * utterances, and never used to tune them: the honest figure for phrasings nobody has seen.
+   * Triage phrasings written blind (measured then: es 69.4 %, en 76.4 %, pt 65.3 %), then used
+   * to tune the second round of utterances and features: blind no more.
    */
   blind: Record<string, string[]>;
   /**
    * A second blind set (issue 13), written and committed before any tuning of that round, WhatsApp
    * style: typos, no accents, slang of MX, CO, VE and BR, rambling or two-topic messages, and
-   * the `visit` intent too. Measured once before and once after; never read to tune.
+   * the `visit` intent too. Measured once before (es 82.8 %, en 80.8 %, pt 78.3 %) and once
+   * after (91.0 %, 87.5 %, 90.8 %); its misses were never read. Tune on it and it is blind no
+   * more: write a new one first.
    */
   blind2: Record<string, string[]>;
 }
@@ -141,8 +143,9 @@ export const THRESHOLDS: Record<Question, number> = {
   delivery: 0.9,
   complaintKind: 0.9,
   category: 0.9,
-  // Not issue 13's bar but a floor against regressions: see README, "Understanding".
-  heldOut: 0.8,
-  blind: 0.55,
-  blind2: 0.55,
+  // Not issue 13's bar but floors against regressions, a few points under the figures of
+  // 2026-11-28: see README, "Understanding".
+  heldOut: 0.85,
+  blind: 0.85,
+  blind2: 0.85,
 };
