@@ -41,10 +41,18 @@ export interface EvalSet {
    */
   heldOut: Record<string, string[]>;
   /**
-   * Triage phrasings written after the last change to the classifier, its thresholds and its
-   * utterances, and never used to tune them: the honest figure for phrasings nobody has seen.
+   * Triage phrasings written blind (measured then: es 69.4 %, en 76.4 %, pt 65.3 %), then used
+   * to tune the second round of utterances and features: blind no more.
    */
   blind: Record<string, string[]>;
+  /**
+   * A second blind set (issue 13), written and committed before any tuning of that round, WhatsApp
+   * style: typos, no accents, slang of MX, CO, VE and BR, rambling or two-topic messages, and
+   * the `visit` intent too. Measured once before (es 82.8 %, en 80.8 %, pt 78.3 %) and once
+   * after (91.0 %, 87.5 %, 90.8 %); its misses were never read. Tune on it and it is blind no
+   * more: write a new one first.
+   */
+  blind2: Record<string, string[]>;
 }
 
 export const SETS: Record<Language, EvalSet> = { es, en, pt } as Record<Language, EvalSet>;
@@ -68,6 +76,7 @@ export const QUESTIONS = {
   category: CATEGORY_CHOICES,
   heldOut: TRIAGE,
   blind: TRIAGE,
+  blind2: TRIAGE,
 } as const;
 export type Question = keyof typeof QUESTIONS;
 
@@ -134,7 +143,9 @@ export const THRESHOLDS: Record<Question, number> = {
   delivery: 0.9,
   complaintKind: 0.9,
   category: 0.9,
-  // Not issue 13's bar but a floor against regressions: see README, "Understanding".
-  heldOut: 0.8,
-  blind: 0.55,
+  // Not issue 13's bar but floors against regressions, a few points under the figures of
+  // 2026-11-28: see README, "Understanding".
+  heldOut: 0.85,
+  blind: 0.85,
+  blind2: 0.85,
 };

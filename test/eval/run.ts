@@ -7,6 +7,7 @@ import { answerOf, isCivilEvent } from '../../src/flows/machine/reading.ts';
 import { namedLanguage } from '../../src/flows/understanding.ts';
 import { evaluate, SETS, THRESHOLDS, TRIAGE } from './evaluate.ts';
 
+const TRIAGE_LIKE: string[] = ['triage', 'heldOut', 'blind', 'blind2'];
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const scores = evaluate();
 console.log('language  question        accuracy   (correct/total)  threshold');
@@ -24,8 +25,18 @@ for (const language of ['es', 'en', 'pt'] as const) {
   const correct = mine.reduce((a, s) => a + s.correct, 0);
   console.log(`${language}: ${pct(correct / total)} overall (${correct}/${total})`);
 }
+// A message asked again costs a turn; one read as another intent starts a wrong flow.
+console.log('\nTriage misses, wrong intent / asked again:');
+for (const s of scores.filter((x) => TRIAGE_LIKE.includes(x.question))) {
+  const reasked = s.confusions.filter((c) => c.got === null).length;
+  console.log(
+    `  ${s.language} ${s.question.padEnd(8)} ${s.confusions.length - reasked} / ${reasked}`,
+  );
+}
 console.log('\nConfusions (text → got, expected):');
 for (const s of scores) {
+  // blind2 is measured, never read: its misses would become tuning.
+  if (s.question === 'blind2') continue;
   for (const c of s.confusions) {
     console.log(`  [${s.language} ${s.question}] "${c.text}" → ${c.got} (expected ${c.expected})`);
   }
