@@ -128,6 +128,11 @@ export function createFlowServices(
       });
     },
 
+    async openCaseOfMatter(matter) {
+      const found = await domain.caseService.openCaseOfMatter(matter);
+      return found ? caseView(found) : null;
+    },
+
     async listOpenCases({ accountNumber }) {
       const cases = await domain.cases.openCasesOf(accountNumber);
       return Promise.all(cases.map(caseView));

@@ -174,6 +174,12 @@ export type MoveVisitOutput =
   /** The visit cannot be moved any more (done, or no longer the account's). */
   | { outcome: 'not-movable' };
 
+/** What makes a request's matter (R001-5): who, the type and category, the equipment. */
+export type MatterOf = Pick<
+  CaseRequest,
+  'accountNumber' | 'contact' | 'type' | 'category' | 'equipmentSerial'
+>;
+
 /** What the flow sends to open a case; the engine adds the transcript and channel data. */
 export type OpenCaseInput = Omit<CaseRequest, 'transcript' | 'channel' | 'conversationId'> & {
   conversationId: string;
@@ -289,6 +295,11 @@ export interface FlowServices extends AccountProofServices {
     call?: ServiceCall,
   ) => Promise<void>;
   listOpenCases: (input: { accountNumber: string }) => Promise<CaseView[]>;
+  /**
+   * R001-5: the open case of a matter (the account or contact, the request's type and
+   * category, the equipment), or null — read by the matter's key, never by listing cases.
+   */
+  openCaseOfMatter: (input: MatterOf) => Promise<CaseView | null>;
   /** Records that the customer was told the case is being followed up (R001-9). */
   recordFollowUp: (
     input: {

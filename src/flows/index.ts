@@ -36,6 +36,7 @@ export function provideServices(machine: ConversationMachine, services: FlowServ
       openCase: fromPromise(({ input, self }) => services.openCase(input, callOf(self))),
       closeCase: fromPromise(({ input, self }) => services.closeCase(input, callOf(self))),
       listOpenCases: fromPromise(({ input }) => services.listOpenCases(input)),
+      openCaseOfMatter: fromPromise(({ input }) => services.openCaseOfMatter(input)),
       recordFollowUp: fromPromise(({ input, self }) =>
         services.recordFollowUp(input, callOf(self)),
       ),

@@ -33,6 +33,21 @@ export class CaseService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * R001-5: the open case of a request's matter, or null — by the matter's claim (`_id`), so
+   * that finding it costs two reads by key however many cases there are.
+   */
+  async openCaseOfMatter(
+    request: Pick<
+      CaseRequest,
+      'accountNumber' | 'contact' | 'type' | 'category' | 'equipmentSerial'
+    >,
+  ): Promise<Case | null> {
+    const number = await this.repository.findOpenMatter(matterKey(request));
+    const found = number === null ? null : await this.repository.find(number);
+    return found && found.status !== 'closed' ? found : null;
+  }
+
   async open(request: CaseRequest): Promise<OpenCaseResult> {
     const openedAt = this.clock.now();
     const key = matterKey(request);

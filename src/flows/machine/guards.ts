@@ -133,14 +133,8 @@ export function guardedSetup(policy: PolicyConfig) {
       isText: ({ event }) => textOf(event).length > 0,
       isJoined: ({ context }) => context.caseOutcome === 'joined',
       /** R001-5: an open case of the account is this matter (type, category, equipment). */
-      isSameMatterOpen: ({ context }, cases: CaseView[]) =>
-        context.equipmentSerial !== null &&
-        cases.some(
-          (c) =>
-            c.type === context.caseType &&
-            (c.category ?? null) === context.category &&
-            c.equipmentSerial === context.equipmentSerial,
-        ),
+      isSameMatterOpen: ({ context }, open: CaseView | null) =>
+        context.equipmentSerial !== null && open !== null,
       hasEquipmentLocation: ({ context }) => context.equipmentLocation !== null,
       isOfficeClosed: (_, hours: OfficeHoursView) => !hours.open,
       hasSlots: ({ context }) => context.slots.length > 0,

@@ -32,6 +32,7 @@ export const typedSetup = setup({
     openCase: placeholder('openCase'),
     closeCase: placeholder('closeCase'),
     listOpenCases: placeholder('listOpenCases'),
+    openCaseOfMatter: placeholder('openCaseOfMatter'),
     recordFollowUp: placeholder('recordFollowUp'),
     officeHours: placeholder('officeHours'),
     proposeVisitSlots: placeholder('proposeVisitSlots'),

@@ -95,6 +95,25 @@ describe('cases on the real database', () => {
     expect(second.outcome).toBe('opened');
   });
 
+  it('R001-5: the open case of a matter is found by its key; another equipment or a closed case is not', async () => {
+    const opened = await domain.caseService.open(request({ equipmentSerial: 'MATTER-KEY' }));
+    if (opened.outcome !== 'opened') throw new Error('expected a new case');
+    const found = await domain.caseService.openCaseOfMatter(
+      request({ equipmentSerial: 'MATTER-KEY' }),
+    );
+    expect(found?.number).toBe(opened.case.number);
+    expect(
+      await domain.caseService.openCaseOfMatter(request({ equipmentSerial: 'OTHER' })),
+    ).toBeNull();
+    await domain.caseService.close(opened.case.number, {
+      verifiedWith: 'Laura',
+      solvedAtFirstLevel: false,
+    });
+    expect(
+      await domain.caseService.openCaseOfMatter(request({ equipmentSerial: 'MATTER-KEY' })),
+    ).toBeNull();
+  });
+
   it('R004-3, R002-7: a case solved at the first level says so on its record as on its closure', async () => {
     const opened = await domain.caseService.open(request({ equipmentSerial: 'FIRST-LEVEL' }));
     if (opened.outcome !== 'opened') throw new Error('expected a new case');

@@ -20,7 +20,14 @@ describe('duplicate matters, as soon as the equipment is known (R001-5)', () => 
     await c.send({ choice: 'servers' });
     const keys = await c.send({ choice: 'SRV-MX-0001' });
     expect(keys).toEqual(['case.joined', 'common.askAnythingElse']);
-    expect(c.callsOf('listOpenCases')).toEqual([{ accountNumber: 'MX-1001' }]);
+    expect(c.callsOf('openCaseOfMatter')).toEqual([
+      expect.objectContaining({
+        accountNumber: 'MX-1001',
+        type: 'technical-fault',
+        category: 'servers',
+        equipmentSerial: 'SRV-MX-0001',
+      }),
+    ]);
     expect(c.callsOf('openCase')[0]).toMatchObject({
       type: 'technical-fault',
       category: 'servers',
@@ -44,6 +51,6 @@ describe('duplicate matters, as soon as the equipment is known (R001-5)', () => 
     const c = await atTriage({ openCases: [serverCase] });
     await c.say({ choice: 'technical' }, { choice: 'servers' }, { choice: 'other' });
     expect(await c.send('XYZ-123')).toEqual(['technical.askLocation']);
-    expect(c.callsOf('listOpenCases')).toHaveLength(1);
+    expect(c.callsOf('openCaseOfMatter')).toHaveLength(1);
   });
 });

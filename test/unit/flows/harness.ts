@@ -347,6 +347,18 @@ export class Conversation {
         };
       },
       closeCase: async (input) => void record('closeCase', input),
+      openCaseOfMatter: async (input) => {
+        record('openCaseOfMatter', input);
+        const open = this.options.openCases ?? [];
+        return (
+          open.find(
+            (c) =>
+              c.type === input.type &&
+              (c.category ?? null) === input.category &&
+              c.equipmentSerial === input.equipmentSerial,
+          ) ?? null
+        );
+      },
       listOpenCases: async (input) => {
         record('listOpenCases', input);
         return this.options.openCases ?? [];

@@ -34,7 +34,15 @@ function comparable(
   // recorded before did not ask them there.
   // Likewise open cases, looked for once the equipment is known (R001-5).
   const asked = new Set(recorded.calls.map((c) => c.name));
+  // The matter's open case is read by its key (openCaseOfMatter), no longer by listing the
+  // account's cases: a technical fixture's listing is that look-up.
+  const listsToday = today.calls.some((c) => c.name === 'listOpenCases');
+  recorded = {
+    ...recorded,
+    calls: recorded.calls.filter((c) => listsToday || c.name !== 'listOpenCases'),
+  };
   const calls = today.calls.filter((c) => {
+    if (c.name === 'openCaseOfMatter') return false;
     if ((c.name === 'officeHours' || c.name === 'listOpenCases') && !asked.has(c.name)) {
       return false;
     }

@@ -78,7 +78,7 @@ describe('technical first level', () => {
     expect(c.calls.map((x) => x.name)).toEqual([
       'findCustomer',
       // R001-5 (issue 13): an open case of the same matter, looked for once the server is known.
-      'listOpenCases',
+      'openCaseOfMatter',
       'openCase',
       'officeHours',
       'proposeVisitSlots',

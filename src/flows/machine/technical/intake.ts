@@ -28,8 +28,14 @@ export function intake(s: ConversationSetup, policy: PolicyConfig) {
       },
       listingOpenCases: {
         invoke: {
-          src: 'listOpenCases',
-          input: ({ context }) => ({ accountNumber: context.customer?.accountNumber ?? '' }),
+          src: 'openCaseOfMatter',
+          input: ({ context }) => ({
+            accountNumber: context.customer?.accountNumber ?? null,
+            contact: context.contact,
+            type: context.caseType ?? 'technical-fault',
+            category: context.category,
+            equipmentSerial: context.equipmentSerial,
+          }),
           onDone: [
             {
               guard: { type: 'isSameMatterOpen', params: ({ event }) => event.output },
