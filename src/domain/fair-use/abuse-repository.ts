@@ -33,6 +33,17 @@ const abuseSchema = new Schema<AbuseDocument>(
   { collection: 'abuse_records', versionKey: false },
 );
 
+/** A person who broke a rule at least once: read by `_id` before any breach is looked for. */
+interface PersonMarkDocument {
+  _id: string;
+  at: Date;
+}
+
+const personMarkSchema = new Schema<PersonMarkDocument>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'abuse_people', versionKey: false },
+);
+
 function suspensionOf(doc: AbuseDocument): Suspension | null {
   return doc.suspendedHours === null || doc.suspendedHours === undefined
     ? null
@@ -61,16 +72,23 @@ function toRecord(doc: AbuseDocument): AbuseRecord {
  */
 export class AbuseRepository {
   readonly model: Model<AbuseDocument>;
+  /**
+   * Who ever broke a rule, one insert per person key. Nearly nobody has: a lookup reads these
+   * by `_id` and searches the breaches (a scan on the embedded database) only for someone who has.
+   */
+  readonly people: Model<PersonMarkDocument>;
 
   constructor(
     connection: Connection,
     private readonly policy: PolicyConfig,
   ) {
     this.model = modelOn(connection, 'AbuseRecord', abuseSchema);
+    this.people = modelOn(connection, 'AbusePerson', personMarkSchema);
   }
 
   async init(): Promise<void> {
     await ensureCollection(this.model);
+    await ensureCollection(this.people);
   }
 
   /**
@@ -80,6 +98,14 @@ export class AbuseRepository {
    */
   async record(breach: Omit<AbuseRecord, 'suspension'>): Promise<AbuseOutcome> {
     const { id, ...fields } = breach;
+    // The marks go in first: a breach is never stored for a person a lookup would skip.
+    await Promise.all(
+      breach.person.map((key) =>
+        this.people.create({ _id: key, at: breach.at }).catch((error: unknown) => {
+          if (!isDuplicateKeyError(error)) throw error;
+        }),
+      ),
+    );
     try {
       await this.model.create({ _id: id, ...fields, suspendedUntil: null, suspendedHours: null });
     } catch (error) {
@@ -104,6 +130,10 @@ export class AbuseRepository {
 
   /** The suspension in force for any of a person's keys at `now`, the longest; null if none. */
   async suspensionOf(person: readonly PersonKey[], now: Date): Promise<Suspension | null> {
+    const marked = await Promise.all(
+      person.map((key) => this.people.exists({ _id: key }).then((found) => found !== null)),
+    );
+    if (!marked.includes(true)) return null;
     const docs = await this.model
       .find({
         person: { $in: [...person] },
