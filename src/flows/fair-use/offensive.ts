@@ -28,13 +28,41 @@ interface Match {
   end: number;
 }
 
-function matchesIn(tokens: string[], phrases: Record<Match['kind'], string[][]>): Match[] {
+type Phrases = Record<Match['kind'], string[][]>;
+
+// The lists hold hundreds of phrases: look up those that start with a message's word, not all.
+const byFirstWord = new WeakMap<Phrases, Record<Match['kind'], Map<string, string[][]>>>();
+function indexOf(phrases: Phrases): Record<Match['kind'], Map<string, string[][]>> {
+  let index = byFirstWord.get(phrases);
+  if (!index) {
+    index = {} as Record<Match['kind'], Map<string, string[][]>>;
+    for (const kind of OFFENSIVE_KINDS) {
+      const map = new Map<string, string[][]>();
+      for (const p of phrases[kind]) {
+        if (p.length === 0) continue;
+        const list = map.get(p[0]!) ?? [];
+        list.push(p);
+        map.set(p[0]!, list);
+      }
+      index[kind] = map;
+    }
+    byFirstWord.set(phrases, index);
+  }
+  return index;
+}
+
+function matchesIn(tokens: string[], phrases: Phrases): Match[] {
   const found: Match[] = [];
   const taken = new Set<number>();
+  const index = indexOf(phrases);
   for (const kind of OFFENSIVE_KINDS) {
     for (let i = 0; i < tokens.length; i++) {
       if (taken.has(i)) continue;
-      const phrase = phrases[kind].find(
+      // A token hiding letters behind stars ("p*ndejo") may be any phrase's first word.
+      const candidates = tokens[i]!.includes('*')
+        ? phrases[kind]
+        : (index[kind].get(tokens[i]!) ?? []);
+      const phrase = candidates.find(
         (p) =>
           p.length > 0 &&
           p.every(
@@ -65,6 +93,16 @@ export function offensiveLanguage(
   raw: string,
   country: string | null = null,
 ): OffensiveFinding | null {
+  // The guards of one turn ask this of the same message many times.
+  if (last && last.raw === raw && last.country === country) return last.finding;
+  const finding = findOffensiveLanguage(raw, country);
+  last = { raw, country, finding };
+  return finding;
+}
+
+let last: { raw: string; country: string | null; finding: OffensiveFinding | null } | null = null;
+
+function findOffensiveLanguage(raw: string, country: string | null): OffensiveFinding | null {
   const tokens = offensiveTokens(cleanText(raw, MAX_MESSAGE_CHARS));
   if (tokens.length === 0) return null;
   const lists = offensiveLists(country);
