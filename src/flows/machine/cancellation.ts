@@ -51,7 +51,8 @@ export function cancellation(s: ConversationSetup, policy: PolicyConfig) {
             conversationId: context.conversationId,
           }),
           onDone: {
-            target: TO.closedDone,
+            // Issue 13: a finished request asks "¿algo más?" before the session ends.
+            target: TO.anythingElse,
             actions: [
               { type: 'rememberCaseNumber', params: ({ event }) => event.output.caseNumber },
               say('cancellation.registered', (c) => ({

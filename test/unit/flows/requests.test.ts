@@ -108,6 +108,9 @@ describe('cancellation (R004-5)', () => {
       noticeAt: c.now,
       timeZone: 'America/Mexico_City',
     });
+    // Issue 13: a finished request asks "¿algo más?"; "no" ends the session.
+    expect(c.question?.key).toBe('common.askAnythingElse');
+    await c.send('no');
     expect(c.closedReason()).toBe('done');
   });
 

@@ -90,9 +90,25 @@ function comparable(
     const choices = e.reply.choices.map(({ detail: _detail, ...c }) => c);
     return { type: 'reply', reply: { ...e.reply, choices } };
   };
+  // Issue 13: a finished request (a visit booked, a cancellation) asks "¿algo más?" before
+  // the session ends; a fixture recorded before ended it at once. The scenario answers "no".
+  const saidGoodbye = (es: FlowEmitted[]) =>
+    es.some((e) => e.type === 'reply' && e.reply.key === 'common.goodbye');
+  const todayEmitted =
+    saidGoodbye(today.emitted) && !saidGoodbye(recorded.emitted)
+      ? today.emitted.filter(
+          (e, i, all) =>
+            e.type !== 'reply' ||
+            (e.reply.key !== 'common.goodbye' &&
+              !(
+                e.reply.key === 'common.askAnythingElse' &&
+                all.slice(i + 1).some((x) => x.type === 'reply' && x.reply.key === 'common.goodbye')
+              )),
+        )
+      : today.emitted;
   return {
     today: {
-      emitted: today.emitted
+      emitted: todayEmitted
         .filter((e) => e.type !== 'reply' || !e.reply.key.startsWith('proof.'))
         .map(withoutVisitOption)
         .map(suspensionNotice),

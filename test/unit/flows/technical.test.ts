@@ -94,6 +94,9 @@ describe('technical first level', () => {
       folioNumber: 'FO-0001',
       timeZone: 'America/Mexico_City',
     });
+    // Issue 13: a finished request asks "¿algo más?"; "no" ends the session.
+    expect(c.question?.key).toBe('common.askAnythingElse');
+    await c.send('no');
     expect(c.closedReason()).toBe('done');
   });
 

@@ -83,7 +83,8 @@ export function visit(s: ConversationSetup, policy: PolicyConfig) {
             attendant: context.attendant ?? context.contact.name,
           }),
           onDone: {
-            target: TO.closedDone,
+            // Issue 13: a finished request asks "¿algo más?" before the session ends.
+            target: TO.anythingElse,
             actions: [
               { type: 'rememberFolio', params: ({ event }) => event.output },
               say('visit.folioConfirmed', (c) => ({
