@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { AnyStateMachine, Snapshot } from 'xstate';
-import type { Clock } from '../../domain/clock.ts';
-import type { PolicyConfig } from '../../domain/policy/index.ts';
+import type { Snapshot } from 'xstate';
 import { sanitiseText } from '../../domain/text.ts';
 import type { ChannelKind } from '../../domain/types.ts';
 import type { FlowInput } from '../../flows/contract.ts';
 import { LiveFlow, type TurnResult } from '../../flows/run-turn.ts';
-import type { Translator } from '../i18n.ts';
 import { ConversationCache } from './conversation-cache.ts';
 import { Delivery, portsByKind } from './delivery.ts';
 import { VersionConflictsExhausted, turnError } from './errors.ts';
 import { channelOfConversation, validateInbound } from './inbound.ts';
-import { agentInputKey, customerInputKey, timerInputKey, type InputKey } from './input-key.ts';
+import { agentInputKey, customerInputKey, timerInputKey } from './input-key.ts';
 import { LiveFlows } from './live-flows.ts';
+import { scheduleDeadlines } from './deadline-timers.ts';
+import { inNetworkOrder } from './message-order.ts';
 import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
+import { answerTo, repliesSince, type ReplyHistory } from './reply-history.ts';
+import { ORDER_WAIT_MS, type EngineOptions, type RunningTurn } from './engine-options.ts';
+
 import {
   conversationIdOf,
-  type ChannelPort,
   type InboundMessage,
   type OutboundMessage,
   type TurnOutcome,
@@ -25,11 +26,9 @@ import {
 import type { ConversationState, TranscriptEntry } from './state.ts';
 import type { ConversationTimer, EngineStores } from './store/index.ts';
 import {
-  deadlineChanges,
   finishTurn,
   repliesOf,
   startTurn,
-  versionThatAnswered,
   type AgentAction,
   type HandoffNotice,
   type TurnDraft,
@@ -39,64 +38,12 @@ import {
 export type { HandoffNotice } from './turn/index.ts';
 
 export type { TurnOutcome } from './messages.ts';
+export type { EngineLog, EngineOptions, RunningTurn } from './engine-options.ts';
 
 /** How long a turn's flow may wait on its services (the database) before it fails. */
 const FLOW_TURN_TIMEOUT_MS = 30_000;
 /** Version conflicts a turn retries before it gives up. */
 const MAX_ATTEMPTS = 50;
-/**
- * How long a message that arrived before its predecessor (by the network's `sequence`) waits
- * for it — on this process or another — before it is applied all the same (real time).
- */
-const ORDER_WAIT_MS = 2_000;
-
-/** Where the engine tells what it did not expect but went on from (pino's shape). */
-export interface EngineLog {
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
-/** What an engine is built with: its stores, flow, text, time, policy, channels and limits. */
-export interface EngineOptions {
-  stores: EngineStores;
-  /** The conversation machine with its services provided. */
-  machine: AnyStateMachine;
-  translator: Translator;
-  clock: Clock;
-  policy: PolicyConfig;
-  /** One port per enabled network: input from any other network is refused. */
-  channels: readonly ChannelPort[];
-  /**
-   * Hand-off: where messages of queued and agent-held conversations go (agent console). Called
-   * once the version is stored, once per stored version.
-   */
-  onHandoff?: (notice: HandoffNotice) => void;
-  /** How long an idle conversation stays in memory. */
-  idleMs?: number;
-  maxCached?: number;
-  /** Machines kept running between turns (the most recently active conversations). */
-  maxLiveFlows?: number;
-  /** Turns running at once in this process; the rest wait their turn (admission control). */
-  maxConcurrentTurns?: number;
-  /** How long a message waits for its predecessor (`InboundMessage.sequence`); real time. */
-  orderWaitMs?: number;
-  log?: EngineLog;
-  processId?: string;
-}
-
-/** The turn a conversation's flow is running, as its services may need it. */
-export interface RunningTurn {
-  /** The input the turn answers: a service derives its idempotency key from it. */
-  readonly inputKey: InputKey;
-  /** The session's transcript so far, this turn's customer line included (R001-7). */
-  readonly transcript: TranscriptEntry[];
-  /**
-   * The idempotency key of the turn's next side effect: the input's key, the effect's place in
-   * the turn and its name. A turn run again for the same input (a lost race, a crash, another
-   * process) asks for its effects in the same order and gets the same keys.
-   */
-  effectKey(service: string): string;
-}
-
 /** A turn whose flow is running, and how many effects it asked for so far. */
 interface Running {
   readonly draft: TurnDraft;
@@ -176,7 +123,17 @@ export class ConversationEngine {
     const conversationId = conversationIdOf(clean.channel, clean.channelUserId);
     // Refused before anything is stored: a turn whose replies could not be delivered is lost.
     this.#delivery.portOf(conversationId, clean.channel);
-    if (clean.sequence !== undefined) await this.#afterPredecessor(conversationId, clean.sequence);
+    if (clean.sequence !== undefined) {
+      await inNetworkOrder({
+        conversationId,
+        sequence: clean.sequence,
+        cached: () => this.#cache.peek(conversationId),
+        latest: (known) => this.#stores.versions.latest(conversationId, known),
+        waitMs: this.#o.orderWaitMs ?? ORDER_WAIT_MS,
+        outOfOrder: () => this.stats.outOfOrder++,
+        log: this.#o.log,
+      });
+    }
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
         kind: 'customer',
@@ -225,19 +182,7 @@ export class ConversationEngine {
    * answered (yet), or too long ago to be among the conversation's last answered inputs.
    */
   async answerTo(conversationId: string, messageId: string): Promise<OutboundMessage[]> {
-    const latest = await this.state(conversationId);
-    if (!latest) return [];
-    const keys = [
-      customerInputKey(conversationId, messageId),
-      legacyCustomerInputKey(channelOfConversation(conversationId), messageId),
-    ];
-    const version = versionThatAnswered(latest, keys);
-    if (version === null) return [];
-    const answering =
-      version === latest.version
-        ? latest
-        : await this.#stores.versions.read(conversationId, version);
-    return answering ? repliesOf(answering, this.#o.translator) : [];
+    return answerTo(this.#history(conversationId), messageId);
   }
 
   /**
@@ -246,21 +191,21 @@ export class ConversationEngine {
    * every reply, those of timers and agents too. `cursor` is the last version read: ask again
    * from it.
    */
-  async repliesSince(
+  repliesSince(
     conversationId: string,
     after: number,
     limit = 50,
   ): Promise<{ replies: OutboundMessage[]; cursor: number }> {
-    const latest = await this.state(conversationId);
-    if (!latest || latest.version <= after) return { replies: [], cursor: latest?.version ?? 0 };
-    const last = Math.min(latest.version, Math.max(0, after) + limit);
-    const replies: OutboundMessage[] = [];
-    for (let v = Math.max(0, after) + 1; v <= last; v++) {
-      const state =
-        v === latest.version ? latest : await this.#stores.versions.read(conversationId, v);
-      if (state) replies.push(...repliesOf(state, this.#o.translator));
-    }
-    return { replies, cursor: last };
+    return repliesSince(this.#history(conversationId), after, limit);
+  }
+
+  #history(conversationId: string): ReplyHistory {
+    return {
+      conversationId,
+      latest: () => this.state(conversationId),
+      read: (version) => this.#stores.versions.read(conversationId, version),
+      translator: this.#o.translator,
+    };
   }
 
   /** The turn whose flow is running in a conversation, if any (for the flow's services). */
@@ -312,34 +257,6 @@ export class ConversationEngine {
       });
     }
     return count;
-  }
-
-  /**
-   * Waits until the conversation applied the message before this one (`sequence` − 1), on this
-   * process or another, at most `orderWaitMs`; then goes on all the same, and says so. A
-   * conversation that never had numbered messages has nothing to wait for.
-   */
-  async #afterPredecessor(conversationId: string, sequence: number): Promise<void> {
-    const inOrder = (state: ConversationState | null | undefined) =>
-      sequence === 1 ||
-      (state !== null && state !== undefined && (state.lastSequence ?? sequence) >= sequence - 1);
-    const cached = this.#cache.peek(conversationId);
-    if (inOrder(cached)) return;
-    const deadline = Date.now() + (this.#o.orderWaitMs ?? ORDER_WAIT_MS);
-    let known = cached?.version ?? 0;
-    for (let wait = 10; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      // Read the database: the predecessor may be applied by another process.
-      const latest = await this.#stores.versions.latest(conversationId, known);
-      if (inOrder(latest)) return;
-      known = latest?.version ?? known;
-    }
-    this.stats.outOfOrder++;
-    const latest = this.#cache.peek(conversationId);
-    this.#o.log?.warn(
-      { conversationId, sequence, lastSequence: latest?.lastSequence ?? null },
-      'a message is applied before the one the network numbered before it',
-    );
   }
 
   /** Runs `work` after the conversation's earlier work; the queue pins it in memory. */
@@ -417,7 +334,7 @@ export class ConversationEngine {
           // Timers first: a process killed after this and before the state insert leaves a
           // timer that fires into a state without its deadline (ignored), never a deadline
           // without a timer.
-          await this.#scheduleDeadlines(current, turn.next);
+          await scheduleDeadlines(this.#stores.timers, current, turn.next);
           outcome = await this.#stores.versions.insert(turn.next);
         } catch (error) {
           flow?.stop();
@@ -467,26 +384,6 @@ export class ConversationEngine {
       snapshot ? (JSON.parse(snapshot) as Snapshot<unknown>) : null,
       flowInput as unknown as FlowInput,
     );
-  }
-
-  async #scheduleDeadlines(
-    previous: ConversationState | null,
-    next: ConversationState,
-  ): Promise<void> {
-    const { added, removed } = deadlineChanges(previous, next);
-    if (added.length > 0) {
-      await Promise.all(
-        added.map((d) =>
-          this.#stores.timers.schedule({
-            _id: d.id,
-            conversationId: next.conversationId,
-            kind: d.kind,
-            dueAt: d.dueAt,
-          }),
-        ),
-      );
-    }
-    if (removed.length > 0) this.#stores.timers.cancel(removed);
   }
 
   #notify(notices: readonly HandoffNotice[]): void {

@@ -37,14 +37,12 @@ import { triageChoices } from '../choices.ts';
 import { guardedSetup } from './guards.ts';
 import { examplesFor } from './examples.ts';
 import { clipAtWord } from '../clip.ts';
-import { withoutWhoItIs } from '../wishes.ts';
-import { isOffensive, reportText } from '../fair-use/index.ts';
+import { keptTextAfter, readingOfKeptText } from './kept-text.ts';
 import {
   answerOf,
   attachmentsOf,
   equipmentAnswered,
   languageOf,
-  offenceCountryOf,
   textOf,
   typedText,
 } from './reading.ts';
@@ -54,24 +52,6 @@ import { reportOf, saidOfMatter, truncationNotice } from './report-text.ts';
 const DEFAULT_HINT = 'common.notUnderstood';
 /** Answers in a row not understood before a person takes over. */
 const MISUNDERSTOOD_LIMIT = 3;
-/** A kept first message this long says something: it becomes the request's description. */
-const MIN_KEPT_DESCRIPTION_CHARS = 10;
-
-/**
- * The text without the account number or e-mail it gives ("MX-1001, mi módem no tiene luces"):
- * the identifier was for identification, not for triage or the description.
- */
-function withoutIdentifier(text: string): string {
-  const id = findIdentifier(text);
-  if (!id || id.by === 'phone') return text;
-  const escaped = id.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text
-    .replace(new RegExp(escaped, 'gi'), ' ')
-    .replace(/\s+([,.;:!?])/g, '$1')
-    .replace(/^[\s,.;:!?-]+|[\s,;:-]+$/g, '')
-    .replace(/\s{2,}/g, ' ');
-}
-
 /** The setup every sub-flow's state configs are checked against (`createStateConfig`). */
 export type ConversationSetup = ReturnType<typeof conversationSetup>;
 
@@ -225,36 +205,9 @@ export function conversationSetup(policy: PolicyConfig) {
       }),
       resetRequest: assign(() => emptyRequest()),
       /** Issue 13: what the customer said before triage, for triage to read once identified. */
-      keepText: assign(({ context, event }) => {
-        if (event.type !== 'customer.text' || isOffensive(event.text, offenceCountryOf(context)))
-          return {};
-        const text = withoutWhoItIs(withoutIdentifier(textOf(event)));
-        return text ? { keptText: text } : { keptText: context.keptText ?? null };
-      }),
-      /**
-       * Issue 13: the kept text read as the answer to triage, the same way an answer typed there
-       * is (`answerOf`); understood, it is the request's intent and — long enough to say
-       * something — its description, so the customer does not say it twice.
-       */
-      readKeptText: assign(({ context }) => {
-        const text = context.keptText ?? '';
-        if (!text) return {};
-        const question: Reply = { key: 'triage.ask', choices: triageChoices(context) };
-        const id = answerOf(
-          { ...context, question },
-          { type: 'customer.text', text, at: context.lastAt },
-        ) as Intent | null;
-        if (!id) return { keptText: null };
-        const caseType = INTENT_CASE_TYPE[id];
-        const described = text.length >= MIN_KEPT_DESCRIPTION_CHARS && reportText(text) === 'words';
-        return {
-          keptText: null,
-          intent: id,
-          caseType,
-          area: CASE_AREA[caseType],
-          description: described ? text : '',
-        };
-      }),
+      keepText: assign(({ context, event }) => keptTextAfter(context, event)),
+      /** Issue 13: the kept text read as the answer to triage (see `kept-text.ts`). */
+      readKeptText: assign(({ context }) => readingOfKeptText(context)),
       /** Triage is asked unless the kept text already answered it (issue 13). */
       askTriage: enqueueActions(({ context, enqueue }) => {
         if (context.intent) return;
