@@ -207,6 +207,12 @@ async function assembleOn(
       repliesSince: (conversationId, after, limit) =>
         engine().repliesSince(conversationId, after, limit),
     },
+    attachments: {
+      put: (...args) => {
+        if (!late) return Promise.reject(notYet());
+        return late.domain.attachments.put(...args);
+      },
+    },
     clock: options.clock,
     logger,
     settings: options.channelSettings,

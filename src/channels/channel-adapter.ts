@@ -5,6 +5,7 @@ import type {
   OutboundMessage,
   TurnOutcome,
 } from '../bot/engine/messages.ts';
+import type { AttachmentStore } from '../domain/attachments/index.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
@@ -53,6 +54,11 @@ export interface ChannelContext {
    * `RateLimited` when over it.
    */
   readonly admit: (channel: ChannelKind, origin: InboundOrigin) => void;
+  /**
+   * Keeps a file a customer sent in the database (R001-3), within the limits, and gives the
+   * attachment to put on the `InboundMessage`; never on the process's disk.
+   */
+  readonly attachments: Pick<AttachmentStore, 'put'>;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */

@@ -5,6 +5,7 @@ import { AccountCodeRepository, AccountProofService } from './account-proof/inde
 import { MailOutbox } from './mail/index.ts';
 import type { PolicyConfig } from './policy/index.ts';
 import { AgentRepository } from './agents/agent.ts';
+import { AttachmentStore } from './attachments/index.ts';
 import { CaseNumberAllocator } from './cases/case-number.ts';
 import { CaseRepository } from './cases/case-repository.ts';
 import { CaseService } from './cases/case-service.ts';
@@ -37,6 +38,8 @@ export interface Domain {
   readonly accountCodes: AccountCodeRepository;
   /** The durable mail outbox every e-mail goes through. */
   readonly mailOutbox: MailOutbox;
+  /** The files customers send with their reports, kept in the database (R001-3). */
+  readonly attachments: AttachmentStore;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
@@ -59,6 +62,7 @@ export function createDomain(
   const agents = new AgentRepository(connection);
   const accountCodes = new AccountCodeRepository(connection);
   const mailOutbox = new MailOutbox(connection);
+  const attachments = new AttachmentStore(connection);
   return {
     policy,
     clock,
@@ -75,6 +79,7 @@ export function createDomain(
     accountProof: new AccountProofService(accountCodes, clock),
     accountCodes,
     mailOutbox,
+    attachments,
     async init() {
       await customers.init();
       await abuse.init();
@@ -85,6 +90,7 @@ export function createDomain(
       await agents.init();
       await accountCodes.init();
       await mailOutbox.init();
+      await attachments.init();
     },
   };
 }

@@ -11,6 +11,9 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
       repliesSince: async () => ({ replies: [], cursor: 0 }),
     },
     admit: () => undefined,
+    attachments: {
+      put: () => Promise.reject(new Error('this test keeps no attachments')),
+    },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ...overrides,

@@ -1,0 +1,2 @@
+export * from './attachment-file.ts';
+export * from './attachment-store.ts';
