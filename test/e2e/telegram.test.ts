@@ -36,7 +36,14 @@ describe('Telegram: long polling through the real Telegraf client', () => {
     await laura.presses('Listo'); // restarted
     await laura.presses('No'); // still failing
     await laura.presses('Alta'); // severity
+    const urgency = structuredClone(laura.button('Alta').message);
     await laura.presses('Alta'); // urgency
+    // A second tap on the answered question's button (the next question, the subject, has no
+    // buttons of its own) answers nothing: a question is answered once.
+    const taps = t.api.callsOf('answerCallbackQuery').length;
+    await t.api.userPresses(laura.who, urgency, urgency.reply_markup!.inline_keyboard[0]![0]!.text);
+    await waitUntil(() => t.api.callsOf('answerCallbackQuery').length > taps);
+    expect(t.api.callsOf('answerCallbackQuery').at(-1)?.params.text).toMatch(/ya fue respondida/);
     await laura.says('El servidor no arranca y muestra error de disco');
     await laura.says('Desde el lunes se reinicia solo y muestra disk failure en la consola');
     const steps = laura.button('Omitir').message;
