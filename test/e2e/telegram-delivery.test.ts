@@ -60,6 +60,21 @@ describe('Telegram: replies within Telegram’s limits, once, and not to who blo
     expect((await marks.check('-', conversationId)).unreachable).toBe(false);
   });
 
+  it('a reply the Bot API refuses as it is (400) is dropped, not tried forever', async () => {
+    const eva = customer();
+    t.api.failNext(
+      'sendMessage',
+      { error_code: 400, description: 'Bad Request: chat not found' },
+      { chatId: eva.who.id },
+    );
+    await t.api.userSends(eva.who, 'Hola, mi cuenta es MX-1001');
+    await t.api.waitFor(eva.who.id, (m) => m.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await t.app.runtime.engine.recoverDeliveries();
+    await t.app.runtime.engine.recoverDeliveries();
+    expect(t.api.callsOf('sendMessage', eva.who.id).map((c) => c.ok)).toEqual([400, true]);
+  });
+
   it('a reply the engine sends again after a crash goes out once, in this process or another', async () => {
     const rosa = customer();
     await t.api.userSends(rosa.who, 'Hola, mi cuenta es MX-1001');

@@ -56,7 +56,7 @@ export function deliveryIdOf(conversationId: string, ref: ButtonRef): string {
 
 /**
  * What a pressed button answers, given the conversation's replies from the button's version
- * on: the choice's id, or null when the question is gone or a newer question with buttons was
+ * on: the choice (its id and label), or null when the question is gone or a newer question with buttons was
  * asked after it (an old button never answers a new question; that the question was not
  * answered already is the channel's claim, not told by the replies). `complete` says whether `replies` reach the
  * conversation's latest version; when they do not, a newer question may exist, and the press
@@ -67,7 +67,7 @@ export function pressedChoice(
   ref: ButtonRef,
   replies: readonly OutboundMessage[],
   complete: boolean,
-): string | null {
+): { id: string; label: string } | null {
   if (!complete) return null;
   const id = deliveryIdOf(conversationId, ref);
   const at = replies.findIndex((r) => r.deliveryId === id);
@@ -75,5 +75,5 @@ export function pressedChoice(
   // A later question with buttons of its own: this one's are done. (A later reply without
   // buttons may leave it open: "take your time", "files received, send more or choose Done".)
   if (replies.slice(at + 1).some((r) => r.choices.length > 0)) return null;
-  return replies[at]!.choices[ref.choice]?.id ?? null;
+  return replies[at]!.choices[ref.choice] ?? null;
 }

@@ -13,6 +13,7 @@ import { attachmentOf } from './attachments.ts';
 import { decodeButton, deliveryIdOf, inlineKeyboard, pressedChoice } from './keyboard.ts';
 import { Pacer, apiRefusal } from './pacer.ts';
 import { DEFAULT_TELEGRAM_SETTINGS, type TelegramSettings } from './settings.ts';
+import { textParts } from './text-parts.ts';
 import { actOf, type CustomerAct, type TelegramUpdate } from './updates.ts';
 import { webhookRoutes } from './webhook.ts';
 
@@ -25,6 +26,8 @@ const TYPING_EVERY_MS = 4_500;
 const PRESS_LOOKAHEAD = 5;
 /** Delivery ids this process sent, kept to skip the database for a resend it did itself. */
 const SENT_KEPT = 10_000;
+/** Chats whose open keyboard is remembered (to take it off once answered in words). */
+const KEYBOARDS_KEPT = 10_000;
 
 /**
  * Telegram, on Telegraf 4 (issue 14): long polling, or a webhook on atiende's HTTP server when a
@@ -97,8 +100,10 @@ export class TelegramChannel implements ChannelAdapter {
   /**
    * Sends one reply, once: a `deliveryId` already sent (by this process, or marked in the
    * database by any) is dropped. A customer who blocked the bot (403) makes the conversation
-   * unreachable: the reply is dropped, not retried. Other failures go back to the engine, whose
-   * outbox journal sends again later.
+   * unreachable: the reply is dropped, not retried; one refused as it is (400) is dropped and
+   * logged. A 429 waits and tries again (the pacer); other failures go back to the engine, whose
+   * outbox journal sends again later. What remains: a process that dies after Telegram took a
+   * message and before its mark is stored sends it once more after the restart.
    */
   async deliver(message: OutboundMessage): Promise<void> {
     const { deliveryId, conversationId, channelUserId: chatId } = message;
@@ -111,28 +116,44 @@ export class TelegramChannel implements ChannelAdapter {
       return;
     }
     const keyboard = inlineKeyboard(message);
-    let messageId: number;
+    const parts = textParts(message.text);
+    let messageId = 0;
     try {
-      const sent = await this.pacer.run(chatId, () =>
-        this.bot.telegram.sendMessage(chatId, message.text, {
-          ...(keyboard ? { reply_markup: keyboard } : {}),
-        }),
-      );
-      messageId = sent.message_id;
+      for (const [i, part] of parts.entries()) {
+        const last = i === parts.length - 1;
+        const sent = await this.pacer.run(chatId, () =>
+          this.bot.telegram.sendMessage(chatId, part, {
+            ...(keyboard && last ? { reply_markup: keyboard } : {}),
+          }),
+        );
+        messageId = sent.message_id;
+      }
     } catch (error) {
-      if (apiRefusal(error)?.code !== 403) throw error;
-      await this.context.marks.markUnreachable(conversationId, this.context.clock.now(), 'blocked');
-      log.warn({ deliveryId }, 'telegram: the customer blocked the bot; marked unreachable');
-      return;
+      const code = apiRefusal(error)?.code;
+      if (code === 403) {
+        const now = this.context.clock.now();
+        await this.context.marks.markUnreachable(conversationId, now, 'blocked');
+        log.warn({ deliveryId }, 'telegram: the customer blocked the bot; marked unreachable');
+        return;
+      }
+      // Refused as it is (a chat that is gone, a malformed message): sending it again cannot
+      // help, and the engine's recovery would try it forever.
+      if (code === 400) {
+        log.error({ err: error, deliveryId }, 'telegram: reply refused by the Bot API; dropped');
+        return;
+      }
+      throw error;
     }
     this.#remember(deliveryId);
     // Sent: a mark that fails to store only leaves the window a crash leaves (resent once).
     await this.context.marks
       .markSent(deliveryId, this.context.clock.now())
       .catch((err: unknown) => log.error({ err, deliveryId }, 'telegram: sent mark not stored'));
-    if (keyboard) {
+    if (keyboard && messageId) {
       this.#removeKeyboard(chatId);
       this.#keyboards.set(chatId, { messageId, deliveryId });
+      if (this.#keyboards.size > KEYBOARDS_KEPT)
+        this.#keyboards.delete(this.#keyboards.keys().next().value!);
     }
   }
 
@@ -197,20 +218,17 @@ export class TelegramChannel implements ChannelAdapter {
     const telegram = this.bot.telegram;
     this.#removeKeyboard(act.chatId, act.keyboardMessageId);
     const ref = decodeButton(act.data);
-    let choice: string | null = null;
-    let label = '';
+    let choice: { id: string; label: string } | null = null;
     if (ref) {
       const after = Math.max(0, ref.version - 1);
       const page = await this.context.replies.repliesSince(conversationId, after, PRESS_LOOKAHEAD);
       const complete = page.cursor < after + PRESS_LOOKAHEAD;
       choice = pressedChoice(conversationId, ref, page.replies, complete);
-      label = page.replies.flatMap((r) => r.choices).find((c) => c.id === choice)?.label ?? '';
       // One answer per question, whichever process takes the press: a double tap, or a button
       // pressed after the question was answered in words, is refused.
       const question = deliveryIdOf(conversationId, ref);
       const now = this.context.clock.now();
-      if (choice !== null && !(await this.context.marks.claim(question, act.messageId, now)))
-        choice = null;
+      if (choice && !(await this.context.marks.claim(question, act.messageId, now))) choice = null;
     }
     if (choice === null) {
       const text = this.context.texts.text('telegram:staleButton', {}, language);
@@ -218,7 +236,7 @@ export class TelegramChannel implements ChannelAdapter {
       return;
     }
     await telegram.answerCbQuery(act.callbackId).catch(() => undefined);
-    await this.#handle(act, { text: label, choice });
+    await this.#handle(act, { text: choice.label, choice: choice.id });
   }
 
   /** Hands a message to the engine, "typing…" shown meanwhile. */

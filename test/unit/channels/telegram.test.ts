@@ -9,6 +9,7 @@ import {
   pressedChoice,
 } from '../../../src/channels/telegram/keyboard.ts';
 import type { OutboundMessage } from '../../../src/bot/engine/messages.ts';
+import { MAX_MESSAGE_CHARS, textParts } from '../../../src/channels/telegram/text-parts.ts';
 
 const elapsed = () => {
   const t0 = performance.now();
@@ -93,10 +94,23 @@ describe('issue 14: inline keyboards', () => {
     const asked = question('telegram:1:4:1', ['yes', 'no']);
     const said = { ...question('telegram:1:5:0', []), choices: [] };
     const newer = question('telegram:1:6:0', ['yes', 'no']);
-    expect(pressedChoice('telegram:1', ref, [asked], true)).toBe('no');
-    expect(pressedChoice('telegram:1', ref, [asked, said], true)).toBe('no');
+    expect(pressedChoice('telegram:1', ref, [asked], true)?.id).toBe('no');
+    expect(pressedChoice('telegram:1', ref, [asked, said], true)?.id).toBe('no');
     expect(pressedChoice('telegram:1', ref, [asked, said, newer], true)).toBeNull();
     expect(pressedChoice('telegram:1', ref, [asked], false)).toBeNull();
     expect(pressedChoice('telegram:1', ref, [said], true)).toBeNull();
+  });
+});
+
+describe('issue 14: texts longer than a Telegram message', () => {
+  it('are cut at line breaks into parts within the limit, nothing lost', () => {
+    const line = 'x'.repeat(30);
+    const text = Array.from({ length: 300 }, () => line).join('\n');
+    const parts = textParts(text);
+    expect(parts.length).toBe(3);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(parts.join('\n')).toBe(text);
+    expect(textParts('hola')).toEqual(['hola']);
+    expect(textParts('   ')).toEqual([]);
   });
 });
