@@ -5,6 +5,7 @@ import {
   type InboundMessage,
   type OutboundMessage,
 } from '../../bot/engine/messages.ts';
+import { DatabaseUnreachable } from '../../bot/engine/errors.ts';
 import { ConfigurationError, ValidationError } from '../../domain/errors.ts';
 import { isLanguage, type Language } from '../../domain/types.ts';
 import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
@@ -26,6 +27,9 @@ const TYPING_EVERY_MS = 4_500;
 const PRESS_LOOKAHEAD = 5;
 /** Delivery ids this process sent, kept to skip the database for a resend it did itself. */
 const SENT_KEPT = 10_000;
+/** Tries of a message while the database does not answer, and the wait between them. */
+const OUTAGE_ATTEMPTS = 6;
+const OUTAGE_RETRY_MS = 2_000;
 /** Chats whose open keyboard is remembered (to take it off once answered in words). */
 const KEYBOARDS_KEPT = 10_000;
 
@@ -252,7 +256,7 @@ export class TelegramChannel implements ChannelAdapter {
     };
     const typing = this.#typing(act.chatId);
     try {
-      await this.context.handle(message);
+      await this.#handleRetrying(message);
     } catch (error) {
       if (error instanceof RateLimited) {
         if (error.reply) await this.deliver(error.reply);
@@ -265,6 +269,27 @@ export class TelegramChannel implements ChannelAdapter {
       throw error;
     } finally {
       typing.stop();
+    }
+  }
+
+  /**
+   * The engine's `handle`, sent again while the database does not answer: an update taken by
+   * long polling is confirmed to Telegram by the next poll whatever became of it, so the
+   * channel is the one to resend it (the engine answers a stored one as a duplicate).
+   */
+  async #handleRetrying(message: InboundMessage): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.context.handle(message);
+        return;
+      } catch (error) {
+        if (!(error instanceof DatabaseUnreachable) || attempt >= OUTAGE_ATTEMPTS) throw error;
+        this.context.logger.warn(
+          { conversationId: conversationIdOf(KIND, message.channelUserId), attempt },
+          'telegram: the database does not answer; the message is tried again',
+        );
+        await new Promise((resolve) => setTimeout(resolve, OUTAGE_RETRY_MS));
+      }
     }
   }
 

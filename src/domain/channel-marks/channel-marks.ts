@@ -53,12 +53,17 @@ export class ChannelMarks {
     await ensureCollection(this.model);
   }
 
-  /** One read by `_id`: whether a reply went out and whether its conversation is reachable. */
+  /**
+   * Whether a reply went out and whether its conversation is reachable: two reads by `_id`
+   * equality, at once (the read the embedded FerretDB is known to serve from its index; see
+   * ARCHITECTURE.md, "Measured").
+   */
   async check(deliveryId: string, conversationId: string): Promise<SendCheck> {
-    const ids = [SENT + deliveryId, UNREACHABLE + conversationId];
-    const found = await this.model.find({ _id: { $in: ids } }, { _id: 1 }).lean();
-    const has = new Set(found.map((d) => d._id));
-    return { sent: has.has(ids[0]!), unreachable: has.has(ids[1]!) };
+    const [sent, unreachable] = await Promise.all([
+      this.model.findById(SENT + deliveryId, { _id: 1 }).lean(),
+      this.model.findById(UNREACHABLE + conversationId, { _id: 1 }).lean(),
+    ]);
+    return { sent: sent !== null, unreachable: unreachable !== null };
   }
 
   /** Marks a reply sent; false when it already was (another process, or a resend). */
@@ -71,9 +76,15 @@ export class ChannelMarks {
     return this.#insert({ _id: UNREACHABLE + conversationId, at, reason });
   }
 
-  /** The customer wrote again: reachable. True when it had been marked unreachable. */
+  /**
+   * The customer wrote again: reachable. True when it had been marked unreachable. Read first
+   * by `_id` (an index lookup): the delete, which the embedded database runs slowly, happens
+   * only for the rare customer who had blocked the bot, never per message.
+   */
   async markReachable(conversationId: string): Promise<boolean> {
-    const result = await this.model.deleteOne({ _id: UNREACHABLE + conversationId });
+    const id = UNREACHABLE + conversationId;
+    if (!(await this.model.findById(id, { _id: 1 }).lean())) return false;
+    const result = await this.model.deleteOne({ _id: id });
     return result.deletedCount > 0;
   }
 
