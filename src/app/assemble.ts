@@ -213,6 +213,25 @@ async function assembleOn(
         return late.domain.attachments.put(...args);
       },
     },
+    marks: {
+      check: (...args) =>
+        late ? late.domain.channelMarks.check(...args) : Promise.reject(notYet()),
+      markSent: (...args) =>
+        late ? late.domain.channelMarks.markSent(...args) : Promise.reject(notYet()),
+      markUnreachable: (...args) =>
+        late ? late.domain.channelMarks.markUnreachable(...args) : Promise.reject(notYet()),
+      markReachable: (...args) =>
+        late ? late.domain.channelMarks.markReachable(...args) : Promise.reject(notYet()),
+      claim: (...args) =>
+        late ? late.domain.channelMarks.claim(...args) : Promise.reject(notYet()),
+    },
+    texts: {
+      text: (key, params, language) => {
+        if (!late) throw notYet();
+        return late.translator.text(key, params, language);
+      },
+      defaultLanguage: options.policy.language.default,
+    },
     clock: options.clock,
     logger,
     settings: options.channelSettings,
@@ -333,7 +352,10 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     seedDemo: config.seedDemo,
     http: { host: config.host, port: config.port, limits: config.httpServer },
     rateLimits: config.rateLimits,
-    channelSettings: { httpJson: config.httpJson },
+    channelSettings: {
+      httpJson: config.httpJson,
+      ...(config.telegram ? { telegram: config.telegram } : {}),
+    },
     logger,
     processMetrics: true,
     mail: mailFromConfig(config),

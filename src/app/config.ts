@@ -6,6 +6,8 @@ import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
 import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
+import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
+import type { TelegramSettings } from '../channels/telegram/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -71,6 +73,7 @@ const envSchema = z.object({
       ),
     ),
   ...HTTP_ENV,
+  ...TELEGRAM_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -86,8 +89,10 @@ export interface AppConfig extends HttpConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   port: number;
   host: string;
-  /** The networks served (the HTTP JSON chat by default). */
+  /** The networks served (the HTTP JSON chat by default; Telegram too when its token is set). */
   channels: ChannelKind[];
+  /** The Telegram channel's settings, null when `TELEGRAM_BOT_TOKEN` is not set (issue 14). */
+  telegram: TelegramSettings | null;
   /**
    * E-mail (issue 12): the SMTP server (its URL a secret) and the sender; without one, account
    * codes are shown as a demo on the embedded demo defaults outside production, and cannot be
@@ -150,6 +155,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const seedDemo = e.ATIENDE_SEED_DEMO
     ? e.ATIENDE_SEED_DEMO === 'true'
     : e.MONGODB_URI === undefined;
+  const telegram = telegramConfigFrom(e);
+  const channels = e.ATIENDE_CHANNELS;
+  if (telegram && !channels.includes('telegram')) channels.push('telegram');
+  if (!telegram && channels.includes('telegram'))
+    throw new ConfigurationError('ATIENDE_CHANNELS: telegram needs TELEGRAM_BOT_TOKEN');
   const smtp = e.SMTP_URL ? { url: new SecretUrl(e.SMTP_URL), from: e.ATIENDE_MAIL_FROM } : null;
 
   return {
@@ -163,7 +173,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
-    channels: e.ATIENDE_CHANNELS,
+    channels,
+    telegram,
     ...httpConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
   };

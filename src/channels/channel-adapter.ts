@@ -6,9 +6,11 @@ import type {
   TurnOutcome,
 } from '../bot/engine/messages.ts';
 import type { AttachmentStore } from '../domain/attachments/index.ts';
+import type { ChannelMarks } from '../domain/channel-marks/index.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { ChannelKind } from '../domain/types.ts';
+import type { ChannelKind, Language } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
+import type { TelegramSettings } from './telegram/settings.ts';
 
 /** Where a message came from, as the network's transport tells: for the per-address limit. */
 export interface InboundOrigin {
@@ -41,6 +43,27 @@ export interface ConversationReplies {
 /** Each network's own settings, from the app's configuration. */
 export interface ChannelSettings {
   readonly httpJson?: Partial<HttpJsonSettings>;
+  /** Telegram's bot token and Bot API root, webhook and pacing (issue 14). */
+  readonly telegram?: TelegramSettings;
+}
+
+/**
+ * What a network adapter remembers beyond its process (issue 14), in the database: a reply
+ * sent (by `deliveryId`, so one the engine resends after a crash goes out once) and a
+ * customer who blocked the bot (nothing retried forever; writing again undoes it); and a
+ * claim once for good (a question's buttons answer it once).
+ */
+export type DeliveryMarks = Pick<
+  ChannelMarks,
+  'check' | 'markSent' | 'markUnreachable' | 'markReachable' | 'claim'
+>;
+
+/** The few texts a channel says by itself (help, a refused file), from the locales. */
+export interface ChannelTexts {
+  /** The text of an i18n key (`namespace:key`) in a language. */
+  text(key: string, params: Record<string, string | number>, language: Language): string;
+  /** The language of a customer the network gives no usable hint for. */
+  readonly defaultLanguage: Language;
 }
 
 /** What the app gives a channel when it builds it. */
@@ -59,6 +82,10 @@ export interface ChannelContext {
    * attachment to put on the `InboundMessage`; never on the process's disk.
    */
   readonly attachments: Pick<AttachmentStore, 'put'>;
+  /** Replies sent and customers unreachable, kept in the database (issue 14). */
+  readonly marks: DeliveryMarks;
+  /** Texts a channel says by itself, in the customer's language. */
+  readonly texts: ChannelTexts;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */

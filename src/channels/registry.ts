@@ -1,6 +1,7 @@
 import type { ChannelKind } from '../domain/types.ts';
 import type { ChannelFactory } from './channel-adapter.ts';
 import { HttpJsonChannel } from './http-json/http-json-channel.ts';
+import { TelegramChannel } from './telegram/telegram-channel.ts';
 import { InProcessChannel } from './terminal/in-process-channel.ts';
 
 /**
@@ -10,6 +11,7 @@ import { InProcessChannel } from './terminal/in-process-channel.ts';
 export const CHANNELS = {
   terminal: (context) => new InProcessChannel('terminal', context.handle),
   'http-json': (context) => new HttpJsonChannel(context),
+  telegram: (context) => new TelegramChannel(context),
 } satisfies Record<ChannelKind, ChannelFactory>;
 
 /** The adapter the registry builds for a network. */

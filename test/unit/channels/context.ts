@@ -14,6 +14,14 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
     attachments: {
       put: () => Promise.reject(new Error('this test keeps no attachments')),
     },
+    marks: {
+      check: async () => ({ sent: false, unreachable: false }),
+      markSent: async () => true,
+      markUnreachable: async () => true,
+      markReachable: async () => false,
+      claim: async () => true,
+    },
+    texts: { text: (key) => key, defaultLanguage: 'es' },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ...overrides,
