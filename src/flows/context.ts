@@ -11,6 +11,7 @@ import type {
   CaseView,
   CustomerView,
   FlowInput,
+  PersonSuspension,
   Reply,
   VisitMoveTerms,
   VisitSlotView,
@@ -79,6 +80,11 @@ export interface ConversationContext {
   keptText?: string | null;
   /** Issue 13: the session before identified this customer (see `FlowInput.previous`). */
   returning?: boolean;
+  /**
+   * R001-11: the person's suspension read at session start (`FlowInput.personSuspension`);
+   * absent when it was not, and identification reads it with the customer.
+   */
+  personSuspension?: PersonSuspension | null;
 
   lookup: { by: 'account' | 'email' | 'phone'; value: string } | null;
   lookupAttempts: number;
@@ -160,7 +166,9 @@ export interface ConversationContext {
 
 /** The first context of a conversation, from the engine's input and the deployment's policy. */
 export function initialContext(input: FlowInput, policy: PolicyConfig): ConversationContext {
-  return { ...freshContext(input, policy), ...carried(input) };
+  const standing =
+    input.personSuspension === undefined ? {} : { personSuspension: input.personSuspension };
+  return { ...freshContext(input, policy), ...carried(input), ...standing };
 }
 
 /** Issue 13: what the session before proved and knew, when the engine carries it over. */

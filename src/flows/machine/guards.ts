@@ -27,7 +27,7 @@ import {
 } from '../understanding.ts';
 import { isOffensive, isVagueSubject, reportText } from '../fair-use/index.ts';
 import { REMOTE_CATEGORIES } from './case-request.ts';
-import { followUpWait, isProven, knownContact } from './facts.ts';
+import { followUpWait, isProven, knownContact, personSuspensionOf } from './facts.ts';
 import {
   answerOf,
   attachmentsOf,
@@ -85,8 +85,8 @@ export function guardedSetup(policy: PolicyConfig) {
       isReturning: ({ context }) => context.returning === true && context.contact.name !== '',
       isSuspended: ({ context }) => context.customer?.suspended === true,
       /** R001-11: the person talking is suspended (permanently: told without an end). */
-      isPersonSuspended: ({ context }) => context.customer?.personSuspension != null,
-      isPersonSuspendedForGood: ({ context }) => context.customer?.personSuspension?.until === null,
+      isPersonSuspended: ({ context }) => personSuspensionOf(context) != null,
+      isPersonSuspendedForGood: ({ context }) => personSuspensionOf(context)?.until === null,
       /** R003-1: the distribution contract says the distributor serves its customers. */
       isServedByDistributor: ({ context }) =>
         context.customer?.distributor?.servesItsCustomers === true,

@@ -85,6 +85,54 @@ describe('fair use', () => {
     expect(d.closedReason()).toBe('suspended');
   });
 
+  it('R001-11: a person suspended at session start is refused whatever way in they take, before anything is asked or registered', async () => {
+    const until = '2026-03-11T16:00:00.000Z';
+    const previous = {
+      accountNumber: 'MX-1001',
+      contractNumber: null,
+      contact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: '' },
+      language: 'es' as const,
+      languageChosen: false,
+      proof: null,
+    };
+    const waysIn: [string, Partial<ConstructorParameters<typeof Conversation>[0]>][] = [
+      ['no soy cliente, quiero contratar el servicio', {}],
+      ['I am not a customer, I want to sign up', {}],
+      ['quiero hablar con una persona', {}],
+      ['talk to a human please', {}],
+      ['english', {}],
+      ['hola', {}],
+      ['MX-1001', {}],
+      ['mi impresora no imprime', { input: { previous } }],
+    ];
+    for (const [text, options] of waysIn) {
+      const c = new Conversation({
+        ...options,
+        input: { ...options?.input, personSuspension: { until } },
+      });
+      expect(await c.send(text), text).toEqual(['fairUse.stillSuspended']);
+      expect(c.reply('fairUse.stillSuspended')?.params, text).toMatchObject({ until });
+      expect(c.closedReason(), text).toBe('suspended');
+      expect(
+        c.calls.map((call) => call.name),
+        text,
+      ).toEqual([]);
+    }
+    const forGood = new Conversation({ input: { personSuspension: { until: null } } });
+    expect(await forGood.send('no soy cliente')).toEqual(['fairUse.stillSuspendedPermanently']);
+    expect(forGood.closedReason()).toBe('suspended');
+  });
+
+  it('R001-11: a person read at session start as not suspended is served, and identification does not read it again', async () => {
+    const c = new Conversation({ input: { personSuspension: null } });
+    await c.send('MX-1001');
+    expect(c.keys).toContain('identification.askIsPrimary');
+    expect(c.callsOf('findCustomer')).toEqual([{ by: 'account', value: 'MX-1001' }]);
+    const prospect = new Conversation({ input: { personSuspension: null } });
+    await prospect.send('no soy cliente, quiero contratar');
+    expect(prospect.question?.key).toBe('prospect.askCountry');
+  });
+
   it('R001-11: when recordAbuse says support is suspended, the suspension is told and the session ends', async () => {
     const c = await atTriage({ suspendAtWarning: 2 });
     await c.send('pendejo');
