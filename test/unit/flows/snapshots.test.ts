@@ -41,11 +41,15 @@ function comparable(
     ...recorded,
     calls: recorded.calls.filter((c) => listsToday || c.name !== 'listOpenCases'),
   };
+  // Office hours are asked after a cancellation or a follow-up too (R003-2): today's asks past
+  // the recorded number are those.
+  let hoursLeft = recorded.calls.filter((c) => c.name === 'officeHours').length;
   const calls = today.calls.filter((c) => {
     if (c.name === 'openCaseOfMatter') return false;
     if ((c.name === 'officeHours' || c.name === 'listOpenCases') && !asked.has(c.name)) {
       return false;
     }
+    if (c.name === 'officeHours' && hoursLeft-- <= 0) return false;
     if (c.name === 'checkAccountCode') proven = true;
     const kept = c.name !== 'sendAccountCode' && c.name !== 'checkAccountCode';
     if (kept) provenAt.push(proven);
