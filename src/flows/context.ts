@@ -108,6 +108,11 @@ export interface ConversationContext {
   resumeAfterProof?: ProofResume | null;
 
   intent: Intent | null;
+  /**
+   * Issue 13: the words that chose the intent (the triage answer, or the kept first message):
+   * what they already answer is not asked (`machine/presumed.ts`). Absent in older snapshots.
+   */
+  intentText?: string | null;
   caseType: CaseType | null;
   area: Area | null;
   category: CaseCategory | null;
@@ -231,6 +236,7 @@ function freshContext(input: FlowInput, policy: PolicyConfig): ConversationConte
 export function emptyRequest() {
   return {
     intent: null,
+    intentText: null,
     caseType: null,
     area: null,
     category: null,

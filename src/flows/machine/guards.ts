@@ -39,6 +39,7 @@ import {
   typedText,
 } from './reading.ts';
 import { typedSetup } from './setup.ts';
+import { presumed, type Presumable } from './presumed.ts';
 import { asksForBot, talksAsProspect } from '../wishes.ts';
 
 /** Shortest description accepted (R001-4). */
@@ -118,6 +119,9 @@ export function guardedSetup(policy: PolicyConfig) {
       /** R001-10: nonsense, or only data (a folio, a phone) where words are needed: re-asked. */
       isNotAReport: ({ context, event }) =>
         isCivilEvent(event, offenceCountryOf(context)) && reportText(textOf(event)) !== 'words',
+      /** Issue 13: the words that chose the request already answer this question. */
+      saysAlready: ({ context }, params: { which: Presumable }) =>
+        presumed(context, params.which) !== null,
       /** Issue 13: the first message described the fault well enough to be its subject. */
       hasKeptDescription: ({ context }) =>
         context.description.length >= MIN_DESCRIPTION_CHARS &&

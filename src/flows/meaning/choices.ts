@@ -64,9 +64,12 @@ function isCommonWord(word: string): boolean {
 }
 
 /** A phrase's stems per language, for finding it inside an answer. */
-function cueStems(lang: Language, choice: Choice): string[][] {
-  return memo(`c:${lang}:${choice.key}:${choice.id}`, () =>
-    [...labels(lang, choice), ...synonyms(lang, choice.id)]
+function cueStems(lang: Language, choice: Choice, list?: string): string[][] {
+  return memo(`c:${lang}:${choice.key}:${choice.id}:${list ?? ''}`, () =>
+    (list
+      ? synonyms(lang, `${list}.${choice.id}`)
+      : [...labels(lang, choice), ...synonyms(lang, choice.id)]
+    )
       // Two letters are a word here ("hp", "pc") unless they are a yes, a no or a stop word.
       .filter((phrase) => {
         const letters = phrase.replace(/[^a-z0-9ñç]/g, '').length;
@@ -80,12 +83,24 @@ function cueStems(lang: Language, choice: Choice): string[][] {
   ).map((joined) => joined.split(' '));
 }
 
-function contains(haystack: string[], needle: string[]): boolean {
+function contains(haystack: string[], needle: string[], unless?: Set<string>): boolean {
   outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
     for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
+    // "no me cobraron": a phrase said negated is not said (unless the phrase is the negation).
+    if (unless && !unless.has(needle[0]!) && [1, 2].some((k) => unless.has(haystack[i - k] ?? '')))
+      continue;
     return true;
   }
   return false;
+}
+
+/** The stems of a language's negative words ("no", "nunca", "not", "não"). */
+function negativeStems(lang: Language): Set<string> {
+  return new Set(
+    memo(`neg:${lang}`, () =>
+      synonyms(lang, 'negative').flatMap((w) => tokensOf(w).map((t) => stemOf(t, lang))),
+    ),
+  );
 }
 
 /**
@@ -97,16 +112,19 @@ function byPhrase(
   choices: readonly Choice[],
   language: Language,
   minWords = 1,
+  notNegated = false,
+  list?: string,
 ): string | null {
   for (const lang of inOrder(language)) {
     const words = tokensOf(text).map((w) => stemOf(w, lang));
+    const unless = notNegated ? negativeStems(lang) : undefined;
     let best = 0;
     let found: string[] = [];
     for (const choice of choices) {
       const longest = Math.max(
         0,
-        ...cueStems(lang, choice)
-          .filter((cue) => cue.length >= minWords && contains(words, cue))
+        ...cueStems(lang, choice, list)
+          .filter((cue) => cue.length >= minWords && contains(words, cue, unless))
           .map((cue) => cue.length),
       );
       if (longest > best) [best, found] = [longest, [choice.id]];
@@ -163,4 +181,22 @@ export function choiceByMeaning(
     return classifyIntent(text, language, ids)?.intent ?? byPhrase(text, choices, language);
   }
   return byPhrase(text, choices, language);
+}
+
+/**
+ * Issue 13, said once: the choice a text written for another question already answers — the
+ * words that chose the request ("me cobraron doble" answers the complaint's kind, "la impresora
+ * no imprime" the fault's category). Only a choice's phrase inside it (`minWords` words at
+ * least), not negated, one choice alone: never an option number, a yes/no or a guess. With
+ * `list`, the phrases are those of the word list `<list>.<choice id>` instead of the choice's
+ * label and synonyms (what a first message says of a severity is not what an answer says).
+ */
+export function phraseInside(
+  text: string,
+  choices: readonly Choice[],
+  language: Language,
+  options: { minWords?: number; list?: string } = {},
+): string | null {
+  if (text === '' || choices.length === 0) return null;
+  return byPhrase(text, choices, language, options.minWords ?? 1, true, options.list);
 }
