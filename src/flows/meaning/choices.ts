@@ -10,7 +10,7 @@ import { slotNamed, type SlotOffer } from './dates.ts';
 import { classifyIntent } from './intents.ts';
 import { labels, memo, synonyms } from './lexicon.ts';
 import { optionNumber } from './numbers.ts';
-import { polarityOf, type Polarity } from './polarity.ts';
+import { polarityOf, stepPolarityOf, type Polarity } from './polarity.ts';
 import { stemOf, tokensOf } from './stems.ts';
 
 /** The triage intents (`triage.option.*`): read by the classifier. */
@@ -46,7 +46,7 @@ function byPolarity(text: string, choices: readonly Choice[]): string | null | u
         ? POLAR.done
         : undefined;
   if (!kind) return undefined;
-  const polarity = polarityOf(text);
+  const polarity = kind === POLAR.done ? stepPolarityOf(text) : polarityOf(text);
   const id = polarity ? kind[polarity] : undefined;
   return id && ids.includes(id) ? id : null;
 }
