@@ -18,6 +18,7 @@ import {
 } from '../choices.ts';
 import type { ConversationContext } from '../context.ts';
 import type { Choice } from '../contract.ts';
+import type { Language } from '../../domain/types.ts';
 import { presumedChoice } from '../understanding.ts';
 import { say } from './builders.ts';
 import { CASE_AREA } from './case-request.ts';
@@ -37,12 +38,16 @@ const READING: Record<Presumable, { choices: Choice[]; list?: string }> = {
   urgency: { choices: URGENCY_CHOICES, list: 'urgencyTold' },
 };
 
-/** The choice the request's first words answer for `which`, or null (then it is asked). */
-export function presumed(context: ConversationContext, which: Presumable): string | null {
-  const text = context.intentText ?? '';
+/** The choice a request's first words (`text`) answer for `which`, or null (it is asked). */
+export function presumedAnswer(text: string, which: Presumable, language: Language): string | null {
   if (text === '') return null;
   const { choices, list } = READING[which];
-  return presumedChoice(text, choices, context.language, list ? { list } : {});
+  return presumedChoice(text, choices, language, list ? { list } : {});
+}
+
+/** The choice the request's first words answer for `which`, or null (then it is asked). */
+export function presumed(context: ConversationContext, which: Presumable): string | null {
+  return presumedAnswer(context.intentText ?? '', which, context.language);
 }
 
 /** What the presumed answer sets, as the question's own answer would. */

@@ -83,24 +83,41 @@ function cueStems(lang: Language, choice: Choice, list?: string): string[][] {
   ).map((joined) => joined.split(' '));
 }
 
-function contains(haystack: string[], needle: string[], unless?: Set<string>): boolean {
+/** Negation words, and the small words that may stand between one and what it negates. */
+interface Negation {
+  words: Set<string>;
+  between: Set<string>;
+}
+
+function contains(haystack: string[], needle: string[], negation?: Negation): boolean {
   outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
     for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
     // "no me cobraron": a phrase said negated is not said (unless the phrase is the negation).
-    if (unless && !unless.has(needle[0]!) && [1, 2].some((k) => unless.has(haystack[i - k] ?? '')))
-      continue;
+    // Only small words may stand between: "no responde, estamos parados" says stopped.
+    if (negation && !negation.words.has(needle[0]!)) {
+      let k = i - 1;
+      while (k >= i - 3 && negation.between.has(haystack[k] ?? '')) k -= 1;
+      if (negation.words.has(haystack[k] ?? '')) continue;
+    }
     return true;
   }
   return false;
 }
 
-/** The stems of a language's negative words ("no", "nunca", "not", "não"). */
-function negativeStems(lang: Language): Set<string> {
-  return new Set(
-    memo(`neg:${lang}`, () =>
-      synonyms(lang, 'negative').flatMap((w) => tokensOf(w).map((t) => stemOf(t, lang))),
-    ),
-  );
+/**
+ * The negative words of the conversation's language ("no", "not", "não") as stems of `lang`,
+ * the language whose phrase is looked for (a Portuguese phrase may be found in a Spanish
+ * message: "no estamos parados"; the Portuguese "no" is no negation: "no outlook"), and its
+ * small words ("no me cobraron").
+ */
+function negationOf(lang: Language, language: Language): Negation {
+  const stems = (list: string) =>
+    new Set(
+      memo(`neg:${list}:${language}:${lang}`, () =>
+        synonyms(language, list).flatMap((w) => tokensOf(w).map((t) => stemOf(t, lang))),
+      ),
+    );
+  return { words: stems('negative'), between: stems('stopwords') };
 }
 
 /**
@@ -117,14 +134,14 @@ function byPhrase(
 ): string | null {
   for (const lang of inOrder(language)) {
     const words = tokensOf(text).map((w) => stemOf(w, lang));
-    const unless = notNegated ? negativeStems(lang) : undefined;
+    const negation = notNegated ? negationOf(lang, language) : undefined;
     let best = 0;
     let found: string[] = [];
     for (const choice of choices) {
       const longest = Math.max(
         0,
         ...cueStems(lang, choice, list)
-          .filter((cue) => cue.length >= minWords && contains(words, cue, unless))
+          .filter((cue) => cue.length >= minWords && contains(words, cue, negation))
           .map((cue) => cue.length),
       );
       if (longest > best) [best, found] = [longest, [choice.id]];

@@ -115,6 +115,9 @@ describe('what the request already said is not asked again (issue 13)', () => {
   it('R002-3: "urgente" alone says too little — severity is asked; "no es urgente" then sets the urgency low', async () => {
     const c = await toSeverity('es', 'el servidor no responde, es urgente');
     expect(c.question?.key).toBe('technical.askSeverity');
+    // Negated, whatever language the phrase is of ("estamos parados" is Portuguese too).
+    const slow = await toSeverity('es', 'el servidor no responde bien, pero no estamos parados');
+    expect(slow.question?.key).toBe('technical.askSeverity');
     const d = await toSeverity('es', 'el servidor no responde, no es urgente');
     expect(d.question?.key).toBe('technical.askSeverity');
     expect(await d.send({ choice: 'medium' })).toEqual(['said.urgency', 'technical.askSubject']);
