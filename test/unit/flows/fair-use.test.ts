@@ -85,39 +85,36 @@ describe('fair use', () => {
     expect(d.closedReason()).toBe('suspended');
   });
 
-  it('R001-11: a person suspended at session start is refused whatever way in they take, before anything is asked or registered', async () => {
-    const until = '2026-03-11T16:00:00.000Z';
-    const previous = {
-      accountNumber: 'MX-1001',
-      contractNumber: null,
-      contact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: '' },
-      language: 'es' as const,
-      languageChosen: false,
-      proof: null,
-    };
-    const waysIn: [string, Partial<ConstructorParameters<typeof Conversation>[0]>][] = [
-      ['no soy cliente, quiero contratar el servicio', {}],
-      ['I am not a customer, I want to sign up', {}],
-      ['quiero hablar con una persona', {}],
-      ['talk to a human please', {}],
-      ['english', {}],
-      ['hola', {}],
-      ['MX-1001', {}],
-      ['mi impresora no imprime', { input: { previous } }],
-    ];
-    for (const [text, options] of waysIn) {
-      const c = new Conversation({
-        ...options,
-        input: { ...options?.input, personSuspension: { until } },
-      });
-      expect(await c.send(text), text).toEqual(['fairUse.stillSuspended']);
-      expect(c.reply('fairUse.stillSuspended')?.params, text).toMatchObject({ until });
-      expect(c.closedReason(), text).toBe('suspended');
-      expect(
-        c.calls.map((call) => call.name),
-        text,
-      ).toEqual([]);
-    }
+  const previous = {
+    accountNumber: 'MX-1001',
+    contractNumber: null,
+    contact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: '' },
+    language: 'es' as const,
+    languageChosen: false,
+    proof: null,
+  };
+  it.each([
+    ['as a prospect', 'no soy cliente, quiero contratar el servicio', {}],
+    ['as a prospect, in English', 'I am not a customer, I want to sign up', {}],
+    ['asking for a person', 'quiero hablar con una persona', {}],
+    ['asking for a person, in English', 'talk to a human please', {}],
+    ['naming a language', 'english', {}],
+    ['with a hello', 'hola', {}],
+    ['with an account number', 'MX-1001', {}],
+    ['as the customer of the session before', 'mi impresora no imprime', { previous }],
+  ] as const)(
+    'R001-11: a person suspended at session start is refused %s, before anything is asked or registered',
+    async (_way, text, input) => {
+      const until = '2026-03-11T16:00:00.000Z';
+      const c = new Conversation({ input: { ...input, personSuspension: { until } } });
+      expect(await c.send(text)).toEqual(['fairUse.stillSuspended']);
+      expect(c.reply('fairUse.stillSuspended')?.params).toMatchObject({ until });
+      expect(c.closedReason()).toBe('suspended');
+      expect(c.calls.map((call) => call.name)).toEqual([]);
+    },
+  );
+
+  it('R001-11: a person suspended for good at session start is told so, as a prospect too', async () => {
     const forGood = new Conversation({ input: { personSuspension: { until: null } } });
     expect(await forGood.send('no soy cliente')).toEqual(['fairUse.stillSuspendedPermanently']);
     expect(forGood.closedReason()).toBe('suspended');
