@@ -15,6 +15,7 @@ import { scheduleDeadlines } from './deadline-timers.ts';
 import { inNetworkOrder } from './message-order.ts';
 import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
 import { answerTo, repliesSince, type ReplyHistory } from './reply-history.ts';
+import { withPersonStanding } from './person-standing.ts';
 import { ORDER_WAIT_MS, type EngineOptions, type RunningTurn } from './engine-options.ts';
 
 import {
@@ -308,6 +309,7 @@ export class ConversationEngine {
           return 'duplicate';
         }
         if (start === 'ignored') return 'ignored';
+        if (this.#o.personStanding) await withPersonStanding(start, this.#o.personStanding);
 
         let flow: LiveFlow | null = null;
         let result: TurnResult | null = null;
