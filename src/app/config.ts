@@ -6,6 +6,7 @@ import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
 import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
+import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -71,6 +72,7 @@ const envSchema = z.object({
       ),
     ),
   ...HTTP_ENV,
+  ...WHATSAPP_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -94,6 +96,8 @@ export interface AppConfig extends HttpConfig {
    * sent otherwise.
    */
   mail: { smtp: { url: SecretUrl; from: string } | null; demoCodes: boolean };
+  /** WhatsApp (issue 14): served when `channels` has it; a pairing code or a QR. */
+  whatsapp: WhatsAppConfig;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -163,8 +167,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
-    channels: e.ATIENDE_CHANNELS,
+    channels: channelsWithWhatsApp(e.ATIENDE_CHANNELS, e.WHATSAPP_ENABLED),
     ...httpConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
+    whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
   };
 }

@@ -6,9 +6,11 @@ import type {
   TurnOutcome,
 } from '../bot/engine/messages.ts';
 import type { AttachmentStore } from '../domain/attachments/index.ts';
+import type { Leases, SentMarks, SessionStates } from '../domain/channel-state/ports.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
+import type { WhatsAppSettings } from './whatsapp/settings.ts';
 
 /** Where a message came from, as the network's transport tells: for the per-address limit. */
 export interface InboundOrigin {
@@ -41,6 +43,7 @@ export interface ConversationReplies {
 /** Each network's own settings, from the app's configuration. */
 export interface ChannelSettings {
   readonly httpJson?: Partial<HttpJsonSettings>;
+  readonly whatsapp?: Partial<WhatsAppSettings>;
 }
 
 /** What the app gives a channel when it builds it. */
@@ -59,6 +62,15 @@ export interface ChannelContext {
    * attachment to put on the `InboundMessage`; never on the process's disk.
    */
   readonly attachments: Pick<AttachmentStore, 'put'>;
+  /**
+   * A network's session kept in the database by scope (a WhatsApp number's credentials and
+   * signal keys): a restart, another machine or another process keeps it.
+   */
+  readonly sessions: SessionStates;
+  /** One owner of a network connection at a time across processes (decision 6). */
+  readonly leases: Leases;
+  /** The replies a network already accepted, by `deliveryId`: a resend is dropped. */
+  readonly sentMarks: SentMarks;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */
@@ -78,6 +90,14 @@ export interface ChannelAdapter extends ChannelPort {
   stop(): Promise<void>;
   /** The HTTP routes the network calls (webhooks, an API), registered on the app's server. */
   readonly routes?: FastifyPluginAsync;
+  /** The network connection's state, shown on `/healthz` (WhatsApp's socket, a log-out). */
+  health?(): ChannelHealth;
+}
+
+/** A channel's connection as `/healthz` shows it: `status` first, then what explains it. */
+export interface ChannelHealth {
+  readonly status: string;
+  readonly [detail: string]: unknown;
 }
 
 /** Builds a network's adapter; the registry holds one per `ChannelKind`. */

@@ -14,6 +14,18 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
     attachments: {
       put: () => Promise.reject(new Error('this test keeps no attachments')),
     },
+    sessions: {
+      scope: () => ({
+        get: () => Promise.reject(new Error('this test keeps no session')),
+        set: () => Promise.reject(new Error('this test keeps no session')),
+      }),
+    },
+    leases: {
+      keep: () => {
+        throw new Error('this test holds no lease');
+      },
+    },
+    sentMarks: { wasSent: async () => false, markSent: async () => undefined },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ...overrides,
