@@ -65,6 +65,8 @@ export class WhatsAppChannel implements ChannelAdapter {
   /** `@lid` → phone JID, as WhatsApp tells (`lid-mapping.update`). */
   readonly #lids = new LRUCache<string, string>({ max: 50_000 });
   #lease: HeldLease | null = null;
+  /** Replies being sent now, by `deliveryId`: a resend while the first is in flight joins it. */
+  readonly #sending = new Map<string, Promise<void>>();
 
   constructor(private readonly context: ChannelContext) {
     this.settings = { ...DEFAULT_SETTINGS, ...context.settings?.whatsapp };
@@ -129,7 +131,17 @@ export class WhatsAppChannel implements ChannelAdapter {
     return { owner: this.#lease?.holds() ?? false, status, since: since.toISOString(), reason };
   }
 
-  async deliver(message: OutboundMessage): Promise<void> {
+  deliver(message: OutboundMessage): Promise<void> {
+    const { deliveryId } = message;
+    const inFlight = this.#sending.get(deliveryId);
+    if (inFlight) return inFlight;
+    const sending = this.#send(message).finally(() => this.#sending.delete(deliveryId));
+    this.#sending.set(deliveryId, sending);
+    return sending;
+  }
+
+  /** Sends a reply unless its mark says it went out already, then marks it. */
+  async #send(message: OutboundMessage): Promise<void> {
     const { deliveryId, conversationId } = message;
     if (await this.context.sentMarks.wasSent(deliveryId)) return;
     const jid = await this.#chatJidOf(message.channelUserId);
