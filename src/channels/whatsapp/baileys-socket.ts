@@ -8,7 +8,13 @@ import type { SocketFactory, WhatsAppSocket } from './socket.ts';
  * when WhatsApp is off. Its optional peers (sharp, jimp, link-preview-js) are not needed: the
  * channel sends text only and no link previews.
  */
-export const baileysSocket: SocketFactory = async ({ session, logger }) => {
+export const baileysSocket: SocketFactory = (options) => connectBaileys(options);
+
+/** Baileys' socket; `waWebSocketUrl` points it elsewhere than WhatsApp (a test's server). */
+export async function connectBaileys(
+  { session, logger }: Parameters<SocketFactory>[0],
+  waWebSocketUrl?: string,
+): Promise<WhatsAppSocket> {
   const baileys = await import('@whiskeysockets/baileys');
   const {
     default: makeWASocket,
@@ -34,6 +40,7 @@ export const baileysSocket: SocketFactory = async ({ session, logger }) => {
     shouldSyncHistoryMessage: () => false,
     markOnlineOnConnect: false,
     generateHighQualityLinkPreview: false,
+    ...(waWebSocketUrl ? { waWebSocketUrl } : {}),
   });
   socket.ev.on('creds.update', () => {
     auth
@@ -61,7 +68,7 @@ export const baileysSocket: SocketFactory = async ({ session, logger }) => {
     end: () => socket.end(undefined),
   };
   return wrapped;
-};
+}
 
 /** Baileys logs a great deal at info: only its warnings and errors reach atiende's log. */
 function quiet(logger: FastifyBaseLogger): FastifyBaseLogger {
