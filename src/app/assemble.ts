@@ -31,6 +31,7 @@ import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
+import { channelNotices } from './channel-notices.ts';
 import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
@@ -238,6 +239,15 @@ async function assembleOn(
     sessions,
     leases,
     sentMarks,
+    notices: {
+      fileRefused: (message, refusal) => {
+        if (!late) throw notYet();
+        return channelNotices(late.translator, options.policy.language.default).fileRefused(
+          message,
+          refusal,
+        );
+      },
+    },
     clock: options.clock,
     logger,
     settings: options.channelSettings,

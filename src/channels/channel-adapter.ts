@@ -5,7 +5,7 @@ import type {
   OutboundMessage,
   TurnOutcome,
 } from '../bot/engine/messages.ts';
-import type { AttachmentStore } from '../domain/attachments/index.ts';
+import type { AttachmentRefusal, AttachmentStore } from '../domain/attachments/index.ts';
 import type { Leases, SentMarks, SessionStates } from '../domain/channel-state/ports.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ChannelKind } from '../domain/types.ts';
@@ -40,6 +40,12 @@ export interface ConversationReplies {
   ): Promise<{ replies: OutboundMessage[]; cursor: number }>;
 }
 
+/** Replies a channel sends without a turn of the engine, rendered from the locales. */
+export interface ChannelNotices {
+  /** Tells a customer a file they sent was not kept, and why (R001-3: size and type limits). */
+  fileRefused(message: InboundMessage, refusal: AttachmentRefusal): OutboundMessage;
+}
+
 /** Each network's own settings, from the app's configuration. */
 export interface ChannelSettings {
   readonly httpJson?: Partial<HttpJsonSettings>;
@@ -71,6 +77,8 @@ export interface ChannelContext {
   readonly leases: Leases;
   /** The replies a network already accepted, by `deliveryId`: a resend is dropped. */
   readonly sentMarks: SentMarks;
+  /** Replies a channel sends by itself, rendered in the customer's language. */
+  readonly notices: ChannelNotices;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */

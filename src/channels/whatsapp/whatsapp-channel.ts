@@ -7,7 +7,7 @@ import {
   type OutboundMessage,
 } from '../../bot/engine/messages.ts';
 import type { Attachment } from '../../domain/cases/case.ts';
-import { refusalOf } from '../../domain/attachments/attachment-file.ts';
+import { refusalOf, type AttachmentRefusal } from '../../domain/attachments/attachment-file.ts';
 import type { HeldLease, SessionState } from '../../domain/channel-state/ports.ts';
 import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
 import { RateLimited } from '../errors.ts';
@@ -200,14 +200,12 @@ export class WhatsAppChannel implements ChannelAdapter {
     socket
       .readMessages([raw.key])
       .catch((error: unknown) => log.debug({ err: error }, 'read receipt failed'));
-    const attachments = read.media ? await this.#attachment(socket, raw, read, customer, log) : [];
     const message: InboundMessage = {
       channel: KIND,
       channelUserId: customer.channelUserId,
       messageId: read.id,
       text: read.text,
       ...(read.choice ? { choice: read.choice } : {}),
-      ...(attachments.length > 0 ? { attachments } : {}),
       phone: customer.phone,
       displayName: read.displayName,
       localeHint: customer.localeHint,
@@ -215,6 +213,14 @@ export class WhatsAppChannel implements ChannelAdapter {
     };
     await socket.sendPresenceUpdate('composing', read.chatJid).catch(() => undefined);
     try {
+      if (read.media) {
+        const kept = await this.#attachment(socket, raw, read, customer, log);
+        if (kept.refusal)
+          await this.deliver(this.context.notices.fileRefused(message, kept.refusal));
+        if (kept.attachment) message.attachments = [kept.attachment];
+        // A file refused with no words: nothing is left for the engine to read.
+        else if (read.text === '' && !read.choice) return;
+      }
       await this.#handle(message, log);
     } finally {
       await socket.sendPresenceUpdate('paused', read.chatJid).catch(() => undefined);
@@ -246,14 +252,17 @@ export class WhatsAppChannel implements ChannelAdapter {
     }
   }
 
-  /** Stores a file sent (R001-3) within the limits; a refused or failed one is logged. */
+  /**
+   * Stores a file sent (R001-3) within the limits: a file over them is neither downloaded nor
+   * stored, and the customer is told why; one that fails to download is logged.
+   */
   async #attachment(
     socket: WhatsAppSocket,
     raw: WAMessage,
     read: ReadMessage,
     customer: Customer,
     log: ChannelContext['logger'],
-  ): Promise<Attachment[]> {
+  ): Promise<{ attachment?: Attachment; refusal?: AttachmentRefusal }> {
     const media = read.media!;
     const declared = refusalOf(media.size, media.contentType);
     if (declared) {
@@ -261,14 +270,14 @@ export class WhatsAppChannel implements ChannelAdapter {
         { messageId: read.id, refusal: declared, type: media.contentType, size: media.size },
         'WhatsApp file refused',
       );
-      return [];
+      return { refusal: declared };
     }
     let bytes: Uint8Array;
     try {
       bytes = await socket.downloadMedia(raw);
     } catch (error) {
       log.warn({ err: error, messageId: read.id }, 'downloading a WhatsApp file failed');
-      return [];
+      return {};
     }
     const stored = await this.context.attachments.put(
       read.id,
@@ -278,9 +287,9 @@ export class WhatsAppChannel implements ChannelAdapter {
     );
     if (!stored.stored) {
       log.info({ messageId: read.id, refusal: stored.refusal }, 'WhatsApp file refused');
-      return [];
+      return { refusal: stored.refusal };
     }
-    return [stored.attachment];
+    return { attachment: stored.attachment };
   }
 
   /** Keeps where a customer writes from, for replies sent later or by another process. */

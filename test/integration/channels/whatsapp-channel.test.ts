@@ -174,16 +174,40 @@ describe('WhatsApp through recorded Baileys payloads (issue 14)', () => {
     expect(Buffer.from(document!.bytes).equals(Buffer.from(pdf))).toBe(true);
   });
 
-  it('a file over the limits is not downloaded nor stored; the caption still reaches the engine', async () => {
+  it('R001-3: a file over the limits is neither downloaded nor stored, and the customer is told why; its caption still reaches the engine', async () => {
     const big = upsertOf('image', (m) => {
       m.key.id = '3ABIGBIGBIGBIGBIGBIG';
       m.message!.imageMessage!.fileLength = 50 * 1024 * 1024;
     });
-    socket.media.set('3ABIGBIGBIGBIGBIGBIG', new Uint8Array(1));
-    await play(big);
+    const stored = (await repliesOf(LAURA)).length;
+    const sent = await play(big);
     expect(
       await atiende.runtime.domain.attachments.get(`${LAURA}:3ABIGBIGBIGBIGBIGBIG`),
     ).toBeNull();
+    expect(sent[0]).toBe(
+      'No pude guardar tu archivo: pesa más de 10 MB. Si puedes, envíalo más ligero (una foto en lugar de un video, por ejemplo).',
+    );
+    // The caption was a message of its own: the engine answered it.
+    expect((await repliesOf(LAURA)).length).toBeGreaterThan(stored);
+    expect(sent.length).toBeGreaterThan(1);
+  });
+
+  it('R001-3: a file of a type not taken, with no words, gets only the refusal: no turn', async () => {
+    const exe = upsertOf('document', (m) => {
+      m.key.id = '3AEXEEXEEXEEXEEXEEXE';
+      const doc = m.message!.documentWithCaptionMessage!.message!.documentMessage!;
+      doc.mimetype = 'application/x-msdownload';
+      doc.fileName = 'programa.exe';
+      doc.caption = null;
+    });
+    const stored = (await repliesOf(LAURA)).length;
+    const sent = await play(exe);
+    expect(sent).toEqual([
+      'No pude guardar tu archivo: ese tipo de archivo no lo recibo. Puedo guardar fotos, PDF, documentos de Word o Excel, audios y videos MP4.',
+    ]);
+    expect((await repliesOf(LAURA)).length).toBe(stored);
+    // WhatsApp delivering it again changes nothing: the refusal is not sent twice.
+    expect(await play(exe)).toEqual([]);
   });
 
   it('a @lid sender is the same customer and conversation as their phone number', async () => {

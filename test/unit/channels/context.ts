@@ -26,6 +26,11 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
       },
     },
     sentMarks: { wasSent: async () => false, markSent: async () => undefined },
+    notices: {
+      fileRefused: () => {
+        throw new Error('this test renders no notice');
+      },
+    },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ...overrides,
