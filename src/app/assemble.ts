@@ -20,7 +20,6 @@ import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
 import {
   LeaseKeeper,
   LeaseStore,
-  SentMarkStore,
   SessionStore,
   DEFAULT_LEASE_TIMINGS,
   type LeaseTimings,
@@ -31,7 +30,6 @@ import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
-import { channelNotices } from './channel-notices.ts';
 import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
@@ -209,7 +207,6 @@ async function assembleOn(
     return late.engine;
   };
   const sessions = new SessionStore(connection);
-  const sentMarks = new SentMarkStore(connection, options.clock);
   const leaseStore = new LeaseStore(connection);
   // Leases compare instants across processes: real time, whatever clock the app simulates.
   const leases = new LeaseKeeper(
@@ -238,15 +235,24 @@ async function assembleOn(
     },
     sessions,
     leases,
-    sentMarks,
-    notices: {
-      fileRefused: (message, refusal) => {
+    marks: {
+      check: (...args) =>
+        late ? late.domain.channelMarks.check(...args) : Promise.reject(notYet()),
+      markSent: (...args) =>
+        late ? late.domain.channelMarks.markSent(...args) : Promise.reject(notYet()),
+      markUnreachable: (...args) =>
+        late ? late.domain.channelMarks.markUnreachable(...args) : Promise.reject(notYet()),
+      markReachable: (...args) =>
+        late ? late.domain.channelMarks.markReachable(...args) : Promise.reject(notYet()),
+      claim: (...args) =>
+        late ? late.domain.channelMarks.claim(...args) : Promise.reject(notYet()),
+    },
+    texts: {
+      text: (key, params, language) => {
         if (!late) throw notYet();
-        return channelNotices(late.translator, options.policy.language.default).fileRefused(
-          message,
-          refusal,
-        );
+        return late.translator.text(key, params, language);
       },
+      defaultLanguage: options.policy.language.default,
     },
     clock: options.clock,
     logger,
@@ -339,7 +345,7 @@ async function assembleOn(
       started = true;
       await runtime.start();
       // The channels' state, before a channel reads it.
-      for (const store of [sessions, sentMarks, leaseStore]) await store.init();
+      for (const store of [sessions, leaseStore]) await store.init();
       for (const adapter of adapters) await adapter.start();
       if (http && options.http) {
         await http.listen({ host: options.http.host, port: options.http.port });
@@ -372,6 +378,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     rateLimits: config.rateLimits,
     channelSettings: {
       httpJson: config.httpJson,
+      ...(config.telegram ? { telegram: config.telegram } : {}),
       whatsapp: { pairingPhone: config.whatsapp.pairingPhone },
     },
     logger,

@@ -6,6 +6,8 @@ import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
 import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
+import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
+import type { TelegramSettings } from '../channels/telegram/settings.ts';
 import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
@@ -72,6 +74,7 @@ const envSchema = z.object({
       ),
     ),
   ...HTTP_ENV,
+  ...TELEGRAM_ENV,
   ...WHATSAPP_ENV,
 });
 
@@ -88,8 +91,10 @@ export interface AppConfig extends HttpConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   port: number;
   host: string;
-  /** The networks served (the HTTP JSON chat by default). */
+  /** The networks served (the HTTP JSON chat by default; Telegram too when its token is set). */
   channels: ChannelKind[];
+  /** The Telegram channel's settings, null when `TELEGRAM_BOT_TOKEN` is not set (issue 14). */
+  telegram: TelegramSettings | null;
   /**
    * E-mail (issue 12): the SMTP server (its URL a secret) and the sender; without one, account
    * codes are shown as a demo on the embedded demo defaults outside production, and cannot be
@@ -154,6 +159,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const seedDemo = e.ATIENDE_SEED_DEMO
     ? e.ATIENDE_SEED_DEMO === 'true'
     : e.MONGODB_URI === undefined;
+  const telegram = telegramConfigFrom(e);
+  const channels = channelsWithWhatsApp(e.ATIENDE_CHANNELS, e.WHATSAPP_ENABLED);
+  if (telegram && !channels.includes('telegram')) channels.push('telegram');
+  if (!telegram && channels.includes('telegram'))
+    throw new ConfigurationError('ATIENDE_CHANNELS: telegram needs TELEGRAM_BOT_TOKEN');
   const smtp = e.SMTP_URL ? { url: new SecretUrl(e.SMTP_URL), from: e.ATIENDE_MAIL_FROM } : null;
 
   return {
@@ -167,7 +177,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
-    channels: channelsWithWhatsApp(e.ATIENDE_CHANNELS, e.WHATSAPP_ENABLED),
+    channels,
+    telegram,
     ...httpConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
     whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },

@@ -5,11 +5,13 @@ import type {
   OutboundMessage,
   TurnOutcome,
 } from '../bot/engine/messages.ts';
-import type { AttachmentRefusal, AttachmentStore } from '../domain/attachments/index.ts';
-import type { Leases, SentMarks, SessionStates } from '../domain/channel-state/ports.ts';
+import type { AttachmentStore } from '../domain/attachments/index.ts';
+import type { ChannelMarks } from '../domain/channel-marks/index.ts';
+import type { Leases, SessionStates } from '../domain/channel-state/ports.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { ChannelKind } from '../domain/types.ts';
+import type { ChannelKind, Language } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
+import type { TelegramSettings } from './telegram/settings.ts';
 import type { WhatsAppSettings } from './whatsapp/settings.ts';
 
 /** Where a message came from, as the network's transport tells: for the per-address limit. */
@@ -40,16 +42,31 @@ export interface ConversationReplies {
   ): Promise<{ replies: OutboundMessage[]; cursor: number }>;
 }
 
-/** Replies a channel sends without a turn of the engine, rendered from the locales. */
-export interface ChannelNotices {
-  /** Tells a customer a file they sent was not kept, and why (R001-3: size and type limits). */
-  fileRefused(message: InboundMessage, refusal: AttachmentRefusal): OutboundMessage;
-}
-
 /** Each network's own settings, from the app's configuration. */
 export interface ChannelSettings {
   readonly httpJson?: Partial<HttpJsonSettings>;
+  /** Telegram's bot token and Bot API root, webhook and pacing (issue 14). */
+  readonly telegram?: TelegramSettings;
   readonly whatsapp?: Partial<WhatsAppSettings>;
+}
+
+/**
+ * What a network adapter remembers beyond its process (issue 14), in the database: a reply
+ * sent (by `deliveryId`, so one the engine resends after a crash goes out once) and a
+ * customer who blocked the bot (nothing retried forever; writing again undoes it); and a
+ * claim once for good (a question's buttons answer it once).
+ */
+export type DeliveryMarks = Pick<
+  ChannelMarks,
+  'check' | 'markSent' | 'markUnreachable' | 'markReachable' | 'claim'
+>;
+
+/** The few texts a channel says by itself (help, a refused file), from the locales. */
+export interface ChannelTexts {
+  /** The text of an i18n key (`namespace:key`) in a language. */
+  text(key: string, params: Record<string, string | number>, language: Language): string;
+  /** The language of a customer the network gives no usable hint for. */
+  readonly defaultLanguage: Language;
 }
 
 /** What the app gives a channel when it builds it. */
@@ -68,6 +85,10 @@ export interface ChannelContext {
    * attachment to put on the `InboundMessage`; never on the process's disk.
    */
   readonly attachments: Pick<AttachmentStore, 'put'>;
+  /** Replies sent and customers unreachable, kept in the database (issue 14). */
+  readonly marks: DeliveryMarks;
+  /** Texts a channel says by itself, in the customer's language. */
+  readonly texts: ChannelTexts;
   /**
    * A network's session kept in the database by scope (a WhatsApp number's credentials and
    * signal keys): a restart, another machine or another process keeps it.
@@ -75,10 +96,6 @@ export interface ChannelContext {
   readonly sessions: SessionStates;
   /** One owner of a network connection at a time across processes (decision 6). */
   readonly leases: Leases;
-  /** The replies a network already accepted, by `deliveryId`: a resend is dropped. */
-  readonly sentMarks: SentMarks;
-  /** Replies a channel sends by itself, rendered in the customer's language. */
-  readonly notices: ChannelNotices;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */

@@ -35,6 +35,7 @@ describe('understanding, measured', () => {
         ...Object.values(set.triage).flat(),
         ...set.none,
         ...Object.values(set.blind2).flat(),
+        ...Object.values(set.blind3).flat(),
       ].map(normalise);
       expect(
         all.filter((t) => trained.has(t)),

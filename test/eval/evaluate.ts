@@ -53,6 +53,14 @@ export interface EvalSet {
    * more: write a new one first.
    */
   blind2: Record<string, string[]>;
+  /**
+   * A third blind set, written by another author than every training utterance, from the
+   * intents' definitions only (README, "Understanding"), 15 per intent. Measured once when it
+   * was added (es 82.0 %, en 82.0 %, pt 81.3 %); never read since. Its `other` mixes requests
+   * nobody here serves with greetings and thanks, so "not understood" (asked again) counts as
+   * right there.
+   */
+  blind3: Record<string, string[]>;
 }
 
 export const SETS: Record<Language, EvalSet> = { es, en, pt } as Record<Language, EvalSet>;
@@ -77,6 +85,7 @@ export const QUESTIONS = {
   heldOut: TRIAGE,
   blind: TRIAGE,
   blind2: TRIAGE,
+  blind3: TRIAGE,
 } as const;
 export type Question = keyof typeof QUESTIONS;
 
@@ -117,7 +126,8 @@ export function evaluate(): Score[] {
       const rows = cases(SETS[language], question);
       for (const [text, expected] of rows) {
         const got = matchChoice(text, QUESTIONS[question], language);
-        if (got !== expected) confusions.push({ text, expected, got });
+        const askedAgainIsRight = question === 'blind3' && expected === 'other' && got === null;
+        if (got !== expected && !askedAgainIsRight) confusions.push({ text, expected, got });
       }
       const correct = rows.length - confusions.length;
       scores.push({
@@ -148,4 +158,5 @@ export const THRESHOLDS: Record<Question, number> = {
   heldOut: 0.85,
   blind: 0.85,
   blind2: 0.85,
+  blind3: 0.8,
 };

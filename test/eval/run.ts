@@ -7,7 +7,7 @@ import { answerOf, isCivilEvent } from '../../src/flows/machine/reading.ts';
 import { namedLanguage } from '../../src/flows/understanding.ts';
 import { evaluate, SETS, THRESHOLDS, TRIAGE } from './evaluate.ts';
 
-const TRIAGE_LIKE: string[] = ['triage', 'heldOut', 'blind', 'blind2'];
+const TRIAGE_LIKE: string[] = ['triage', 'heldOut', 'blind', 'blind2', 'blind3'];
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const scores = evaluate();
 console.log('language  question        accuracy   (correct/total)  threshold');
@@ -35,8 +35,8 @@ for (const s of scores.filter((x) => TRIAGE_LIKE.includes(x.question))) {
 }
 console.log('\nConfusions (text → got, expected):');
 for (const s of scores) {
-  // blind2 is measured, never read: its misses would become tuning.
-  if (s.question === 'blind2') continue;
+  // blind2 and blind3 are measured, never read: their misses would become tuning.
+  if (s.question === 'blind2' || s.question === 'blind3') continue;
   for (const c of s.confusions) {
     console.log(`  [${s.language} ${s.question}] "${c.text}" → ${c.got} (expected ${c.expected})`);
   }

@@ -7,7 +7,12 @@ import {
   type OutboundMessage,
 } from '../../bot/engine/messages.ts';
 import type { Attachment } from '../../domain/cases/case.ts';
-import { refusalOf, type AttachmentRefusal } from '../../domain/attachments/attachment-file.ts';
+import {
+  DEFAULT_ATTACHMENT_LIMITS,
+  refusalOf,
+  type AttachmentRefusal,
+} from '../../domain/attachments/attachment-file.ts';
+import { isLanguage } from '../../domain/types.ts';
 import type { HeldLease, SessionState } from '../../domain/channel-state/ports.ts';
 import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
 import { RateLimited } from '../errors.ts';
@@ -143,7 +148,8 @@ export class WhatsAppChannel implements ChannelAdapter {
   /** Sends a reply unless its mark says it went out already, then marks it. */
   async #send(message: OutboundMessage): Promise<void> {
     const { deliveryId, conversationId } = message;
-    if (await this.context.sentMarks.wasSent(deliveryId)) return;
+    const check = await this.context.marks.check(deliveryId, conversationId);
+    if (check.sent) return;
     const jid = await this.#chatJidOf(message.channelUserId);
     await this.#outbound.run(jid, async () => {
       const socket = this.#lease?.holds()
@@ -158,7 +164,7 @@ export class WhatsAppChannel implements ChannelAdapter {
         { messageId: messageIdOf(deliveryId) },
       );
     });
-    await this.context.sentMarks.markSent(deliveryId);
+    await this.context.marks.markSent(deliveryId, this.context.clock.now());
   }
 
   #listen(socket: WhatsAppSocket): void {
@@ -215,8 +221,7 @@ export class WhatsAppChannel implements ChannelAdapter {
     try {
       if (read.media) {
         const kept = await this.#attachment(socket, raw, read, customer, log);
-        if (kept.refusal)
-          await this.deliver(this.context.notices.fileRefused(message, kept.refusal));
+        if (kept.refusal) await this.deliver(this.#refusalOf(message, kept.refusal));
         if (kept.attachment) message.attachments = [kept.attachment];
         // A file refused with no words: nothing is left for the engine to read.
         else if (read.text === '' && !read.choice) return;
@@ -290,6 +295,29 @@ export class WhatsAppChannel implements ChannelAdapter {
       return { refusal: stored.refusal };
     }
     return { attachment: stored.attachment };
+  }
+
+  /**
+   * The reply telling a customer a file was not kept, and why (R001-3), in the language the
+   * number suggests or the default (the conversation's own is the engine's to know).
+   */
+  #refusalOf(message: InboundMessage, refusal: AttachmentRefusal): OutboundMessage {
+    const conversationId = conversationIdOf(KIND, message.channelUserId);
+    const hint = message.localeHint?.slice(0, 2);
+    const language = isLanguage(hint) ? hint : this.context.texts.defaultLanguage;
+    const maxMb = Math.floor(DEFAULT_ATTACHMENT_LIMITS.maxBytes / (1024 * 1024));
+    const key = `attachment.refused.${refusal}`;
+    return {
+      deliveryId: `${conversationId}:fileRefused:${message.messageId}`,
+      conversationId,
+      channel: KIND,
+      channelUserId: message.channelUserId,
+      language,
+      reply: { key, params: { maxMb } },
+      inReplyTo: message.messageId,
+      text: this.context.texts.text(key, { maxMb }, language),
+      choices: [],
+    };
   }
 
   /** Keeps where a customer writes from, for replies sent later or by another process. */

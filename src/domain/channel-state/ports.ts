@@ -1,8 +1,9 @@
 /**
  * What a network's adapter keeps across restarts and processes, as ports the domain owns: the
- * network's session (a WhatsApp number's credentials and signal keys), the one owner of a
- * network connection at a time (a lease), and the replies already sent. Channels have no
- * database: they reach these through `ChannelContext`; the stores are in this folder.
+ * network's session (a WhatsApp number's credentials and signal keys) and the one owner of a
+ * network connection at a time (a lease). Channels have no database: they reach these through
+ * `ChannelContext`; the stores are in this folder (the replies already sent are
+ * `channel-marks/`).
  */
 
 /**
@@ -19,17 +20,6 @@ export interface SessionState {
 /** The session states of the networks, one per scope (`whatsapp:<number>`). */
 export interface SessionStates {
   scope(name: string): SessionState;
-}
-
-/**
- * A durable mark per reply sent, by its `deliveryId`: a reply resent after a crash (the outbox
- * recovery, a second process) is dropped when its mark is there. The mark is inserted after the
- * network accepted the message, so a crash between the two still sends it twice.
- */
-export interface SentMarks {
-  wasSent(deliveryId: string): Promise<boolean>;
-  /** Inserts the mark; a mark already there is no error (decision 0). */
-  markSent(deliveryId: string): Promise<void>;
 }
 
 /** What a process holding a lease is told; `holds()` is read before each action it guards. */

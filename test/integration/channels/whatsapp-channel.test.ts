@@ -250,8 +250,8 @@ describe('WhatsApp through recorded Baileys payloads (issue 14)', () => {
     expect(socket.sent.length).toBe(before + 1);
     expect(
       await atiende.connection
-        .collection('channel_sent_marks')
-        .countDocuments({ _id: fresh.deliveryId as never }),
+        .collection('channel_marks')
+        .countDocuments({ _id: `sent:${fresh.deliveryId}` as never }),
     ).toBe(1);
   });
 

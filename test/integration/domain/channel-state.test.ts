@@ -1,18 +1,13 @@
 /**
  * Issue 14: what a network's adapter keeps in the database — a WhatsApp number's session
- * (Baileys' credentials and signal keys, Buffers exactly), the replies already sent, and the
- * lease that lets one process at a time hold the number.
+ * (Baileys' credentials and signal keys, Buffers exactly) and the lease that lets one process
+ * at a time hold the number.
  */
 import * as baileys from '@whiskeysockets/baileys';
 import mongoose from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseAuthState, forgetCreds } from '../../../src/channels/whatsapp/auth-state.ts';
-import {
-  LeaseKeeper,
-  LeaseStore,
-  SentMarkStore,
-  SessionStore,
-} from '../../../src/domain/channel-state/index.ts';
+import { LeaseKeeper, LeaseStore, SessionStore } from '../../../src/domain/channel-state/index.ts';
 import { systemClock } from '../../../src/domain/clock.ts';
 import { databaseUri } from '../../support/database.ts';
 import { openTestConnection } from '../../support/database.ts';
@@ -139,20 +134,6 @@ describe('a WhatsApp session kept in the database (issue 14)', () => {
     await store.scope('b').set(new Map([['k', 'from b']]));
     expect((await store.scope('a').get(['k'])).get('k')).toBe('from a');
     expect((await store.scope('c').get(['k'])).size).toBe(0);
-  });
-});
-
-describe('replies already sent, by deliveryId (issue 14)', () => {
-  it('a mark inserted twice at once is one mark, and is seen by another store', async () => {
-    const connection = await openTestConnection();
-    const marks = new SentMarkStore(connection, systemClock);
-    await marks.init();
-    expect(await marks.wasSent('whatsapp:525555550101:3:0')).toBe(false);
-    await Promise.all([1, 2, 3].map(() => marks.markSent('whatsapp:525555550101:3:0')));
-    expect(
-      await new SentMarkStore(connection, systemClock).wasSent('whatsapp:525555550101:3:0'),
-    ).toBe(true);
-    expect(await marks.model.countDocuments()).toBe(1);
   });
 });
 

@@ -25,12 +25,14 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
         throw new Error('this test holds no lease');
       },
     },
-    sentMarks: { wasSent: async () => false, markSent: async () => undefined },
-    notices: {
-      fileRefused: () => {
-        throw new Error('this test renders no notice');
-      },
+    marks: {
+      check: async () => ({ sent: false, unreachable: false }),
+      markSent: async () => true,
+      markUnreachable: async () => true,
+      markReachable: async () => false,
+      claim: async () => true,
     },
+    texts: { text: (key) => key, defaultLanguage: 'es' },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ...overrides,
