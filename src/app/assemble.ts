@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
@@ -16,13 +17,20 @@ import type {
   HandleInbound,
 } from '../channels/channel-adapter.ts';
 import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
-import type { Clock } from '../domain/clock.ts';
+import {
+  LeaseKeeper,
+  LeaseStore,
+  SessionStore,
+  DEFAULT_LEASE_TIMINGS,
+  type LeaseTimings,
+} from '../domain/channel-state/index.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
-import { checkDatabase } from './health.ts';
+import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -61,6 +69,8 @@ export interface AtiendeOptions {
   rateLimits?: RateLimits;
   /** The channels' own settings (the JSON channel's API key, callback, allowed origins). */
   channelSettings?: ChannelSettings;
+  /** How the lease of a network connection is kept (tests shorten it); real time always. */
+  leaseTimings?: Partial<LeaseTimings>;
   /** Defaults to a silent logger. */
   logger?: Logger;
   /** Node's own metrics (CPU, memory, event loop) on `/metrics` too. */
@@ -196,6 +206,16 @@ async function assembleOn(
     if (!late) throw notYet();
     return late.engine;
   };
+  const sessions = new SessionStore(connection);
+  const leaseStore = new LeaseStore(connection);
+  // Leases compare instants across processes: real time, whatever clock the app simulates.
+  const leases = new LeaseKeeper(
+    leaseStore,
+    randomUUID(),
+    systemClock,
+    { ...DEFAULT_LEASE_TIMINGS, ...options.leaseTimings },
+    (error) => logger.error({ err: error }, 'keeping a channel lease failed'),
+  );
   const context: ChannelContext = {
     handle: (message, origin) => (guard ? guard.handle(message, origin) : Promise.reject(notYet())),
     admit: (channel, origin) => {
@@ -213,6 +233,8 @@ async function assembleOn(
         return late.domain.attachments.put(...args);
       },
     },
+    sessions,
+    leases,
     marks: {
       check: (...args) =>
         late ? late.domain.channelMarks.check(...args) : Promise.reject(notYet()),
@@ -295,7 +317,7 @@ async function assembleOn(
         logger,
         channels: adapters,
         metrics: metrics.registry,
-        health: () => checkDatabase(connection, { embedded }),
+        health: async () => withChannels(await checkDatabase(connection, { embedded }), adapters),
         clock: options.clock,
         limits: options.http.limits,
       })
@@ -322,6 +344,8 @@ async function assembleOn(
     async start() {
       started = true;
       await runtime.start();
+      // The channels' state, before a channel reads it.
+      for (const store of [sessions, leaseStore]) await store.init();
       for (const adapter of adapters) await adapter.start();
       if (http && options.http) {
         await http.listen({ host: options.http.host, port: options.http.port });
@@ -355,6 +379,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     channelSettings: {
       httpJson: config.httpJson,
       ...(config.telegram ? { telegram: config.telegram } : {}),
+      whatsapp: { pairingPhone: config.whatsapp.pairingPhone },
     },
     logger,
     processMetrics: true,

@@ -8,6 +8,7 @@ import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
 import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
 import type { TelegramSettings } from '../channels/telegram/settings.ts';
+import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,6 +75,7 @@ const envSchema = z.object({
     ),
   ...HTTP_ENV,
   ...TELEGRAM_ENV,
+  ...WHATSAPP_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -99,6 +101,8 @@ export interface AppConfig extends HttpConfig {
    * sent otherwise.
    */
   mail: { smtp: { url: SecretUrl; from: string } | null; demoCodes: boolean };
+  /** WhatsApp (issue 14): served when `channels` has it; a pairing code or a QR. */
+  whatsapp: WhatsAppConfig;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -156,7 +160,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     ? e.ATIENDE_SEED_DEMO === 'true'
     : e.MONGODB_URI === undefined;
   const telegram = telegramConfigFrom(e);
-  const channels = e.ATIENDE_CHANNELS;
+  const channels = channelsWithWhatsApp(e.ATIENDE_CHANNELS, e.WHATSAPP_ENABLED);
   if (telegram && !channels.includes('telegram')) channels.push('telegram');
   if (!telegram && channels.includes('telegram'))
     throw new ConfigurationError('ATIENDE_CHANNELS: telegram needs TELEGRAM_BOT_TOKEN');
@@ -177,5 +181,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     telegram,
     ...httpConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
+    whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
   };
 }

@@ -7,10 +7,12 @@ import type {
 } from '../bot/engine/messages.ts';
 import type { AttachmentStore } from '../domain/attachments/index.ts';
 import type { ChannelMarks } from '../domain/channel-marks/index.ts';
+import type { Leases, SessionStates } from '../domain/channel-state/ports.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ChannelKind, Language } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
 import type { TelegramSettings } from './telegram/settings.ts';
+import type { WhatsAppSettings } from './whatsapp/settings.ts';
 
 /** Where a message came from, as the network's transport tells: for the per-address limit. */
 export interface InboundOrigin {
@@ -45,6 +47,7 @@ export interface ChannelSettings {
   readonly httpJson?: Partial<HttpJsonSettings>;
   /** Telegram's bot token and Bot API root, webhook and pacing (issue 14). */
   readonly telegram?: TelegramSettings;
+  readonly whatsapp?: Partial<WhatsAppSettings>;
 }
 
 /**
@@ -86,6 +89,13 @@ export interface ChannelContext {
   readonly marks: DeliveryMarks;
   /** Texts a channel says by itself, in the customer's language. */
   readonly texts: ChannelTexts;
+  /**
+   * A network's session kept in the database by scope (a WhatsApp number's credentials and
+   * signal keys): a restart, another machine or another process keeps it.
+   */
+  readonly sessions: SessionStates;
+  /** One owner of a network connection at a time across processes (decision 6). */
+  readonly leases: Leases;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */
@@ -105,6 +115,14 @@ export interface ChannelAdapter extends ChannelPort {
   stop(): Promise<void>;
   /** The HTTP routes the network calls (webhooks, an API), registered on the app's server. */
   readonly routes?: FastifyPluginAsync;
+  /** The network connection's state, shown on `/healthz` (WhatsApp's socket, a log-out). */
+  health?(): ChannelHealth;
+}
+
+/** A channel's connection as `/healthz` shows it: `status` first, then what explains it. */
+export interface ChannelHealth {
+  readonly status: string;
+  readonly [detail: string]: unknown;
 }
 
 /** Builds a network's adapter; the registry holds one per `ChannelKind`. */

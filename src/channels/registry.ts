@@ -3,6 +3,7 @@ import type { ChannelFactory } from './channel-adapter.ts';
 import { HttpJsonChannel } from './http-json/http-json-channel.ts';
 import { TelegramChannel } from './telegram/telegram-channel.ts';
 import { InProcessChannel } from './terminal/in-process-channel.ts';
+import { WhatsAppChannel } from './whatsapp/whatsapp-channel.ts';
 
 /**
  * Every network's adapter, one line each. The compiler refuses a `ChannelKind` without its
@@ -12,6 +13,7 @@ export const CHANNELS = {
   terminal: (context) => new InProcessChannel('terminal', context.handle),
   'http-json': (context) => new HttpJsonChannel(context),
   telegram: (context) => new TelegramChannel(context),
+  whatsapp: (context) => new WhatsAppChannel(context),
 } satisfies Record<ChannelKind, ChannelFactory>;
 
 /** The adapter the registry builds for a network. */
