@@ -208,7 +208,7 @@ export class TelegramChannel implements ChannelAdapter {
       return this.#handle(act, { text: act.text, attachments: [outcome.attachment] });
     }
     log.info({ refusal: outcome.refusal, type: act.file.contentType }, 'telegram: file refused');
-    await this.#say(act, `telegram:file.${outcome.refusal}`, outcome.params, language);
+    await this.#say(act, `attachment.refused.${outcome.refusal}`, outcome.params, language);
     // The words sent with a refused file still count; the file is not passed on.
     if (act.text.trim() !== '') await this.#handle(act, { text: act.text });
   }
