@@ -15,6 +15,7 @@ import { choiceByMeaning, phraseInside } from './meaning/choices.ts';
 export { equipmentNamed, looksLikeSerial } from './meaning/equipment.ts';
 import { rankIntents } from './meaning/intents.ts';
 import { languageAskedFor } from './meaning/language.ts';
+export { writtenLanguage } from './meaning/written-language.ts';
 import { normalise, synonyms } from './meaning/lexicon.ts';
 import { tokensOf } from './meaning/stems.ts';
 

@@ -45,6 +45,7 @@ import {
   languageOf,
   textOf,
   typedText,
+  writtenLanguageOf,
 } from './reading.ts';
 import { reportOf, saidOfMatter, truncationNotice } from './report-text.ts';
 import { presumedFields, type Presumable } from './presumed.ts';
@@ -103,6 +104,13 @@ export function conversationSetup(policy: PolicyConfig) {
         type: 'language' as const,
         language: context.language,
       })),
+      // Issue 14: no network hint: the language of the customer's first words, said back in it.
+      takeWrittenLanguage: enqueueActions(({ context, event, enqueue }) => {
+        const language = writtenLanguageOf(context, event);
+        if (!language) return;
+        enqueue.assign({ language, languageChosen: true });
+        enqueue.emit({ type: 'language', language });
+      }),
       announceRecordLanguage: enqueueActions(({ context, enqueue }) => {
         if (!context.languageChosen) enqueue.emit({ type: 'language', language: context.language });
       }),

@@ -56,17 +56,17 @@ export function starting(s: ConversationSetup) {
         {
           guard: 'hasIdentifier',
           target: 'identification.lookingUp',
-          actions: ['takeIdentifier', 'keepText', say('welcome.greeting')],
+          actions: ['takeWrittenLanguage', 'takeIdentifier', 'keepText', say('welcome.greeting')],
         },
         // R004-6: "no soy cliente, quiero contratar": the prospect flow, no identifier asked.
         {
           guard: 'talksAsProspect',
           target: TO.prospect,
-          actions: [say('welcome.greeting'), 'becomeProspect'],
+          actions: ['takeWrittenLanguage', say('welcome.greeting'), 'becomeProspect'],
         },
         {
           target: 'identification.askingIdentifier',
-          actions: ['keepText', say('welcome.greeting')],
+          actions: ['takeWrittenLanguage', 'keepText', say('welcome.greeting')],
         },
       ],
     },
@@ -90,7 +90,10 @@ export function identification(s: ConversationSetup, policy: PolicyConfig) {
           { guard: 'hasIdentifier', target: 'lookingUp', actions: 'takeIdentifier' },
           { guard: 'talksAsProspect', target: TO.prospect, actions: 'becomeProspect' },
           // Issue 13: not an identifier, maybe what they need ("mi módem no tiene luces"): kept.
-          { guard: 'isCivil', actions: ['keepText', reask('identification.notUnderstood')] },
+          {
+            guard: 'isCivil',
+            actions: ['takeWrittenLanguage', 'keepText', reask('identification.notUnderstood')],
+          },
         ],
         { hint: null },
       ),

@@ -15,6 +15,7 @@ import {
   equipmentNamed,
   matchChoice,
   namedLanguage,
+  writtenLanguage,
 } from '../understanding.ts';
 import { isOffensive, withoutInterjections } from '../fair-use/index.ts';
 
@@ -49,6 +50,16 @@ export function languageOf(context: ConversationContext, event: FlowEvent): Lang
     return isLanguage(lang) ? lang : null;
   }
   return event.type === 'customer.text' ? namedLanguage(event.text) : null;
+}
+
+/**
+ * The language a customer who chose none writes in (no hint from the network): their first
+ * words, read by the words only one language has; null when unsure or already chosen.
+ */
+export function writtenLanguageOf(context: ConversationContext, event: FlowEvent): Language | null {
+  if (context.languageChosen || event.type !== 'customer.text') return null;
+  const language = writtenLanguage(event.text);
+  return language === context.language ? null : language;
 }
 
 /**
