@@ -13,6 +13,7 @@ import type {
   ChannelAdapter,
   ChannelContext,
   ChannelSettings,
+  ChannelTexts,
   HandleInbound,
 } from '../channels/channel-adapter.ts';
 import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
@@ -22,6 +23,7 @@ import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
+import { channelTexts } from './channel-texts.ts';
 import { checkDatabase } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
@@ -196,6 +198,11 @@ async function assembleOn(
     if (!late) throw notYet();
     return late.engine;
   };
+  let lateTexts: ChannelTexts | null = null;
+  const texts = () => {
+    if (!late) throw notYet();
+    return (lateTexts ??= channelTexts(late.translator, options.policy));
+  };
   const context: ChannelContext = {
     handle: (message, origin) => (guard ? guard.handle(message, origin) : Promise.reject(notYet())),
     admit: (channel, origin) => {
@@ -212,6 +219,21 @@ async function assembleOn(
         if (!late) return Promise.reject(notYet());
         return late.domain.attachments.put(...args);
       },
+    },
+    addresses: {
+      remember: (conversationId, address) => {
+        if (!late) return Promise.reject(notYet());
+        return late.domain.channelAddresses.remember(conversationId, address, options.clock.now());
+      },
+      recall: (conversationId) => {
+        if (!late) return Promise.reject(notYet());
+        return late.domain.channelAddresses.recall(conversationId);
+      },
+    },
+    texts: {
+      language: (hint) => texts().language(hint),
+      text: (key, language, params) => texts().text(key, language, params),
+      officeHours: (country, language, at) => texts().officeHours(country, language, at),
     },
     clock: options.clock,
     logger,
@@ -333,7 +355,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     seedDemo: config.seedDemo,
     http: { host: config.host, port: config.port, limits: config.httpServer },
     rateLimits: config.rateLimits,
-    channelSettings: { httpJson: config.httpJson },
+    channelSettings: { httpJson: config.httpJson, webchat: config.webchat },
     logger,
     processMetrics: true,
     mail: mailFromConfig(config),

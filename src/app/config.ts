@@ -6,6 +6,8 @@ import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
 import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
+import { WEBCHAT_ENV, webchatConfigFrom } from './config-webchat.ts';
+import type { WebchatSettings } from '../channels/webchat/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -61,7 +63,7 @@ const envSchema = z.object({
     .default('atiende <atiende@localhost>'),
   ATIENDE_CHANNELS: z
     .string()
-    .default('http-json')
+    .default('http-json,webchat')
     .transform((list) => [...new Set(list.split(',').map((name) => name.trim()))])
     .pipe(
       z.array(
@@ -71,6 +73,7 @@ const envSchema = z.object({
       ),
     ),
   ...HTTP_ENV,
+  ...WEBCHAT_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -86,7 +89,7 @@ export interface AppConfig extends HttpConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   port: number;
   host: string;
-  /** The networks served (the HTTP JSON chat by default). */
+  /** The networks served (the HTTP JSON chat and the web chat by default). */
   channels: ChannelKind[];
   /**
    * E-mail (issue 12): the SMTP server (its URL a secret) and the sender; without one, account
@@ -94,6 +97,8 @@ export interface AppConfig extends HttpConfig {
    * sent otherwise.
    */
   mail: { smtp: { url: SecretUrl; from: string } | null; demoCodes: boolean };
+  /** The web chat (issue 15): Bot Framework app, Direct Line token key, conversation limits. */
+  webchat: WebchatSettings;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -165,6 +170,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     host: e.HOST,
     channels: e.ATIENDE_CHANNELS,
     ...httpConfigFrom(e),
+    webchat: webchatConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
   };
 }

@@ -7,8 +7,9 @@ import type {
 } from '../bot/engine/messages.ts';
 import type { AttachmentStore } from '../domain/attachments/index.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { ChannelKind } from '../domain/types.ts';
+import type { ChannelKind, Language } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
+import type { WebchatSettings } from './webchat/settings.ts';
 
 /** Where a message came from, as the network's transport tells: for the per-address limit. */
 export interface InboundOrigin {
@@ -38,9 +39,36 @@ export interface ConversationReplies {
   ): Promise<{ replies: OutboundMessage[]; cursor: number }>;
 }
 
+/**
+ * Where a channel keeps how to reach a conversation later (a Bot Framework conversation
+ * reference), for the replies no request waits for: channels have no database.
+ */
+export interface ChannelAddresses {
+  remember(conversationId: string, address: Record<string, unknown>): Promise<void>;
+  recall(conversationId: string): Promise<Record<string, unknown> | null>;
+}
+
+/** Customer-facing words a channel shows outside a conversation (a web page), from the locales. */
+export interface ChannelTexts {
+  /** The language of a hint (`pt-BR`, a browser's list) when atiende speaks it, else the default. */
+  language(hint: string | null | undefined): Language;
+  /** A text of `locales/<lang>/<namespace>.json` (`webchat:title`). */
+  text(key: string, language: Language, params?: Record<string, string | number>): string;
+  /**
+   * R003-2: whether people of the team answer now in `country`, and, when not, the notice that
+   * says why and when they will (null when open).
+   */
+  officeHours(
+    country: string,
+    language: Language,
+    at: Date,
+  ): { open: boolean; notice: string | null };
+}
+
 /** Each network's own settings, from the app's configuration. */
 export interface ChannelSettings {
   readonly httpJson?: Partial<HttpJsonSettings>;
+  readonly webchat?: Partial<WebchatSettings>;
 }
 
 /** What the app gives a channel when it builds it. */
@@ -64,6 +92,10 @@ export interface ChannelContext {
   /** The app's logger; log about one conversation through a child with its `conversationId`. */
   readonly logger: FastifyBaseLogger;
   readonly settings?: ChannelSettings;
+  /** Conversation addresses kept in the database (for proactive replies). */
+  readonly addresses?: ChannelAddresses;
+  /** Words for pages a channel serves. */
+  readonly texts?: ChannelTexts;
 }
 
 /**

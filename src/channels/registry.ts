@@ -2,6 +2,7 @@ import type { ChannelKind } from '../domain/types.ts';
 import type { ChannelFactory } from './channel-adapter.ts';
 import { HttpJsonChannel } from './http-json/http-json-channel.ts';
 import { InProcessChannel } from './terminal/in-process-channel.ts';
+import { WebchatChannel } from './webchat/webchat-channel.ts';
 
 /**
  * Every network's adapter, one line each. The compiler refuses a `ChannelKind` without its
@@ -10,6 +11,7 @@ import { InProcessChannel } from './terminal/in-process-channel.ts';
 export const CHANNELS = {
   terminal: (context) => new InProcessChannel('terminal', context.handle),
   'http-json': (context) => new HttpJsonChannel(context),
+  webchat: (context) => new WebchatChannel(context),
 } satisfies Record<ChannelKind, ChannelFactory>;
 
 /** The adapter the registry builds for a network. */

@@ -6,6 +6,7 @@ import { MailOutbox } from './mail/index.ts';
 import type { PolicyConfig } from './policy/index.ts';
 import { AgentRepository } from './agents/agent.ts';
 import { AttachmentStore } from './attachments/index.ts';
+import { ChannelAddressBook } from './channel-addresses.ts';
 import { CaseNumberAllocator } from './cases/case-number.ts';
 import { CaseRepository } from './cases/case-repository.ts';
 import { CaseService } from './cases/case-service.ts';
@@ -40,6 +41,8 @@ export interface Domain {
   readonly mailOutbox: MailOutbox;
   /** The files customers send with their reports, kept in the database (R001-3). */
   readonly attachments: AttachmentStore;
+  /** How channels reach a conversation no request waits on (Bot Framework references). */
+  readonly channelAddresses: ChannelAddressBook;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
@@ -63,6 +66,7 @@ export function createDomain(
   const accountCodes = new AccountCodeRepository(connection);
   const mailOutbox = new MailOutbox(connection);
   const attachments = new AttachmentStore(connection);
+  const channelAddresses = new ChannelAddressBook(connection);
   return {
     policy,
     clock,
@@ -80,6 +84,7 @@ export function createDomain(
     accountCodes,
     mailOutbox,
     attachments,
+    channelAddresses,
     async init() {
       await customers.init();
       await abuse.init();
@@ -91,6 +96,7 @@ export function createDomain(
       await accountCodes.init();
       await mailOutbox.init();
       await attachments.init();
+      await channelAddresses.init();
     },
   };
 }

@@ -1,0 +1,93 @@
+import { LRUCache } from 'lru-cache';
+import type { ActivityLike } from './activities.ts';
+
+/** Activities kept per conversation (the oldest are forgotten past it). */
+const KEPT_ACTIVITIES = 500;
+/** Direct Line conversations kept in memory, least recently used forgotten first. */
+const KEPT_CONVERSATIONS = 20_000;
+
+/** Someone reading a conversation's activities as they come (a WebSocket stream). */
+export type ActivityListener = (activities: ActivityLike[], watermark: string) => void;
+
+interface Conversation {
+  readonly id: string;
+  readonly userId: string;
+  /** The activities kept, the first being number `base`. */
+  readonly activities: ActivityLike[];
+  base: number;
+  readonly listeners: Set<ActivityListener>;
+}
+
+/**
+ * The activities of each Direct Line conversation atiende serves, in order, each numbered: the
+ * watermark is the number of the next one. The visitor's own messages (the echo Web Chat waits
+ * for) and the bot's replies go in; polls and streams read from a watermark. Memory only and
+ * bounded: a restart loses what was on screen, not the conversation (the engine has it).
+ */
+export class DirectLineStore {
+  readonly #conversations = new LRUCache<string, Conversation>({ max: KEPT_CONVERSATIONS });
+
+  /** Opens a conversation for a user, or finds it (a restart: it starts again empty). */
+  open(conversationId: string, userId: string): void {
+    if (this.#conversations.has(conversationId)) return;
+    this.#conversations.set(conversationId, {
+      id: conversationId,
+      userId,
+      activities: [],
+      base: 0,
+      listeners: new Set(),
+    });
+  }
+
+  /** The user a conversation belongs to, or null when it is not kept. */
+  userOf(conversationId: string): string | null {
+    return this.#conversations.get(conversationId)?.userId ?? null;
+  }
+
+  /** The conversation of a user, by its Direct Line id; null when not kept. */
+  has(conversationId: string): boolean {
+    return this.#conversations.has(conversationId);
+  }
+
+  /** Adds an activity (numbered, its id given) and tells the listeners; returns its id. */
+  append(conversationId: string, activity: ActivityLike, at: Date): string | null {
+    const conversation = this.#conversations.get(conversationId);
+    if (!conversation) return null;
+    const number = conversation.base + conversation.activities.length;
+    const stored: ActivityLike = {
+      ...activity,
+      id: `${conversationId}|${String(number).padStart(7, '0')}`,
+      timestamp: at.toISOString(),
+      channelId: 'directline',
+      conversation: { id: conversationId },
+    };
+    conversation.activities.push(stored);
+    if (conversation.activities.length > KEPT_ACTIVITIES) {
+      conversation.activities.shift();
+      conversation.base++;
+    }
+    const watermark = String(number + 1);
+    for (const listener of conversation.listeners) listener([stored], watermark);
+    return stored.id!;
+  }
+
+  /** The activities from `watermark` on, and the next watermark. */
+  since(
+    conversationId: string,
+    watermark: number,
+  ): { activities: ActivityLike[]; watermark: string } {
+    const conversation = this.#conversations.get(conversationId);
+    if (!conversation) return { activities: [], watermark: String(watermark) };
+    const from = Math.max(0, watermark - conversation.base);
+    const next = conversation.base + conversation.activities.length;
+    return { activities: conversation.activities.slice(from), watermark: String(next) };
+  }
+
+  /** Listens for new activities; returns the function that stops listening. */
+  listen(conversationId: string, listener: ActivityListener): () => void {
+    const conversation = this.#conversations.get(conversationId);
+    if (!conversation) return () => undefined;
+    conversation.listeners.add(listener);
+    return () => conversation.listeners.delete(listener);
+  }
+}
