@@ -110,6 +110,12 @@ export class WebchatChannel implements ChannelAdapter {
       return reply.code(500).send({ error: 'internal error' });
     });
 
+    // An empty body is no activity, and a POST without one (a token refresh) is not an error.
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+      (body as string).trim() === '' ? done(null, undefined) : json(request, body as string, done),
+    );
+
     app.post('/api/messages', async (request, reply) => {
       const body = request.body as ActivityLike | undefined;
       if (typeof body !== 'object' || body === null || typeof body.type !== 'string')
