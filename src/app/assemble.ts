@@ -233,7 +233,7 @@ async function assembleOn(
     texts: {
       language: (hint) => texts().language(hint),
       text: (key, language, params) => texts().text(key, language, params),
-      officeHours: (country, language, at) => texts().officeHours(country, language, at),
+      officeHours: (key, country, language, at) => texts().officeHours(key, country, language, at),
     },
     clock: options.clock,
     logger,

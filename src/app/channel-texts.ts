@@ -23,7 +23,7 @@ export function channelTexts(translator: Translator, policy: PolicyConfig): Chan
     text(key, language: Language, params = {}) {
       return translator.text(key, params, language);
     },
-    officeHours(country, language, at) {
+    officeHours(key, country, language, at) {
       const place = isCountry(country) ? country : 'MX';
       const timeZone = policy.countries[place]?.timeZone;
       const calendar = calendarFor(policy, place, timeZone);
@@ -31,7 +31,7 @@ export function channelTexts(translator: Translator, policy: PolicyConfig): Chan
       if (hours.open) return { open: true, notice: null };
       const notice = translator.render(
         {
-          key: 'officeHours.notice',
+          key,
           params: {
             reason: hours.closedBecause ?? 'outsideHours',
             holiday: hours.holiday ?? '',

@@ -55,10 +55,12 @@ export interface ChannelTexts {
   /** A text of `locales/<lang>/<namespace>.json` (`webchat:title`). */
   text(key: string, language: Language, params?: Record<string, string | number>): string;
   /**
-   * R003-2: whether people of the team answer now in `country`, and, when not, the notice that
-   * says why and when they will (null when open).
+   * R003-2: whether people of the team answer now in `country`, and, when not, the text `key`
+   * saying why and when they will (its params: `reason`, `whenKind`, `weekday`, `time`… as the
+   * bot's `officeHours.*` texts take them); null when open.
    */
   officeHours(
+    key: string,
     country: string,
     language: Language,
     at: Date,

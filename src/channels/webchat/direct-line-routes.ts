@@ -151,7 +151,7 @@ export function directLineRoutes(app: FastifyInstance, deps: DirectLineDeps): vo
       recipient: undefined,
       serviceUrl: undefined,
     };
-    const id = store.append(claims.conversationId, activity, new Date(deps.nowSeconds() * 1000));
+    const id = store.append(claims.conversationId, activity);
     await deps.receive(claims, { ...activity, id: id ?? undefined }, request.ip);
     return reply.send({ id });
   });

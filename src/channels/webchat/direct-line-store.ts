@@ -15,6 +15,8 @@ interface Conversation {
   /** The activities kept, the first being number `base`. */
   readonly activities: ActivityLike[];
   base: number;
+  /** The last timestamp given (ms): each next one is later, so Web Chat keeps the order. */
+  lastAt: number;
   readonly listeners: Set<ActivityListener>;
 }
 
@@ -35,6 +37,7 @@ export class DirectLineStore {
       userId,
       activities: [],
       base: 0,
+      lastAt: 0,
       listeners: new Set(),
     });
   }
@@ -49,10 +52,16 @@ export class DirectLineStore {
     return this.#conversations.has(conversationId);
   }
 
-  /** Adds an activity (numbered, its id given) and tells the listeners; returns its id. */
-  append(conversationId: string, activity: ActivityLike, at: Date): string | null {
+  /**
+   * Adds an activity (numbered, its id and timestamp given) and tells the listeners; returns its
+   * id. Timestamps are the transport's, in real time (as Azure's Direct Line stamps them), and
+   * strictly increasing: Web Chat orders a conversation by them.
+   */
+  append(conversationId: string, activity: ActivityLike): string | null {
     const conversation = this.#conversations.get(conversationId);
     if (!conversation) return null;
+    conversation.lastAt = Math.max(Date.now(), conversation.lastAt + 1);
+    const at = new Date(conversation.lastAt);
     const number = conversation.base + conversation.activities.length;
     const stored: ActivityLike = {
       ...activity,

@@ -54,7 +54,7 @@ export function webchatPage(
   };
   const hours = (language: Language | null) =>
     texts && language
-      ? texts.officeHours(settings.country, language, context.clock.now())
+      ? texts.officeHours('webchat:closed', settings.country, language, context.clock.now())
       : { open: true, notice: null };
 
   app.get('/webchat', async (request, reply) => {

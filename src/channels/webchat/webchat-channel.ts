@@ -76,7 +76,7 @@ export class WebchatChannel implements ChannelAdapter {
     const directLine = directLineConversationOf(message.channelUserId);
     if (directLine) {
       this.directLine.open(directLine, message.channelUserId);
-      this.directLine.append(directLine, this.#outgoing(message), this.context.clock.now());
+      this.directLine.append(directLine, this.#outgoing(message));
       return;
     }
     const reference = await this.#recall(message.conversationId);
@@ -143,11 +143,7 @@ export class WebchatChannel implements ChannelAdapter {
           await this.#receive(activity, claims.userId, address, { mayFetch: () => false });
         } catch (error) {
           if (!(error instanceof RateLimited) || !error.reply) throw error;
-          this.directLine.append(
-            conversationId,
-            this.#outgoing(error.reply),
-            this.context.clock.now(),
-          );
+          this.directLine.append(conversationId, this.#outgoing(error.reply));
         }
       },
     });
