@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_ATTACHMENT_LIMITS } from '../../domain/attachments/index.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ActivityLike } from './activities.ts';
 import type { DirectLineStore } from './direct-line-store.ts';
@@ -8,6 +10,29 @@ import { newVisitor, type TokenClaims, type TokenSigner } from './tokens.ts';
 
 /** Where the Direct Line v3 API is served (Web Chat's `domain`). */
 export const DIRECT_LINE_PATH = '/v3/directline';
+
+/** An upload's parts: the activity (Direct Line's `activity` part) and its files. */
+async function readUpload(request: FastifyRequest): Promise<{
+  activity: ActivityLike;
+  files: { name: string; contentType: string; bytes: Buffer }[];
+}> {
+  let activity: ActivityLike = { type: 'message' };
+  const files: { name: string; contentType: string; bytes: Buffer }[] = [];
+  for await (const part of request.parts()) {
+    if (part.type !== 'file') continue;
+    const bytes = await part.toBuffer();
+    if (part.fieldname === 'activity') {
+      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+      if (typeof parsed === 'object' && parsed !== null) activity = parsed as ActivityLike;
+    } else
+      files.push({
+        name: part.filename || 'file',
+        contentType: part.mimetype || 'application/octet-stream',
+        bytes,
+      });
+  }
+  return { activity, files };
+}
 
 /** What the Direct Line routes need of the channel. */
 export interface DirectLineDeps {
@@ -32,7 +57,11 @@ export interface DirectLineDeps {
  * 403 for another conversation). Bearer tokens, never cookies: any site may call it (CORS `*`),
  * and none can act for a visitor whose token it does not hold.
  */
-export function directLineRoutes(app: FastifyInstance, deps: DirectLineDeps): void {
+export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDeps): Promise<void> {
+  // Uploads (Web Chat's attachments): the attachment limit per file, a few files at once.
+  await app.register(multipart, {
+    limits: { fileSize: DEFAULT_ATTACHMENT_LIMITS.maxBytes, files: 6, fields: 4, parts: 8 },
+  });
   const { store, tokens } = deps;
   const issue = (claims: Omit<TokenClaims, 'exp'>) => {
     const token = tokens.sign({ ...claims, exp: deps.nowSeconds() + deps.ttlSeconds });
@@ -132,6 +161,34 @@ export function directLineRoutes(app: FastifyInstance, deps: DirectLineDeps): vo
     deps.admitRequest(request.ip);
     const watermark = Number((request.query as Record<string, unknown>).watermark) || 0;
     return reply.send(store.since(claims.conversationId, Math.max(0, Math.floor(watermark))));
+  });
+
+  app.post(`${DIRECT_LINE_PATH}/conversations/:id/upload`, async (request, reply) => {
+    const claims = authorize(request, reply);
+    if (!claims) return reply;
+    if (!request.isMultipart())
+      return reply
+        .code(415)
+        .send({ error: { code: 'BadArgument', message: 'multipart/form-data' } });
+    const upload = await readUpload(request);
+    store.open(claims.conversationId, claims.userId);
+    // The screen shows the files' names; their bytes go to the engine, not into the echo.
+    const activity: ActivityLike = {
+      ...upload.activity,
+      type: 'message',
+      from: { id: claims.userId, name: upload.activity.from?.name, role: 'user' },
+      recipient: undefined,
+      serviceUrl: undefined,
+      attachments: upload.files.map((f) => ({ name: f.name, contentType: f.contentType })),
+    };
+    const id = store.append(claims.conversationId, activity);
+    const attachments = upload.files.map((f) => ({
+      name: f.name,
+      contentType: f.contentType,
+      contentUrl: `data:${f.contentType};base64,${f.bytes.toString('base64')}`,
+    }));
+    await deps.receive(claims, { ...activity, id: id ?? undefined, attachments }, request.ip);
+    return reply.send({ id });
   });
 
   app.post(`${DIRECT_LINE_PATH}/conversations/:id/activities`, async (request, reply) => {

@@ -104,6 +104,8 @@ export class WebchatChannel implements ChannelAdapter {
           .code(503)
           .header('retry-after', String(RETRY_AFTER_S))
           .send({ error: 'try again shortly' });
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE')
+        return reply.code(413).send({ error: 'file too large' });
       if (error.statusCode !== undefined && error.statusCode < 500)
         return reply.code(error.statusCode).send({ error: error.message });
       request.log.error({ err: error }, 'web chat request failed');
@@ -130,7 +132,7 @@ export class WebchatChannel implements ChannelAdapter {
       return reply.code(result.status).send(result.body ?? '');
     });
 
-    directLineRoutes(app, {
+    await directLineRoutes(app, {
       store: this.directLine,
       tokens: this.#tokens,
       ttlSeconds: this.settings.tokenTtlSeconds,

@@ -70,7 +70,7 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
   beforeAll(async () => {
     served = await serve({
       channels: ['webchat'],
-      channelSettings: { webchat: { conversationsPerAddress: 5 } },
+      channelSettings: { webchat: { conversationsPerAddress: 6 } },
     });
     domain = `${served.base}/v3/directline`;
   });
@@ -171,8 +171,45 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
     expect(refused).toMatch(/403/);
   });
 
+  it('R001-3: a file the visitor uploads (as Web Chat does) is kept in the database; a refused type is not', async () => {
+    const visitor = await generate();
+    const form = new FormData();
+    const activity = { type: 'message', from: { id: visitor.userId }, text: 'foto del equipo' };
+    form.append(
+      'activity',
+      new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }),
+    );
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    form.append('file', new Blob([png], { type: 'image/png' }), 'equipo.png');
+    form.append(
+      'file',
+      new Blob([Buffer.from('MZ')], { type: 'application/x-msdownload' }),
+      'x.exe',
+    );
+    const response = await fetch(
+      `${domain}/conversations/${visitor.conversationId}/upload?userId=${visitor.userId}`,
+      { method: 'POST', headers: { authorization: `Bearer ${visitor.token}` }, body: form },
+    );
+    expect(response.status).toBe(200);
+    const files = await served.app.runtime.domain.attachments.model
+      .find({ conversationId: `webchat:${visitor.userId}` })
+      .lean();
+    expect(files.map((f) => [f.name, f.contentType, f.size])).toEqual([
+      ['equipo.png', 'image/png', png.length],
+    ]);
+    // The echo names the files without carrying their bytes.
+    const echoed = await fetch(`${domain}/conversations/${visitor.conversationId}/activities`, {
+      headers: { authorization: `Bearer ${visitor.token}` },
+    });
+    const { activities } = (await echoed.json()) as { activities: ActivityLike[] };
+    expect(activities[0]!.attachments).toEqual([
+      { name: 'equipo.png', contentType: 'image/png' },
+      { name: 'x.exe', contentType: 'application/x-msdownload' },
+    ]);
+  });
+
   it('an address opens a bounded number of new conversations (429 past it)', async () => {
-    // Five allowed by this test's settings; earlier tests of this file took some.
+    // Six allowed by this test's settings; earlier tests of this file took some.
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++)
       statuses.push((await fetch(`${domain}/tokens/generate`, { method: 'POST' })).status);
