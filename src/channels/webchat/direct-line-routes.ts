@@ -34,6 +34,16 @@ async function readUpload(request: FastifyRequest): Promise<{
   return { activity, files };
 }
 
+/**
+ * The message id the engine gets: Web Chat's `clientActivityID` when it sends one (the same on a
+ * retry after a failed send, so the engine drops the repeat), else the id given here.
+ */
+function messageIdOf(activity: ActivityLike, stored: string | null): string | undefined {
+  const client = (activity.channelData as { clientActivityID?: unknown } | undefined)
+    ?.clientActivityID;
+  return typeof client === 'string' && client !== '' ? `c:${client}` : (stored ?? undefined);
+}
+
 /** What the Direct Line routes need of the channel. */
 export interface DirectLineDeps {
   readonly store: DirectLineStore;
@@ -187,7 +197,11 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
       contentType: f.contentType,
       contentUrl: `data:${f.contentType};base64,${f.bytes.toString('base64')}`,
     }));
-    await deps.receive(claims, { ...activity, id: id ?? undefined, attachments }, request.ip);
+    await deps.receive(
+      claims,
+      { ...activity, id: messageIdOf(activity, id), attachments },
+      request.ip,
+    );
     return reply.send({ id });
   });
 
@@ -209,7 +223,7 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
       serviceUrl: undefined,
     };
     const id = store.append(claims.conversationId, activity);
-    await deps.receive(claims, { ...activity, id: id ?? undefined }, request.ip);
+    await deps.receive(claims, { ...activity, id: messageIdOf(activity, id) }, request.ip);
     return reply.send({ id });
   });
 

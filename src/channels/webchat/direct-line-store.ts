@@ -87,7 +87,9 @@ export class DirectLineStore {
   ): { activities: ActivityLike[]; watermark: string } {
     const conversation = this.#conversations.get(conversationId);
     if (!conversation) return { activities: [], watermark: String(watermark) };
-    const from = Math.max(0, watermark - conversation.base);
+    // A watermark past the end was given before a restart emptied the conversation: all of it.
+    const end = conversation.base + conversation.activities.length;
+    const from = watermark > end ? 0 : Math.max(0, watermark - conversation.base);
     const next = conversation.base + conversation.activities.length;
     return { activities: conversation.activities.slice(from), watermark: String(next) };
   }

@@ -70,7 +70,7 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
   beforeAll(async () => {
     served = await serve({
       channels: ['webchat'],
-      channelSettings: { webchat: { conversationsPerAddress: 6 } },
+      channelSettings: { webchat: { conversationsPerAddress: 7 } },
     });
     domain = `${served.base}/v3/directline`;
   });
@@ -171,6 +171,30 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
     expect(refused).toMatch(/403/);
   });
 
+  it('R001-5: a message Web Chat sends again (same clientActivityID) is answered once', async () => {
+    const visitor = await generate();
+    const send = () =>
+      fetch(`${domain}/conversations/${visitor.conversationId}/activities`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` },
+        body: JSON.stringify({
+          type: 'message',
+          from: { id: visitor.userId },
+          text: 'hola',
+          channelData: { clientActivityID: 'web-1' },
+        }),
+      });
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    const bot = served.app
+      .channel('webchat')
+      .directLine.since(visitor.conversationId, 0)
+      .activities.filter((a) => a.from?.role === 'bot');
+    const turns = await served.app.runtime.engine.repliesSince(`webchat:${visitor.userId}`, 0);
+    expect(bot.length).toBe(turns.replies.length);
+    expect(new Set(turns.replies.map((r) => r.inReplyTo))).toEqual(new Set(['c:web-1']));
+  });
+
   it('R001-3: a file the visitor uploads (as Web Chat does) is kept in the database; a refused type is not', async () => {
     const visitor = await generate();
     const form = new FormData();
@@ -209,7 +233,7 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
   });
 
   it('an address opens a bounded number of new conversations (429 past it)', async () => {
-    // Six allowed by this test's settings; earlier tests of this file took some.
+    // Seven allowed by this test's settings; earlier tests of this file took some.
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++)
       statuses.push((await fetch(`${domain}/tokens/generate`, { method: 'POST' })).status);
