@@ -94,6 +94,20 @@ export class DirectLineStore {
     return { activities: conversation.activities.slice(from), watermark: String(next) };
   }
 
+  /**
+   * The id given to the visitor's activity that carried Web Chat's `clientActivityID` (the
+   * engine's message id), so a reply points at what is on screen: Web Chat holds a reply whose
+   * `replyToId` it has not seen for seconds.
+   */
+  idOfClientActivity(conversationId: string, clientActivityId: string): string | null {
+    const activities = this.#conversations.get(conversationId)?.activities ?? [];
+    for (let i = activities.length - 1; i >= 0; i--) {
+      const data = activities[i]!.channelData as { clientActivityID?: unknown } | undefined;
+      if (data?.clientActivityID === clientActivityId) return activities[i]!.id ?? null;
+    }
+    return null;
+  }
+
   /** Listens for new activities; returns the function that stops listening. */
   listen(conversationId: string, listener: ActivityListener): () => void {
     const conversation = this.#conversations.get(conversationId);

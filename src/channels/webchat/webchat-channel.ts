@@ -15,6 +15,8 @@ import { DEFAULT_WEBCHAT_SETTINGS, type WebchatSettings } from './settings.ts';
 import { directLineConversationOf, TokenSigner } from './tokens.ts';
 
 const KIND = 'webchat' as const;
+/** The prefix of a message id made from Web Chat's `clientActivityID` (direct-line-routes). */
+const CLIENT_ID = 'c:';
 /** Seconds a Bot Framework channel is told to wait before it resends after a database outage. */
 const RETRY_AFTER_S = 2;
 
@@ -76,7 +78,7 @@ export class WebchatChannel implements ChannelAdapter {
     const directLine = directLineConversationOf(message.channelUserId);
     if (directLine) {
       this.directLine.open(directLine, message.channelUserId);
-      this.directLine.append(directLine, this.#outgoing(message));
+      this.directLine.append(directLine, this.#outgoing(message, directLine));
       return;
     }
     const reference = await this.#recall(message.conversationId);
@@ -145,7 +147,7 @@ export class WebchatChannel implements ChannelAdapter {
           await this.#receive(activity, claims.userId, address, { mayFetch: () => false });
         } catch (error) {
           if (!(error instanceof RateLimited) || !error.reply) throw error;
-          this.directLine.append(conversationId, this.#outgoing(error.reply));
+          this.directLine.append(conversationId, this.#outgoing(error.reply, conversationId));
         }
       },
     });
@@ -208,8 +210,17 @@ export class WebchatChannel implements ChannelAdapter {
     return this.context.handle(message, { address });
   }
 
-  #outgoing(message: OutboundMessage): ActivityLike {
-    return { ...replyActivity(message), from: { id: 'atiende', name: 'atiende', role: 'bot' } };
+  /** A reply as a Direct Line activity, pointing at the visitor's activity on screen. */
+  #outgoing(message: OutboundMessage, conversationId: string): ActivityLike {
+    const activity: ActivityLike = {
+      ...replyActivity(message),
+      from: { id: 'atiende', name: 'atiende', role: 'bot' },
+    };
+    const clientId = message.inReplyTo?.startsWith(CLIENT_ID) ? message.inReplyTo.slice(2) : null;
+    const shown = clientId && this.directLine.idOfClientActivity(conversationId, clientId);
+    if (shown) activity.replyToId = shown;
+    else if (clientId) delete activity.replyToId;
+    return activity;
   }
 
   async #remember(conversationId: string, reference: Record<string, unknown>): Promise<void> {

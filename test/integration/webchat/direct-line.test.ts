@@ -193,6 +193,10 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
     const turns = await served.app.runtime.engine.repliesSince(`webchat:${visitor.userId}`, 0);
     expect(bot.length).toBe(turns.replies.length);
     expect(new Set(turns.replies.map((r) => r.inReplyTo))).toEqual(new Set(['c:web-1']));
+    // The replies point at the visitor's activity on screen (Web Chat holds them otherwise).
+    const echo = served.app.channel('webchat').directLine.since(visitor.conversationId, 0)
+      .activities[0]!;
+    expect(bot.every((a) => a.replyToId === echo.id)).toBe(true);
   });
 
   it('R001-3: a file the visitor uploads (as Web Chat does) is kept in the database; a refused type is not', async () => {
