@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
@@ -13,18 +14,24 @@ import type {
   ChannelAdapter,
   ChannelContext,
   ChannelSettings,
-  ChannelTexts,
   HandleInbound,
 } from '../channels/channel-adapter.ts';
 import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
-import type { Clock } from '../domain/clock.ts';
+import {
+  LeaseKeeper,
+  LeaseStore,
+  SessionStore,
+  DEFAULT_LEASE_TIMINGS,
+  type LeaseTimings,
+} from '../domain/channel-state/index.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
-import { channelTexts } from './channel-texts.ts';
-import { checkDatabase } from './health.ts';
+import { officeHoursText } from './channel-texts.ts';
+import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -63,6 +70,8 @@ export interface AtiendeOptions {
   rateLimits?: RateLimits;
   /** The channels' own settings (the JSON channel's API key, callback, allowed origins). */
   channelSettings?: ChannelSettings;
+  /** How the lease of a network connection is kept (tests shorten it); real time always. */
+  leaseTimings?: Partial<LeaseTimings>;
   /** Defaults to a silent logger. */
   logger?: Logger;
   /** Node's own metrics (CPU, memory, event loop) on `/metrics` too. */
@@ -198,11 +207,16 @@ async function assembleOn(
     if (!late) throw notYet();
     return late.engine;
   };
-  let lateTexts: ChannelTexts | null = null;
-  const texts = () => {
-    if (!late) throw notYet();
-    return (lateTexts ??= channelTexts(late.translator, options.policy));
-  };
+  const sessions = new SessionStore(connection);
+  const leaseStore = new LeaseStore(connection);
+  // Leases compare instants across processes: real time, whatever clock the app simulates.
+  const leases = new LeaseKeeper(
+    leaseStore,
+    randomUUID(),
+    systemClock,
+    { ...DEFAULT_LEASE_TIMINGS, ...options.leaseTimings },
+    (error) => logger.error({ err: error }, 'keeping a channel lease failed'),
+  );
   const context: ChannelContext = {
     handle: (message, origin) => (guard ? guard.handle(message, origin) : Promise.reject(notYet())),
     admit: (channel, origin) => {
@@ -230,10 +244,30 @@ async function assembleOn(
         return late.domain.channelAddresses.recall(conversationId);
       },
     },
+    sessions,
+    leases,
+    marks: {
+      check: (...args) =>
+        late ? late.domain.channelMarks.check(...args) : Promise.reject(notYet()),
+      markSent: (...args) =>
+        late ? late.domain.channelMarks.markSent(...args) : Promise.reject(notYet()),
+      markUnreachable: (...args) =>
+        late ? late.domain.channelMarks.markUnreachable(...args) : Promise.reject(notYet()),
+      markReachable: (...args) =>
+        late ? late.domain.channelMarks.markReachable(...args) : Promise.reject(notYet()),
+      claim: (...args) =>
+        late ? late.domain.channelMarks.claim(...args) : Promise.reject(notYet()),
+    },
     texts: {
-      language: (hint) => texts().language(hint),
-      text: (key, language, params) => texts().text(key, language, params),
-      officeHours: (key, country, language, at) => texts().officeHours(key, country, language, at),
+      text: (key, params, language) => {
+        if (!late) throw notYet();
+        return late.translator.text(key, params, language);
+      },
+      defaultLanguage: options.policy.language.default,
+      officeHours: (key, country, language, at) => {
+        if (!late) throw notYet();
+        return officeHoursText(late.translator, options.policy, key, country, language, at);
+      },
     },
     clock: options.clock,
     logger,
@@ -298,7 +332,7 @@ async function assembleOn(
         logger,
         channels: adapters,
         metrics: metrics.registry,
-        health: () => checkDatabase(connection, { embedded }),
+        health: async () => withChannels(await checkDatabase(connection, { embedded }), adapters),
         clock: options.clock,
         limits: options.http.limits,
       })
@@ -325,6 +359,8 @@ async function assembleOn(
     async start() {
       started = true;
       await runtime.start();
+      // The channels' state, before a channel reads it.
+      for (const store of [sessions, leaseStore]) await store.init();
       for (const adapter of adapters) await adapter.start();
       if (http && options.http) {
         await http.listen({ host: options.http.host, port: options.http.port });
@@ -355,7 +391,12 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     seedDemo: config.seedDemo,
     http: { host: config.host, port: config.port, limits: config.httpServer },
     rateLimits: config.rateLimits,
-    channelSettings: { httpJson: config.httpJson, webchat: config.webchat },
+    channelSettings: {
+      httpJson: config.httpJson,
+      ...(config.telegram ? { telegram: config.telegram } : {}),
+      whatsapp: { pairingPhone: config.whatsapp.pairingPhone },
+      webchat: config.webchat,
+    },
     logger,
     processMetrics: true,
     mail: mailFromConfig(config),

@@ -1,7 +1,6 @@
 import type { Translator } from '../bot/i18n.ts';
-import type { ChannelTexts } from '../channels/channel-adapter.ts';
 import { calendarFor, officeHoursNow, type PolicyConfig } from '../domain/policy/index.ts';
-import { isCountry, isLanguage, type Language } from '../domain/types.ts';
+import { isCountry, type Language } from '../domain/types.ts';
 
 /** How far off people are back, as the `officeHours.when.*` texts say it. */
 function whenKind(inDays: number): string {
@@ -11,41 +10,38 @@ function whenKind(inDays: number): string {
 }
 
 /**
- * The words channels show outside a conversation (a web page), from the locales: the language
- * of a hint, a text, and the office hours of a country (R003-2) told as the bot tells them.
+ * R003-2 for a page a channel serves: whether people of the team answer now in `country`, and,
+ * when not, the text `key` saying why and when they will, with the params the bot's
+ * `officeHours.*` texts take.
  */
-export function channelTexts(translator: Translator, policy: PolicyConfig): ChannelTexts {
-  return {
-    language(hint) {
-      const code = hint?.slice(0, 2).toLowerCase();
-      return isLanguage(code) ? code : policy.language.default;
+export function officeHoursText(
+  translator: Translator,
+  policy: PolicyConfig,
+  key: string,
+  country: string,
+  language: Language,
+  at: Date,
+): { open: boolean; notice: string | null } {
+  const place = isCountry(country) ? country : 'MX';
+  const timeZone = policy.countries[place]?.timeZone;
+  const calendar = calendarFor(policy, place, timeZone);
+  const hours = officeHoursNow(calendar, policy, at, language);
+  if (hours.open) return { open: true, notice: null };
+  const notice = translator.render(
+    {
+      key,
+      params: {
+        reason: hours.closedBecause ?? 'outsideHours',
+        holiday: hours.holiday ?? '',
+        today: hours.weekday,
+        whenKind: whenKind(hours.nextOpen.inDays),
+        weekday: hours.nextOpen.weekday,
+        time: hours.nextOpen.time,
+        nextOpenAt: hours.nextOpenAt,
+        ...(timeZone ? { timeZone } : {}),
+      },
     },
-    text(key, language: Language, params = {}) {
-      return translator.text(key, params, language);
-    },
-    officeHours(key, country, language, at) {
-      const place = isCountry(country) ? country : 'MX';
-      const timeZone = policy.countries[place]?.timeZone;
-      const calendar = calendarFor(policy, place, timeZone);
-      const hours = officeHoursNow(calendar, policy, at, language);
-      if (hours.open) return { open: true, notice: null };
-      const notice = translator.render(
-        {
-          key,
-          params: {
-            reason: hours.closedBecause ?? 'outsideHours',
-            holiday: hours.holiday ?? '',
-            today: hours.weekday,
-            whenKind: whenKind(hours.nextOpen.inDays),
-            weekday: hours.nextOpen.weekday,
-            time: hours.nextOpen.time,
-            nextOpenAt: hours.nextOpenAt,
-            ...(timeZone ? { timeZone } : {}),
-          },
-        },
-        language,
-      ).text;
-      return { open: false, notice };
-    },
-  };
+    language,
+  ).text;
+  return { open: false, notice };
 }

@@ -6,6 +6,9 @@ import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../domain/policy
 import { SimulatedClock, systemClock, type Clock } from '../domain/clock.ts';
 import { CHANNEL_KINDS, LANGUAGES, type ChannelKind } from '../domain/types.ts';
 import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
+import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
+import type { TelegramSettings } from '../channels/telegram/settings.ts';
+import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
 import { WEBCHAT_ENV, webchatConfigFrom } from './config-webchat.ts';
 import type { WebchatSettings } from '../channels/webchat/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
@@ -73,6 +76,8 @@ const envSchema = z.object({
       ),
     ),
   ...HTTP_ENV,
+  ...TELEGRAM_ENV,
+  ...WHATSAPP_ENV,
   ...WEBCHAT_ENV,
 });
 
@@ -89,14 +94,21 @@ export interface AppConfig extends HttpConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   port: number;
   host: string;
-  /** The networks served (the HTTP JSON chat and the web chat by default). */
+  /**
+   * The networks served (the HTTP JSON chat and the web chat by default; Telegram too when its
+   * token is set).
+   */
   channels: ChannelKind[];
+  /** The Telegram channel's settings, null when `TELEGRAM_BOT_TOKEN` is not set (issue 14). */
+  telegram: TelegramSettings | null;
   /**
    * E-mail (issue 12): the SMTP server (its URL a secret) and the sender; without one, account
    * codes are shown as a demo on the embedded demo defaults outside production, and cannot be
    * sent otherwise.
    */
   mail: { smtp: { url: SecretUrl; from: string } | null; demoCodes: boolean };
+  /** WhatsApp (issue 14): served when `channels` has it; a pairing code or a QR. */
+  whatsapp: WhatsAppConfig;
   /** The web chat (issue 15): Bot Framework app, Direct Line token key, conversation limits. */
   webchat: WebchatSettings;
 }
@@ -155,6 +167,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const seedDemo = e.ATIENDE_SEED_DEMO
     ? e.ATIENDE_SEED_DEMO === 'true'
     : e.MONGODB_URI === undefined;
+  const telegram = telegramConfigFrom(e);
+  const channels = channelsWithWhatsApp(e.ATIENDE_CHANNELS, e.WHATSAPP_ENABLED);
+  if (telegram && !channels.includes('telegram')) channels.push('telegram');
+  if (!telegram && channels.includes('telegram'))
+    throw new ConfigurationError('ATIENDE_CHANNELS: telegram needs TELEGRAM_BOT_TOKEN');
   const smtp = e.SMTP_URL ? { url: new SecretUrl(e.SMTP_URL), from: e.ATIENDE_MAIL_FROM } : null;
 
   return {
@@ -168,9 +185,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
-    channels: e.ATIENDE_CHANNELS,
+    channels,
+    telegram,
     ...httpConfigFrom(e),
     webchat: webchatConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
+    whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
   };
 }

@@ -1,9 +1,12 @@
 import { MongoNotConnectedError } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { SupervisorState } from '../bot/database/supervisor.ts';
+import type { ChannelAdapter, ChannelHealth } from '../channels/channel-adapter.ts';
 
-/** What `/healthz` answers. */
-export type Health = { status: 'ok' } | { status: 'unavailable'; reason: string };
+/** What `/healthz` answers; `channels` shows the networks that keep a connection. */
+export type Health = ({ status: 'ok' } | { status: 'unavailable'; reason: string }) & {
+  channels?: Record<string, ChannelHealth>;
+};
 
 /** How long a health check waits for the database before calling it unavailable. */
 export const PING_TIMEOUT_MS = 1_000;
@@ -52,4 +55,14 @@ function embeddedDown(state: SupervisorState): string {
   const exit = state.lastExit;
   const how = !exit ? '' : exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
   return `the embedded database is restarting (attempt ${state.attempt})${how ? `: it exited with ${how}` : ''}`;
+}
+
+/**
+ * The database's health with the connections of the channels that have one (a WhatsApp number
+ * logged out shows here, beside the logs). A channel's state does not turn the answer into a
+ * 503: the process still serves every other network, and another process would be no better.
+ */
+export function withChannels(health: Health, channels: readonly ChannelAdapter[]): Health {
+  const shown = channels.filter((c) => c.health).map((c) => [c.kind, c.health!()] as const);
+  return shown.length === 0 ? health : { ...health, channels: Object.fromEntries(shown) };
 }

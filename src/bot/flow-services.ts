@@ -12,6 +12,7 @@ import type {
 } from '../flows/contract.ts';
 import { codeRecipient } from '../domain/account-proof/index.ts';
 import type { Language } from '../domain/types.ts';
+import type { PersonStanding } from './engine/person-standing.ts';
 import type { TranscriptEntry } from './engine/state.ts';
 import type { Translator } from './i18n.ts';
 import { accountCodeMail } from './mail/account-code-mail.ts';
@@ -91,13 +92,10 @@ export function createFlowServices(
       if (!customer) return null;
       const now = clock.now();
       // R001-11: a suspension is the person's, found by who is asking, not by the account named.
-      const suspension = person
-        ? await domain.abuse.suspensionOf(personKeys(person.conversationId, person.phone), now)
+      const personSuspension = person
+        ? await personStandingOf(domain)(person.conversationId, person.phone, now)
         : null;
-      return {
-        ...customerView(customer, now),
-        personSuspension: suspension ? { until: suspension.until?.toISOString() ?? null } : null,
-      };
+      return { ...customerView(customer, now), personSuspension };
     },
 
     async openCase(input, call) {
@@ -277,6 +275,18 @@ export interface DemoCode {
   maskedTo: string;
   code: string;
   language: Language;
+}
+
+/**
+ * R001-11: the standing of a person (the conversation's sender, the verified phone): their
+ * suspension in force, if any. Reads the people marks by `_id`; the breaches only for a person
+ * who has one.
+ */
+export function personStandingOf(domain: Domain): PersonStanding {
+  return async (conversationId, phone, now) => {
+    const suspension = await domain.abuse.suspensionOf(personKeys(conversationId, phone), now);
+    return suspension ? { until: suspension.until?.toISOString() ?? null } : null;
+  };
 }
 
 /**

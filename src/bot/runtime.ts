@@ -11,7 +11,12 @@ import { Scheduler } from './engine/scheduler.ts';
 import { EngineStores } from './engine/store/index.ts';
 import type { Mailer } from '../domain/mail/index.ts';
 import { oncePerInput } from './effects/once-per-input.ts';
-import { createAccountProofServices, createFlowServices, type DemoCode } from './flow-services.ts';
+import {
+  createAccountProofServices,
+  createFlowServices,
+  personStandingOf,
+  type DemoCode,
+} from './flow-services.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
 
@@ -129,6 +134,7 @@ export async function createRuntime(options: {
     policy: options.policy,
     channels: options.channels,
     onHandoff: options.onHandoff,
+    personStanding: personStandingOf(domain),
     idleMs: options.idleMs,
     orderWaitMs: options.orderWaitMs,
     log: options.log,

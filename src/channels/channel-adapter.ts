@@ -6,10 +6,14 @@ import type {
   TurnOutcome,
 } from '../bot/engine/messages.ts';
 import type { AttachmentStore } from '../domain/attachments/index.ts';
+import type { ChannelMarks } from '../domain/channel-marks/index.ts';
+import type { Leases, SessionStates } from '../domain/channel-state/ports.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ChannelKind, Language } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
+import type { TelegramSettings } from './telegram/settings.ts';
 import type { WebchatSettings } from './webchat/settings.ts';
+import type { WhatsAppSettings } from './whatsapp/settings.ts';
 
 /** Where a message came from, as the network's transport tells: for the per-address limit. */
 export interface InboundOrigin {
@@ -48,29 +52,43 @@ export interface ChannelAddresses {
   recall(conversationId: string): Promise<Record<string, unknown> | null>;
 }
 
-/** Customer-facing words a channel shows outside a conversation (a web page), from the locales. */
+/** Each network's own settings, from the app's configuration. */
+export interface ChannelSettings {
+  readonly httpJson?: Partial<HttpJsonSettings>;
+  readonly webchat?: Partial<WebchatSettings>;
+  /** Telegram's bot token and Bot API root, webhook and pacing (issue 14). */
+  readonly telegram?: TelegramSettings;
+  readonly whatsapp?: Partial<WhatsAppSettings>;
+}
+
+/**
+ * What a network adapter remembers beyond its process (issue 14), in the database: a reply
+ * sent (by `deliveryId`, so one the engine resends after a crash goes out once) and a
+ * customer who blocked the bot (nothing retried forever; writing again undoes it); and a
+ * claim once for good (a question's buttons answer it once).
+ */
+export type DeliveryMarks = Pick<
+  ChannelMarks,
+  'check' | 'markSent' | 'markUnreachable' | 'markReachable' | 'claim'
+>;
+
+/** The few texts a channel says by itself (help, a refused file), from the locales. */
 export interface ChannelTexts {
-  /** The language of a hint (`pt-BR`, a browser's list) when atiende speaks it, else the default. */
-  language(hint: string | null | undefined): Language;
-  /** A text of `locales/<lang>/<namespace>.json` (`webchat:title`). */
-  text(key: string, language: Language, params?: Record<string, string | number>): string;
+  /** The text of an i18n key (`namespace:key`) in a language. */
+  text(key: string, params: Record<string, string | number>, language: Language): string;
+  /** The language of a customer the network gives no usable hint for. */
+  readonly defaultLanguage: Language;
   /**
    * R003-2: whether people of the team answer now in `country`, and, when not, the text `key`
    * saying why and when they will (its params: `reason`, `whenKind`, `weekday`, `time`… as the
-   * bot's `officeHours.*` texts take them); null when open.
+   * bot's `officeHours.*` texts take them); null when open. For a page a channel serves.
    */
-  officeHours(
+  officeHours?(
     key: string,
     country: string,
     language: Language,
     at: Date,
   ): { open: boolean; notice: string | null };
-}
-
-/** Each network's own settings, from the app's configuration. */
-export interface ChannelSettings {
-  readonly httpJson?: Partial<HttpJsonSettings>;
-  readonly webchat?: Partial<WebchatSettings>;
 }
 
 /** What the app gives a channel when it builds it. */
@@ -89,6 +107,17 @@ export interface ChannelContext {
    * attachment to put on the `InboundMessage`; never on the process's disk.
    */
   readonly attachments: Pick<AttachmentStore, 'put'>;
+  /** Replies sent and customers unreachable, kept in the database (issue 14). */
+  readonly marks: DeliveryMarks;
+  /** Texts a channel says by itself, in the customer's language. */
+  readonly texts: ChannelTexts;
+  /**
+   * A network's session kept in the database by scope (a WhatsApp number's credentials and
+   * signal keys): a restart, another machine or another process keeps it.
+   */
+  readonly sessions: SessionStates;
+  /** One owner of a network connection at a time across processes (decision 6). */
+  readonly leases: Leases;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */
@@ -96,8 +125,6 @@ export interface ChannelContext {
   readonly settings?: ChannelSettings;
   /** Conversation addresses kept in the database (for proactive replies). */
   readonly addresses?: ChannelAddresses;
-  /** Words for pages a channel serves. */
-  readonly texts?: ChannelTexts;
 }
 
 /**
@@ -112,6 +139,14 @@ export interface ChannelAdapter extends ChannelPort {
   stop(): Promise<void>;
   /** The HTTP routes the network calls (webhooks, an API), registered on the app's server. */
   readonly routes?: FastifyPluginAsync;
+  /** The network connection's state, shown on `/healthz` (WhatsApp's socket, a log-out). */
+  health?(): ChannelHealth;
+}
+
+/** A channel's connection as `/healthz` shows it: `status` first, then what explains it. */
+export interface ChannelHealth {
+  readonly status: string;
+  readonly [detail: string]: unknown;
 }
 
 /** Builds a network's adapter; the registry holds one per `ChannelKind`. */

@@ -1,7 +1,9 @@
 import type { ChannelKind } from '../domain/types.ts';
 import type { ChannelFactory } from './channel-adapter.ts';
 import { HttpJsonChannel } from './http-json/http-json-channel.ts';
+import { TelegramChannel } from './telegram/telegram-channel.ts';
 import { InProcessChannel } from './terminal/in-process-channel.ts';
+import { WhatsAppChannel } from './whatsapp/whatsapp-channel.ts';
 import { WebchatChannel } from './webchat/webchat-channel.ts';
 
 /**
@@ -11,6 +13,8 @@ import { WebchatChannel } from './webchat/webchat-channel.ts';
 export const CHANNELS = {
   terminal: (context) => new InProcessChannel('terminal', context.handle),
   'http-json': (context) => new HttpJsonChannel(context),
+  telegram: (context) => new TelegramChannel(context),
+  whatsapp: (context) => new WhatsAppChannel(context),
   webchat: (context) => new WebchatChannel(context),
 } satisfies Record<ChannelKind, ChannelFactory>;
 

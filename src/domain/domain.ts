@@ -6,6 +6,7 @@ import { MailOutbox } from './mail/index.ts';
 import type { PolicyConfig } from './policy/index.ts';
 import { AgentRepository } from './agents/agent.ts';
 import { AttachmentStore } from './attachments/index.ts';
+import { ChannelMarks } from './channel-marks/index.ts';
 import { ChannelAddressBook } from './channel-addresses.ts';
 import { CaseNumberAllocator } from './cases/case-number.ts';
 import { CaseRepository } from './cases/case-repository.ts';
@@ -41,6 +42,8 @@ export interface Domain {
   readonly mailOutbox: MailOutbox;
   /** The files customers send with their reports, kept in the database (R001-3). */
   readonly attachments: AttachmentStore;
+  /** What network adapters remember across processes: replies sent, customers who blocked us. */
+  readonly channelMarks: ChannelMarks;
   /** How channels reach a conversation no request waits on (Bot Framework references). */
   readonly channelAddresses: ChannelAddressBook;
   /** Creates collections and unique indexes; run once at start-up before serving. */
@@ -66,6 +69,7 @@ export function createDomain(
   const accountCodes = new AccountCodeRepository(connection);
   const mailOutbox = new MailOutbox(connection);
   const attachments = new AttachmentStore(connection);
+  const channelMarks = new ChannelMarks(connection);
   const channelAddresses = new ChannelAddressBook(connection);
   return {
     policy,
@@ -84,6 +88,7 @@ export function createDomain(
     accountCodes,
     mailOutbox,
     attachments,
+    channelMarks,
     channelAddresses,
     async init() {
       await customers.init();
@@ -96,6 +101,7 @@ export function createDomain(
       await accountCodes.init();
       await mailOutbox.init();
       await attachments.init();
+      await channelMarks.init();
       await channelAddresses.init();
     },
   };

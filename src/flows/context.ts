@@ -11,6 +11,7 @@ import type {
   CaseView,
   CustomerView,
   FlowInput,
+  PersonSuspension,
   Reply,
   VisitMoveTerms,
   VisitSlotView,
@@ -79,6 +80,11 @@ export interface ConversationContext {
   keptText?: string | null;
   /** Issue 13: the session before identified this customer (see `FlowInput.previous`). */
   returning?: boolean;
+  /**
+   * R001-11: the person's suspension read at session start (`FlowInput.personSuspension`);
+   * absent when it was not, and identification reads it with the customer.
+   */
+  personSuspension?: PersonSuspension | null;
 
   lookup: { by: 'account' | 'email' | 'phone'; value: string } | null;
   lookupAttempts: number;
@@ -102,6 +108,11 @@ export interface ConversationContext {
   resumeAfterProof?: ProofResume | null;
 
   intent: Intent | null;
+  /**
+   * Issue 13: the words that chose the intent (the triage answer, or the kept first message):
+   * what they already answer is not asked (`machine/presumed.ts`). Absent in older snapshots.
+   */
+  intentText?: string | null;
   caseType: CaseType | null;
   area: Area | null;
   category: CaseCategory | null;
@@ -160,7 +171,9 @@ export interface ConversationContext {
 
 /** The first context of a conversation, from the engine's input and the deployment's policy. */
 export function initialContext(input: FlowInput, policy: PolicyConfig): ConversationContext {
-  return { ...freshContext(input, policy), ...carried(input) };
+  const standing =
+    input.personSuspension === undefined ? {} : { personSuspension: input.personSuspension };
+  return { ...freshContext(input, policy), ...carried(input), ...standing };
 }
 
 /** Issue 13: what the session before proved and knew, when the engine carries it over. */
@@ -223,6 +236,7 @@ function freshContext(input: FlowInput, policy: PolicyConfig): ConversationConte
 export function emptyRequest() {
   return {
     intent: null,
+    intentText: null,
     caseType: null,
     area: null,
     category: null,

@@ -104,6 +104,12 @@ export interface FlowInput {
    * one started (the engine decides the window): the customer is not identified again.
    */
   previous?: PreviousSession | null;
+  /**
+   * R001-11: whether the person starting this session (its sender, the verified phone) is
+   * suspended, read by the engine before the first message is answered — whatever way in the
+   * message takes (prospect, a person, a language). Absent: not read; identification reads it.
+   */
+  personSuspension?: PersonSuspension | null;
 }
 
 /** Issue 13: what a finished session proved and knew, carried into the next one. */

@@ -11,7 +11,7 @@ import { ACCOUNT_CODE_RULES } from '../domain/account-proof/account-code-rules.t
 import { normaliseEmail, normalisePhone } from '../domain/customers/customer.ts';
 import { cleanText } from '../domain/text.ts';
 import { LANGUAGES, type Language } from '../domain/types.ts';
-import { choiceByMeaning } from './meaning/choices.ts';
+import { choiceByMeaning, phraseInside } from './meaning/choices.ts';
 export { equipmentNamed, looksLikeSerial } from './meaning/equipment.ts';
 import { rankIntents } from './meaning/intents.ts';
 import { languageAskedFor } from './meaning/language.ts';
@@ -40,6 +40,20 @@ export function matchChoice(
 ): string | null {
   const clean = cleanText(raw, MAX_SHORT_CHARS);
   return choiceByMeaning(clean, normalise(clean), choices, language, asksForPerson, at);
+}
+
+/**
+ * Issue 13, said once: the choice that text written before the question (the words that chose
+ * the request) already answers — a choice's phrase inside it, not negated, one choice alone —
+ * or null, and the question is asked. See `phraseInside`.
+ */
+export function presumedChoice(
+  raw: string,
+  choices: readonly Choice[],
+  language: Language,
+  options: { minWords?: number; list?: string } = {},
+): string | null {
+  return phraseInside(normalise(cleanText(raw, MAX_SHORT_CHARS * 2)), choices, language, options);
 }
 
 /**

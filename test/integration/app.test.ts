@@ -201,4 +201,22 @@ describe('npm start: the app on a MongoDB server', () => {
     expect(colleague.body.replies?.map((r) => r.key)).toContain('identification.askIsPrimary');
     expect(colleague.body.replies?.map((r) => r.key)).not.toContain('fairUse.stillSuspended');
   });
+
+  it('R001-11: a suspended person is refused at the start of every session, whatever way in — a prospect, asking for a person', async () => {
+    // Five messages: the per-user burst (the flow tests try every way in).
+    for (let i = 1; i <= 3; i++) {
+      await chat({ userId: 'rude2', messageId: `r${i}`, text: 'eres una estúpida' });
+    }
+    const waysIn = ['no soy cliente, quiero contratar', 'quiero hablar con una persona'];
+    for (const [i, text] of waysIn.entries()) {
+      const back = await chat({ userId: 'rude2', messageId: `w${i}`, text });
+      expect(
+        back.body.replies?.map((r) => r.key),
+        text,
+      ).toEqual(['fairUse.stillSuspended']);
+    }
+    // Someone else's first message in the same words is served.
+    const other = await chat({ userId: 'polite', messageId: 'p1', text: waysIn[0] });
+    expect(other.body.replies?.map((r) => r.key)).not.toContain('fairUse.stillSuspended');
+  });
 });

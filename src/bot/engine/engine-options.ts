@@ -4,6 +4,7 @@ import type { Clock } from '../../domain/clock.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { Translator } from '../i18n.ts';
 import type { InputKey } from './input-key.ts';
+import type { PersonStanding } from './person-standing.ts';
 import type { ChannelPort } from './messages.ts';
 import type { TranscriptEntry } from './state.ts';
 import type { EngineStores } from './store/index.ts';
@@ -35,6 +36,8 @@ export interface EngineOptions {
    * once the version is stored, once per stored version.
    */
   onHandoff?: (notice: HandoffNotice) => void;
+  /** R001-11: the standing of the person starting a session (absent: identification reads it). */
+  personStanding?: PersonStanding;
   /** How long an idle conversation stays in memory. */
   idleMs?: number;
   maxCached?: number;

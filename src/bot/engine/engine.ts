@@ -15,6 +15,7 @@ import { scheduleDeadlines } from './deadline-timers.ts';
 import { inNetworkOrder } from './message-order.ts';
 import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
 import { answerTo, repliesSince, type ReplyHistory } from './reply-history.ts';
+import { withPersonStanding } from './person-standing.ts';
 import { ORDER_WAIT_MS, type EngineOptions, type RunningTurn } from './engine-options.ts';
 
 import {
@@ -251,10 +252,20 @@ export class ConversationEngine {
     this.#suspects = new Set(records.filter((r) => !this.#suspects.has(keyOf(r))).map(keyOf));
     let count = 0;
     for (const state of await this.#stores.versions.statesOf(abandoned)) {
-      await this.#serial(state.conversationId, async () => {
-        await this.#delivery.deliver(state, repliesOf(state, this.#o.translator));
-        count++;
-      });
+      try {
+        await this.#serial(state.conversationId, async () => {
+          await this.#delivery.deliver(state, repliesOf(state, this.#o.translator));
+          count++;
+        });
+      } catch (error) {
+        // A network that cannot send from this process now (a WhatsApp number another process
+        // holds, a socket reconnecting) must hold up neither the others nor the start: the
+        // version stays pending, and a later sweep (here or in the holder) sends it.
+        this.#o.log?.warn(
+          { err: error, conversationId: state.conversationId },
+          'recovered replies not delivered: left pending for a later sweep',
+        );
+      }
     }
     return count;
   }
@@ -308,6 +319,7 @@ export class ConversationEngine {
           return 'duplicate';
         }
         if (start === 'ignored') return 'ignored';
+        if (this.#o.personStanding) await withPersonStanding(start, this.#o.personStanding);
 
         let flow: LiveFlow | null = null;
         let result: TurnResult | null = null;

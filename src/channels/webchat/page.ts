@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Language } from '../../domain/types.ts';
+import { isLanguage, type Language } from '../../domain/types.ts';
 import type { ChannelContext } from '../channel-adapter.ts';
 import type { WebchatSettings } from './settings.ts';
 
@@ -46,23 +46,24 @@ export function webchatPage(
   settings: WebchatSettings,
 ): void {
   const texts = context.texts;
-  const languageOf = (request: FastifyRequest): Language | null => {
-    if (!texts) return null;
+  const languageOf = (request: FastifyRequest): Language => {
     const query = (request.query as Record<string, unknown>).lang;
     const hint = typeof query === 'string' ? query : request.headers['accept-language'];
-    return texts.language(firstLanguage(hint));
+    const code = firstLanguage(hint)?.slice(0, 2).toLowerCase();
+    return isLanguage(code) ? code : texts.defaultLanguage;
   };
-  const hours = (language: Language | null) =>
-    texts && language
-      ? texts.officeHours('webchat:closed', settings.country, language, context.clock.now())
-      : { open: true, notice: null };
+  const hours = (language: Language) =>
+    texts.officeHours?.('webchat:closed', settings.country, language, context.clock.now()) ?? {
+      open: true,
+      notice: null,
+    };
 
   app.get('/webchat', async (request, reply) => {
     const language = languageOf(request);
-    const t = (key: string) => (texts && language ? texts.text(`webchat:${key}`, language) : key);
+    const t = (key: string) => texts.text(`webchat:${key}`, {}, language);
     const { open, notice } = hours(language);
     const html = `<!doctype html>
-<html lang="${escape(language ?? 'es')}">
+<html lang="${escape(language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

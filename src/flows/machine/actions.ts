@@ -47,6 +47,7 @@ import {
   typedText,
 } from './reading.ts';
 import { reportOf, saidOfMatter, truncationNotice } from './report-text.ts';
+import { presumedFields, type Presumable } from './presumed.ts';
 
 /** The hint of a question about its options (`reask`'s default). */
 const DEFAULT_HINT = 'common.notUnderstood';
@@ -201,9 +202,14 @@ export function conversationSetup(policy: PolicyConfig) {
       chooseIntent: assign(({ context, event }) => {
         const intent = answerOf(context, event) as Intent;
         const caseType = INTENT_CASE_TYPE[intent];
-        return { intent, caseType, area: CASE_AREA[caseType] };
+        const intentText = event.type === 'customer.text' ? textOf(event) : null;
+        return { intent, intentText, caseType, area: CASE_AREA[caseType] };
       }),
       resetRequest: assign(() => emptyRequest()),
+      /** Issue 13: an answer the request's first words gave (`presumed.ts`). */
+      takeSaid: assign(({ context }, params: { which: Presumable }) =>
+        presumedFields(context, params.which, policy),
+      ),
       /** Issue 13: what the customer said before triage, for triage to read once identified. */
       keepText: assign(({ context, event }) => keptTextAfter(context, event)),
       /** Issue 13: the kept text read as the answer to triage (see `kept-text.ts`). */

@@ -6,6 +6,7 @@ import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationSetup } from './actions.ts';
 import { menu, proofGate, say, yesNo } from './builders.ts';
 import { contractOf, zoneParams } from './facts.ts';
+import { tellingOfficeHours } from './office-hours.ts';
 import { TO } from './targets.ts';
 
 /** The `cancellation` state: contract, confirmation, registration (R004-5). */
@@ -51,8 +52,7 @@ export function cancellation(s: ConversationSetup, policy: PolicyConfig) {
             conversationId: context.conversationId,
           }),
           onDone: {
-            // Issue 13: a finished request asks "¿algo más?" before the session ends.
-            target: TO.anythingElse,
+            target: 'tellingOfficeHours',
             actions: [
               { type: 'rememberCaseNumber', params: ({ event }) => event.output.caseNumber },
               say('cancellation.registered', (c) => ({
@@ -66,6 +66,9 @@ export function cancellation(s: ConversationSetup, policy: PolicyConfig) {
           onError: TO.failure,
         },
       },
+      // R003-2: the areas act on it in office hours; out of hours the customer is told when.
+      // Issue 13: then "¿algo más?", as after every finished request.
+      tellingOfficeHours: tellingOfficeHours(policy, TO.anythingElse),
     },
   });
 }

@@ -7,7 +7,7 @@ import type { Contact, Country } from '../../domain/types.ts';
 import { followUpAllowed } from '../../domain/policy/index.ts';
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationContext } from '../context.ts';
-import type { CaseView } from '../contract.ts';
+import type { CaseView, PersonSuspension } from '../contract.ts';
 import { namedPerson } from '../../domain/customers/customer.ts';
 import { labelText } from '../understanding.ts';
 
@@ -53,6 +53,14 @@ export function countryOf(context: Ctx): Country {
 /** Where a visit or office hours are looked up: the customer's country, zone and now. */
 export function whereAndWhen(context: Ctx, policy: PolicyConfig) {
   return { country: countryOf(context), timeZone: timeZoneOf(context, policy), at: context.lastAt };
+}
+
+/**
+ * R001-11: the suspension of the person talking — read at session start, or with the customer
+ * at identification — if any.
+ */
+export function personSuspensionOf(context: Ctx): PersonSuspension | null | undefined {
+  return context.personSuspension ?? context.customer?.personSuspension;
 }
 
 /** The first name, as the bot greets people. */

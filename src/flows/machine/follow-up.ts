@@ -1,8 +1,9 @@
 /**
  * Follow-up of open cases (R001-6, R001-9, R001-5): which case, its status, and the follow-up
  * recorded — or, before the wait since the last contact is over, the rule and the minutes left;
- * pressing again after being told is warned and recorded as pressing. A case with a visit then
- * shows the visit, to be confirmed or moved (issue 13).
+ * pressing again after being told is warned and recorded as pressing. Out of hours, when
+ * someone can answer (R003-2). A case with a visit then shows the visit, to be confirmed or
+ * moved (issue 13).
  */
 import type { PolicyConfig } from '../../domain/policy/index.ts';
 import type { ConversationContext } from '../context.ts';
@@ -10,6 +11,7 @@ import type { ConversationSetup } from './actions.ts';
 import { menu, proofGate, say } from './builders.ts';
 import { followUpWait, followedCase, zoneParams } from './facts.ts';
 import type { Params } from './facts.ts';
+import { tellingOfficeHours } from './office-hours.ts';
 import { TO } from './targets.ts';
 
 /** The `followUp` state: the open cases listed, one chosen, its follow-up decided. */
@@ -29,7 +31,7 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
           at: context.lastAt,
           pressing,
         }),
-        onDone: { target: 'afterStatus', actions: say(key, params) },
+        onDone: { target: 'tellingOfficeHours', actions: say(key, params) },
         onError: TO.failure,
       },
     });
@@ -81,7 +83,7 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
           { guard: 'isPressing', target: 'pressing' },
           {
             guard: 'isTooSoonForFollowUp',
-            target: 'afterStatus',
+            target: 'tellingOfficeHours',
             actions: say('followUp.tooSoon', waitParams),
           },
           { target: 'recording' },
@@ -91,6 +93,9 @@ export function followUp(s: ConversationSetup, policy: PolicyConfig) {
         caseNumber: c.followUpCase?.number ?? '',
       })),
       pressing: recording(true, 'followUp.pressingWarning', waitParams),
+      // R003-2: people follow the case up in office hours; out of hours the customer is told
+      // when someone can answer (the day or the holiday named).
+      tellingOfficeHours: tellingOfficeHours(policy, 'afterStatus'),
       // Issue 13: a case with a visit shows it next, to be confirmed or moved.
       afterStatus: {
         always: [{ guard: 'hasVisitToShow', target: TO.visits }, { target: TO.anythingElse }],

@@ -27,7 +27,7 @@ import {
 } from '../understanding.ts';
 import { isOffensive, isVagueSubject, reportText } from '../fair-use/index.ts';
 import { REMOTE_CATEGORIES } from './case-request.ts';
-import { followUpWait, isProven, knownContact } from './facts.ts';
+import { followUpWait, isProven, knownContact, personSuspensionOf } from './facts.ts';
 import {
   answerOf,
   attachmentsOf,
@@ -39,6 +39,7 @@ import {
   typedText,
 } from './reading.ts';
 import { typedSetup } from './setup.ts';
+import { presumed, type Presumable } from './presumed.ts';
 import { asksForBot, talksAsProspect } from '../wishes.ts';
 
 /** Shortest description accepted (R001-4). */
@@ -85,8 +86,8 @@ export function guardedSetup(policy: PolicyConfig) {
       isReturning: ({ context }) => context.returning === true && context.contact.name !== '',
       isSuspended: ({ context }) => context.customer?.suspended === true,
       /** R001-11: the person talking is suspended (permanently: told without an end). */
-      isPersonSuspended: ({ context }) => context.customer?.personSuspension != null,
-      isPersonSuspendedForGood: ({ context }) => context.customer?.personSuspension?.until === null,
+      isPersonSuspended: ({ context }) => personSuspensionOf(context) != null,
+      isPersonSuspendedForGood: ({ context }) => personSuspensionOf(context)?.until === null,
       /** R003-1: the distribution contract says the distributor serves its customers. */
       isServedByDistributor: ({ context }) =>
         context.customer?.distributor?.servesItsCustomers === true,
@@ -118,6 +119,9 @@ export function guardedSetup(policy: PolicyConfig) {
       /** R001-10: nonsense, or only data (a folio, a phone) where words are needed: re-asked. */
       isNotAReport: ({ context, event }) =>
         isCivilEvent(event, offenceCountryOf(context)) && reportText(textOf(event)) !== 'words',
+      /** Issue 13: the words that chose the request already answer this question. */
+      saysAlready: ({ context }, params: { which: Presumable }) =>
+        presumed(context, params.which) !== null,
       /** Issue 13: the first message described the fault well enough to be its subject. */
       hasKeptDescription: ({ context }) =>
         context.description.length >= MIN_DESCRIPTION_CHARS &&

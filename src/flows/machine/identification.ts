@@ -8,8 +8,35 @@
 import { LANGUAGE_CHOICES, UNKNOWN_CUSTOMER_CHOICES } from '../choices.ts';
 import type { ConversationSetup } from './actions.ts';
 import { AWAITING, ask, chose, question, reask, say, yesNo } from './builders.ts';
-import { companyName, firstName } from './facts.ts';
+import type { PolicyConfig } from '../../domain/policy/index.ts';
+import { companyName, firstName, personSuspensionOf, timeZoneOf } from './facts.ts';
 import { TO } from './targets.ts';
+
+/**
+ * R001-11: this person is suspended for their own words (whatever account they name, whatever
+ * way in they take): told until when, or that it is for good, and the session ends.
+ */
+export function refusingSuspendedPerson(policy: PolicyConfig, stamp = false) {
+  const stamped = stamp ? (['stamp'] as const) : ([] as const);
+  return [
+    {
+      guard: 'isPersonSuspendedForGood' as const,
+      target: TO.closedSuspended,
+      actions: [...stamped, say('fairUse.stillSuspendedPermanently')],
+    },
+    {
+      guard: 'isPersonSuspended' as const,
+      target: TO.closedSuspended,
+      actions: [
+        ...stamped,
+        say('fairUse.stillSuspended', (c) => ({
+          until: personSuspensionOf(c)?.until ?? '',
+          timeZone: timeZoneOf(c, policy),
+        })),
+      ],
+    },
+  ];
+}
 
 /** The first customer event: a language, an identifier, or just "hola". */
 export function starting(s: ConversationSetup) {
@@ -47,7 +74,7 @@ export function starting(s: ConversationSetup) {
 }
 
 /** The `identification` state: identifier, lookup, standing, who is talking (R004-1). */
-export function identification(s: ConversationSetup) {
+export function identification(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     initial: 'askingIdentifier',
     states: {
@@ -72,8 +99,11 @@ export function identification(s: ConversationSetup) {
           src: 'findCustomer',
           input: ({ context }) => ({
             ...(context.lookup ?? { by: 'account' as const, value: '' }),
-            // R001-11: who is asking, so the person's own suspension is found.
-            person: { conversationId: context.conversationId, phone: context.inputPhone },
+            // R001-11: who is asking, so the person's own suspension is found (unless read
+            // at session start already: one read per session).
+            ...(context.personSuspension === undefined
+              ? { person: { conversationId: context.conversationId, phone: context.inputPhone } }
+              : {}),
           }),
           onDone: [
             {
@@ -106,20 +136,7 @@ export function identification(s: ConversationSetup) {
       ),
       checkingStanding: {
         always: [
-          // R001-11: this person is suspended for their own words (whatever account they name).
-          {
-            guard: 'isPersonSuspendedForGood',
-            target: TO.closedSuspended,
-            actions: say('fairUse.stillSuspendedPermanently'),
-          },
-          {
-            guard: 'isPersonSuspended',
-            target: TO.closedSuspended,
-            actions: say('fairUse.stillSuspended', (c) => ({
-              until: c.customer?.personSuspension?.until ?? '',
-              timeZone: c.customer?.timeZone ?? 'UTC',
-            })),
-          },
+          ...refusingSuspendedPerson(policy),
           // R001-11: support is suspended for this customer's account (an administrative decision).
           {
             guard: 'isSuspended',

@@ -52,7 +52,7 @@ export function createConversationMachine(policy: PolicyConfig) {
       session: {
         type: 'parallel',
         states: {
-          clock: clock(s),
+          clock: clock(s, policy),
           conversation: {
             initial: 'starting',
             on: {
@@ -68,7 +68,7 @@ export function createConversationMachine(policy: PolicyConfig) {
             states: {
               hist: { type: 'history', history: 'deep' },
               starting: starting(s),
-              identification: identification(s),
+              identification: identification(s, policy),
               contactDetails: contactDetails(s),
               triage: triage(s),
               confirmingKeptIntent: confirmingKeptIntent(s),

@@ -59,6 +59,7 @@ export function readingOfKeptText(context: ConversationContext): Partial<Convers
   return {
     keptText: null,
     intent: id,
+    intentText: text,
     caseType,
     area: CASE_AREA[caseType],
     description: described ? text : '',

@@ -11,6 +11,7 @@ import { NONSENSE, ask, chose, menu, proofGate, question, say } from './builders
 import { openCaseInput } from './case-request.ts';
 import { zoneParams } from './facts.ts';
 import { tellingOfficeHours } from './office-hours.ts';
+import { readingSaid } from './presumed.ts';
 import { TO } from './targets.ts';
 
 /** The `request` state: complaint kind, description, delivery channel, the case opened. */
@@ -22,6 +23,8 @@ export function request(s: ConversationSetup, policy: PolicyConfig) {
       // and again before the request is registered (a snapshot stored before the gate).
       checkingInvoiceProof: proofGate('invoice', 'describing'),
       checkingCaseProof: proofGate('invoiceCase', 'openingCase'),
+      // Issue 13: "me cobraron doble" said the complaint's kind: not asked again.
+      readingComplaintKind: readingSaid('complaintKind', 'describing', 'choosingComplaintKind'),
       choosingComplaintKind: menu('complaint.askKind', COMPLAINT_KINDS, {
         target: 'describing',
         actions: 'takeComplaintKind',

@@ -16,15 +16,19 @@ import { MAX_SHORT_CHARS } from '../understanding.ts';
 import { isProven, zoneParams } from './facts.ts';
 import { offenceCountryOf } from './reading.ts';
 import { TO } from './targets.ts';
+import { refusingSuspendedPerson } from './identification.ts';
 
 /** The region beside the conversation that sees every customer event first. */
-export function clock(s: ConversationSetup) {
+export function clock(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     initial: 'ticking',
     states: {
       ticking: {
         on: {
           'customer.*': [
+            // R001-11: a person suspended at session start is refused whatever they write —
+            // a prospect, asking for a person, a language — not only at identification.
+            ...refusingSuspendedPerson(policy, true),
             // R001-8: offensive language in any answer, before the answer is read.
             { guard: 'isOffensive', target: TO.recordingAbuse, actions: 'stamp' },
             // Asking for a person works at any question, not only at triage.

@@ -13,7 +13,7 @@ import type { Answer } from './builders.ts';
 const FLOWS: [Intent, string][] = [
   ['technical', 'technical'],
   ['doubt', 'request.describing'],
-  ['complaint', 'request.choosingComplaintKind'],
+  ['complaint', 'request.readingComplaintKind'],
   // Issue 12: invoices, follow-up and cancellation prove the account first (their gates).
   ['invoice', 'request.checkingInvoiceProof'],
   ['cancellation', 'cancellation'],

@@ -10,7 +10,7 @@ import { slotNamed, type SlotOffer } from './dates.ts';
 import { classifyIntent } from './intents.ts';
 import { labels, memo, synonyms } from './lexicon.ts';
 import { optionNumber } from './numbers.ts';
-import { polarityOf, type Polarity } from './polarity.ts';
+import { polarityOf, stepPolarityOf, type Polarity } from './polarity.ts';
 import { stemOf, tokensOf } from './stems.ts';
 
 /** The triage intents (`triage.option.*`): read by the classifier. */
@@ -46,7 +46,7 @@ function byPolarity(text: string, choices: readonly Choice[]): string | null | u
         ? POLAR.done
         : undefined;
   if (!kind) return undefined;
-  const polarity = polarityOf(text);
+  const polarity = kind === POLAR.done ? stepPolarityOf(text) : polarityOf(text);
   const id = polarity ? kind[polarity] : undefined;
   return id && ids.includes(id) ? id : null;
 }
@@ -64,9 +64,12 @@ function isCommonWord(word: string): boolean {
 }
 
 /** A phrase's stems per language, for finding it inside an answer. */
-function cueStems(lang: Language, choice: Choice): string[][] {
-  return memo(`c:${lang}:${choice.key}:${choice.id}`, () =>
-    [...labels(lang, choice), ...synonyms(lang, choice.id)]
+function cueStems(lang: Language, choice: Choice, list?: string): string[][] {
+  return memo(`c:${lang}:${choice.key}:${choice.id}:${list ?? ''}`, () =>
+    (list
+      ? synonyms(lang, `${list}.${choice.id}`)
+      : [...labels(lang, choice), ...synonyms(lang, choice.id)]
+    )
       // Two letters are a word here ("hp", "pc") unless they are a yes, a no or a stop word.
       .filter((phrase) => {
         const letters = phrase.replace(/[^a-z0-9ñç]/g, '').length;
@@ -80,12 +83,41 @@ function cueStems(lang: Language, choice: Choice): string[][] {
   ).map((joined) => joined.split(' '));
 }
 
-function contains(haystack: string[], needle: string[]): boolean {
+/** Negation words, and the small words that may stand between one and what it negates. */
+interface Negation {
+  words: Set<string>;
+  between: Set<string>;
+}
+
+function contains(haystack: string[], needle: string[], negation?: Negation): boolean {
   outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
     for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
+    // "no me cobraron": a phrase said negated is not said (unless the phrase is the negation).
+    // Only small words may stand between: "no responde, estamos parados" says stopped.
+    if (negation && !negation.words.has(needle[0]!)) {
+      let k = i - 1;
+      while (k >= i - 3 && negation.between.has(haystack[k] ?? '')) k -= 1;
+      if (negation.words.has(haystack[k] ?? '')) continue;
+    }
     return true;
   }
   return false;
+}
+
+/**
+ * The negative words of the conversation's language ("no", "not", "não") as stems of `lang`,
+ * the language whose phrase is looked for (a Portuguese phrase may be found in a Spanish
+ * message: "no estamos parados"; the Portuguese "no" is no negation: "no outlook"), and its
+ * small words ("no me cobraron").
+ */
+function negationOf(lang: Language, language: Language): Negation {
+  const stems = (list: string) =>
+    new Set(
+      memo(`neg:${list}:${language}:${lang}`, () =>
+        synonyms(language, list).flatMap((w) => tokensOf(w).map((t) => stemOf(t, lang))),
+      ),
+    );
+  return { words: stems('negative'), between: stems('stopwords') };
 }
 
 /**
@@ -97,16 +129,19 @@ function byPhrase(
   choices: readonly Choice[],
   language: Language,
   minWords = 1,
+  notNegated = false,
+  list?: string,
 ): string | null {
   for (const lang of inOrder(language)) {
     const words = tokensOf(text).map((w) => stemOf(w, lang));
+    const negation = notNegated ? negationOf(lang, language) : undefined;
     let best = 0;
     let found: string[] = [];
     for (const choice of choices) {
       const longest = Math.max(
         0,
-        ...cueStems(lang, choice)
-          .filter((cue) => cue.length >= minWords && contains(words, cue))
+        ...cueStems(lang, choice, list)
+          .filter((cue) => cue.length >= minWords && contains(words, cue, negation))
           .map((cue) => cue.length),
       );
       if (longest > best) [best, found] = [longest, [choice.id]];
@@ -163,4 +198,22 @@ export function choiceByMeaning(
     return classifyIntent(text, language, ids)?.intent ?? byPhrase(text, choices, language);
   }
   return byPhrase(text, choices, language);
+}
+
+/**
+ * Issue 13, said once: the choice a text written for another question already answers — the
+ * words that chose the request ("me cobraron doble" answers the complaint's kind, "la impresora
+ * no imprime" the fault's category). Only a choice's phrase inside it (`minWords` words at
+ * least), not negated, one choice alone: never an option number, a yes/no or a guess. With
+ * `list`, the phrases are those of the word list `<list>.<choice id>` instead of the choice's
+ * label and synonyms (what a first message says of a severity is not what an answer says).
+ */
+export function phraseInside(
+  text: string,
+  choices: readonly Choice[],
+  language: Language,
+  options: { minWords?: number; list?: string } = {},
+): string | null {
+  if (text === '' || choices.length === 0) return null;
+  return byPhrase(text, choices, language, options.minWords ?? 1, true, options.list);
 }

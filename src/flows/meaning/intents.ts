@@ -6,7 +6,8 @@
  * off a known word as that word (`typos.ts`) and accents folded, so typos and missing accents
  * still count.
  * Synchronous and deterministic (the network starts from zero weights), so the machine's guards
- * can call it; no network access.
+ * can call it; no network access. Which intent a visit's phrasing is (`visit` or `followUp`):
+ * README, "Understanding".
  */
 import type { Language } from '../../domain/types.ts';
 import intentsEs from '../../../locales/es/intents.json' with { type: 'json' };

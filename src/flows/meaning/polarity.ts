@@ -19,7 +19,8 @@ function wordSet(list: string): Set<string> {
   return new Set(LANGUAGES.flatMap((l) => synonyms(l, list)).map((w) => tokensOf(w).join(' ')));
 }
 
-let sets: Record<'yes' | 'no' | 'pending' | 'unsure' | 'fillers', Set<string>> | null = null;
+type List = 'yes' | 'no' | 'pending' | 'unsure' | 'fillers' | 'doneAction' | 'later';
+let sets: Record<List, Set<string>> | null = null;
 function lists() {
   sets ??= {
     yes: wordSet('affirmative'),
@@ -27,8 +28,21 @@ function lists() {
     pending: wordSet('pending'),
     unsure: wordSet('unsure'),
     fillers: wordSet('fillers'),
+    doneAction: wordSet('doneAction'),
+    later: wordSet('later'),
   };
   return sets;
+}
+
+/** Where the first of the phrases starts among the words (-1: none). */
+function firstAt(words: string[], phrases: Set<string>): number {
+  for (let i = 0; i < words.length; i += 1) {
+    for (const p of phrases) {
+      const parts = p.split(' ');
+      if (parts.every((w, j) => words[i + j] === w)) return i;
+    }
+  }
+  return -1;
 }
 
 function hasPhrase(text: string, phrases: Set<string>): boolean {
@@ -57,4 +71,27 @@ export function polarityOf(normalised: string): Polarity | null {
   if (negated) return pendingToo ? 'notYet' : 'no';
   if (pendingToo) return 'wait';
   return tokens.some((t) => yes.has(t)) ? 'yes' : null;
+}
+
+/**
+ * Issue 13: the answer to a step ("restart it and write done"), said as people report it — the
+ * step done in their words ("lo reinicié", "desconecté y volví a conectar", "I turned it off
+ * and on again", "já desliguei e liguei": a past form of doing it, `doneAction`), or about to be
+ * ("voy a hacerlo", "ahorita lo hago", "gonna do it", "vou fazer": `later`, a wait). Whichever
+ * comes first counts ("lo reinicié y voy a ver", "voy a reiniciarlo y ya"); a negation before
+ * the action makes it not done ("no lo he reiniciado"), one after it is about the result
+ * ("reinicié pero no prende": done). Else as `polarityOf`.
+ */
+export function stepPolarityOf(normalised: string): Polarity | null {
+  const { no, doneAction, later } = lists();
+  const words = tokensOf(normalised);
+  const done = firstAt(words, doneAction);
+  const soon = firstAt(words, later);
+  const negation = words.findIndex((w) => no.has(w));
+  const before = (i: number, j: number) => i >= 0 && (j < 0 || i < j);
+  if (before(done, negation) && before(done, soon)) return 'yes';
+  const said = polarityOf(normalised);
+  if (said === 'no' || said === 'notYet') return said;
+  if (soon >= 0) return 'wait';
+  return done >= 0 ? 'yes' : said;
 }

@@ -72,12 +72,12 @@ describe('configuration from environment variables', () => {
       'terminal',
       'http-json',
     ]);
-    const error = await loadConfig({ ATIENDE_CHANNELS: 'http-json,telegram' }).catch(
+    const error = await loadConfig({ ATIENDE_CHANNELS: 'http-json,signal' }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain(
-      'ATIENDE_CHANNELS="http-json,telegram": must be a comma-separated list of terminal, http-json',
+      'ATIENDE_CHANNELS="http-json,signal": must be a comma-separated list of terminal, http-json',
     );
   });
 

@@ -14,6 +14,25 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
     attachments: {
       put: () => Promise.reject(new Error('this test keeps no attachments')),
     },
+    sessions: {
+      scope: () => ({
+        get: () => Promise.reject(new Error('this test keeps no session')),
+        set: () => Promise.reject(new Error('this test keeps no session')),
+      }),
+    },
+    leases: {
+      keep: () => {
+        throw new Error('this test holds no lease');
+      },
+    },
+    marks: {
+      check: async () => ({ sent: false, unreachable: false }),
+      markSent: async () => true,
+      markUnreachable: async () => true,
+      markReachable: async () => false,
+      claim: async () => true,
+    },
+    texts: { text: (key) => key, defaultLanguage: 'es' },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     ...overrides,

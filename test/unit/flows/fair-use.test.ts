@@ -85,6 +85,51 @@ describe('fair use', () => {
     expect(d.closedReason()).toBe('suspended');
   });
 
+  const previous = {
+    accountNumber: 'MX-1001',
+    contractNumber: null,
+    contact: { name: 'Laura Méndez', phone: '+52 55 5555 0101', email: '' },
+    language: 'es' as const,
+    languageChosen: false,
+    proof: null,
+  };
+  it.each([
+    ['as a prospect', 'no soy cliente, quiero contratar el servicio', {}],
+    ['as a prospect, in English', 'I am not a customer, I want to sign up', {}],
+    ['asking for a person', 'quiero hablar con una persona', {}],
+    ['asking for a person, in English', 'talk to a human please', {}],
+    ['naming a language', 'english', {}],
+    ['with a hello', 'hola', {}],
+    ['with an account number', 'MX-1001', {}],
+    ['as the customer of the session before', 'mi impresora no imprime', { previous }],
+  ] as const)(
+    'R001-11: a person suspended at session start is refused %s, before anything is asked or registered',
+    async (_way, text, input) => {
+      const until = '2026-03-11T16:00:00.000Z';
+      const c = new Conversation({ input: { ...input, personSuspension: { until } } });
+      expect(await c.send(text)).toEqual(['fairUse.stillSuspended']);
+      expect(c.reply('fairUse.stillSuspended')?.params).toMatchObject({ until });
+      expect(c.closedReason()).toBe('suspended');
+      expect(c.calls.map((call) => call.name)).toEqual([]);
+    },
+  );
+
+  it('R001-11: a person suspended for good at session start is told so, as a prospect too', async () => {
+    const forGood = new Conversation({ input: { personSuspension: { until: null } } });
+    expect(await forGood.send('no soy cliente')).toEqual(['fairUse.stillSuspendedPermanently']);
+    expect(forGood.closedReason()).toBe('suspended');
+  });
+
+  it('R001-11: a person read at session start as not suspended is served, and identification does not read it again', async () => {
+    const c = new Conversation({ input: { personSuspension: null } });
+    await c.send('MX-1001');
+    expect(c.keys).toContain('identification.askIsPrimary');
+    expect(c.callsOf('findCustomer')).toEqual([{ by: 'account', value: 'MX-1001' }]);
+    const prospect = new Conversation({ input: { personSuspension: null } });
+    await prospect.send('no soy cliente, quiero contratar');
+    expect(prospect.question?.key).toBe('prospect.askCountry');
+  });
+
   it('R001-11: when recordAbuse says support is suspended, the suspension is told and the session ends', async () => {
     const c = await atTriage({ suspendAtWarning: 2 });
     await c.send('pendejo');

@@ -103,9 +103,12 @@ describe('in the flows', () => {
     expect(keys).toContain('handoff.queued');
   });
 
-  it('a fault described at triage starts the technical flow', async () => {
+  it('a fault described at triage starts the technical flow (its platform taken from the words)', async () => {
     const c = await atTriage();
-    expect(await c.send('la impresora no prende desde ayer')).toEqual(['technical.askCategory']);
+    expect(await c.send('la impresora no prende desde ayer')).toEqual([
+      'said.category',
+      'technical.askEquipment',
+    ]);
   });
 
   it('"ya lo revisé" answers the power check', async () => {

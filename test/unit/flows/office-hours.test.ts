@@ -5,7 +5,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../../src/bot/i18n.ts';
-import { Conversation, atTriage, expectEmittedKeysTranslated } from './harness.ts';
+import {
+  Conversation,
+  atTriage,
+  expectEmittedKeysTranslated,
+  openCase,
+  proveAccount,
+} from './harness.ts';
 
 afterAll(expectEmittedKeysTranslated);
 
@@ -17,6 +23,31 @@ const SUNDAY = '2026-03-08T17:00:00.000Z';
 const CO_INDEPENDENCE = '2026-07-20T15:00:00.000Z';
 /** Monday 2 March 2026, 19:30 in Mexico City: after the day's hours. */
 const MONDAY_EVENING = '2026-03-03T01:30:00.000Z';
+/** Saturday 7 March 2026, 21:00 in Mexico City. */
+const SATURDAY_NIGHT = '2026-03-08T03:00:00.000Z';
+/** Monday 16 March 2026, 10:00 in Mexico City: Benito Juárez's birthday (observed). */
+const MX_HOLIDAY = '2026-03-16T16:00:00.000Z';
+
+/** Registers the cancellation of MX-1001's contract from triage. */
+async function cancelled(startAt: string): Promise<Conversation> {
+  const c = await atTriage({ startAt });
+  await c.send('quiero cancelar el servicio');
+  await proveAccount(c);
+  expect(c.question?.key).toBe('cancellation.askConfirm');
+  await c.send('sí');
+  expect(c.keys).toContain('cancellation.registered');
+  return c;
+}
+
+/** Asks for news of an open case (its wait since the last contact over, or not). */
+async function followedUp(startAt: string, lastContactAt: string): Promise<Conversation> {
+  const c = await atTriage({ startAt, openCases: [openCase({ lastContactAt })] });
+  await c.send('¿hay novedades de mi reporte?');
+  if (c.question?.key === 'triage.confirmKept') await c.send('sí');
+  await proveAccount(c);
+  expect(c.keys).toContain('followUp.status');
+  return c;
+}
 
 describe('office hours on every path (R003-2)', () => {
   it('R003-2: a question registered on a Sunday says it is Sunday and that someone answers on Monday', async () => {
@@ -64,5 +95,43 @@ describe('office hours on every path (R003-2)', () => {
     );
     // Issue 13: a finished request asks for anything else rather than closing.
     expect(c.question?.key).toBe('common.askAnythingElse');
+  });
+
+  it('R003-2: a cancellation registered on Saturday at 21:00 says it is Saturday and that someone takes it up on Monday', async () => {
+    const c = await cancelled(SATURDAY_NIGHT);
+    const notice = c.reply('officeHours.notice');
+    expect(notice?.params).toMatchObject({ reason: 'dayOff', today: 6, weekday: 1 });
+    const text = translator.render(notice!, 'es').text;
+    expect(text).toContain('Hoy es sábado');
+    expect(text).toContain('el lunes a las 7:00');
+    expect(c.keys.indexOf('officeHours.notice')).toBeGreaterThan(
+      c.keys.indexOf('cancellation.registered'),
+    );
+    expect(c.question?.key).toBe('common.askAnythingElse');
+  });
+
+  it('R003-2: a cancellation registered on a Mexican holiday names the holiday', async () => {
+    const c = await cancelled(MX_HOLIDAY);
+    const notice = c.reply('officeHours.notice');
+    expect(notice?.params).toMatchObject({ reason: 'holiday', whenKind: 'tomorrow' });
+    expect(translator.render(notice!, 'es').text).toMatch(/Hoy es festivo \(.*Benito Juárez.*\)/);
+  });
+
+  it('R003-2: a follow-up recorded on Saturday at 21:00 says when someone answers, and inside hours says nothing', async () => {
+    const c = await followedUp(SATURDAY_NIGHT, '2026-03-07T20:00:00.000Z');
+    expect(c.keys).toContain('followUp.recorded');
+    const notice = c.reply('officeHours.notice');
+    expect(notice?.params).toMatchObject({ reason: 'dayOff', today: 6, weekday: 1 });
+    expect(translator.render(notice!, 'en').text).toContain('Today is Saturday');
+    expect(c.question?.key).toBe('common.askAnythingElse');
+    const open = await followedUp('2026-03-02T16:00:00.000Z', '2026-03-02T15:00:00.000Z');
+    expect(open.keys).toContain('followUp.recorded');
+    expect(open.keys).not.toContain('officeHours.notice');
+  });
+
+  it('R003-2: a follow-up asked too soon on a holiday names the holiday, not only "the team is on it"', async () => {
+    const c = await followedUp(MX_HOLIDAY, '2026-03-16T15:55:00.000Z');
+    expect(c.keys).toContain('followUp.tooSoon');
+    expect(c.reply('officeHours.notice')?.params).toMatchObject({ reason: 'holiday' });
   });
 });

@@ -65,8 +65,9 @@ describe('say it once (issue 13)', () => {
     const fault = 'falla técnica: el servidor de facturación no responde desde las 8';
     await c.send(`MX-1001 ${fault}`);
     await c.send({ choice: 'yes' });
-    expect(await c.send('sí')).toEqual(['technical.askCategory']);
-    await c.say({ choice: 'servers' }, { choice: 'SRV-MX-0001' }, { choice: 'yes' });
+    // Issue 13: "el servidor" named the platform: not asked.
+    expect(await c.send('sí')).toEqual(['said.category', 'technical.askEquipment']);
+    await c.say({ choice: 'SRV-MX-0001' }, { choice: 'yes' });
     await c.say({ choice: 'yes' }, { choice: 'yes' }, { choice: 'yes' }, { choice: 'done' });
     await c.say({ choice: 'no' }, 'alta');
     expect(await c.send('alta')).toEqual(['technical.askSteps']);

@@ -113,6 +113,27 @@ describe('technical first level', () => {
     expect(await c.send('listo')).toEqual(['technical.askWorksNow']);
   });
 
+  it('R004-3: a step reported in the customer\'s words — done without "listo", not yet without "todavía" — in es, en and pt', async () => {
+    for (const [language, notYet, done] of [
+      ['es', 'ahorita lo hago', 'desconecté y volví a conectar'],
+      ['es', 'voy a hacerlo', 'lo apagué y lo volví a prender'],
+      ['en', 'gonna do it now', 'I turned it off and on again'],
+      ['pt', 'vou fazer', 'já desliguei e liguei'],
+    ] as const) {
+      const c = await atPowerCheck({ input: { localeHint: language } });
+      expect(await c.say('sí', 'sí'), done).toEqual(['technical.askRestart']);
+      expect(await c.send(notYet), notYet).toEqual(['common.takeYourTime']);
+      expect(await c.send(done), done).toEqual(['technical.askWorksNow']);
+    }
+    // The result said after the step is about the result: the step was done.
+    const c = await atPowerCheck();
+    await c.say('sí', 'sí');
+    expect(await c.send('no lo he reiniciado')).toEqual(['common.takeYourTime']);
+    expect(await c.send('ya lo reinicié pero sigue sin funcionar')).toEqual([
+      'technical.askWorksNow',
+    ]);
+  });
+
   it('R004-3: solved at first level → case opened, closed as solved at first level once confirmed, then the survey', async () => {
     const c = await atPowerCheck();
     await c.say('sí', 'sí', 'listo', 'sí', 'sí');

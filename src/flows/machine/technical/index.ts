@@ -11,7 +11,7 @@ import { visit } from './visit.ts';
 /** The `technical` state: troubleshooting, intake and visit steps, in document order. */
 export function technical(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
-    initial: 'choosingCategory',
+    initial: 'readingCategory',
     states: {
       ...troubleshooting(s, policy).states,
       ...intake(s, policy).states,

@@ -12,6 +12,7 @@ import { NONSENSE, ask, chose, menu, question, reask, say } from '../builders.ts
 import { openCaseInput } from '../case-request.ts';
 import { zoneParams } from '../facts.ts';
 import { officeHoursInput, sayHours } from '../office-hours.ts';
+import { readingSaid } from '../presumed.ts';
 import { TO } from '../targets.ts';
 
 /** The intake steps of the `technical` state, from severity to the case announced. */
@@ -53,11 +54,14 @@ export function intake(s: ConversationSetup, policy: PolicyConfig) {
           { target: 'askingLocation' },
         ],
       },
-      // R002-3: severity and urgency as defined; priority from the matrix.
+      // R002-3: severity and urgency as defined; priority from the matrix. Issue 13: what the
+      // first words said of them ("estamos parados", "no es urgente") is not asked again.
+      readingSeverity: readingSaid('severity', 'readingUrgency', 'choosingSeverity'),
       choosingSeverity: menu('technical.askSeverity', SEVERITY_CHOICES, {
-        target: 'choosingUrgency',
+        target: 'readingUrgency',
         actions: 'takeSeverity',
       }),
+      readingUrgency: readingSaid('urgency', 'afterUrgency', 'choosingUrgency'),
       choosingUrgency: menu('technical.askUrgency', URGENCY_CHOICES, {
         target: 'afterUrgency',
         actions: 'takeUrgency',

@@ -11,6 +11,7 @@ import type { ConversationSetup } from '../actions.ts';
 import { ask, chose, doneNotYet, menu, question, say, yesNo } from '../builders.ts';
 import { openCaseInput, triedTag } from '../case-request.ts';
 import { currentCase } from '../facts.ts';
+import { readingSaid } from '../presumed.ts';
 import { TO } from '../targets.ts';
 
 /** Goes on to `target`, noting the first-level step taken (R001-4). */
@@ -22,6 +23,8 @@ function step(target: string, taken: string) {
 export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
   return s.createStateConfig({
     states: {
+      // Issue 13: "la impresora no imprime" named the platform: not asked again.
+      readingCategory: readingSaid('category', 'pickingEquipment', 'choosingCategory'),
       choosingCategory: menu('technical.askCategory', CATEGORY_CHOICES, {
         target: 'pickingEquipment',
         actions: 'takeCategory',
@@ -106,16 +109,16 @@ export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
       checkingRemote: {
         always: [
           { guard: 'isRemoteCategory', target: 'askingRemoteConsent' },
-          { target: 'choosingSeverity' },
+          { target: 'readingSeverity' },
         ],
       },
       askingRemoteConsent: yesNo('technical.askRemoteConsent', {
         yes: {
-          target: 'choosingSeverity',
+          target: 'readingSeverity',
           actions: { type: 'takeRemoteConsent', params: { consent: true } },
         },
         no: {
-          target: 'choosingSeverity',
+          target: 'readingSeverity',
           actions: { type: 'takeRemoteConsent', params: { consent: false } },
         },
       }),
