@@ -30,6 +30,7 @@ import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
+import { officeHoursText } from './channel-texts.ts';
 import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
@@ -233,6 +234,16 @@ async function assembleOn(
         return late.domain.attachments.put(...args);
       },
     },
+    addresses: {
+      remember: (conversationId, address) => {
+        if (!late) return Promise.reject(notYet());
+        return late.domain.channelAddresses.remember(conversationId, address, options.clock.now());
+      },
+      recall: (conversationId) => {
+        if (!late) return Promise.reject(notYet());
+        return late.domain.channelAddresses.recall(conversationId);
+      },
+    },
     sessions,
     leases,
     marks: {
@@ -253,6 +264,10 @@ async function assembleOn(
         return late.translator.text(key, params, language);
       },
       defaultLanguage: options.policy.language.default,
+      officeHours: (key, country, language, at) => {
+        if (!late) throw notYet();
+        return officeHoursText(late.translator, options.policy, key, country, language, at);
+      },
     },
     clock: options.clock,
     logger,
@@ -380,6 +395,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
       httpJson: config.httpJson,
       ...(config.telegram ? { telegram: config.telegram } : {}),
       whatsapp: { pairingPhone: config.whatsapp.pairingPhone },
+      webchat: config.webchat,
     },
     logger,
     processMetrics: true,

@@ -9,6 +9,8 @@ import { HTTP_ENV, httpConfigFrom, type HttpConfig } from './config-http.ts';
 import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
 import type { TelegramSettings } from '../channels/telegram/settings.ts';
 import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
+import { WEBCHAT_ENV, webchatConfigFrom } from './config-webchat.ts';
+import type { WebchatSettings } from '../channels/webchat/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,7 +66,7 @@ const envSchema = z.object({
     .default('atiende <atiende@localhost>'),
   ATIENDE_CHANNELS: z
     .string()
-    .default('http-json')
+    .default('http-json,webchat')
     .transform((list) => [...new Set(list.split(',').map((name) => name.trim()))])
     .pipe(
       z.array(
@@ -76,6 +78,7 @@ const envSchema = z.object({
   ...HTTP_ENV,
   ...TELEGRAM_ENV,
   ...WHATSAPP_ENV,
+  ...WEBCHAT_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -91,7 +94,10 @@ export interface AppConfig extends HttpConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   port: number;
   host: string;
-  /** The networks served (the HTTP JSON chat by default; Telegram too when its token is set). */
+  /**
+   * The networks served (the HTTP JSON chat and the web chat by default; Telegram too when its
+   * token is set).
+   */
   channels: ChannelKind[];
   /** The Telegram channel's settings, null when `TELEGRAM_BOT_TOKEN` is not set (issue 14). */
   telegram: TelegramSettings | null;
@@ -103,6 +109,8 @@ export interface AppConfig extends HttpConfig {
   mail: { smtp: { url: SecretUrl; from: string } | null; demoCodes: boolean };
   /** WhatsApp (issue 14): served when `channels` has it; a pairing code or a QR. */
   whatsapp: WhatsAppConfig;
+  /** The web chat (issue 15): Bot Framework app, Direct Line token key, conversation limits. */
+  webchat: WebchatSettings;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -180,6 +188,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     channels,
     telegram,
     ...httpConfigFrom(e),
+    webchat: webchatConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
     whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
   };

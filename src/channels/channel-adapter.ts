@@ -12,6 +12,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { ChannelKind, Language } from '../domain/types.ts';
 import type { HttpJsonSettings } from './http-json/settings.ts';
 import type { TelegramSettings } from './telegram/settings.ts';
+import type { WebchatSettings } from './webchat/settings.ts';
 import type { WhatsAppSettings } from './whatsapp/settings.ts';
 
 /** Where a message came from, as the network's transport tells: for the per-address limit. */
@@ -42,9 +43,19 @@ export interface ConversationReplies {
   ): Promise<{ replies: OutboundMessage[]; cursor: number }>;
 }
 
+/**
+ * Where a channel keeps how to reach a conversation later (a Bot Framework conversation
+ * reference), for the replies no request waits for: channels have no database.
+ */
+export interface ChannelAddresses {
+  remember(conversationId: string, address: Record<string, unknown>): Promise<void>;
+  recall(conversationId: string): Promise<Record<string, unknown> | null>;
+}
+
 /** Each network's own settings, from the app's configuration. */
 export interface ChannelSettings {
   readonly httpJson?: Partial<HttpJsonSettings>;
+  readonly webchat?: Partial<WebchatSettings>;
   /** Telegram's bot token and Bot API root, webhook and pacing (issue 14). */
   readonly telegram?: TelegramSettings;
   readonly whatsapp?: Partial<WhatsAppSettings>;
@@ -67,6 +78,17 @@ export interface ChannelTexts {
   text(key: string, params: Record<string, string | number>, language: Language): string;
   /** The language of a customer the network gives no usable hint for. */
   readonly defaultLanguage: Language;
+  /**
+   * R003-2: whether people of the team answer now in `country`, and, when not, the text `key`
+   * saying why and when they will (its params: `reason`, `whenKind`, `weekday`, `time`… as the
+   * bot's `officeHours.*` texts take them); null when open. For a page a channel serves.
+   */
+  officeHours?(
+    key: string,
+    country: string,
+    language: Language,
+    at: Date,
+  ): { open: boolean; notice: string | null };
 }
 
 /** What the app gives a channel when it builds it. */
@@ -101,6 +123,8 @@ export interface ChannelContext {
   /** The app's logger; log about one conversation through a child with its `conversationId`. */
   readonly logger: FastifyBaseLogger;
   readonly settings?: ChannelSettings;
+  /** Conversation addresses kept in the database (for proactive replies). */
+  readonly addresses?: ChannelAddresses;
 }
 
 /**

@@ -4,6 +4,7 @@ import { HttpJsonChannel } from './http-json/http-json-channel.ts';
 import { TelegramChannel } from './telegram/telegram-channel.ts';
 import { InProcessChannel } from './terminal/in-process-channel.ts';
 import { WhatsAppChannel } from './whatsapp/whatsapp-channel.ts';
+import { WebchatChannel } from './webchat/webchat-channel.ts';
 
 /**
  * Every network's adapter, one line each. The compiler refuses a `ChannelKind` without its
@@ -14,6 +15,7 @@ export const CHANNELS = {
   'http-json': (context) => new HttpJsonChannel(context),
   telegram: (context) => new TelegramChannel(context),
   whatsapp: (context) => new WhatsAppChannel(context),
+  webchat: (context) => new WebchatChannel(context),
 } satisfies Record<ChannelKind, ChannelFactory>;
 
 /** The adapter the registry builds for a network. */

@@ -7,6 +7,7 @@ import type { PolicyConfig } from './policy/index.ts';
 import { AgentRepository } from './agents/agent.ts';
 import { AttachmentStore } from './attachments/index.ts';
 import { ChannelMarks } from './channel-marks/index.ts';
+import { ChannelAddressBook } from './channel-addresses.ts';
 import { CaseNumberAllocator } from './cases/case-number.ts';
 import { CaseRepository } from './cases/case-repository.ts';
 import { CaseService } from './cases/case-service.ts';
@@ -43,6 +44,8 @@ export interface Domain {
   readonly attachments: AttachmentStore;
   /** What network adapters remember across processes: replies sent, customers who blocked us. */
   readonly channelMarks: ChannelMarks;
+  /** How channels reach a conversation no request waits on (Bot Framework references). */
+  readonly channelAddresses: ChannelAddressBook;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
@@ -67,6 +70,7 @@ export function createDomain(
   const mailOutbox = new MailOutbox(connection);
   const attachments = new AttachmentStore(connection);
   const channelMarks = new ChannelMarks(connection);
+  const channelAddresses = new ChannelAddressBook(connection);
   return {
     policy,
     clock,
@@ -85,6 +89,7 @@ export function createDomain(
     mailOutbox,
     attachments,
     channelMarks,
+    channelAddresses,
     async init() {
       await customers.init();
       await abuse.init();
@@ -97,6 +102,7 @@ export function createDomain(
       await mailOutbox.init();
       await attachments.init();
       await channelMarks.init();
+      await channelAddresses.init();
     },
   };
 }

@@ -4,7 +4,7 @@
  * The networks a conversation runs on, each served by one adapter in `src/channels` (its
  * registry is checked against this list by the compiler). Adding a network adds its name here.
  */
-export const CHANNEL_KINDS = ['terminal', 'http-json', 'telegram', 'whatsapp'] as const;
+export const CHANNEL_KINDS = ['terminal', 'http-json', 'telegram', 'whatsapp', 'webchat'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /**

@@ -9,7 +9,7 @@ describe('issue 14: the Telegram channel from environment variables', () => {
   it('is off without a token, and on (long polling, Telegram’s API) when one is set', async () => {
     expect((await loadConfig({})).telegram).toBeNull();
     const config = await loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN });
-    expect(config.channels).toEqual(['http-json', 'telegram']);
+    expect(config.channels).toEqual(['http-json', 'webchat', 'telegram']);
     expect(config.telegram).toMatchObject({
       token: TOKEN,
       apiRoot: 'https://api.telegram.org',

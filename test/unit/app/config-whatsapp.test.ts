@@ -6,7 +6,7 @@ describe('WhatsApp configuration (issue 14)', () => {
   it('is off by default; WHATSAPP_ENABLED=true adds it to the channels served', async () => {
     expect((await loadConfig({})).channels).not.toContain('whatsapp');
     const on = await loadConfig({ WHATSAPP_ENABLED: 'true' });
-    expect(on.channels).toEqual(['http-json', 'whatsapp']);
+    expect(on.channels).toEqual(['http-json', 'webchat', 'whatsapp']);
     expect(on.whatsapp.pairingPhone).toBeNull();
     expect((await loadConfig({ ATIENDE_CHANNELS: 'whatsapp' })).channels).toEqual(['whatsapp']);
   });

@@ -67,7 +67,7 @@ describe('configuration from environment variables', () => {
   });
 
   it('serves the networks named by ATIENDE_CHANNELS, the HTTP JSON chat by default', async () => {
-    expect((await loadConfig({})).channels).toEqual(['http-json']);
+    expect((await loadConfig({})).channels).toEqual(['http-json', 'webchat']);
     expect((await loadConfig({ ATIENDE_CHANNELS: 'terminal, http-json' })).channels).toEqual([
       'terminal',
       'http-json',
