@@ -3,6 +3,7 @@ import type { Attachment } from '../../domain/cases/case.ts';
 import {
   DEFAULT_ATTACHMENT_LIMITS,
   refusalOf,
+  type AttachmentRefusal,
   type IncomingFile,
 } from '../../domain/attachments/index.ts';
 import type { ChannelContext } from '../channel-adapter.ts';
@@ -25,14 +26,16 @@ export interface AttachmentSource {
  * Stores the files of one activity in the database (R001-3), each under its message and index
  * (a redelivered activity stores nothing twice), and gives the attachments for the
  * `InboundMessage`. A file over the limits, of a refused type, or that cannot be read is left
- * out and logged; cards and other non-file attachments are not files.
+ * out, logged and given back as the refusal to tell the visitor; cards and other non-file
+ * attachments are not files.
  */
 export async function storeAttachments(
   files: readonly AttachmentLike[],
   where: { conversationId: string; messageId: string; at: Date },
   source: AttachmentSource,
-): Promise<Attachment[]> {
+): Promise<{ stored: Attachment[]; refusal: AttachmentRefusal | 'failed' | null }> {
   const stored: Attachment[] = [];
+  let refusal: AttachmentRefusal | 'failed' | null = null;
   for (const [index, file] of files.entries()) {
     const contentType = (file.contentType ?? '').trim();
     if (contentType.startsWith('application/vnd.microsoft.')) continue;
@@ -42,6 +45,7 @@ export async function storeAttachments(
       incoming = await readFile(file, contentType, source);
     } catch (error) {
       log.warn({ err: error }, 'web chat attachment could not be read: left out');
+      refusal ??= 'failed';
       continue;
     }
     if (!incoming) continue;
@@ -52,9 +56,12 @@ export async function storeAttachments(
       where.at,
     );
     if (outcome.stored) stored.push(outcome.attachment);
-    else log.info({ refusal: outcome.refusal }, 'web chat attachment refused by the limits');
+    else {
+      log.info({ refusal: outcome.refusal }, 'web chat attachment refused by the limits');
+      refusal ??= outcome.refusal;
+    }
   }
-  return stored;
+  return { stored, refusal };
 }
 
 /** A file's bytes: a `data:` URL inline, or fetched from an allowed `contentUrl`. */

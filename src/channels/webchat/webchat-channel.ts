@@ -6,6 +6,7 @@ import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
 import { RateLimited } from '../errors.ts';
 import { inboundOf, replyActivity, type ActivityLike } from './activities.ts';
 import { storeAttachments, type AttachmentSource } from './attachments.ts';
+import { fileRefusedReply } from '../file-refused.ts';
 import { BotFrameworkBridge, isAuthenticationError, type BotTurn } from './bot-framework.ts';
 import { ConversationLimit } from './conversation-limit.ts';
 import { directLineRoutes } from './direct-line-routes.ts';
@@ -195,7 +196,7 @@ export class WebchatChannel implements ChannelAdapter {
     if (!message) return 'ignored' as const;
     const files = activity.attachments ?? [];
     if (files.length > 0) {
-      const attachments = await storeAttachments(
+      const { stored: attachments, refusal } = await storeAttachments(
         files,
         {
           conversationId: conversationIdOf(KIND, channelUserId),
@@ -204,6 +205,8 @@ export class WebchatChannel implements ChannelAdapter {
         },
         { put: this.context.attachments.put, logger: this.context.logger, ...fetching },
       );
+      // R001-3: a file not kept is said, once per message, before the turn it may belong to.
+      if (refusal) await this.deliver(fileRefusedReply(message, refusal, this.context.texts));
       if (attachments.length > 0) message.attachments = attachments;
       else if (!message.text && !message.choice) return 'ignored' as const;
     }

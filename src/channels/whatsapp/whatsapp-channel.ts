@@ -7,13 +7,9 @@ import {
   type OutboundMessage,
 } from '../../bot/engine/messages.ts';
 import type { Attachment } from '../../domain/cases/case.ts';
-import {
-  DEFAULT_ATTACHMENT_LIMITS,
-  refusalOf,
-  type AttachmentRefusal,
-} from '../../domain/attachments/attachment-file.ts';
-import { isLanguage } from '../../domain/types.ts';
+import { refusalOf, type AttachmentRefusal } from '../../domain/attachments/attachment-file.ts';
 import type { HeldLease, SessionState } from '../../domain/channel-state/ports.ts';
+import { fileRefusedReply } from '../file-refused.ts';
 import type { ChannelAdapter, ChannelContext } from '../channel-adapter.ts';
 import { RateLimited } from '../errors.ts';
 import { forgetCreds } from './auth-state.ts';
@@ -221,7 +217,8 @@ export class WhatsAppChannel implements ChannelAdapter {
     try {
       if (read.media) {
         const kept = await this.#attachment(socket, raw, read, customer, log);
-        if (kept.refusal) await this.deliver(this.#refusalOf(message, kept.refusal));
+        if (kept.refusal)
+          await this.deliver(fileRefusedReply(message, kept.refusal, this.context.texts));
         if (kept.attachment) message.attachments = [kept.attachment];
         // A file refused with no words: nothing is left for the engine to read.
         else if (read.text === '' && !read.choice) return;
@@ -295,29 +292,6 @@ export class WhatsAppChannel implements ChannelAdapter {
       return { refusal: stored.refusal };
     }
     return { attachment: stored.attachment };
-  }
-
-  /**
-   * The reply telling a customer a file was not kept, and why (R001-3), in the language the
-   * number suggests or the default (the conversation's own is the engine's to know).
-   */
-  #refusalOf(message: InboundMessage, refusal: AttachmentRefusal): OutboundMessage {
-    const conversationId = conversationIdOf(KIND, message.channelUserId);
-    const hint = message.localeHint?.slice(0, 2);
-    const language = isLanguage(hint) ? hint : this.context.texts.defaultLanguage;
-    const maxMb = Math.floor(DEFAULT_ATTACHMENT_LIMITS.maxBytes / (1024 * 1024));
-    const key = `attachment.refused.${refusal}`;
-    return {
-      deliveryId: `${conversationId}:fileRefused:${message.messageId}`,
-      conversationId,
-      channel: KIND,
-      channelUserId: message.channelUserId,
-      language,
-      reply: { key, params: { maxMb } },
-      inReplyTo: message.messageId,
-      text: this.context.texts.text(key, { maxMb }, language),
-      choices: [],
-    };
   }
 
   /** Keeps where a customer writes from, for replies sent later or by another process. */

@@ -199,7 +199,7 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
     expect(bot.every((a) => a.replyToId === echo.id)).toBe(true);
   });
 
-  it('R001-3: a file the visitor uploads (as Web Chat does) is kept in the database; a refused type is not', async () => {
+  it('R001-3: a file the visitor uploads (as Web Chat does) is kept in the database; a refused type is not, and the visitor is told why', async () => {
     const visitor = await generate();
     const form = new FormData();
     const activity = { type: 'message', from: { id: visitor.userId }, text: 'foto del equipo' };
@@ -234,6 +234,8 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
       { name: 'equipo.png', contentType: 'image/png' },
       { name: 'x.exe', contentType: 'application/x-msdownload' },
     ]);
+    const told = activities.filter((a) => a.from?.id !== visitor.userId).map((a) => a.text);
+    expect(told).toContainEqual(expect.stringMatching(/ese tipo de archivo no lo recibo/));
   });
 
   it('an address opens a bounded number of new conversations (429 past it)', async () => {
