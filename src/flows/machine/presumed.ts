@@ -20,7 +20,6 @@ import type { ConversationContext } from '../context.ts';
 import type { Choice } from '../contract.ts';
 import type { Language } from '../../domain/types.ts';
 import { presumedChoice } from '../understanding.ts';
-import { say } from './builders.ts';
 import { CASE_AREA } from './case-request.ts';
 
 /** The questions a request's first words may answer. */
@@ -31,7 +30,7 @@ export type Presumable = 'complaintKind' | 'category' | 'severity' | 'urgency';
  * (`severityTold.*`, `urgencyTold.*` in `locales/<lang>/understanding.json`) — "urgente" in a
  * first message says too little to set a priority.
  */
-const READING: Record<Presumable, { choices: Choice[]; list?: string }> = {
+export const READING: Record<Presumable, { choices: Choice[]; list?: string }> = {
   complaintKind: { choices: COMPLAINT_KINDS },
   category: { choices: CATEGORY_CHOICES },
   severity: { choices: SEVERITY_CHOICES, list: 'severityTold' },
@@ -73,35 +72,4 @@ export function presumedFields(
         priority: priorityFromSeverityUrgency(context.severity ?? 'medium', id as Urgency, policy),
       };
   }
-}
-
-/**
- * A step before the question `ask`: the answer the first words give is taken and said, and the
- * flow goes on to `next`; else the question is asked.
- */
-export function readingSaid(which: Presumable, next: string, ask: string) {
-  return {
-    always: [
-      {
-        guard: { type: 'saysAlready' as const, params: { which } },
-        target: next,
-        actions: [
-          { type: 'takeSaid' as const, params: { which } },
-          say(`said.${which}`, (c) => ({ label: labelOf(c, which) })),
-        ],
-      },
-      { target: ask },
-    ],
-  };
-}
-
-/** The key of the label of what was taken (the reply names it in the customer's language). */
-function labelOf(context: ConversationContext, which: Presumable): string {
-  const value = {
-    complaintKind: presumed(context, 'complaintKind'),
-    category: context.category,
-    severity: context.severity,
-    urgency: context.urgency,
-  }[which];
-  return READING[which].choices.find((c) => c.id === value)?.key ?? '';
 }

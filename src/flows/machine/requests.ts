@@ -11,7 +11,7 @@ import { NONSENSE, ask, chose, menu, proofGate, question, say } from './builders
 import { openCaseInput } from './case-request.ts';
 import { zoneParams } from './facts.ts';
 import { tellingOfficeHours } from './office-hours.ts';
-import { readingSaid } from './presumed.ts';
+import { readingSaid } from './said-states.ts';
 import { TO } from './targets.ts';
 
 /** The `request` state: complaint kind, description, delivery channel, the case opened. */

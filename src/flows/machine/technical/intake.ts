@@ -12,7 +12,7 @@ import { NONSENSE, ask, chose, menu, question, reask, say } from '../builders.ts
 import { openCaseInput } from '../case-request.ts';
 import { zoneParams } from '../facts.ts';
 import { officeHoursInput, sayHours } from '../office-hours.ts';
-import { readingSaid } from '../presumed.ts';
+import { readingSaid } from '../said-states.ts';
 import { TO } from '../targets.ts';
 
 /** The intake steps of the `technical` state, from severity to the case announced. */

@@ -11,7 +11,7 @@ import type { ConversationSetup } from '../actions.ts';
 import { ask, chose, doneNotYet, menu, question, say, yesNo } from '../builders.ts';
 import { openCaseInput, triedTag } from '../case-request.ts';
 import { currentCase } from '../facts.ts';
-import { readingSaid } from '../presumed.ts';
+import { readingSaid } from '../said-states.ts';
 import { TO } from '../targets.ts';
 
 /** Goes on to `target`, noting the first-level step taken (R001-4). */
