@@ -1,18 +1,11 @@
 import { z } from 'zod';
+import { whole } from './env-values.ts';
 import {
   DEFAULT_HTTP_JSON_SETTINGS,
   type HttpJsonSettings,
 } from '../channels/http-json/settings.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts';
-
-const whole = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be between ${min} and ${max}` })
-    .max(max, { error: `must be between ${min} and ${max}` })
-    .default(fallback);
 
 const list = (value: string) =>
   value

@@ -1,14 +1,7 @@
 import { z } from 'zod';
+import { whole } from './env-values.ts';
 import { DEFAULT_WEBCHAT_SETTINGS, type WebchatSettings } from '../channels/webchat/settings.ts';
 import { COUNTRIES } from '../domain/types.ts';
-
-const whole = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be between ${min} and ${max}` })
-    .max(max, { error: `must be between ${min} and ${max}` })
-    .default(fallback);
 
 /**
  * The web chat's environment variables: the Bot Framework app (`MICROSOFT_APP_*`, botbuilder's
