@@ -1,4 +1,6 @@
+import { raisePriority } from '../../../domain/policy/index.ts';
 import type { FlowEvent } from '../../../flows/contract.ts';
+import type { CaseNumber } from '../../../domain/cases/case.ts';
 import type { InputKey } from '../input-key.ts';
 import { RECENT_INPUTS, type ConversationState } from '../state.ts';
 import { answered, type TurnInput } from './input.ts';
@@ -97,8 +99,17 @@ export function startTurn(
     event = { type: 'timer.chatLimit', at };
   } else {
     agentActs(next, input, now);
-    // The agent gave the conversation back: the flow resumes where it paused.
+    // The agent gave the conversation back: the flow resumes where it paused; after a closure
+    // it asks the survey of the closed case (R002-8).
     if (input.action === 'release') event = { type: 'agent.release', at };
+    if (input.action === 'close' && input.closure) {
+      event = {
+        type: 'agent.release',
+        at,
+        caseNumber: input.closure.caseNumber as CaseNumber,
+        closed: true,
+      };
+    }
   }
   if (next.mode === 'agent' || next.mode === 'closed') event = null;
   return { next, event, fresh, inputKey: input.key, now, forAgents };
@@ -120,8 +131,10 @@ function agentActs(
 ): void {
   if (input.action === 'takeover') {
     next.mode = 'agent';
+    const held = next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null };
     next.handoff = {
-      ...(next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null }),
+      ...held,
+      caseNumber: held.caseNumber ?? (input.caseNumber as CaseNumber | undefined) ?? null,
       agent: input.agent,
     };
     next.outbox.push({ key: 'handoff.agentJoined', params: { agent: input.agent } });
@@ -130,6 +143,20 @@ function agentActs(
     next.outbox.push({
       key: 'handoff.agentMessage',
       params: { agent: input.agent, text: input.text },
+    });
+  } else if (input.action === 'transfer') {
+    // R003-8: back in the queue for level 2, one step more urgent; no one holds it now.
+    const held = next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null };
+    next.mode = 'queued';
+    next.handoff = { ...held, level: 'L2', priority: raisePriority(held.priority), agent: null };
+    next.outbox.push({ key: 'handoff.transferred', params: { agent: input.agent } });
+  } else if (input.action === 'close' && input.closure) {
+    const { caseNumber, attentionMinutes, resolutionMinutes, resolution } = input.closure;
+    next.mode = 'bot';
+    next.handoff = null;
+    next.outbox.push({
+      key: 'handoff.closedByAgent',
+      params: { agent: input.agent, caseNumber, attentionMinutes, resolutionMinutes, resolution },
     });
   } else {
     next.mode = 'bot';
