@@ -9,7 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentDesk, DeskResult } from '../../bot/agent-desk/index.ts';
-import type { AgentAccess, AgentSession } from '../../domain/agents/agent-access.ts';
+import {
+  SESSION_HOURS,
+  type AgentAccess,
+  type AgentSession,
+} from '../../domain/agents/agent-access.ts';
 import { LANGUAGES, isLanguage } from '../../domain/types.ts';
 import { streamEvents } from './events-stream.ts';
 import { LoginThrottle } from './login-throttle.ts';
@@ -57,6 +61,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
     html: page('index.html'),
     js: page('console.js'),
     css: page('console.css'),
+    icon: page('favicon.svg'),
   };
   const texts = Object.fromEntries(
     LANGUAGES.map((l) => [l, readFileSync(join(LOCALES, l, 'console.json'), 'utf8')]),
@@ -77,6 +82,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
     app.get('/agent/', send('text/html; charset=utf-8', files.html));
     app.get('/agent/console.js', send('text/javascript; charset=utf-8', files.js));
     app.get('/agent/console.css', send('text/css; charset=utf-8', files.css));
+    app.get('/agent/favicon.svg', send('image/svg+xml', files.icon));
     app.get('/agent/api/texts/:lang', async (request, reply) => {
       const { lang } = request.params as { lang: string };
       const language = isLanguage(lang) ? lang : 'es';
@@ -109,7 +115,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
       const session = await access.openSession(agent.email);
       request.log.info({ agent: agent.email }, 'agent logged in');
       return reply
-        .header('set-cookie', sessionCookie(request, session.token, session.expiresAt))
+        .header('set-cookie', sessionCookie(request, session.token, SESSION_HOURS * 3_600))
         .send({ csrf: session.csrf });
     });
 

@@ -21,16 +21,20 @@ export function cookieOf(request: FastifyRequest, name: string): string | null {
   return null;
 }
 
-/** The `Set-Cookie` value of a session (or of its removal, with `token` null). */
+/**
+ * The `Set-Cookie` value of a session (or of its removal, with `token` null). Its lifetime is
+ * relative (`Max-Age`): the business clock may be simulated, the browser's is not.
+ */
 export function sessionCookie(
   request: FastifyRequest,
   token: string | null,
-  expiresAt?: Date,
+  maxAgeSeconds?: number,
 ): string {
   const parts = [`${SESSION_COOKIE}=${token ?? ''}`, 'Path=/agent', 'HttpOnly', 'SameSite=Strict'];
   if (request.protocol === 'https') parts.push('Secure');
   if (token === null) parts.push('Max-Age=0');
-  else if (expiresAt) parts.push(`Expires=${expiresAt.toUTCString()}`);
+  else if (maxAgeSeconds !== undefined)
+    parts.push(`Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`);
   return parts.join('; ');
 }
 

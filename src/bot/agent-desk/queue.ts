@@ -47,6 +47,8 @@ export interface QueueItem {
 
 /** A conversation opened in the console: the row, and everything an agent reads. */
 export interface ConversationView extends QueueItem {
+  /** The server's business clock when read: the page counts the 20 minutes from it (R001-7). */
+  now: string;
   transcript: { at: string; from: string; text: string }[];
   customer: Pick<Customer, 'accountNumber' | 'name' | 'country' | 'primaryContact'> | null;
   case: Omit<Case, 'matterKey'> | null;
@@ -118,6 +120,7 @@ export class DeskQueue {
     const records = await this.domain.abuse.history({ person: `conversation:${conversationId}` });
     return {
       ...item,
+      now: this.domain.clock.now().toISOString(),
       transcript: state.transcript.map((t) => ({
         at: t.at.toISOString(),
         from: t.from,

@@ -3,7 +3,7 @@
 
 const LANGS = ['es', 'en', 'pt'];
 const lang = LANGS.find((l) => (navigator.language || 'es').toLowerCase().startsWith(l)) || 'es';
-const state = { texts: {}, me: null, csrf: '', selected: null, view: null, source: null };
+const state = { texts: {}, me: null, csrf: '', selected: null, view: null, source: null, skew: 0 };
 const $ = (selector) => document.querySelector(selector);
 
 /** A text of locales/<lang>/console.json, its {{params}} filled in. */
@@ -174,6 +174,8 @@ async function openConversation(id) {
     return;
   }
   state.view = res.body;
+  // The 20 minutes run on the server's clock (a simulated one in a trial): keep its offset.
+  state.skew = new Date(res.body.now).getTime() - Date.now();
   renderDetail(res.body);
 }
 
@@ -265,7 +267,7 @@ function showChatLimit() {
     return;
   }
   box.hidden = false;
-  const left = Math.max(0, new Date(state.view.chatLimitDue).getTime() - Date.now());
+  const left = Math.max(0, new Date(state.view.chatLimitDue).getTime() - (Date.now() + state.skew));
   box.textContent =
     left === 0
       ? t('conversation.chatLimitOver')
