@@ -33,6 +33,9 @@ const refused = (refusal: DeskRefusal, holder?: string): DeskResult => ({
 });
 const OK: DeskResult = { ok: true };
 
+/** How old a hold on a conversation nobody holds in the engine must be to be taken as stale. */
+const STALE_HOLD_MS = 60_000;
+
 /** The agent side of hand-off: the queue, the live events and the actions. */
 export class AgentDesk {
   readonly events = new DeskEvents();
@@ -68,7 +71,9 @@ export class AgentDesk {
     const state = await this.#visible(role, conversationId);
     if (!state) return refused('not-found');
     const now = this.domain.clock.now();
-    const claim = await this.holds.claim(conversationId, agent.email, now);
+    let claim = await this.holds.claim(conversationId, agent.email, now);
+    if (!claim.taken && (await this.#endStaleHold(state, conversationId, now)))
+      claim = await this.holds.claim(conversationId, agent.email, now);
     if (!claim.taken) return refused('held-by-other', claim.holder);
     let caseNumber = state.handoff!.caseNumber;
     try {
@@ -198,6 +203,23 @@ export class AgentDesk {
     const state = await this.engine.state(conversationId);
     if (!state || state.mode !== 'agent' || !state.handoff) return { refusal: refused('not-held') };
     return { state, n: hold.n, at: hold.at };
+  }
+
+  /**
+   * A hold left by a process that died between the engine's action and the hold's end: the
+   * conversation waits in the queue with no agent, yet its hold was never ended. Ended once it
+   * is older than a takeover could take, so the queue never keeps work nobody can take.
+   */
+  async #endStaleHold(
+    state: ConversationState,
+    conversationId: string,
+    now: Date,
+  ): Promise<boolean> {
+    if (state.mode !== 'queued' || state.handoff?.agent !== null) return false;
+    const hold = await this.holds.latest(conversationId);
+    if (!hold || hold.ended || now.getTime() - hold.at.getTime() < STALE_HOLD_MS) return false;
+    await this.holds.end(conversationId, hold.n, 'system', 'stale', now);
+    return true;
   }
 
   async #end(agent: Agent, conversationId: string, n: number, why: string): Promise<void> {

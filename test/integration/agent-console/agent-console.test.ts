@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConversationHolds } from '../../../src/domain/agents/conversation-holds.ts';
 import { serve } from '../app/serve.ts';
 import { agentOf, clientOf, login, queuedCustomer, repliesTo } from './console-client.ts';
 
@@ -219,6 +220,18 @@ describe('the agent console over HTTP (issue 15)', async () => {
     );
   });
 
+  it('a hold left behind by a process that died mid-action does not keep the conversation from the queue', async () => {
+    const id = await queuedCustomer(served, 'stale-hold');
+    // A process claimed the hold and died before the engine's takeover.
+    const holds = new ConversationHolds(app.connection);
+    expect((await holds.claim(id, 'ghost@example.com', served.clock.now())).taken).toBe(true);
+    const agent = await agentOf(served, 'L1');
+    expect((await agent.act(id, 'take')).body).toMatchObject({ error: 'held-by-other' });
+    served.clock.advanceMinutes(2);
+    expect((await agent.act(id, 'take')).status).toBe(200);
+    expect(await holds.holder(id)).toBe(agent.email);
+  });
+
   it('R003-8: an L1 agent passes the conversation to level 2 with raised priority; L1 no longer sees it, L2 does', async () => {
     const l1 = await agentOf(served, 'L1');
     const l2 = await agentOf(served, 'L2');
@@ -254,7 +267,8 @@ describe('the agent console over HTTP (issue 15)', async () => {
 
   it('R002-7, R002-8: closing the case sends the closing message with attention and resolution times, then the survey', async () => {
     const agent = await agentOf(served, 'L2', 'Raúl');
-    const id = await queuedCustomer(served, 'close-customer');
+    // An account of its own: its case is this conversation's alone (R001-5 joins a matter's case).
+    const id = await queuedCustomer(served, 'close-customer', 'VE-3001');
     expect((await agent.act(id, 'take')).status).toBe(200);
     served.clock.advanceMinutes(7);
     expect((await agent.act(id, 'close', { resolution: '' })).status).toBe(400);
@@ -266,7 +280,7 @@ describe('the agent console over HTTP (issue 15)', async () => {
     const keys = sent.map((r) => r.key);
     const closing = sent.find((r) => r.key === 'handoff.closedByAgent')!;
     expect(closing.text).toContain('Reinstalé el controlador de la impresora');
-    expect(closing.text).toMatch(/atención: \d+ min/);
+    expect(closing.text).toContain('atención: 0 min');
     expect(closing.text).toContain('resolución: 7 min');
     expect(keys.indexOf('survey.askScore')).toBeGreaterThan(keys.indexOf('handoff.closedByAgent'));
     const state = (await app.runtime.engine.state(id))!;

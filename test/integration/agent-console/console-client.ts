@@ -77,14 +77,19 @@ export function login(
 
 let messages = 0;
 
-/** Puts a JSON-channel customer of MX-1001 in the agents' queue; returns the conversation id. */
-export async function queuedCustomer(served: Served, userId: string): Promise<string> {
+/** Puts a JSON-channel customer of an account (MX-1001) in the agents' queue; returns the conversation id. */
+export async function queuedCustomer(
+  served: Served,
+  userId: string,
+  account = 'MX-1001',
+): Promise<string> {
   const say = (body: Record<string, unknown>) =>
     served.chat({ userId, messageId: `q${++messages}`, ...body });
-  await say({ text: 'Hola, mi cuenta es MX-1001' });
+  await say({ text: `Hola, mi cuenta es ${account}` });
   await say({ text: 'sí' });
   const queued = await say({ choice: 'person' });
-  expect(queued.body.replies!.map((r) => r.key)).toContain('handoff.queued');
+  // Queued, within office hours or not (the account's country decides).
+  expect(queued.body.replies!.some((r) => r.key.startsWith('handoff.queued'))).toBe(true);
   return `http-json:${userId}`;
 }
 
