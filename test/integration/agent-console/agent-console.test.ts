@@ -232,6 +232,42 @@ describe('the agent console over HTTP (issue 15)', async () => {
     expect(await holds.holder(id)).toBe(agent.email);
   });
 
+  it('R001-7: an agent chat too ends at 20 minutes and goes on as its case; the console shows the time left until then', async () => {
+    const agent = await agentOf(served, 'L2');
+    const id = await queuedCustomer(served, 'limit-customer');
+    expect((await agent.act(id, 'take')).status).toBe(200);
+    const view = await agent.get(`/agent/api/conversations/${encodeURIComponent(id)}`);
+    const left = Date.parse(view.body.chatLimitDue as string) - Date.parse(view.body.now as string);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(20 * 60_000);
+    const caseNumber = (await app.runtime.engine.state(id))!.handoff!.caseNumber!;
+
+    served.clock.advanceMinutes(20);
+    expect(await app.runtime.scheduler.tick()).toBeGreaterThanOrEqual(1);
+    const sent = await repliesTo(served, 'limit-customer');
+    const keys = sent.map((r) => r.key);
+    expect(keys.slice(-2)).toEqual(['chatLimit.reached', 'chatLimit.continuesInCase']);
+    expect(sent.at(-1)!.text).toContain(caseNumber);
+    expect((await app.runtime.engine.state(id))?.mode).toBe('closed');
+    const queue = (await agent.get('/agent/api/queue')).body.queue as { conversationId: string }[];
+    expect(queue.map((q) => q.conversationId)).not.toContain(id);
+    expect((await agent.act(id, 'message', { text: '¿sigue ahí?' })).status).toBe(409);
+    expect((await app.runtime.domain.cases.find(caseNumber))?.status).not.toBe('closed');
+  });
+
+  it('R001-8, R001-11: the console shows a fair-use breach of the person waiting, with its rule and the words that caused it', async () => {
+    const agent = await agentOf(served, 'L1');
+    const id = await queuedCustomer(served, 'rude-waiting');
+    await chat({ userId: 'rude-waiting', messageId: 'rw-1', text: 'eres una estúpida' });
+    const view = await agent.get(`/agent/api/conversations/${encodeURIComponent(id)}`);
+    expect(view.status).toBe(200);
+    expect(view.body.fairUse).toEqual([
+      expect.objectContaining({ rule: 'R001-8', text: 'eres una estúpida', suspended: false }),
+    ]);
+    const words = (view.body.fairUse as { words: string[] }[])[0]!.words;
+    expect(words.join(' ')).toContain('estupid'); // folded, as matched
+  });
+
   it('R003-8: an L1 agent passes the conversation to level 2 with raised priority; L1 no longer sees it, L2 does', async () => {
     const l1 = await agentOf(served, 'L1');
     const l2 = await agentOf(served, 'L2');

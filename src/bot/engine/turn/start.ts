@@ -44,8 +44,9 @@ export function startTurn(
   if (current && answered(current, input)) return 'duplicate';
   if (input.kind === 'timer') {
     const pending = current?.deadlines.some((d) => d.id === input.timerId) ?? false;
-    // R001-7: the limit applies while waiting for a person too (issue 13), not to an agent's chat.
-    if (!current || !pending || (current.mode !== 'bot' && current.mode !== 'queued')) {
+    // R001-7: the limit applies while waiting for a person too (issue 13), and to an agent's
+    // chat (issue 15).
+    if (!current || !pending || current.mode === 'closed') {
       return 'ignored';
     }
   }
@@ -96,7 +97,8 @@ export function startTurn(
     if (next.mode !== 'bot') forAgents = input.message.text;
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
-    event = { type: 'timer.chatLimit', at };
+    if (next.mode === 'agent') agentChatEnds(next);
+    else event = { type: 'timer.chatLimit', at };
   } else {
     agentActs(next, input, now);
     // The agent gave the conversation back: the flow resumes where it paused; after a closure
@@ -121,6 +123,19 @@ function sequenceAfter(current: ConversationState | null, input: TurnInput): num
   const sequence = input.kind === 'customer' ? (input.message.sequence ?? null) : null;
   if (sequence === null) return previous;
   return previous === null ? sequence : Math.max(previous, sequence);
+}
+
+/**
+ * R001-7 in an agent's chat (issue 15): the 20 minutes are up, the chat ends and goes on as
+ * the case the agent works on (the console opens one on takeover), the customer told its number.
+ */
+function agentChatEnds(next: ConversationState): void {
+  const caseNumber = next.handoff?.caseNumber ?? null;
+  next.outbox.push({ key: 'chatLimit.reached' });
+  if (caseNumber) next.outbox.push({ key: 'chatLimit.continuesInCase', params: { caseNumber } });
+  next.mode = 'closed';
+  next.handoff = null;
+  next.deadlines = [];
 }
 
 /** An agent's action on a conversation it may act on (decision 5). */
