@@ -53,6 +53,7 @@ export class AgentDesk {
   /** The engine's hand-off notices, told to the consoles (`EngineOptions.onHandoff`). */
   onHandoff(notice: HandoffNotice): void {
     const level = notice.state.handoff?.level ?? null;
+    this.queue.told(notice.conversationId, notice.state.createdAt);
     if (notice.kind === 'customer-message' && notice.text !== undefined) {
       this.events.publish({
         type: 'message',

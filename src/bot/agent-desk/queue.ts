@@ -5,6 +5,7 @@
  * conversations by the `mode` of their stored versions, then reads each one's latest version
  * the way the engine does, by `_id`. The message path never reads this way.
  */
+import { performance } from 'node:perf_hooks';
 import type { Collection } from 'mongodb';
 import type { Case, SupportLevel } from '../../domain/cases/case.ts';
 import type { Domain } from '../../domain/domain.ts';
@@ -20,6 +21,9 @@ import {
 import type { ConversationEngine } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
 import type { StoredState } from '../engine/state-codec.ts';
+
+/** How long one scan of the versions serves every console of a process (real time). */
+const SCAN_REUSE_MS = 3_000;
 
 /** A conversation as a queue row shows it. */
 export interface QueueItem {
@@ -76,19 +80,54 @@ export class DeskQueue {
     private readonly versions: Collection<StoredState>,
   ) {}
 
-  /** The queue a role sees: most urgent priority first, then the earliest SLA due, then waiting longest. */
-  async list(role: ConsoleRole): Promise<QueueItem[]> {
-    const rows = await this.versions
+  /**
+   * Conversations the engine told this process were queued or written to since the last scan:
+   * shown at once, before the next scan finds them (`onHandoff`).
+   */
+  readonly #told = new Map<string, Date>();
+  #scanned: { at: number; rows: Promise<Map<string, Date[]>> } | null = null;
+
+  /** A conversation was queued, or its customer wrote while queued (a hand-off notice). */
+  told(conversationId: string, at: Date): void {
+    if (!this.#told.has(conversationId)) this.#told.set(conversationId, at);
+  }
+
+  /**
+   * The conversations with versions in the queue and when each version was written: a scan
+   * (FerretDB v1 reads by any field but `_id` by scanning), shared by every console of this
+   * process for SCAN_REUSE_MS (real time) so that many agents cost one scan.
+   */
+  #scan(): Promise<Map<string, Date[]>> {
+    const now = performance.now();
+    if (this.#scanned && now - this.#scanned.at < SCAN_REUSE_MS) return this.#scanned.rows;
+    const told = new Map(this.#told);
+    const rows = this.versions
       .find(
         { mode: { $in: ['queued', 'agent'] } },
         { projection: { conversationId: 1, createdAt: 1 } },
       )
-      .toArray();
-    const firstSeen = new Map<string, Date[]>();
-    for (const row of rows) {
-      const seen = firstSeen.get(row.conversationId) ?? [];
-      seen.push(row.createdAt);
-      firstSeen.set(row.conversationId, seen);
+      .toArray()
+      .then((found) => {
+        const byConversation = new Map<string, Date[]>();
+        for (const row of found) {
+          const seen = byConversation.get(row.conversationId) ?? [];
+          seen.push(row.createdAt);
+          byConversation.set(row.conversationId, seen);
+        }
+        // What the scan saw needs no telling any more (what was told during it stays).
+        for (const [id, at] of told) if (this.#told.get(id) === at) this.#told.delete(id);
+        return byConversation;
+      });
+    this.#scanned = { at: now, rows };
+    rows.catch(() => (this.#scanned = null));
+    return rows;
+  }
+
+  /** The queue a role sees: most urgent priority first, then the earliest SLA due, then waiting longest. */
+  async list(role: ConsoleRole): Promise<QueueItem[]> {
+    const firstSeen = new Map(await this.#scan());
+    for (const [conversationId, at] of this.#told) {
+      firstSeen.set(conversationId, [...(firstSeen.get(conversationId) ?? []), at]);
     }
     const items: QueueItem[] = [];
     for (const [conversationId, times] of firstSeen) {
