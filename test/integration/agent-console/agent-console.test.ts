@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationHolds } from '../../../src/domain/agents/conversation-holds.ts';
-import { serve } from '../app/serve.ts';
+import { startAtiende } from '../../../src/app/assemble.ts';
+import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
+import { serve, type Served } from '../app/serve.ts';
 import { agentOf, clientOf, login, queuedCustomer, repliesTo } from './console-client.ts';
 
 describe('the agent console over HTTP (issue 15)', async () => {
@@ -148,6 +150,36 @@ describe('the agent console over HTTP (issue 15)', async () => {
     expect((await loser.act(id, 'message', { text: 'hola' })).status).toBe(409);
     expect((await loser.act(id, 'close', { resolution: 'x' })).status).toBe(409);
     expect((await winner.act(id, 'message', { text: 'Hola, soy yo' })).status).toBe(200);
+  });
+
+  it('decision 0: agents on two atiende instances over one database taking one conversation at once: one holds it', async () => {
+    // A second atiende on the same database: its own engine, desk and HTTP server.
+    const second = await startAtiende({
+      database: { connection: app.connection },
+      policy: DEFAULT_POLICY,
+      clock: served.clock,
+      channels: ['http-json'],
+      http: { host: '127.0.0.1', port: 0 },
+    });
+    try {
+      const other: Served = { ...served, app: second, base: `http://127.0.0.1:${second.port}` };
+      const id = await queuedCustomer(served, 'race-two-apps');
+      const agents = await Promise.all([
+        agentOf(served, 'L1'),
+        agentOf(other, 'L1'),
+        agentOf(served, 'L1'),
+        agentOf(other, 'L1'),
+      ]);
+      const answers = await Promise.all(agents.map((a) => a.act(id, 'take')));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409]);
+      const winner = agents[answers.findIndex((a) => a.status === 200)]!;
+      expect((await app.runtime.engine.state(id))?.handoff?.agent).toBeTruthy();
+      expect(
+        answers.filter((a) => a.status === 409).every((a) => a.body.holder === winner.email),
+      ).toBe(true);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('the agent writes to the customer on the JSON channel, the bot falls silent, the customer reaches the agent live', async () => {
