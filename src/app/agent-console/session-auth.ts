@@ -43,7 +43,8 @@ export function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return request.headers['sec-fetch-site'] !== 'cross-site';
   try {
-    return new URL(origin).host === request.headers.host;
+    // `request.host`: the Host header, or X-Forwarded-Host from a trusted proxy (HTTP_TRUST_PROXY).
+    return new URL(origin).host === request.host;
   } catch {
     return false;
   }

@@ -386,3 +386,24 @@ describe('the agent console over HTTP (issue 15)', async () => {
     expect(limited).toBe(true);
   });
 });
+
+describe('the console behind an https proxy (issue 15)', async () => {
+  const served = await serve({
+    http: { host: '127.0.0.1', port: 0, limits: { trustProxy: true } },
+  });
+
+  it('marks the session cookie Secure when the request came over https', async () => {
+    await served.app.agents.access.addAgent({
+      email: 'tls@example.com',
+      role: 'L2',
+      password: 'correct horse battery',
+    });
+    const res = await login(served.base, 'tls@example.com', 'correct horse battery', {
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'support.example.com',
+      origin: 'https://support.example.com',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toContain('; Secure');
+  });
+});
