@@ -194,7 +194,11 @@ function renderDetail(view) {
   field(info, t('queue.since'), when(view.waitingSince));
   field(info, t('queue.slaDue'), when(view.slaDue));
   if (c) {
-    field(info, t('conversation.case'), `${c.number} · ${c.type} · ${c.status}`);
+    field(
+      info,
+      t('conversation.case'),
+      `${c.number} · ${t(`caseTypes.${c.type}`)} · ${t(`caseStatuses.${c.status}`)}`,
+    );
     field(info, t('conversation.subject'), c.subject);
     field(info, t('conversation.description'), c.description);
     field(info, t('conversation.contract'), c.contractNumber);
