@@ -78,6 +78,8 @@ describe('the agent console in Chromium (issue 15)', async () => {
       .poll(async () => (await repliesTo(served, 'web-ana')).at(-1)?.text)
       .toContain('Hola Ana, ya reviso tu impresora');
 
+    // What the agent is typing survives the customer writing meanwhile (the view refreshes).
+    await page.fill('[data-testid=message]', 'Un borrador a medias');
     // The customer types markup: the bot stays silent, the console shows it as text.
     const hostile = [
       '<script>window.__pwned = 1</script>',
@@ -91,6 +93,7 @@ describe('the agent console in Chromium (issue 15)', async () => {
     await expect.poll(() => transcript.textContent()).toContain('onerror="window.__pwned = 2"');
     expect(await transcript.textContent()).toContain('<script>window.__pwned = 1</script>');
     expect(await transcript.locator('img, script').count()).toBe(0);
+    expect(await page.inputValue('[data-testid=message]')).toBe('Un borrador a medias');
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBe(undefined);
     await expect
       .poll(() => page.locator('[data-testid=chat-limit]').textContent())

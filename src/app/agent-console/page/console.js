@@ -3,7 +3,16 @@
 
 const LANGS = ['es', 'en', 'pt'];
 const lang = LANGS.find((l) => (navigator.language || 'es').toLowerCase().startsWith(l)) || 'es';
-const state = { texts: {}, me: null, csrf: '', selected: null, view: null, source: null, skew: 0 };
+const state = {
+  texts: {},
+  me: null,
+  csrf: '',
+  selected: null,
+  view: null,
+  source: null,
+  skew: 0,
+  rendered: null,
+};
 const $ = (selector) => document.querySelector(selector);
 
 /** A text of locales/<lang>/console.json, its {{params}} filled in. */
@@ -102,7 +111,10 @@ function showConsole() {
   loadQueue();
   connect();
   // Work queued through another process shows within seconds, whatever the live feed says.
-  setInterval(loadQueue, 10_000);
+  setInterval(() => {
+    loadQueue();
+    if (state.selected) openConversation(state.selected);
+  }, 10_000);
   setInterval(showChatLimit, 1_000);
 }
 
@@ -241,9 +253,23 @@ function renderDetail(view) {
   transcript.id = 'transcript';
   parts.push(transcript);
   parts.push(actions(view));
+  // A refresh (the customer wrote, the queue moved) keeps what the agent was typing.
+  const kept = {};
+  const same = state.rendered === view.conversationId;
+  const focused = document.activeElement?.dataset?.testid;
+  for (const name of ['message', 'resolution']) kept[name] = same ? field$(name)?.value : '';
   $('#detail').replaceChildren(...parts);
+  state.rendered = view.conversationId;
+  for (const name of ['message', 'resolution'])
+    if (kept[name] && field$(name)) field$(name).value = kept[name];
+  if (same && focused && field$(focused)) field$(focused).focus();
   for (const line of view.transcript) appendLine(line);
   showChatLimit();
+}
+
+/** An input of the open conversation by its test id. */
+function field$(name) {
+  return document.querySelector(`#detail [data-testid="${name}"]`);
 }
 
 function appendLine(line) {
