@@ -65,6 +65,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The agent console's page script runs in the browser (issue 15).
+    files: ['src/app/agent-console/page/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   layer(
     ['src/flows/**/*.ts'],
     ['mongoose', 'mongodb', '**/domain/**/*-repository*', '**/storage/**'],

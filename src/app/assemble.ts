@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
@@ -7,6 +7,7 @@ import type { ChannelPort } from '../bot/engine/messages.ts';
 import { openDatabase, type Database } from '../bot/database/connect.ts';
 import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded-ferretdb.ts';
 import type { SupervisorEvent } from '../bot/database/supervisor.ts';
+import { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
@@ -24,6 +25,8 @@ import {
   DEFAULT_LEASE_TIMINGS,
   type LeaseTimings,
 } from '../domain/channel-state/index.ts';
+import { AgentAccess } from '../domain/agents/agent-access.ts';
+import { ConversationHolds } from '../domain/agents/conversation-holds.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
@@ -92,7 +95,21 @@ export interface AtiendeOptions {
    * in production) or cannot be sent at all (the default).
    */
   mail?: RuntimeMailOptions;
+  /**
+   * The agent console (`/agent`, issue 15), served with HTTP. `demoAgent`: on the embedded demo
+   * defaults only, a supervisor `demo@atiende.local` with a new password each start, printed.
+   */
+  agentConsole?: { demoAgent?: boolean };
 }
+
+/** The agent console's parts: agents' access (credentials, sessions) and the desk. */
+export interface AgentConsoleParts {
+  readonly access: AgentAccess;
+  readonly desk: AgentDesk;
+}
+
+/** The demo agent's e-mail (embedded demo defaults only). */
+export const DEMO_AGENT_EMAIL = 'demo@atiende.local';
 
 /** An assembled atiende: database, domain, engine, scheduler, channels and HTTP server. */
 export interface Atiende {
@@ -105,6 +122,8 @@ export interface Atiende {
   readonly metrics: ReturnType<typeof createMetrics>['registry'];
   /** What channels call: the engine's `handle` behind the rate limits, timed. */
   readonly handle: HandleInbound;
+  /** The agent console's access and desk (issue 15). */
+  readonly agents: AgentConsoleParts;
   /** The HTTP server (null without `http`); listening once started. */
   readonly http: FastifyInstance | null;
   /** The port HTTP listens on once started (the one chosen when asked for port 0). */
@@ -284,6 +303,9 @@ async function assembleOn(
     return adapter;
   });
   const mail = options.mail ?? {};
+  // The desk is built on the engine: hand-off notices reach it once both exist.
+  let desk: AgentDesk | null = null;
+  const onHandoff = options.engine?.onHandoff;
   const runtime = await createRuntime({
     connection,
     policy: options.policy,
@@ -291,6 +313,10 @@ async function assembleOn(
     channels: ports,
     log: logger,
     ...options.engine,
+    onHandoff: (notice) => {
+      onHandoff?.(notice);
+      desk?.onHandoff(notice);
+    },
     mail: {
       ...mail,
       // Only on the demo defaults without a mail server: said loudly, and never in production.
@@ -311,6 +337,12 @@ async function assembleOn(
         )),
   });
   late = runtime;
+  const access = new AgentAccess(connection, runtime.domain.agents, options.clock);
+  const holds = new ConversationHolds(connection);
+  await access.init();
+  await holds.init();
+  desk = new AgentDesk(runtime.engine, runtime.domain, holds, runtime.stores.versions.states);
+  const agents: AgentConsoleParts = { access, desk };
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,
     database: { connection, embedded },
@@ -335,6 +367,7 @@ async function assembleOn(
         health: async () => withChannels(await checkDatabase(connection, { embedded }), adapters),
         clock: options.clock,
         limits: options.http.limits,
+        routes: [(await import('./agent-console/routes.ts')).agentConsoleRoutes({ access, desk })],
       })
     : null;
   let port: number | null = null;
@@ -347,6 +380,7 @@ async function assembleOn(
     logger,
     metrics: metrics.registry,
     handle: context.handle,
+    agents,
     http,
     get port() {
       return port;
@@ -362,6 +396,7 @@ async function assembleOn(
       // The channels' state, before a channel reads it.
       for (const store of [sessions, leaseStore]) await store.init();
       for (const adapter of adapters) await adapter.start();
+      if (http && options.agentConsole?.demoAgent) await addDemoAgent(access, logger);
       if (http && options.http) {
         await http.listen({ host: options.http.host, port: options.http.port });
         const address = http.server.address();
@@ -379,6 +414,16 @@ async function assembleOn(
       await database?.close();
     },
   };
+}
+
+/** The demo agent, its new password printed (embedded demo defaults only, never production). */
+async function addDemoAgent(access: AgentAccess, logger: Logger): Promise<void> {
+  const password = randomBytes(9).toString('base64url');
+  await access.addAgent({ email: DEMO_AGENT_EMAIL, name: 'Demo', role: 'supervisor', password });
+  logger.warn(
+    { demo: true, agent: DEMO_AGENT_EMAIL },
+    `DEMO ONLY: agent console /agent, log in as ${DEMO_AGENT_EMAIL} with password ${password}`,
+  );
 }
 
 /** The options `npm start` runs with, from its configuration. */
@@ -400,6 +445,9 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     logger,
     processMetrics: true,
     mail: mailFromConfig(config),
+    agentConsole: {
+      demoAgent: config.env !== 'production' && config.seedDemo && config.mongodbUri === undefined,
+    },
   };
 }
 

@@ -43,6 +43,8 @@ export async function createHttpServer(options: {
   health: () => Promise<Health>;
   clock: Clock;
   limits?: Partial<HttpServerLimits>;
+  /** More routes served besides the channels' (the agent console). */
+  routes?: readonly ((app: FastifyInstance) => Promise<void>)[];
 }): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const app = Fastify({
@@ -84,6 +86,7 @@ export async function createHttpServer(options: {
   for (const channel of options.channels) {
     if (channel.routes) await app.register(channel.routes);
   }
+  for (const routes of options.routes ?? []) await app.register(routes);
   return app;
 }
 

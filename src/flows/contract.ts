@@ -48,8 +48,11 @@ export type FlowEvent =
   | (Timed & { type: 'customer.choice'; choice: string })
   /** R001-7: the 20-minute chat limit of this session has passed (fired by the scheduler). */
   | (Timed & { type: 'timer.chatLimit' })
-  /** An agent gave the conversation back to the bot (hand-off mode ends). */
-  | (Timed & { type: 'agent.release'; caseNumber?: CaseNumber })
+  /**
+   * An agent gave the conversation back to the bot (hand-off mode ends); `closed`: after closing
+   * its case, so the bot asks the survey (R002-8).
+   */
+  | (Timed & { type: 'agent.release'; caseNumber?: CaseNumber; closed?: boolean })
   /** Raised by the machine itself, never sent: the customer was not understood too often. */
   | { type: 'flow.stuck' };
 

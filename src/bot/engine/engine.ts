@@ -31,12 +31,13 @@ import {
   repliesOf,
   startTurn,
   type AgentAction,
+  type AgentClosure,
   type HandoffNotice,
   type TurnDraft,
   type TurnInput,
 } from './turn/index.ts';
 
-export type { HandoffNotice } from './turn/index.ts';
+export type { AgentAction, AgentClosure, HandoffNotice } from './turn/index.ts';
 
 export type { TurnOutcome } from './messages.ts';
 export type { EngineLog, EngineOptions, RunningTurn } from './engine-options.ts';
@@ -157,14 +158,19 @@ export class ConversationEngine {
     );
   }
 
-  /** An agent acts on a conversation in hand-off mode (decision 5). */
+  /**
+   * An agent acts on a conversation in hand-off mode (decision 5). `details`: the closure a
+   * `close` tells the customer (R002-7), the case a `takeover` works on when it had none.
+   */
   async agentAction(
     conversationId: string,
     action: AgentAction,
     agent: string,
     actionId: string,
     text = '',
+    details: { closure?: AgentClosure; caseNumber?: string } = {},
   ): Promise<TurnOutcome> {
+    const { closure, caseNumber } = details;
     this.#delivery.portOf(conversationId, channelOfConversation(conversationId));
     return this.#serial(conversationId, () =>
       this.#turn(conversationId, {
@@ -173,6 +179,10 @@ export class ConversationEngine {
         action,
         agent,
         text: sanitiseText(text),
+        ...(closure
+          ? { closure: { ...closure, resolution: sanitiseText(closure.resolution) } }
+          : {}),
+        ...(caseNumber ? { caseNumber } : {}),
       }),
     );
   }

@@ -104,6 +104,8 @@ export function guardedSetup(policy: PolicyConfig) {
       /** Issue 13: the kept first message described the request: not asked again. */
       isDescribed: ({ context }) => context.description.length > 0,
       hasCustomer: ({ context }) => context.customer !== null,
+      /** An agent gave the conversation back having closed its case: the survey follows (R002-8). */
+      closedByAgent: ({ event }) => event.type === 'agent.release' && event.closed === true,
       /** A name, judged as typed: markup is refused, not stripped into a name. */
       isName: ({ event }) => personName(typedText(event)) !== null,
       isEmail: ({ event }) => isEmail(textOf(event, MAX_SHORT_CHARS)),

@@ -63,6 +63,8 @@ export function handoff(s: ConversationSetup, policy: PolicyConfig) {
             { guard: not('isOffensive'), target: 'answering' },
           ],
           'agent.release': [
+            // R002-7/R002-8: the engine told the closure; the customer is asked the survey.
+            { guard: 'closedByAgent', target: TO.survey, actions: 'takeReleasedCase' },
             {
               guard: 'hasCustomer',
               target: TO.triage,

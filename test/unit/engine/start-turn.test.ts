@@ -1,3 +1,4 @@
+import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 /**
  * The first half of the engine's pure core: what an input does to the latest version of a
  * conversation — nothing (answered before, or not applicable) or a draft of the next version
@@ -85,7 +86,7 @@ describe('starting a turn', () => {
     );
   });
 
-  it('R001-7: a timer fires into its session only while its deadline is pending and the bot holds the conversation or it waits for a person', () => {
+  it('R001-7: a timer fires into its session only while its deadline is pending, whoever holds the conversation', () => {
     const timerId = `${CONVERSATION}:s1:chatLimit`;
     const d = draft(startTurn(CONVERSATION, versionOf(3), timerFires(timerId), NOW, POLICY));
     expect(d.event).toEqual({ type: 'timer.chatLimit', at: NOW.toISOString() });
@@ -101,8 +102,26 @@ describe('starting a turn', () => {
       type: 'timer.chatLimit',
       at: NOW.toISOString(),
     });
-    const held = versionOf(3, { mode: 'agent' });
-    expect(startTurn(CONVERSATION, held, timerFires(timerId), NOW, POLICY)).toBe('ignored');
+    // Issue 15: an agent's chat ends too, and goes on as the case the agent works on.
+    const held = versionOf(3, {
+      mode: 'agent',
+      handoff: {
+        reason: 'customer-request',
+        level: 'L1',
+        priority: 'P3',
+        caseNumber: 'AT-2026-000009' as CaseNumber,
+        agent: 'Marta',
+      },
+    });
+    const ended = draft(startTurn(CONVERSATION, held, timerFires(timerId), NOW, POLICY));
+    expect(ended.event).toBeNull();
+    expect(ended.next).toMatchObject({ mode: 'closed', handoff: null, deadlines: [] });
+    expect(ended.next.outbox).toEqual([
+      { key: 'chatLimit.reached' },
+      { key: 'chatLimit.continuesInCase', params: { caseNumber: 'AT-2026-000009' } },
+    ]);
+    const closed = versionOf(3, { mode: 'closed' });
+    expect(startTurn(CONVERSATION, closed, timerFires(timerId), NOW, POLICY)).toBe('ignored');
   });
 
   it('a closed conversation written to again starts a new session that keeps the account and language', () => {

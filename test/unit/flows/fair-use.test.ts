@@ -1,3 +1,4 @@
+import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import {
@@ -242,6 +243,23 @@ describe('fair use', () => {
     expect(c.emitted.filter((e) => e.type === 'handoff')).toHaveLength(1);
     await c.send({ type: 'agent.release', at: c.now });
     expect(c.question?.key).toBe('triage.ask');
+  });
+
+  it('R002-8: an agent who closed the case gives the conversation back and the survey of that case follows', async () => {
+    const c = await atTriage();
+    await c.send('Hablar con una persona');
+    await c.send({
+      type: 'agent.release',
+      at: c.now,
+      caseNumber: 'AT-2026-000042' as CaseNumber,
+      closed: true,
+    });
+    expect(c.question?.key).toBe('survey.askScore');
+    await c.send('5');
+    await c.send({ choice: 'skip' });
+    expect(c.callsOf('recordSurvey')).toEqual([
+      expect.objectContaining({ caseNumber: 'AT-2026-000042', score: 5 }),
+    ]);
   });
 
   it("R002-1: asking for a person also tells the contact-centre phone of the customer's country", async () => {

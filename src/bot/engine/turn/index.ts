@@ -5,7 +5,13 @@
  */
 export { deadlineChanges } from './deadlines.ts';
 export { finishTurn, type FinishedTurn, type FlowOutcome, type HandoffNotice } from './finish.ts';
-export { answered, versionThatAnswered, type AgentAction, type TurnInput } from './input.ts';
+export {
+  answered,
+  versionThatAnswered,
+  type AgentAction,
+  type AgentClosure,
+  type TurnInput,
+} from './input.ts';
 export { outboundOf, repliesOf, type Renderer } from './replies.ts';
 export { newSession, type TurnPolicy } from './session.ts';
 export { startTurn, type TurnDraft, type TurnStart } from './start.ts';

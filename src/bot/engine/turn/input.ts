@@ -2,8 +2,23 @@ import type { InputKey } from '../input-key.ts';
 import type { InboundMessage } from '../messages.ts';
 import type { ConversationState } from '../state.ts';
 
-/** What an agent does to a conversation in hand-off mode (decision 5). */
-export type AgentAction = 'takeover' | 'message' | 'release';
+/**
+ * What an agent does to a conversation in hand-off mode (decision 5): take it, write, give it
+ * back to the bot, pass it to level 2 (R003-8: back in the queue, priority raised), or close its
+ * case (R002-7: the closing message with its times, then the bot's survey, R002-8).
+ */
+export type AgentAction = 'takeover' | 'message' | 'release' | 'transfer' | 'close';
+
+/** R002-7: what the customer is told when an agent closes the case. */
+export interface AgentClosure {
+  caseNumber: string;
+  /** Calendar minutes from opening to first contact. */
+  attentionMinutes: number;
+  /** Calendar minutes from opening to closure. */
+  resolutionMinutes: number;
+  /** The resolution, in the agent's words. */
+  resolution: string;
+}
 
 /**
  * An input to a conversation: a customer message, a timer, or an agent's action, each with the
@@ -18,7 +33,17 @@ export type TurnInput =
       message: InboundMessage;
     }
   | { kind: 'timer'; key: InputKey; timerId: string }
-  | { kind: 'agent'; key: InputKey; action: AgentAction; agent: string; text: string };
+  | {
+      kind: 'agent';
+      key: InputKey;
+      action: AgentAction;
+      agent: string;
+      text: string;
+      /** `close`: the case's closure, as the customer is told it. */
+      closure?: AgentClosure;
+      /** `takeover`: the case the agent works on, when the hand-off had none. */
+      caseNumber?: string;
+    };
 
 /**
  * The version that answered an input, found from a later version's `recent`: every version

@@ -1,4 +1,6 @@
+import { raisePriority } from '../../../domain/policy/index.ts';
 import type { FlowEvent } from '../../../flows/contract.ts';
+import type { CaseNumber } from '../../../domain/cases/case.ts';
 import type { InputKey } from '../input-key.ts';
 import { RECENT_INPUTS, type ConversationState } from '../state.ts';
 import { answered, type TurnInput } from './input.ts';
@@ -42,8 +44,9 @@ export function startTurn(
   if (current && answered(current, input)) return 'duplicate';
   if (input.kind === 'timer') {
     const pending = current?.deadlines.some((d) => d.id === input.timerId) ?? false;
-    // R001-7: the limit applies while waiting for a person too (issue 13), not to an agent's chat.
-    if (!current || !pending || (current.mode !== 'bot' && current.mode !== 'queued')) {
+    // R001-7: the limit applies while waiting for a person too (issue 13), and to an agent's
+    // chat (issue 15).
+    if (!current || !pending || current.mode === 'closed') {
       return 'ignored';
     }
   }
@@ -94,11 +97,21 @@ export function startTurn(
     if (next.mode !== 'bot') forAgents = input.message.text;
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
-    event = { type: 'timer.chatLimit', at };
+    if (next.mode === 'agent') agentChatEnds(next);
+    else event = { type: 'timer.chatLimit', at };
   } else {
     agentActs(next, input, now);
-    // The agent gave the conversation back: the flow resumes where it paused.
+    // The agent gave the conversation back: the flow resumes where it paused; after a closure
+    // it asks the survey of the closed case (R002-8).
     if (input.action === 'release') event = { type: 'agent.release', at };
+    if (input.action === 'close' && input.closure) {
+      event = {
+        type: 'agent.release',
+        at,
+        caseNumber: input.closure.caseNumber as CaseNumber,
+        closed: true,
+      };
+    }
   }
   if (next.mode === 'agent' || next.mode === 'closed') event = null;
   return { next, event, fresh, inputKey: input.key, now, forAgents };
@@ -112,6 +125,19 @@ function sequenceAfter(current: ConversationState | null, input: TurnInput): num
   return previous === null ? sequence : Math.max(previous, sequence);
 }
 
+/**
+ * R001-7 in an agent's chat (issue 15): the 20 minutes are up, the chat ends and goes on as
+ * the case the agent works on (the console opens one on takeover), the customer told its number.
+ */
+function agentChatEnds(next: ConversationState): void {
+  const caseNumber = next.handoff?.caseNumber ?? null;
+  next.outbox.push({ key: 'chatLimit.reached' });
+  if (caseNumber) next.outbox.push({ key: 'chatLimit.continuesInCase', params: { caseNumber } });
+  next.mode = 'closed';
+  next.handoff = null;
+  next.deadlines = [];
+}
+
 /** An agent's action on a conversation it may act on (decision 5). */
 function agentActs(
   next: ConversationState,
@@ -120,8 +146,10 @@ function agentActs(
 ): void {
   if (input.action === 'takeover') {
     next.mode = 'agent';
+    const held = next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null };
     next.handoff = {
-      ...(next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null }),
+      ...held,
+      caseNumber: held.caseNumber ?? (input.caseNumber as CaseNumber | undefined) ?? null,
       agent: input.agent,
     };
     next.outbox.push({ key: 'handoff.agentJoined', params: { agent: input.agent } });
@@ -130,6 +158,20 @@ function agentActs(
     next.outbox.push({
       key: 'handoff.agentMessage',
       params: { agent: input.agent, text: input.text },
+    });
+  } else if (input.action === 'transfer') {
+    // R003-8: back in the queue for level 2, one step more urgent; no one holds it now.
+    const held = next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null };
+    next.mode = 'queued';
+    next.handoff = { ...held, level: 'L2', priority: raisePriority(held.priority), agent: null };
+    next.outbox.push({ key: 'handoff.transferred', params: { agent: input.agent } });
+  } else if (input.action === 'close' && input.closure) {
+    const { caseNumber, attentionMinutes, resolutionMinutes, resolution } = input.closure;
+    next.mode = 'bot';
+    next.handoff = null;
+    next.outbox.push({
+      key: 'handoff.closedByAgent',
+      params: { agent: input.agent, caseNumber, attentionMinutes, resolutionMinutes, resolution },
     });
   } else {
     next.mode = 'bot';
