@@ -14,7 +14,15 @@ import {
   type TurnDraft,
 } from '../../../src/bot/engine/turn/index.ts';
 import type { FlowEmitted } from '../../../src/flows/contract.ts';
-import { CONVERSATION, NOW, POLICY, customerSays, renderer, versionOf } from './fixtures.ts';
+import {
+  CONVERSATION,
+  NOW,
+  POLICY,
+  agentDoes,
+  customerSays,
+  renderer,
+  versionOf,
+} from './fixtures.ts';
 
 function drafted(current = versionOf(3), text = 'Hola'): TurnDraft {
   const start = startTurn(
@@ -230,5 +238,33 @@ describe('finishing a turn', () => {
     expect(deadlineChanges(null, first)).toEqual({ added: first.deadlines, removed: [] });
     const second = finishTurn(drafted(versionOf(3)), ran([]), renderer).next;
     expect(deadlineChanges(versionOf(3), second)).toEqual({ added: [], removed: [] });
+  });
+});
+
+describe('the transcript an agent reads (issue 15)', () => {
+  it("an agent's words are one line, the agent's: the reply that carries them to the customer is not written again", () => {
+    const held = versionOf(3, { mode: 'agent' });
+    const start = startTurn(
+      CONVERSATION,
+      held,
+      agentDoes('message', 'a9', 'Ya reviso su módem'),
+      NOW,
+      POLICY,
+    );
+    if (typeof start === 'string') throw new Error(start);
+    const before = held.transcript.length;
+    const { next, replies } = finishTurn(start, ran([]), renderer);
+    expect(replies).toHaveLength(1);
+    expect(next.transcript.slice(before)).toEqual([
+      { at: NOW, from: 'agent', text: 'Ya reviso su módem' },
+    ]);
+  });
+
+  it('a button pressed without words is shown by its choice, not as an empty line', () => {
+    const pressed = customerSays('m4', '');
+    if (pressed.kind === 'customer') pressed.message.choice = 'yes';
+    const start = startTurn(CONVERSATION, versionOf(3), pressed, NOW, POLICY);
+    if (typeof start === 'string') throw new Error(start);
+    expect(start.next.transcript.at(-1)).toEqual({ at: NOW, from: 'customer', text: '[yes]' });
   });
 });

@@ -6,6 +6,9 @@ import { MAX_TRANSCRIPT, TRANSCRIPT_PAGE_VERSIONS, type ConversationState } from
 import { outboundOf, type Renderer } from './replies.ts';
 import type { TurnDraft } from './start.ts';
 
+/** The reply that carries an agent's words to the customer (see `agentActs`). */
+const AGENT_MESSAGE = 'handoff.agentMessage';
+
 /** What the flow did in a turn (`LiveFlow.turn`'s result, without XState's types). */
 export interface FlowOutcome {
   snapshot: unknown;
@@ -90,7 +93,9 @@ export function finishTurn(
     for (let index = 0; index < next.outbox.length; index++) {
       const reply = next.outbox[index]!;
       const rendered = renderer.render(reply, next.language);
-      next.transcript.push({ at: draft.now, from: 'bot', text: rendered.text });
+      // An agent's words are in the transcript already, as the agent's: not twice.
+      if (reply.key !== AGENT_MESSAGE)
+        next.transcript.push({ at: draft.now, from: 'bot', text: rendered.text });
       out.push(outboundOf(next, index, reply, rendered));
     }
     replies = out;

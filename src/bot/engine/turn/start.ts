@@ -81,7 +81,9 @@ export function startTurn(
   let event: FlowEvent | null = null;
   let forAgents: string | null = null;
   if (input.kind === 'customer') {
-    next.transcript.push({ at: now, from: 'customer', text: input.message.text });
+    // A pressed button without words (the JSON channel's `choice`) is shown by its id.
+    const said = input.message.text || (input.message.choice ? `[${input.message.choice}]` : '');
+    next.transcript.push({ at: now, from: 'customer', text: said });
     // Issue 13: queued, the flow still answers (when someone can, back to the menu, a
     // prospect) and the words go to the agents too; held by an agent, only to the agent.
     if (next.mode === 'bot' || next.mode === 'queued') {
@@ -94,7 +96,7 @@ export function startTurn(
             attachments: input.message.attachments ?? [],
           };
     }
-    if (next.mode !== 'bot') forAgents = input.message.text;
+    if (next.mode !== 'bot') forAgents = said;
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
     if (next.mode === 'agent') agentChatEnds(next);
