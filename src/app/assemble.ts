@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
@@ -13,27 +13,20 @@ import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
 import type {
   ChannelAdapter,
-  ChannelContext,
   ChannelSettings,
   HandleInbound,
 } from '../channels/channel-adapter.ts';
 import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
-import {
-  LeaseKeeper,
-  LeaseStore,
-  SessionStore,
-  DEFAULT_LEASE_TIMINGS,
-  type LeaseTimings,
-} from '../domain/channel-state/index.ts';
+import type { LeaseTimings } from '../domain/channel-state/index.ts';
 import { AgentAccess } from '../domain/agents/agent-access.ts';
 import { ConversationHolds } from '../domain/agents/conversation-holds.ts';
-import { systemClock, type Clock } from '../domain/clock.ts';
+import type { Clock } from '../domain/clock.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
-import { officeHoursText } from './channel-texts.ts';
+import { lateChannelContext } from './channel-context.ts';
 import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
@@ -221,77 +214,10 @@ async function assembleOn(
   // Channels are built before the engine they are wired to: their context reaches it late.
   let guard: InboundGuard | null = null;
   let late: Runtime | null = null;
-  const notYet = () => new Error('atiende is not assembled yet');
-  const engine = () => {
-    if (!late) throw notYet();
-    return late.engine;
-  };
-  const sessions = new SessionStore(connection);
-  const leaseStore = new LeaseStore(connection);
-  // Leases compare instants across processes: real time, whatever clock the app simulates.
-  const leases = new LeaseKeeper(
-    leaseStore,
-    randomUUID(),
-    systemClock,
-    { ...DEFAULT_LEASE_TIMINGS, ...options.leaseTimings },
-    (error) => logger.error({ err: error }, 'keeping a channel lease failed'),
-  );
-  const context: ChannelContext = {
-    handle: (message, origin) => (guard ? guard.handle(message, origin) : Promise.reject(notYet())),
-    admit: (channel, origin) => {
-      if (!guard) throw notYet();
-      guard.admit(channel, origin);
-    },
-    replies: {
-      answerTo: (conversationId, messageId) => engine().answerTo(conversationId, messageId),
-      repliesSince: (conversationId, after, limit) =>
-        engine().repliesSince(conversationId, after, limit),
-    },
-    attachments: {
-      put: (...args) => {
-        if (!late) return Promise.reject(notYet());
-        return late.domain.attachments.put(...args);
-      },
-    },
-    addresses: {
-      remember: (conversationId, address) => {
-        if (!late) return Promise.reject(notYet());
-        return late.domain.channelAddresses.remember(conversationId, address, options.clock.now());
-      },
-      recall: (conversationId) => {
-        if (!late) return Promise.reject(notYet());
-        return late.domain.channelAddresses.recall(conversationId);
-      },
-    },
-    sessions,
-    leases,
-    marks: {
-      check: (...args) =>
-        late ? late.domain.channelMarks.check(...args) : Promise.reject(notYet()),
-      markSent: (...args) =>
-        late ? late.domain.channelMarks.markSent(...args) : Promise.reject(notYet()),
-      markUnreachable: (...args) =>
-        late ? late.domain.channelMarks.markUnreachable(...args) : Promise.reject(notYet()),
-      markReachable: (...args) =>
-        late ? late.domain.channelMarks.markReachable(...args) : Promise.reject(notYet()),
-      claim: (...args) =>
-        late ? late.domain.channelMarks.claim(...args) : Promise.reject(notYet()),
-    },
-    texts: {
-      text: (key, params, language) => {
-        if (!late) throw notYet();
-        return late.translator.text(key, params, language);
-      },
-      defaultLanguage: options.policy.language.default,
-      officeHours: (key, country, language, at) => {
-        if (!late) throw notYet();
-        return officeHoursText(late.translator, options.policy, key, country, language, at);
-      },
-    },
-    clock: options.clock,
-    logger,
-    settings: options.channelSettings,
-  };
+  const { context, stores } = lateChannelContext(connection, options, logger, {
+    runtime: () => late,
+    guard: () => guard,
+  });
   const built = new Map<ChannelKind, ChannelAdapter>();
   const ports = options.channels.map((channel) => {
     if (typeof channel !== 'string') return channel;
@@ -394,7 +320,7 @@ async function assembleOn(
       started = true;
       await runtime.start();
       // The channels' state, before a channel reads it.
-      for (const store of [sessions, leaseStore]) await store.init();
+      for (const store of stores) await store.init();
       for (const adapter of adapters) await adapter.start();
       if (http && options.agentConsole?.demoAgent) await addDemoAgent(access, logger);
       if (http && options.http) {
