@@ -64,3 +64,16 @@ export interface RunningTurn {
    */
   effectKey(service: string): string;
 }
+
+/** An engine's counters, for metrics: turns answered, duplicates dropped, conflicts retried… */
+export function newEngineStats() {
+  return {
+    answered: 0,
+    duplicates: 0,
+    conflicts: 0,
+    cacheMisses: 0,
+    delivered: 0,
+    /** Messages applied before their predecessor arrived, after waiting for it. */
+    outOfOrder: 0,
+  };
+}

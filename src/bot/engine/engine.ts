@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Snapshot } from 'xstate';
-import { sanitiseText } from '../../domain/text.ts';
 import type { ChannelKind } from '../../domain/types.ts';
 import type { FlowInput } from '../../flows/contract.ts';
 import { LiveFlow, type TurnResult } from '../../flows/run-turn.ts';
@@ -16,7 +15,12 @@ import { inNetworkOrder } from './message-order.ts';
 import { legacyCustomerInputKey } from './migrations/2026-11-28-input-keys.ts';
 import { answerTo, repliesSince, type ReplyHistory } from './reply-history.ts';
 import { withPersonStanding } from './person-standing.ts';
-import { ORDER_WAIT_MS, type EngineOptions, type RunningTurn } from './engine-options.ts';
+import {
+  ORDER_WAIT_MS,
+  newEngineStats,
+  type EngineOptions,
+  type RunningTurn,
+} from './engine-options.ts';
 
 import {
   conversationIdOf,
@@ -31,21 +35,20 @@ import {
   repliesOf,
   startTurn,
   type AgentAction,
-  type AgentClosure,
+  type AgentDetails,
+  agentInput,
   type HandoffNotice,
   type TurnDraft,
   type TurnInput,
 } from './turn/index.ts';
 
 export type { AgentAction, AgentClosure, HandoffNotice } from './turn/index.ts';
-
 export type { TurnOutcome } from './messages.ts';
 export type { EngineLog, EngineOptions, RunningTurn } from './engine-options.ts';
 
 /** How long a turn's flow may wait on its services (the database) before it fails. */
 const FLOW_TURN_TIMEOUT_MS = 30_000;
-/** Version conflicts a turn retries before it gives up. */
-const MAX_ATTEMPTS = 50;
+const MAX_ATTEMPTS = 50; // version conflicts a turn retries before it gives up
 /** A turn whose flow is running, and how many effects it asked for so far. */
 interface Running {
   readonly draft: TurnDraft;
@@ -63,15 +66,7 @@ interface Running {
 export class ConversationEngine {
   readonly processId: string;
   /** Turns answered, duplicates dropped, version conflicts retried: for metrics. */
-  readonly stats = {
-    answered: 0,
-    duplicates: 0,
-    conflicts: 0,
-    cacheMisses: 0,
-    delivered: 0,
-    /** Messages applied before their predecessor arrived, after waiting for it. */
-    outOfOrder: 0,
-  };
+  readonly stats = newEngineStats();
   readonly #o: EngineOptions;
   readonly #stores: EngineStores;
   readonly #delivery: Delivery;
@@ -168,22 +163,12 @@ export class ConversationEngine {
     agent: string,
     actionId: string,
     text = '',
-    details: { closure?: AgentClosure; caseNumber?: string } = {},
+    details: AgentDetails = {},
   ): Promise<TurnOutcome> {
-    const { closure, caseNumber } = details;
     this.#delivery.portOf(conversationId, channelOfConversation(conversationId));
+    const key = agentInputKey(conversationId, actionId);
     return this.#serial(conversationId, () =>
-      this.#turn(conversationId, {
-        kind: 'agent',
-        key: agentInputKey(conversationId, actionId),
-        action,
-        agent,
-        text: sanitiseText(text),
-        ...(closure
-          ? { closure: { ...closure, resolution: sanitiseText(closure.resolution) } }
-          : {}),
-        ...(caseNumber ? { caseNumber } : {}),
-      }),
+      this.#turn(conversationId, agentInput(key, action, agent, text, details)),
     );
   }
 
@@ -413,6 +398,3 @@ export class ConversationEngine {
     if (onHandoff) for (const notice of notices) onHandoff(notice);
   }
 }
-
-export type { TranscriptEntry };
-export type { Reply } from '../../flows/contract.ts';

@@ -6,8 +6,10 @@
 export { deadlineChanges } from './deadlines.ts';
 export { finishTurn, type FinishedTurn, type FlowOutcome, type HandoffNotice } from './finish.ts';
 export {
+  agentInput,
   answered,
   versionThatAnswered,
+  type AgentDetails,
   type AgentAction,
   type AgentClosure,
   type TurnInput,

@@ -1,3 +1,4 @@
+import { sanitiseText } from '../../../domain/text.ts';
 import type { InputKey } from '../input-key.ts';
 import type { InboundMessage } from '../messages.ts';
 import type { ConversationState } from '../state.ts';
@@ -44,6 +45,33 @@ export type TurnInput =
       /** `takeover`: the case the agent works on, when the hand-off had none. */
       caseNumber?: string;
     };
+
+/** What an agent's action may carry besides its words. */
+export interface AgentDetails {
+  /** `close`: what the customer is told (R002-7). */
+  closure?: AgentClosure;
+  /** `takeover`: the case worked on, when the hand-off had none. */
+  caseNumber?: string;
+}
+
+/** An agent's action as a turn's input, its words cleaned as a customer's are. */
+export function agentInput(
+  key: InputKey,
+  action: AgentAction,
+  agent: string,
+  text: string,
+  { closure, caseNumber }: AgentDetails,
+): TurnInput {
+  return {
+    kind: 'agent',
+    key,
+    action,
+    agent,
+    text: sanitiseText(text),
+    ...(closure ? { closure: { ...closure, resolution: sanitiseText(closure.resolution) } } : {}),
+    ...(caseNumber ? { caseNumber } : {}),
+  };
+}
 
 /**
  * The version that answered an input, found from a later version's `recent`: every version
