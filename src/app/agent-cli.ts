@@ -4,8 +4,7 @@
 import { createInterface } from 'node:readline';
 import { CONSOLE_ROLES, type ConsoleRole } from '../domain/agents/agent-access.ts';
 import { AtiendeError } from '../domain/errors.ts';
-import { assembleAtiende } from './assemble.ts';
-import { loadConfig } from './config.ts';
+import { withOfflineAtiende } from './offline.ts';
 
 const USAGE = 'usage: npm run agent -- add <email> --role <L1|L2|supervisor> [--name <name>]\n';
 
@@ -58,20 +57,11 @@ if (!args) {
 }
 try {
   const password = await readPassword();
-  const config = await loadConfig();
-  // Assembled, never started: nothing served while the agent is written.
-  const atiende = await assembleAtiende({
-    database: { uri: config.mongodbUri, dataDir: config.dataDir },
-    policy: config.policy,
-    clock: config.clock,
-    channels: [],
-  });
-  try {
-    const agent = await atiende.agents.access.addAgent({ ...args, password });
-    process.stdout.write(`Agent ${agent.email} (${args.role}) saved.\n`);
-  } finally {
-    await atiende.stop();
-  }
+  // Nothing served while the agent is written.
+  const agent = await withOfflineAtiende((atiende) =>
+    atiende.agents.access.addAgent({ ...args, password }),
+  );
+  process.stdout.write(`Agent ${agent.email} (${args.role}) saved.\n`);
 } catch (error) {
   process.stderr.write(
     `agent: ${error instanceof AtiendeError || error instanceof Error ? error.message : String(error)}\n`,

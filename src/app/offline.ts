@@ -1,0 +1,22 @@
+import { assembleAtiende, type Atiende } from './assemble.ts';
+import { loadConfig } from './config.ts';
+
+/**
+ * Runs `work` on atiende assembled from the configuration and never started (no scheduler, no
+ * channel, nothing served), then stops it: for the command-line tools (`npm run seed`,
+ * `npm run agent`).
+ */
+export async function withOfflineAtiende<T>(work: (atiende: Atiende) => Promise<T>): Promise<T> {
+  const config = await loadConfig();
+  const atiende = await assembleAtiende({
+    database: { uri: config.mongodbUri, dataDir: config.dataDir },
+    policy: config.policy,
+    clock: config.clock,
+    channels: [],
+  });
+  try {
+    return await work(atiende);
+  } finally {
+    await atiende.stop();
+  }
+}
