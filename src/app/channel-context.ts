@@ -9,6 +9,7 @@ import {
   SessionStore,
   type LeaseTimings,
 } from '../domain/channel-state/index.ts';
+import { ChannelLogStore } from '../domain/channel-log/index.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
 import { officeHoursText } from './channel-texts.ts';
@@ -53,6 +54,7 @@ export function lateChannelContext(
   };
   const sessions = new SessionStore(connection);
   const leaseStore = new LeaseStore(connection);
+  const logs = new ChannelLogStore(connection);
   // Leases compare instants across processes: real time, whatever clock the app simulates.
   const leases = new LeaseKeeper(
     leaseStore,
@@ -89,6 +91,7 @@ export function lateChannelContext(
     },
     sessions,
     leases,
+    logs,
     marks: {
       check: (...args) => later((late) => late.domain.channelMarks.check(...args)),
       markSent: (...args) => later((late) => late.domain.channelMarks.markSent(...args)),
@@ -107,5 +110,5 @@ export function lateChannelContext(
     logger,
     settings: options.channelSettings,
   };
-  return { context, stores: [sessions, leaseStore] };
+  return { context, stores: [sessions, leaseStore, logs] };
 }

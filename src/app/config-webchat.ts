@@ -25,6 +25,7 @@ export const WEBCHAT_ENV = {
     DEFAULT_WEBCHAT_SETTINGS.conversationWindowHours,
   ),
   WEBCHAT_COUNTRY: z.enum(COUNTRIES).optional(),
+  WEBCHAT_STREAM_POLL_MS: whole(100, 60_000, DEFAULT_WEBCHAT_SETTINGS.streamPollMs),
 };
 
 type WebchatEnv = z.output<z.ZodObject<typeof WEBCHAT_ENV>>;
@@ -41,5 +42,6 @@ export function webchatConfigFrom(e: WebchatEnv): WebchatSettings {
     conversationsPerAddress: e.WEBCHAT_CONVERSATIONS_PER_ADDRESS,
     conversationWindowHours: e.WEBCHAT_CONVERSATION_WINDOW_HOURS,
     country: e.WEBCHAT_COUNTRY ?? DEFAULT_WEBCHAT_SETTINGS.country,
+    streamPollMs: e.WEBCHAT_STREAM_POLL_MS,
   };
 }

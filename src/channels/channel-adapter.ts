@@ -6,6 +6,7 @@ import type {
   TurnOutcome,
 } from '../bot/engine/messages.ts';
 import type { AttachmentStore } from '../domain/attachments/index.ts';
+import type { ChannelLogs } from '../domain/channel-log/index.ts';
 import type { ChannelMarks } from '../domain/channel-marks/index.ts';
 import type { Leases, SessionStates } from '../domain/channel-state/ports.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -118,6 +119,11 @@ export interface ChannelContext {
   readonly sessions: SessionStates;
   /** One owner of a network connection at a time across processes (decision 6). */
   readonly leases: Leases;
+  /**
+   * Ordered logs a network without its own history keeps in the database (a Direct Line
+   * conversation's activities): any process serves them, a restart keeps them.
+   */
+  readonly logs: ChannelLogs;
   /** The app's clock: the `receivedAt` of a message the network does not date. */
   readonly clock: Clock;
   /** The app's logger; log about one conversation through a child with its `conversationId`. */

@@ -65,31 +65,35 @@ describe("web chat in a real browser: Microsoft's Web Chat on atiende's /webchat
       await page.evaluate<string>("sessionStorage.getItem('atiende.webchat')"),
     ) as { conversationId: string; userId: string };
     const store = served.app.channel('webchat').directLine;
-    const botActivities = () =>
-      store.since(visitor.conversationId, 0).activities.filter((a) => a.from?.role === 'bot');
+    const botActivities = async () =>
+      (await store.since(visitor.conversationId, 0, 10_000)).activities.filter(
+        (a) => a.from?.role === 'bot',
+      );
     const input = page.locator('[data-id="webchat-sendbox-input"]');
     await input.waitFor();
 
     /** Waits for the bot's answer to a step, on screen too. */
     const answered = async (before: number) => {
-      await expect.poll(() => botActivities().length, { timeout: 15_000 }).toBeGreaterThan(before);
+      await expect
+        .poll(async () => (await botActivities()).length, { timeout: 15_000 })
+        .toBeGreaterThan(before);
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const last = botActivities().at(-1)!;
+      const last = (await botActivities()).at(-1)!;
       const firstLine = (last.text ?? '').split('\n')[0]!.slice(0, 40);
       await page.getByText(firstLine, { exact: false }).last().waitFor({ timeout: 15_000 });
-      return botActivities().slice(before);
+      return (await botActivities()).slice(before);
     };
     const type = async (text: string) => {
-      const before = botActivities().length;
+      const before = (await botActivities()).length;
       await input.fill(text);
       await input.press('Enter');
       return answered(before);
     };
     const press = async (choice: string) => {
-      const actions = botActivities().at(-1)?.suggestedActions?.actions ?? [];
+      const actions = (await botActivities()).at(-1)?.suggestedActions?.actions ?? [];
       const action = actions.find((a) => (a.value as { choice?: string }).choice === choice);
       expect(action, `no button ${choice}: ${JSON.stringify(actions)}`).toBeDefined();
-      const before = botActivities().length;
+      const before = (await botActivities()).length;
       await page.getByRole('button', { name: action!.title, exact: true }).last().click();
       return answered(before);
     };

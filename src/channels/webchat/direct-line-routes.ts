@@ -136,7 +136,6 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
           },
         });
     const { conversationId, userId } = newVisitor();
-    store.open(conversationId, userId);
     return reply.send({ conversationId, userId, ...issue({ conversationId, userId }) });
   });
 
@@ -152,8 +151,6 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
     if (!claims) return reply;
     deps.admitRequest(request.ip);
     const { conversationId, userId } = claims;
-    // After a restart the conversation is opened again under the token's ids.
-    store.open(conversationId, userId);
     const fresh = issue({ conversationId, userId });
     return reply.code(request.method === 'POST' ? 201 : 200).send({
       conversationId,
@@ -170,7 +167,7 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
     if (!claims) return reply;
     deps.admitRequest(request.ip);
     const watermark = Number((request.query as Record<string, unknown>).watermark) || 0;
-    return reply.send(store.since(claims.conversationId, Math.max(0, Math.floor(watermark))));
+    return reply.send(await store.since(claims.conversationId, Math.max(0, Math.floor(watermark))));
   });
 
   app.post(`${DIRECT_LINE_PATH}/conversations/:id/upload`, async (request, reply) => {
@@ -181,7 +178,6 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
         .code(415)
         .send({ error: { code: 'BadArgument', message: 'multipart/form-data' } });
     const upload = await readUpload(request);
-    store.open(claims.conversationId, claims.userId);
     // The screen shows the files' names; their bytes go to the engine, not into the echo.
     const activity: ActivityLike = {
       ...upload.activity,
@@ -191,7 +187,7 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
       serviceUrl: undefined,
       attachments: upload.files.map((f) => ({ name: f.name, contentType: f.contentType })),
     };
-    const id = store.append(claims.conversationId, activity);
+    const id = await store.append(claims.conversationId, activity);
     const attachments = upload.files.map((f) => ({
       name: f.name,
       contentType: f.contentType,
@@ -213,7 +209,6 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
       return reply
         .code(400)
         .send({ error: { code: 'BadArgument', message: 'an activity object is required' } });
-    store.open(claims.conversationId, claims.userId);
     const given = body as ActivityLike;
     // The visitor is who the token says, whatever `from` claims.
     const activity: ActivityLike = {
@@ -222,7 +217,7 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
       recipient: undefined,
       serviceUrl: undefined,
     };
-    const id = store.append(claims.conversationId, activity);
+    const id = await store.append(claims.conversationId, activity);
     await deps.receive(claims, { ...activity, id: messageIdOf(activity, id) }, request.ip);
     return reply.send({ id });
   });
@@ -246,9 +241,7 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ activities, watermark }));
     };
     const start = Number(url.searchParams.get('watermark')) || 0;
-    const stop = store.listen(claims.conversationId, send);
-    const backlog = store.since(claims.conversationId, start);
-    if (backlog.activities.length > 0) send(backlog.activities, backlog.watermark);
+    const stop = store.listen(claims.conversationId, Math.max(0, Math.floor(start)), send);
     const ping = setInterval(() => ws.ping(), 30_000);
     ws.on('close', () => {
       clearInterval(ping);

@@ -10,8 +10,9 @@ export interface WebchatSettings {
   readonly appType: string | null;
   readonly appTenantId: string | null;
   /**
-   * The HMAC key that signs Direct Line tokens. Null: a random one per process (tokens do not
-   * survive a restart and are not shared by two processes), said at start.
+   * The HMAC key that signs Direct Line tokens. Null: a random key made once and kept in the
+   * database, so every process and a restart accept the tokens given (anyone who reads the
+   * database could forge them: set one outside a trial).
    */
   readonly tokenSecret: string | null;
   /** How long a Direct Line token lives; the page renews it before then. */
@@ -21,9 +22,11 @@ export interface WebchatSettings {
   readonly conversationWindowHours: number;
   /** The country whose calendar the page's office-hours notice follows (R003-2). */
   readonly country: string;
+  /** How often an open Direct Line stream looks for replies another process gave (ms). */
+  readonly streamPollMs: number;
 }
 
-/** Anonymous Bot Framework, a per-process token key, 6 new conversations per address in 12 h. */
+/** Anonymous Bot Framework, a token key kept in the database, 6 new conversations per address in 12 h. */
 export const DEFAULT_WEBCHAT_SETTINGS: WebchatSettings = {
   appId: null,
   appPassword: null,
@@ -34,4 +37,5 @@ export const DEFAULT_WEBCHAT_SETTINGS: WebchatSettings = {
   conversationsPerAddress: 6,
   conversationWindowHours: 12,
   country: 'MX',
+  streamPollMs: 1_000,
 };

@@ -20,10 +20,21 @@ const PREFIX = 'atd1';
  * another user without the key, so cannot speak or read as another.
  */
 export class TokenSigner {
-  readonly #key: Buffer;
+  #key: Buffer | null;
 
+  /** With no secret the key is given later (`useKey`); until then nothing is signed or taken. */
   constructor(secret: string | null) {
-    this.#key = secret === null ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    this.#key = secret === null ? null : Buffer.from(secret, 'utf8');
+  }
+
+  /** Whether a key is set. */
+  get ready(): boolean {
+    return this.#key !== null;
+  }
+
+  /** Sets the key when none was configured (one kept in the database). */
+  useKey(key: Buffer): void {
+    this.#key ??= key;
   }
 
   /** A token for these claims. */
@@ -56,12 +67,18 @@ export class TokenSigner {
   }
 
   #mac(body: string): string {
+    if (!this.#key) throw new Error('web chat: the Direct Line token key is not loaded yet');
     return createHmac('sha256', this.#key).update(`${PREFIX}.${body}`).digest('base64url');
   }
 }
 
 /** The prefix of a Direct Line visitor's user id (Bot Framework users' ids hold a colon). */
 export const DIRECT_LINE_USER = 'dl_';
+
+/** A new random token key (when none is configured, made once and kept in the database). */
+export function newTokenKey(): string {
+  return randomBytes(32).toString('base64url');
+}
 
 /** A new visitor: a user id and its Direct Line conversation, from one random value. */
 export function newVisitor(): { userId: string; conversationId: string } {

@@ -13,7 +13,8 @@ import { directLineRoutes } from './direct-line-routes.ts';
 import { DirectLineStore } from './direct-line-store.ts';
 import { webchatPage } from './page.ts';
 import { DEFAULT_WEBCHAT_SETTINGS, type WebchatSettings } from './settings.ts';
-import { directLineConversationOf, TokenSigner } from './tokens.ts';
+import { directLineConversationOf, newTokenKey, TokenSigner } from './tokens.ts';
+import type { ChannelLogs } from '../../domain/channel-log/index.ts';
 
 const KIND = 'webchat' as const;
 /** The prefix of a message id made from Web Chat's `clientActivityID` (direct-line-routes). */
@@ -31,7 +32,7 @@ const RETRY_AFTER_S = 2;
 export class WebchatChannel implements ChannelAdapter {
   readonly kind = KIND;
   readonly settings: WebchatSettings;
-  readonly directLine = new DirectLineStore();
+  readonly directLine: DirectLineStore;
   readonly #tokens: TokenSigner;
   readonly #bridge: BotFrameworkBridge;
   readonly #newConversations: ConversationLimit;
@@ -43,6 +44,12 @@ export class WebchatChannel implements ChannelAdapter {
   constructor(private readonly context: ChannelContext) {
     this.settings = { ...DEFAULT_WEBCHAT_SETTINGS, ...context.settings?.webchat };
     this.#tokens = new TokenSigner(this.settings.tokenSecret);
+    this.directLine = new DirectLineStore(
+      context.logs,
+      () => new Date(),
+      (error) => context.logger.error({ err: error }, 'web chat: reading a Direct Line log failed'),
+      this.settings.streamPollMs,
+    );
     this.#bridge = new BotFrameworkBridge(this.settings, context.logger);
     this.#newConversations = new ConversationLimit(
       this.settings.conversationsPerAddress,
@@ -52,12 +59,13 @@ export class WebchatChannel implements ChannelAdapter {
   }
 
   async start(): Promise<void> {
-    if (this.settings.tokenSecret === null)
+    if (!this.#tokens.ready) {
+      this.#tokens.useKey(await sharedTokenKey(this.context.logs, this.context.clock.now()));
       this.context.logger.warn(
-        'web chat: no WEBCHAT_TOKEN_SECRET, Direct Line tokens are signed with a key made for ' +
-          'this process (they end with it, and a second process refuses them). Set one outside ' +
-          'a trial.',
+        'web chat: no WEBCHAT_TOKEN_SECRET, Direct Line tokens are signed with a key kept in ' +
+          'the database (whoever reads it could forge them). Set one outside a trial.',
       );
+    }
     if (this.#bridge.anonymous)
       this.context.logger.warn(
         'web chat: no MICROSOFT_APP_ID, /api/messages is anonymous (for the Bot Framework ' +
@@ -78,8 +86,7 @@ export class WebchatChannel implements ChannelAdapter {
     }
     const directLine = directLineConversationOf(message.channelUserId);
     if (directLine) {
-      this.directLine.open(directLine, message.channelUserId);
-      this.directLine.append(directLine, this.#outgoing(message, directLine));
+      await this.directLine.append(directLine, this.#outgoing(message, directLine));
       return;
     }
     const reference = await this.#recall(message.conversationId);
@@ -148,7 +155,7 @@ export class WebchatChannel implements ChannelAdapter {
           await this.#receive(activity, claims.userId, address, { mayFetch: () => false });
         } catch (error) {
           if (!(error instanceof RateLimited) || !error.reply) throw error;
-          this.directLine.append(conversationId, this.#outgoing(error.reply, conversationId));
+          await this.directLine.append(conversationId, this.#outgoing(error.reply, conversationId));
         }
       },
     });
@@ -235,6 +242,24 @@ export class WebchatChannel implements ChannelAdapter {
     if (this.context.addresses) return this.context.addresses.recall(conversationId);
     return this.#memoryAddresses.get(conversationId) ?? null;
   }
+}
+
+/** Where the token key made when none is configured is kept: its first entry is the key. */
+const TOKEN_KEY_LOG = 'webchat.token-key';
+
+/**
+ * The token key every process uses when none is configured: the first one written wins (a log's
+ * entry 0 is taken by one insert), so two processes starting at once agree.
+ */
+async function sharedTokenKey(logs: ChannelLogs, now: Date): Promise<Buffer> {
+  let [first] = await logs.read(TOKEN_KEY_LOG, 0, 1);
+  if (!first) {
+    await logs.append(TOKEN_KEY_LOG, { key: newTokenKey() }, now);
+    [first] = await logs.read(TOKEN_KEY_LOG, 0, 1);
+  }
+  const key = first?.entry.key;
+  if (typeof key !== 'string') throw new Error('web chat: the stored token key is unreadable');
+  return Buffer.from(key, 'base64url');
 }
 
 function waitKey(userId: string, messageId: string): string {

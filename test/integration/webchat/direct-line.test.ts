@@ -186,16 +186,14 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
       });
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
-    const bot = served.app
-      .channel('webchat')
-      .directLine.since(visitor.conversationId, 0)
-      .activities.filter((a) => a.from?.role === 'bot');
+    const store = served.app.channel('webchat').directLine;
+    const shown = (await store.since(visitor.conversationId, 0)).activities;
+    const bot = shown.filter((a) => a.from?.role === 'bot');
     const turns = await served.app.runtime.engine.repliesSince(`webchat:${visitor.userId}`, 0);
     expect(bot.length).toBe(turns.replies.length);
     expect(new Set(turns.replies.map((r) => r.inReplyTo))).toEqual(new Set(['c:web-1']));
     // The replies point at the visitor's activity on screen (Web Chat holds them otherwise).
-    const echo = served.app.channel('webchat').directLine.since(visitor.conversationId, 0)
-      .activities[0]!;
+    const echo = shown[0]!;
     expect(bot.every((a) => a.replyToId === echo.id)).toBe(true);
   });
 

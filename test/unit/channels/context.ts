@@ -25,6 +25,10 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
         throw new Error('this test holds no lease');
       },
     },
+    logs: {
+      append: () => Promise.reject(new Error('this test keeps no channel log')),
+      read: () => Promise.reject(new Error('this test keeps no channel log')),
+    },
     marks: {
       check: async () => ({ sent: false, unreachable: false }),
       markSent: async () => true,

@@ -29,9 +29,18 @@ describe('web chat tokens: a visitor cannot speak as another', () => {
     expect(signer.verify('not.a.token.at-all', 0)).toBe('malformed');
   });
 
-  it('without a secret each signer makes its own key: another process refuses its tokens', () => {
-    const token = new TokenSigner(null).sign(claims);
-    expect(new TokenSigner(null).verify(token, 0)).toBe('badSignature');
+  it('without a secret nothing is signed until a key is given; a configured secret stays', () => {
+    const signer = new TokenSigner(null);
+    expect(signer.ready).toBe(false);
+    expect(() => signer.sign(claims)).toThrow(/not loaded/);
+    signer.useKey(Buffer.from('a-key-kept-in-the-database-of-32-bytes'));
+    const token = signer.sign(claims);
+    expect(new TokenSigner('a-key-kept-in-the-database-of-32-bytes').verify(token, 0)).toEqual(
+      claims,
+    );
+    const configured = new TokenSigner('another-secret-of-thirty-two-characters!');
+    configured.useKey(Buffer.from('a-key-kept-in-the-database-of-32-bytes'));
+    expect(configured.verify(token, 0)).toBe('badSignature');
   });
 
   it("a visitor's user id leads to its Direct Line conversation; a Bot Framework id to none", () => {

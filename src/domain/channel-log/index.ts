@@ -1,0 +1,2 @@
+export * from './channel-log-store.ts';
+export * from './ports.ts';
