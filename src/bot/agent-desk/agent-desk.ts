@@ -46,6 +46,7 @@ export class AgentDesk {
     private readonly domain: Domain,
     private readonly holds: ConversationHolds,
     versions: Collection<StoredState>,
+    private readonly onError: (error: unknown, what: string) => void = () => undefined,
   ) {
     this.queue = new DeskQueue(engine, domain, versions);
   }
@@ -64,7 +65,48 @@ export class AgentDesk {
         at: notice.state.createdAt.toISOString(),
       });
     }
+    if (notice.kind === 'chat-limit' && notice.ended)
+      void this.#chatLimitReached(notice.conversationId, notice.ended, notice.state).catch(
+        (error: unknown) => this.onError(error, 'ending an agent chat at the 20-minute limit'),
+      );
     this.events.publish({ type: 'queue', conversationId: notice.conversationId, level });
+  }
+
+  /**
+   * R001-7 in an agent's chat: the engine ended it at 20 minutes. The hold ends (the
+   * conversation is nobody's now) and the case's timeline says so, with the chat's transcript:
+   * the case goes on as a ticket.
+   */
+  async #chatLimitReached(
+    conversationId: string,
+    ended: { agent: string | null; caseNumber: string | null },
+    state: ConversationState,
+  ): Promise<void> {
+    const now = this.domain.clock.now();
+    const hold = await this.holds.latest(conversationId);
+    if (hold && !hold.ended)
+      await this.holds.end(conversationId, hold.n, 'system', 'chat-limit', now);
+    if (!ended.caseNumber) return;
+    const caseNumber = ended.caseNumber as CaseNumber;
+    // The hold names the agent by e-mail, as every other timeline entry of the desk does.
+    const agent = hold?.agent ?? ended.agent;
+    const lines = state.transcript.map((t) => `[${t.at.toISOString()}] ${t.from}: ${t.text}`);
+    await this.domain.cases.appendEvent({
+      caseNumber,
+      at: now,
+      kind: 'transcript',
+      by: 'system',
+      text: lines.join('\n'),
+      data: { action: 'chat-limit', agent },
+    });
+    await this.domain.cases.appendEvent({
+      caseNumber,
+      at: now,
+      kind: 'status',
+      by: 'system',
+      text: 'chat-limit',
+      data: { action: 'chat-limit', agent },
+    });
   }
 
   /** Takes a queued conversation: the bot falls silent and the customer is told who joined. */

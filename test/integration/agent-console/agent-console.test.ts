@@ -285,6 +285,27 @@ describe('the agent console over HTTP (issue 15)', async () => {
     expect(queue.map((q) => q.conversationId)).not.toContain(id);
     expect((await agent.act(id, 'message', { text: '¿sigue ahí?' })).status).toBe(409);
     expect((await app.runtime.domain.cases.find(caseNumber))?.status).not.toBe('closed');
+    // The case's timeline says the chat ended at the limit, with the chat's words; the hold ends.
+    await expect
+      .poll(async () =>
+        (await app.runtime.domain.cases.timeline(caseNumber)).filter(
+          (e) => e.data?.action === 'chat-limit',
+        ),
+      )
+      .toEqual([
+        expect.objectContaining({
+          kind: 'transcript',
+          by: 'system',
+          text: expect.stringContaining('customer:'),
+        }),
+        expect.objectContaining({
+          kind: 'status',
+          by: 'system',
+          data: expect.objectContaining({ agent: agent.email }),
+        }),
+      ]);
+    const hold = await new ConversationHolds(app.connection).latest(id);
+    expect(hold?.ended).toBeTruthy();
   });
 
   it('R001-8, R001-11: the console shows a fair-use breach of the person waiting, with its rule and the words that caused it', async () => {

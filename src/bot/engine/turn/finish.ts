@@ -22,12 +22,17 @@ export interface FlowOutcome {
  */
 export interface HandoffNotice {
   conversationId: string;
-  /** `left`: the customer went back to the bot before an agent took it (issue 13). */
-  kind: 'queued' | 'customer-message' | 'left';
+  /**
+   * `left`: the customer went back to the bot before an agent took it (issue 13);
+   * `chat-limit`: the 20 minutes ended an agent's chat (R001-7).
+   */
+  kind: 'queued' | 'customer-message' | 'left' | 'chat-limit';
   /** The version that was stored. */
   state: ConversationState;
   /** The customer's words (`customer-message`). */
   text?: string;
+  /** The agent whose chat ended and its case (`chat-limit`). */
+  ended?: { agent: string | null; caseNumber: string | null };
   /** The input whose turn gave the notice: the same input gives the same notice. */
   inputKey: InputKey;
 }
@@ -84,6 +89,16 @@ export function finishTurn(
         inputKey: draft.inputKey,
       },
     ];
+  }
+
+  if (draft.agentChatEnded) {
+    (notices ??= []).push({
+      conversationId: next.conversationId,
+      kind: 'chat-limit',
+      state: next,
+      inputKey: draft.inputKey,
+      ended: draft.agentChatEnded,
+    });
   }
 
   next.pendingOutbox = next.outbox.length > 0;

@@ -23,6 +23,8 @@ export interface TurnDraft {
   readonly now: Date;
   /** A customer's message while the flow is paused for a hand-off: it goes to the agents. */
   readonly forAgents: string | null;
+  /** R001-7: the 20 minutes ended an agent's chat (who held it, and its case). */
+  readonly agentChatEnded: { agent: string | null; caseNumber: CaseNumber | null } | null;
 }
 
 /** What an input does to a conversation: nothing (answered before, or not applicable), or a turn. */
@@ -80,6 +82,7 @@ export function startTurn(
 
   let event: FlowEvent | null = null;
   let forAgents: string | null = null;
+  let agentChatEnded: TurnDraft['agentChatEnded'] = null;
   if (input.kind === 'customer') {
     // A pressed button without words (the JSON channel's `choice`) is shown by its id.
     const said = input.message.text || (input.message.choice ? `[${input.message.choice}]` : '');
@@ -99,8 +102,13 @@ export function startTurn(
     if (next.mode !== 'bot') forAgents = said;
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
-    if (next.mode === 'agent') agentChatEnds(next);
-    else event = { type: 'timer.chatLimit', at };
+    if (next.mode === 'agent') {
+      agentChatEnded = {
+        agent: next.handoff?.agent ?? null,
+        caseNumber: next.handoff?.caseNumber ?? null,
+      };
+      agentChatEnds(next);
+    } else event = { type: 'timer.chatLimit', at };
   } else {
     agentActs(next, input, now);
     // The agent gave the conversation back: the flow resumes where it paused; after a closure
@@ -116,7 +124,7 @@ export function startTurn(
     }
   }
   if (next.mode === 'agent' || next.mode === 'closed') event = null;
-  return { next, event, fresh, inputKey: input.key, now, forAgents };
+  return { next, event, fresh, inputKey: input.key, now, forAgents, agentChatEnded };
 }
 
 /** The highest message sequence applied once this input is (a late one does not lower it). */
