@@ -46,6 +46,11 @@ interface Timed {
 export type FlowEvent =
   | (Timed & { type: 'customer.text'; text: string; attachments?: Attachment[] })
   | (Timed & { type: 'customer.choice'; choice: string })
+  /**
+   * The customer's words while an agent holds the conversation (issue 15): the flow says
+   * nothing to them, but fair use still applies (R001-8, R001-11).
+   */
+  | (Timed & { type: 'held.text'; text: string })
   /** R001-7: the 20-minute chat limit of this session has passed (fired by the scheduler). */
   | (Timed & { type: 'timer.chatLimit' })
   /**

@@ -14,7 +14,7 @@ import type { CaseEvent, CaseNumber, CaseRequest } from '../../domain/cases/case
 import type { Domain } from '../../domain/domain.ts';
 import { raisePriority } from '../../domain/policy/index.ts';
 import { isCountry } from '../../domain/types.ts';
-import type { ConversationEngine, HandoffNotice } from '../engine/engine.ts';
+import type { AgentChatEnd, ConversationEngine, HandoffNotice } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
 import type { StoredState } from '../engine/state-codec.ts';
 import { DeskEvents } from './desk-events.ts';
@@ -65,48 +65,34 @@ export class AgentDesk {
         at: notice.state.createdAt.toISOString(),
       });
     }
-    if (notice.kind === 'chat-limit' && notice.ended)
-      void this.#chatLimitReached(notice.conversationId, notice.ended, notice.state).catch(
-        (error: unknown) => this.onError(error, 'ending an agent chat at the 20-minute limit'),
+    if (notice.kind === 'agent-chat-ended' && notice.ended)
+      void this.#agentChatEnded(notice.conversationId, notice.ended, notice.state).catch(
+        (error: unknown) => this.onError(error, `ending an agent chat (${notice.ended!.why})`),
       );
     this.events.publish({ type: 'queue', conversationId: notice.conversationId, level });
   }
 
   /**
-   * R001-7 in an agent's chat: the engine ended it at 20 minutes. The hold ends (the
-   * conversation is nobody's now) and the case's timeline says so, with the chat's transcript:
-   * the case goes on as a ticket.
+   * An agent's chat the engine ended without the agent: at 20 minutes (R001-7) or by a
+   * suspension for fair use (R001-11). The hold ends (the conversation is nobody's now) and the
+   * case's timeline says why, with the chat's transcript: the case goes on as a ticket.
    */
-  async #chatLimitReached(
+  async #agentChatEnded(
     conversationId: string,
-    ended: { agent: string | null; caseNumber: string | null },
+    ended: AgentChatEnd,
     state: ConversationState,
   ): Promise<void> {
     const now = this.domain.clock.now();
     const hold = await this.holds.latest(conversationId);
-    if (hold && !hold.ended)
-      await this.holds.end(conversationId, hold.n, 'system', 'chat-limit', now);
+    if (hold && !hold.ended) await this.holds.end(conversationId, hold.n, 'system', ended.why, now);
     if (!ended.caseNumber) return;
-    const caseNumber = ended.caseNumber as CaseNumber;
+    const caseNumber = ended.caseNumber;
     // The hold names the agent by e-mail, as every other timeline entry of the desk does.
-    const agent = hold?.agent ?? ended.agent;
+    const data = { action: ended.why, agent: hold?.agent ?? ended.agent };
     const lines = state.transcript.map((t) => `[${t.at.toISOString()}] ${t.from}: ${t.text}`);
-    await this.domain.cases.appendEvent({
-      caseNumber,
-      at: now,
-      kind: 'transcript',
-      by: 'system',
-      text: lines.join('\n'),
-      data: { action: 'chat-limit', agent },
-    });
-    await this.domain.cases.appendEvent({
-      caseNumber,
-      at: now,
-      kind: 'status',
-      by: 'system',
-      text: 'chat-limit',
-      data: { action: 'chat-limit', agent },
-    });
+    const entry = { caseNumber, at: now, by: 'system' as const, data };
+    await this.domain.cases.appendEvent({ ...entry, kind: 'transcript', text: lines.join('\n') });
+    await this.domain.cases.appendEvent({ ...entry, kind: 'status', text: ended.why });
   }
 
   /** Takes a queued conversation: the bot falls silent and the customer is told who joined. */

@@ -42,7 +42,7 @@ import {
   type TurnInput,
 } from './turn/index.ts';
 
-export type { AgentAction, AgentClosure, HandoffNotice } from './turn/index.ts';
+export type { AgentAction, AgentChatEnd, AgentClosure, HandoffNotice } from './turn/index.ts';
 export type { TurnOutcome } from './messages.ts';
 export type { EngineLog, EngineOptions, RunningTurn } from './engine-options.ts';
 

@@ -54,7 +54,8 @@ export function guardedSetup(policy: PolicyConfig) {
       choseAnything: ({ context, event }) => answerOf(context, event) !== null,
       /** R001-8: an insult aimed at someone (interjections aimed at nobody do not count). */
       isOffensive: ({ context, event }) =>
-        event.type === 'customer.text' && isOffensive(event.text, offenceCountryOf(context)),
+        (event.type === 'customer.text' || event.type === 'held.text') &&
+        isOffensive(event.text, offenceCountryOf(context)),
       /**
        * The customer asks for a human other than by a question's own person option (triage and
        * the unknown-customer menu handle that one): "quiero hablar con una persona" at triage

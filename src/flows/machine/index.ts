@@ -47,6 +47,8 @@ export function createConversationMachine(policy: PolicyConfig) {
     on: {
       // R001-7: the 20-minute limit turns the chat into a ticket, whatever state it is in.
       'timer.chatLimit': { target: '.chatLimit', actions: 'stamp' },
+      // R001-8 while an agent holds the chat: a warning, or the suspension (R001-11).
+      'held.text': { guard: 'isOffensive', target: '.recordingAbuse', actions: 'stamp' },
     },
     states: {
       session: {

@@ -79,7 +79,10 @@ export function recordingAbuse(s: ConversationSetup, policy: PolicyConfig) {
     invoke: {
       src: 'recordAbuse',
       input: ({ context, event }) => {
-        const text = event.type === 'customer.text' ? cleanText(event.text, MAX_SHORT_CHARS) : '';
+        const text =
+          event.type === 'customer.text' || event.type === 'held.text'
+            ? cleanText(event.text, MAX_SHORT_CHARS)
+            : '';
         return {
           conversationId: context.conversationId,
           phone: context.inputPhone,

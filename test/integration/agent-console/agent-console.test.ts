@@ -289,7 +289,7 @@ describe('the agent console over HTTP (issue 15)', async () => {
     await expect
       .poll(async () =>
         (await app.runtime.domain.cases.timeline(caseNumber)).filter(
-          (e) => e.data?.action === 'chat-limit',
+          (e) => e.data?.action === 'chat-limit' && e.data.agent === agent.email,
         ),
       )
       .toEqual([
@@ -319,6 +319,38 @@ describe('the agent console over HTTP (issue 15)', async () => {
     ]);
     const words = (view.body.fairUse as { words: string[] }[])[0]!.words;
     expect(words.join(' ')).toContain('estupid'); // folded, as matched
+  });
+
+  it('R001-8, R001-11: while an agent holds the chat, insults still earn the warnings and then the suspension, which ends the chat and its hold', async () => {
+    const agent = await agentOf(served, 'L1');
+    const id = await queuedCustomer(served, 'rude-held', 'CO-2001');
+    expect((await agent.act(id, 'take')).status).toBe(200);
+    const caseNumber = (await app.runtime.engine.state(id))!.handoff!.caseNumber!;
+    // Plain words go to the agent only: the bot says nothing.
+    const plain = await chat({ userId: 'rude-held', messageId: 'rh-0', text: 'sigue sin servir' });
+    expect(plain.body.replies).toEqual([]);
+    const keys: string[][] = [];
+    for (let i = 1; i <= 3; i++) {
+      const answer = await chat({
+        userId: 'rude-held',
+        messageId: `rh-${i}`,
+        text: 'son unos idiotas, no sirven para nada',
+      });
+      keys.push(answer.body.replies!.map((r) => r.key));
+    }
+    expect(keys[0]).toEqual(['fairUse.warning']);
+    expect(keys[1]).toEqual(['fairUse.warning']);
+    expect(keys[2]!.some((k) => k.startsWith('fairUse.suspended'))).toBe(true);
+    expect((await app.runtime.engine.state(id))?.mode).toBe('closed');
+    await expect
+      .poll(async () =>
+        (await app.runtime.domain.cases.timeline(caseNumber))
+          .filter((e) => e.data?.action === 'suspended')
+          .map((e) => e.kind),
+      )
+      .toEqual(['transcript', 'status']);
+    expect((await new ConversationHolds(app.connection).latest(id))?.ended).toBeTruthy();
+    expect((await agent.act(id, 'message', { text: '¿hola?' })).status).toBe(409);
   });
 
   it('R003-8: an L1 agent passes the conversation to level 2 with raised priority; L1 no longer sees it, L2 does', async () => {

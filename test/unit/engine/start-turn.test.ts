@@ -146,7 +146,7 @@ describe('starting a turn', () => {
     expect(d.next.deadlines.map((x) => x.id)).toEqual([`${CONVERSATION}:s2:chatLimit`]);
   });
 
-  it('decision 5, issue 13: while queued the flow still answers (no dead end) and the words go to the agents too', () => {
+  it('decision 5, issue 13: while queued the flow still answers (no dead end) and the words go to the agents too; held, only to the agent (and to fair use)', () => {
     const queued = versionOf(3, { mode: 'queued' });
     const d = draft(
       startTurn(CONVERSATION, queued, customerSays('m4', '¿sigue ahí?'), NOW, POLICY),
@@ -157,7 +157,8 @@ describe('starting a turn', () => {
 
     const held = versionOf(3, { mode: 'agent' });
     const h = draft(startTurn(CONVERSATION, held, customerSays('m4', 'mi impresora'), NOW, POLICY));
-    expect(h.event).toBeNull();
+    // Held, the flow hears the words only for fair use (R001-8): it answers nothing else.
+    expect(h.event).toMatchObject({ type: 'held.text', text: 'mi impresora' });
     expect(h.forAgents).toBe('mi impresora');
     expect(h.next.outbox).toEqual([]);
   });

@@ -4,7 +4,7 @@ import type { OutboundMessage } from '../messages.ts';
 import { sessionFieldsText } from '../session-fields.ts';
 import { MAX_TRANSCRIPT, TRANSCRIPT_PAGE_VERSIONS, type ConversationState } from '../state.ts';
 import { outboundOf, type Renderer } from './replies.ts';
-import type { TurnDraft } from './start.ts';
+import type { AgentChatEnd, TurnDraft } from './start.ts';
 
 /** The reply that carries an agent's words to the customer (see `agentActs`). */
 const AGENT_MESSAGE = 'handoff.agentMessage';
@@ -24,15 +24,15 @@ export interface HandoffNotice {
   conversationId: string;
   /**
    * `left`: the customer went back to the bot before an agent took it (issue 13);
-   * `chat-limit`: the 20 minutes ended an agent's chat (R001-7).
+   * `agent-chat-ended`: an agent's chat ended without the agent (`ended` says why).
    */
-  kind: 'queued' | 'customer-message' | 'left' | 'chat-limit';
+  kind: 'queued' | 'customer-message' | 'left' | 'agent-chat-ended';
   /** The version that was stored. */
   state: ConversationState;
   /** The customer's words (`customer-message`). */
   text?: string;
-  /** The agent whose chat ended and its case (`chat-limit`). */
-  ended?: { agent: string | null; caseNumber: string | null };
+  /** Why an agent's chat ended, who held it and its case (`agent-chat-ended`). */
+  ended?: AgentChatEnd;
   /** The input whose turn gave the notice: the same input gives the same notice. */
   inputKey: InputKey;
 }
@@ -59,6 +59,9 @@ export function finishTurn(
   const { next } = draft;
   const snapshotBefore = next.snapshot;
   let notices: HandoffNotice[] | null = null;
+  let ended = draft.agentChatEnded;
+  /** The hand-off an agent holds while the flow runs (fair use only, R001-8). */
+  const held = next.mode === 'agent' ? next.handoff : null;
   if (flow) {
     next.snapshot = JSON.stringify(flow.snapshot);
     for (const e of flow.emitted) {
@@ -72,7 +75,12 @@ export function finishTurn(
         });
       }
     }
-    if (flow.done && next.mode === 'bot') close(next);
+    if (flow.done && (next.mode === 'bot' || held)) close(next);
+    // R001-11: suspended while an agent held the chat; it ends, its case goes on.
+    if (held && next.mode === 'closed') {
+      ended = { why: 'suspended', agent: held.agent ?? null, caseNumber: held.caseNumber };
+      next.handoff = null;
+    }
   }
   // Queued, the flow answers the customer (issue 13) and the agents see the words all the same.
   if (
@@ -91,13 +99,13 @@ export function finishTurn(
     ];
   }
 
-  if (draft.agentChatEnded) {
+  if (ended) {
     (notices ??= []).push({
       conversationId: next.conversationId,
-      kind: 'chat-limit',
+      kind: 'agent-chat-ended',
       state: next,
       inputKey: draft.inputKey,
-      ended: draft.agentChatEnded,
+      ended,
     });
   }
 

@@ -16,4 +16,4 @@ export {
 } from './input.ts';
 export { outboundOf, repliesOf, type Renderer } from './replies.ts';
 export { newSession, type TurnPolicy } from './session.ts';
-export { startTurn, type TurnDraft, type TurnStart } from './start.ts';
+export { startTurn, type AgentChatEnd, type TurnDraft, type TurnStart } from './start.ts';

@@ -24,7 +24,15 @@ export interface TurnDraft {
   /** A customer's message while the flow is paused for a hand-off: it goes to the agents. */
   readonly forAgents: string | null;
   /** R001-7: the 20 minutes ended an agent's chat (who held it, and its case). */
-  readonly agentChatEnded: { agent: string | null; caseNumber: CaseNumber | null } | null;
+  readonly agentChatEnded: AgentChatEnd | null;
+}
+
+/** An agent's chat that ended without the agent: at 20 minutes (R001-7), or a suspension (R001-11). */
+export interface AgentChatEnd {
+  readonly why: 'chat-limit' | 'suspended';
+  /** Who held it (the name the customer was told) and the case it goes on as. */
+  readonly agent: string | null;
+  readonly caseNumber: CaseNumber | null;
 }
 
 /** What an input does to a conversation: nothing (answered before, or not applicable), or a turn. */
@@ -100,10 +108,14 @@ export function startTurn(
           };
     }
     if (next.mode !== 'bot') forAgents = said;
+    // Held by an agent, the flow answers nothing, but R001-8 still applies to the words.
+    if (next.mode === 'agent' && input.message.text)
+      event = { type: 'held.text', text: input.message.text, at };
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
     if (next.mode === 'agent') {
       agentChatEnded = {
+        why: 'chat-limit',
         agent: next.handoff?.agent ?? null,
         caseNumber: next.handoff?.caseNumber ?? null,
       };
@@ -123,7 +135,8 @@ export function startTurn(
       };
     }
   }
-  if (next.mode === 'agent' || next.mode === 'closed') event = null;
+  if (next.mode === 'closed' || (next.mode === 'agent' && event?.type !== 'held.text'))
+    event = null;
   return { next, event, fresh, inputKey: input.key, now, forAgents, agentChatEnded };
 }
 
