@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { whole } from './env-values.ts';
+import { AZURE_DIRECT_LINE_URL } from '../channels/webchat/azure-direct-line.ts';
 import { DEFAULT_WEBCHAT_SETTINGS, type WebchatSettings } from '../channels/webchat/settings.ts';
 import { COUNTRIES } from '../domain/types.ts';
 
@@ -26,6 +27,11 @@ export const WEBCHAT_ENV = {
   ),
   WEBCHAT_COUNTRY: z.enum(COUNTRIES).optional(),
   WEBCHAT_STREAM_POLL_MS: whole(100, 60_000, DEFAULT_WEBCHAT_SETTINGS.streamPollMs),
+  WEBCHAT_DIRECT_LINE_SECRET: z.string().min(1).optional(),
+  WEBCHAT_DIRECT_LINE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional()
+    .transform((url) => url?.replace(/\/+$/, '')),
 };
 
 type WebchatEnv = z.output<z.ZodObject<typeof WEBCHAT_ENV>>;
@@ -43,5 +49,11 @@ export function webchatConfigFrom(e: WebchatEnv): WebchatSettings {
     conversationWindowHours: e.WEBCHAT_CONVERSATION_WINDOW_HOURS,
     country: e.WEBCHAT_COUNTRY ?? DEFAULT_WEBCHAT_SETTINGS.country,
     streamPollMs: e.WEBCHAT_STREAM_POLL_MS,
+    azureDirectLine: e.WEBCHAT_DIRECT_LINE_SECRET
+      ? {
+          url: e.WEBCHAT_DIRECT_LINE_URL ?? AZURE_DIRECT_LINE_URL,
+          secret: e.WEBCHAT_DIRECT_LINE_SECRET,
+        }
+      : null,
   };
 }

@@ -21,20 +21,26 @@ const PAGE_STYLE = join(dirname(fileURLToPath(import.meta.url)), 'public', 'webc
  * No inline script, nothing from another origin; Web Chat adds its styles at run time (inline
  * styles allowed) and talks to this server's Direct Line by fetch and WebSocket.
  */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' data: blob:",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+function contentPolicy(settings: WebchatSettings): string {
+  const azure = settings.azureDirectLine ? new URL(settings.azureDirectLine.url) : null;
+  // Azure's Direct Line: its REST calls and its WebSocket stream, nothing else of that host.
+  const elsewhere = azure ? ` ${azure.origin} ${azure.origin.replace(/^http/, 'ws')}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' data: blob:",
+    `connect-src 'self' ws: wss:${elsewhere}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
 
 /**
- * `/webchat`: a page with Microsoft's Web Chat control talking to atiende's own Direct Line, in
+ * `/webchat`: a page with Microsoft's Web Chat control talking to atiende's own Direct Line (or
+ * Azure's, when its secret is configured), in
  * the visitor's language (the browser's), telling outside office hours when a person will
  * answer (R003-2). A company embeds it in its site with an `<iframe>` (README).
  * `/webchat/status` tells the same as JSON. Visitor text is shown by Web Chat as text; the page
@@ -46,6 +52,11 @@ export function webchatPage(
   settings: WebchatSettings,
 ): void {
   const texts = context.texts;
+  const csp = contentPolicy(settings);
+  // Where the page's Web Chat talks: Azure's Direct Line (a token from this server) or ours.
+  const directLine = settings.azureDirectLine
+    ? { domain: settings.azureDirectLine.url, tokenUrl: '/webchat/token' }
+    : { domain: '', tokenUrl: '' };
   const languageOf = (request: FastifyRequest): Language => {
     const query = (request.query as Record<string, unknown>).lang;
     const hint = typeof query === 'string' ? query : request.headers['accept-language'];
@@ -73,7 +84,7 @@ export function webchatPage(
 <body>
 <header><h1>${escape(t('heading'))}</h1></header>
 <p id="hours" class="${open ? 'open' : 'closed'}"${open ? ' hidden' : ''}>${escape(notice ?? '')}</p>
-<main id="webchat" role="main" data-failed="${escape(t('failed'))}"></main>
+<main id="webchat" role="main" data-failed="${escape(t('failed'))}" data-direct-line="${escape(directLine.domain)}" data-token-url="${escape(directLine.tokenUrl)}"></main>
 <noscript>${escape(t('noscript'))}</noscript>
 <script src="/webchat/webchat.js"></script>
 <script src="/webchat/page.js"></script>
@@ -81,7 +92,7 @@ export function webchatPage(
 </html>
 `;
     return reply
-      .header('content-security-policy', CSP)
+      .header('content-security-policy', csp)
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
       .header('cache-control', 'no-store')

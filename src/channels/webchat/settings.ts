@@ -1,3 +1,5 @@
+import type { AzureDirectLine } from './azure-direct-line.ts';
+
 /** The web chat's settings (configuration: `MICROSOFT_APP_*`, `WEBCHAT_*`). */
 export interface WebchatSettings {
   /**
@@ -24,6 +26,11 @@ export interface WebchatSettings {
   readonly country: string;
   /** How often an open Direct Line stream looks for replies another process gave (ms). */
   readonly streamPollMs: number;
+  /**
+   * Azure Bot Service's Direct Line for the `/webchat` page (its secret stays on the server);
+   * null: the page talks to atiende's own Direct Line.
+   */
+  readonly azureDirectLine: AzureDirectLine | null;
 }
 
 /** Anonymous Bot Framework, a token key kept in the database, 6 new conversations per address in 12 h. */
@@ -38,4 +45,5 @@ export const DEFAULT_WEBCHAT_SETTINGS: WebchatSettings = {
   conversationWindowHours: 12,
   country: 'MX',
   streamPollMs: 1_000,
+  azureDirectLine: null,
 };

@@ -11,6 +11,7 @@ import { BotFrameworkBridge, isAuthenticationError, type BotTurn } from './bot-f
 import { ConversationLimit } from './conversation-limit.ts';
 import { directLineRoutes } from './direct-line-routes.ts';
 import { DirectLineStore } from './direct-line-store.ts';
+import { azureTokenRoute } from './azure-direct-line.ts';
 import { webchatPage } from './page.ts';
 import { DEFAULT_WEBCHAT_SETTINGS, type WebchatSettings } from './settings.ts';
 import { directLineConversationOf, newTokenKey, TokenSigner } from './tokens.ts';
@@ -160,6 +161,13 @@ export class WebchatChannel implements ChannelAdapter {
       },
     });
 
+    if (this.settings.azureDirectLine)
+      azureTokenRoute(app, this.settings.azureDirectLine, {
+        admitRequest: (address) => this.context.admit(KIND, { address }),
+        admitConversation: (address) => this.#newConversations.take(address),
+        logError: (error) =>
+          this.context.logger.error({ err: error }, "web chat: Azure's Direct Line gave no token"),
+      });
     webchatPage(app, this.context, this.settings);
   };
 

@@ -1,18 +1,21 @@
 /* global window, document */
 // The /webchat page's script (served as a file: the page's CSP forbids inline scripts).
-// Starts Microsoft's Web Chat on atiende's own Direct Line, in the browser's language. The
+// Starts Microsoft's Web Chat on atiende's Direct Line (or Azure's), in the browser's language. The
 // visitor's token is kept for the tab, so a reload goes on with the same conversation; Web
 // Chat's Direct Line client renews it before it expires.
 (function () {
   'use strict';
   var KEY = 'atiende.webchat';
-  var base = window.location.origin + '/v3/directline';
   var root = document.getElementById('webchat');
+  // Azure's Direct Line when the server names one (its token comes from this server, which
+  // keeps the secret); atiende's own otherwise.
+  var base = root.dataset.directLine || window.location.origin + '/v3/directline';
+  var tokenUrl = root.dataset.tokenUrl || base + '/tokens/generate';
   var locale = navigator.language || 'es';
 
-  function post(path, token) {
+  function post(url, token) {
     var headers = token ? { authorization: 'Bearer ' + token } : {};
-    return fetch(base + path, { method: 'POST', headers: headers }).then(function (response) {
+    return fetch(url, { method: 'POST', headers: headers }).then(function (response) {
       if (!response.ok) throw new Error('HTTP ' + response.status);
       return response.json();
     });
@@ -26,11 +29,11 @@
       kept = null;
     }
     var fresh = function () {
-      return post('/tokens/generate');
+      return post(tokenUrl);
     };
     var start =
       kept && kept.token
-        ? post('/tokens/refresh', kept.token).then(function (renewed) {
+        ? post(base + '/tokens/refresh', kept.token).then(function (renewed) {
             return {
               token: renewed.token,
               userId: kept.userId,
