@@ -21,15 +21,13 @@ async function azureStandIn() {
         response.writeHead(403).end();
         return;
       }
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            conversationId: `az-${asked.length}`,
-            token: 'azure-token',
-            expires_in: 3600,
-          }),
-        );
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          conversationId: `az-${asked.length}`,
+          token: 'azure-token',
+          expires_in: 3600,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
