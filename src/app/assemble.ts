@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
@@ -7,7 +6,7 @@ import type { ChannelPort } from '../bot/engine/messages.ts';
 import { openDatabase, type Database } from '../bot/database/connect.ts';
 import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded-ferretdb.ts';
 import type { SupervisorEvent } from '../bot/database/supervisor.ts';
-import { AgentDesk } from '../bot/agent-desk/index.ts';
+import type { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
@@ -18,14 +17,17 @@ import type {
 } from '../channels/channel-adapter.ts';
 import { CHANNELS, type ChannelAdapterOf } from '../channels/registry.ts';
 import type { LeaseTimings } from '../domain/channel-state/index.ts';
-import { AgentAccess } from '../domain/agents/agent-access.ts';
-import { ConversationHolds } from '../domain/agents/conversation-holds.ts';
 import type { Clock } from '../domain/clock.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
+import {
+  addDemoAgent,
+  consoleParts,
+  type AgentConsoleParts,
+} from './agent-console/console-parts.ts';
 import { lateChannelContext } from './channel-context.ts';
 import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
@@ -92,17 +94,12 @@ export interface AtiendeOptions {
    * The agent console (`/agent`, issue 15), served with HTTP. `demoAgent`: on the embedded demo
    * defaults only, a supervisor `demo@atiende.local` with a new password each start, printed.
    */
-  agentConsole?: { demoAgent?: boolean };
+  agentConsole?: {
+    demoAgent?: boolean;
+    /** How often consoles hear what other processes did (ms; default 1 s). */
+    eventPollMs?: number;
+  };
 }
-
-/** The agent console's parts: agents' access (credentials, sessions) and the desk. */
-export interface AgentConsoleParts {
-  readonly access: AgentAccess;
-  readonly desk: AgentDesk;
-}
-
-/** The demo agent's e-mail (embedded demo defaults only). */
-export const DEMO_AGENT_EMAIL = 'demo@atiende.local';
 
 /** An assembled atiende: database, domain, engine, scheduler, channels and HTTP server. */
 export interface Atiende {
@@ -263,18 +260,14 @@ async function assembleOn(
         )),
   });
   late = runtime;
-  const access = new AgentAccess(connection, runtime.domain.agents, options.clock);
-  const holds = new ConversationHolds(connection);
-  await access.init();
-  await holds.init();
-  desk = new AgentDesk(
-    runtime.engine,
-    runtime.domain,
-    holds,
-    runtime.stores.versions.states,
-    (error, what) => logger.error({ err: error }, `agent desk: ${what} failed`),
-  );
-  const agents: AgentConsoleParts = { access, desk };
+  const agents = await consoleParts(connection, runtime, {
+    clock: options.clock,
+    logs: context.logs,
+    eventPollMs: options.agentConsole?.eventPollMs,
+    logger,
+  });
+  desk = agents.desk;
+  const { access } = agents;
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,
     database: { connection, embedded },
@@ -348,15 +341,7 @@ async function assembleOn(
   };
 }
 
-/** The demo agent, its new password printed (embedded demo defaults only, never production). */
-async function addDemoAgent(access: AgentAccess, logger: Logger): Promise<void> {
-  const password = randomBytes(9).toString('base64url');
-  await access.addAgent({ email: DEMO_AGENT_EMAIL, name: 'Demo', role: 'supervisor', password });
-  logger.warn(
-    { demo: true, agent: DEMO_AGENT_EMAIL },
-    `DEMO ONLY: agent console /agent, log in as ${DEMO_AGENT_EMAIL} with password ${password}`,
-  );
-}
+export { DEMO_AGENT_EMAIL, type AgentConsoleParts } from './agent-console/console-parts.ts';
 
 /** The options `npm start` runs with, from its configuration. */
 export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOptions {

@@ -17,7 +17,7 @@ import { isCountry } from '../../domain/types.ts';
 import type { AgentChatEnd, ConversationEngine, HandoffNotice } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
 import type { StoredState } from '../engine/state-codec.ts';
-import { DeskEvents } from './desk-events.ts';
+import { DeskEvents, type DeskFeed } from './desk-events.ts';
 import { DeskQueue, maySee } from './queue.ts';
 
 /** Why an action was refused: not in the queue (or not the agent's to see), held by another, … */
@@ -38,7 +38,8 @@ const STALE_HOLD_MS = 60_000;
 
 /** The agent side of hand-off: the queue, the live events and the actions. */
 export class AgentDesk {
-  readonly events = new DeskEvents();
+  readonly events: DeskEvents;
+  private readonly onError: (error: unknown, what: string) => void;
   readonly queue: DeskQueue;
 
   constructor(
@@ -46,8 +47,14 @@ export class AgentDesk {
     private readonly domain: Domain,
     private readonly holds: ConversationHolds,
     versions: Collection<StoredState>,
-    private readonly onError: (error: unknown, what: string) => void = () => undefined,
+    options: {
+      onError?: (error: unknown, what: string) => void;
+      /** The log the processes' desks share events through; none: this process only. */
+      feed?: DeskFeed;
+    } = {},
   ) {
+    this.onError = options.onError ?? (() => undefined);
+    this.events = new DeskEvents(options.feed ?? null);
     this.queue = new DeskQueue(engine, domain, versions);
   }
 

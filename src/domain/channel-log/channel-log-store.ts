@@ -97,6 +97,13 @@ export class ChannelLogStore implements ChannelLogs {
     return found;
   }
 
+  async end(scope: string): Promise<number> {
+    checkScope(scope);
+    const end = await this.#findEnd(scope, 0);
+    this.#ends.set(scope, end);
+    return end.next;
+  }
+
   /** The first free number at or after `from` (known taken below it), and the last instant. */
   async #findEnd(scope: string, from: number): Promise<{ next: number; lastAt: number }> {
     let lastAt = 0;

@@ -9,6 +9,8 @@ export interface ChannelLogs {
   append(scope: string, entry: Record<string, unknown>, now: Date): Promise<LoggedEntry>;
   /** The entries numbered `from` on, at most `limit`, in order. */
   read(scope: string, from: number, limit: number): Promise<LoggedEntry[]>;
+  /** The number the scope's next entry will take (its count): where a new reader starts. */
+  end(scope: string): Promise<number>;
 }
 
 /** One entry of a scope's log. */

@@ -28,6 +28,7 @@ export function channelContext(overrides: Partial<ChannelContext> = {}): Channel
     logs: {
       append: () => Promise.reject(new Error('this test keeps no channel log')),
       read: () => Promise.reject(new Error('this test keeps no channel log')),
+      end: () => Promise.reject(new Error('this test keeps no channel log')),
     },
     marks: {
       check: async () => ({ sent: false, unreachable: false }),

@@ -1,0 +1,64 @@
+/**
+ * The agent console's parts, built once the runtime is: agents' access (credentials, sessions
+ * in the database), the conversation holds and the desk, whose live events every process
+ * shares through a log in the database.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { AgentDesk } from '../../bot/agent-desk/index.ts';
+import type { Runtime } from '../../bot/runtime.ts';
+import { AgentAccess } from '../../domain/agents/agent-access.ts';
+import { ConversationHolds } from '../../domain/agents/conversation-holds.ts';
+import type { ChannelLogs } from '../../domain/channel-log/index.ts';
+import type { Clock } from '../../domain/clock.ts';
+import type { Logger } from '../logger.ts';
+
+/** The agent console's parts: agents' access (credentials, sessions) and the desk. */
+export interface AgentConsoleParts {
+  readonly access: AgentAccess;
+  readonly desk: AgentDesk;
+}
+
+/** The demo agent's e-mail (embedded demo defaults only). */
+export const DEMO_AGENT_EMAIL = 'demo@atiende.local';
+
+/** Builds and initialises the console's parts on the runtime. */
+export async function consoleParts(
+  connection: Connection,
+  runtime: Runtime,
+  options: { clock: Clock; logs: ChannelLogs; eventPollMs?: number; logger: Logger },
+): Promise<AgentConsoleParts> {
+  const { logger } = options;
+  const access = new AgentAccess(connection, runtime.domain.agents, options.clock);
+  const holds = new ConversationHolds(connection);
+  await access.init();
+  await holds.init();
+  const desk = new AgentDesk(
+    runtime.engine,
+    runtime.domain,
+    holds,
+    runtime.stores.versions.states,
+    {
+      onError: (error, what) => logger.error({ err: error }, `agent desk: ${what} failed`),
+      // Consoles on every process hear what happened on this one (real time: a day's log).
+      feed: {
+        logs: options.logs,
+        processId: randomUUID(),
+        now: () => new Date(),
+        pollMs: options.eventPollMs ?? 1_000,
+        onError: (error) => logger.error({ err: error }, 'agent desk: the shared event log failed'),
+      },
+    },
+  );
+  return { access, desk };
+}
+
+/** The demo agent, its new password printed (embedded demo defaults only, never production). */
+export async function addDemoAgent(access: AgentAccess, logger: Logger): Promise<void> {
+  const password = randomBytes(9).toString('base64url');
+  await access.addAgent({ email: DEMO_AGENT_EMAIL, name: 'Demo', role: 'supervisor', password });
+  logger.warn(
+    { demo: true, agent: DEMO_AGENT_EMAIL },
+    `DEMO ONLY: agent console /agent, log in as ${DEMO_AGENT_EMAIL} with password ${password}`,
+  );
+}
