@@ -85,7 +85,11 @@ describe("web chat: atiende serves Direct Line v3 to Microsoft's botframework-di
       const chat = connect(visitor, webSocket);
       const id = await chat.post({ text: 'Hola, quiero reportar una falla' });
       expect(id).toMatch(new RegExp(`^${visitor.conversationId}\\|`));
-      const first = await chat.waitForBot(1);
+      // A turn's replies arrive one by one: wait for the one with the buttons.
+      await expect
+        .poll(() => chat.botReplies().some((a) => a.suggestedActions), { timeout: 15_000 })
+        .toBe(true);
+      const first = chat.botReplies();
       // The visitor's own message comes back (Web Chat waits for it), as theirs.
       expect(chat.received.some((a) => a.id === id && a.from?.id === visitor.userId)).toBe(true);
       const buttons = first.flatMap((a) => a.suggestedActions?.actions ?? []);
