@@ -11,6 +11,7 @@ import { Scheduler } from './engine/scheduler.ts';
 import { EngineStores } from './engine/store/index.ts';
 import type { Mailer } from '../domain/mail/index.ts';
 import { oncePerInput } from './effects/once-per-input.ts';
+import { noteOutages } from './engine/outage-scope.ts';
 import {
   createAccountProofServices,
   createFlowServices,
@@ -122,8 +123,9 @@ export async function createRuntime(options: {
       })
     : null;
   // Every effect once per input: a retried turn gets its effects' first results back.
-  const services = oncePerInput({ ...direct, ...proofServices }, domain.effects, (id) =>
-    engine?.runningTurn(id),
+  // A service failing because the database did not answer fails its turn (outage-scope.ts).
+  const services = noteOutages(
+    oncePerInput({ ...direct, ...proofServices }, domain.effects, (id) => engine?.runningTurn(id)),
   );
   const machine = provideServices(createConversationMachine(options.policy), services);
   engine = new ConversationEngine({

@@ -33,20 +33,30 @@ func newIDIndexer(dir string, logger *slog.Logger) *idIndexer {
 	return &idIndexer{dir: dir, logger: logger, dbs: map[string]*sql.DB{}, seen: map[string]string{}}
 }
 
-// run indexes the tables there are, then new ones as they appear, until ctx ends.
-func (x *idIndexer) run(ctx context.Context, every time.Duration) {
+// readIndexer adds the read index for `_id` to the tables that lack it, one backend's way.
+type readIndexer interface {
+	pass(ctx context.Context)
+	close()
+}
+
+// keepIndexing indexes the tables there are, then new ones as they appear, until ctx ends.
+func keepIndexing(ctx context.Context, x readIndexer, every time.Duration) {
 	ticker := time.NewTicker(every)
 	defer ticker.Stop()
+	defer x.close()
 	for {
 		x.pass(ctx)
 		select {
 		case <-ctx.Done():
-			for _, db := range x.dbs {
-				_ = db.Close()
-			}
 			return
 		case <-ticker.C:
 		}
+	}
+}
+
+func (x *idIndexer) close() {
+	for _, db := range x.dbs {
+		_ = db.Close()
 	}
 }
 

@@ -62,7 +62,8 @@ func main() {
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(" + synchronous + ")",
 	}
-	// The PostgreSQL backend, where SQLite's scans are too slow: the data directory is unused.
+	// The PostgreSQL backend, where SQLite's scans are too slow: the data directory is unused
+	// (several atiende machines may share one server: see docs/SCALING.md).
 	if pg := os.Getenv("FERRETDB_POSTGRESQL_URL"); pg != "" {
 		config.Handler = "postgresql"
 		config.PostgreSQLURL = pg
@@ -87,9 +88,12 @@ func main() {
 	}()
 
 	// Before serving: a data directory from an earlier run gets its read indexes first.
-	indexer := newIDIndexer(dir, logger)
+	var indexer readIndexer = newIDIndexer(dir, logger)
+	if config.Handler == "postgresql" {
+		indexer = newPGIDIndexer(config.PostgreSQLURL, logger)
+	}
 	indexer.pass(ctx)
-	go indexer.run(ctx, 200*time.Millisecond)
+	go keepIndexing(ctx, indexer, 200*time.Millisecond)
 
 	f.Run(ctx)
 }

@@ -28,6 +28,7 @@ import {
   type OutboundMessage,
   type TurnOutcome,
 } from './messages.ts';
+import { failOnOutage } from './outage-scope.ts';
 import type { ConversationState, TranscriptEntry } from './state.ts';
 import type { ConversationTimer, EngineStores } from './store/index.ts';
 import {
@@ -321,13 +322,15 @@ export class ConversationEngine {
         if (start.event) {
           // The machine still running from this process's turn that stored `current`, if any;
           // else restored from the stored snapshot.
-          flow =
+          const live =
             this.#flows.take(conversationId, current?.version, start.fresh) ?? this.#restore(start);
+          flow = live;
           this.#running.set(conversationId, { draft: start, effects: 0 });
+          const event = start.event;
           try {
-            result = await flow.turn(start.event, FLOW_TURN_TIMEOUT_MS);
+            result = await failOnOutage(() => live.turn(event, FLOW_TURN_TIMEOUT_MS));
           } catch (error) {
-            flow.stop();
+            live.stop();
             throw error;
           } finally {
             this.#running.delete(conversationId);

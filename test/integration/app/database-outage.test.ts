@@ -3,7 +3,8 @@
  * process is killed with SIGKILL mid-conversation (and, on `MONGODB_URI`, the server goes
  * away). `/healthz` says so at once, a chat message is refused in seconds with a clear,
  * logged error, the supervisor restarts the server on its files, and the conversation goes on
- * where it was: the refused message, sent again, is answered once.
+ * where it was: the refused message, sent again, is answered once. Killed under a steady load
+ * of conversations whose clients resend what was refused, nothing is lost or doubled.
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { startAtiende, type Atiende, type AtiendeOptions } from '../../../src/ap
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { testDatabaseUri } from '../../support/database.ts';
+import { doubtScript, seedCustomers, type Step } from '../reliability/fixtures.ts';
 import { startTcpRelay } from './tcp-relay.ts';
 
 type LogLine = Record<string, unknown> & { msg: string; level: number };
@@ -51,17 +53,21 @@ async function until<T>(check: () => Promise<T | false>, what: string, timeoutMs
 function client(atiende: Atiende) {
   const url = (path: string) => `http://127.0.0.1:${atiende.port}${path}`;
   return {
-    async chat(userId: string, messageId: string, text: string) {
+    async chat(userId: string, messageId: string, message: string | { choice: string }) {
       const started = performance.now();
       const res = await fetch(url('/api/chat'), {
         method: 'POST',
-        body: JSON.stringify({ userId, messageId, text }),
+        body: JSON.stringify({
+          userId,
+          messageId,
+          ...(typeof message === 'string' ? { text: message } : message),
+        }),
       });
       const body = (await res.json()) as {
         outcome?: string;
         error?: string;
         code?: string;
-        replies?: { key: string }[];
+        replies?: { key: string; text?: string }[];
       };
       return {
         status: res.status,
@@ -251,6 +257,142 @@ describe('the embedded database dies under turns in flight', () => {
       ).toEqual(answers.map((a) => (a.status === 200 ? 'duplicate' : 'answered')));
     }
   });
+});
+
+/** What a client saw of one message: each attempt, and the replies of the one that ended it. */
+interface Exchange {
+  user: string;
+  n: number;
+  attempts: { status: number; outcome?: string; code?: string }[];
+  replies: { key: string; text?: string }[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the embedded database is killed under a steady load of conversations', () => {
+  it('R001-5: clients resend what was refused; every message is answered once, every conversation gets its one case', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'atiende-outage-'));
+    const logs: LogLine[] = [];
+    const atiende = await startAtiende({
+      ...base(logs),
+      database: { dataDir, log: () => undefined, restart: { firstDelayMs: 1_000 } },
+    });
+    afterAll(async () => {
+      await atiende.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    const app = client(atiende);
+    // Each user an account of its own: each doubt is a matter of its own, one case each.
+    const USERS = 30;
+    await seedCustomers(atiende.runtime.domain, 0, USERS + 1);
+    const script = (i: number): Step[] => doubtScript(i, true);
+
+    // A client as a network is: a message refused (503) is sent again, same id, until answered.
+    let inFlight = 0;
+    let answered = 0;
+    let killed = null as { pid: number; inFlight: number; answered: number } | null;
+    const total = USERS * script(0).length;
+    const converse = async (user: string, steps: Step[], pause: (n: number) => number) => {
+      const exchanges: Exchange[] = [];
+      for (const [n, step] of steps.entries()) {
+        const exchange: Exchange = { user, n, attempts: [], replies: [] };
+        exchanges.push(exchange);
+        for (;;) {
+          inFlight++;
+          const sent = await app.chat(user, `m${n}`, step);
+          inFlight--;
+          const { outcome, code } = sent.body;
+          exchange.attempts.push({ status: sent.status, outcome, code });
+          if (sent.status === 503 && code === 'DATABASE_UNREACHABLE') {
+            await sleep(200);
+            continue;
+          }
+          if (sent.status !== 200) return exchanges; // the test fails on it below
+          exchange.replies = sent.body.replies ?? [];
+          break;
+        }
+        // Mid-load: the database server dies with other users' messages on their way.
+        if (++answered === Math.floor(total * 0.4) && !killed) {
+          const pid = atiende.embeddedDatabase!.state.pid!;
+          killed = { pid, inFlight, answered };
+          process.kill(pid, 'SIGKILL');
+        }
+        await sleep(pause(n));
+      }
+      return exchanges;
+    };
+
+    const [reference] = await Promise.all([converse('ref', script(0), () => 0)]);
+    const referenceKeys = reference!.flatMap((e) => e.replies.map((r) => r.key));
+    expect(referenceKeys).toContain('request.registered');
+    answered = 0;
+
+    // A steady load: users arrive one every 40 ms and think 20-80 ms between messages.
+    const users = Array.from({ length: USERS }, (_, k) => `load${k + 1}`);
+    const runs = await Promise.all(
+      users.map(async (user, k) => {
+        await sleep(k * 40);
+        return converse(user, script(k + 1), (n) => 20 + ((k * 17 + n * 29) % 61));
+      }),
+    );
+    const exchanges = runs.flat();
+    const refused = exchanges.flatMap((e) => e.attempts).filter((a) => a.status === 503).length;
+    console.info(
+      `[outage] SIGKILL of the database after ${killed?.answered} of ${total} messages, ` +
+        `${killed?.inFlight} in flight; ${refused} refusals (503) resent; ` +
+        `restarts ${atiende.embeddedDatabase!.state.restarts}`,
+    );
+    expect(killed).not.toBeNull();
+    expect(killed!.inFlight).toBeGreaterThan(0); // the kill cut turns on their way
+    expect(refused).toBeGreaterThan(0);
+    expect(atiende.embeddedDatabase!.state).toMatchObject({ status: 'up', restarts: 1 });
+
+    // Each message ended in one 200: answered by its first accepted attempt, or — when the
+    // turn was stored but its answer refused as the server died — given that stored answer as
+    // a duplicate. Never answered twice, never an error.
+    const wrong = exchanges.filter((e) => {
+      const statuses = e.attempts.map((a) => a.status);
+      const last = e.attempts.at(-1)!;
+      return (
+        statuses.slice(0, -1).some((s) => s !== 503) ||
+        last.status !== 200 ||
+        !(last.outcome === 'answered' || (last.outcome === 'duplicate' && statuses.length > 1))
+      );
+    });
+    expect(wrong).toEqual([]);
+    // Nothing lost, nothing extra: every conversation got exactly the reference's replies.
+    const keysOf = (user: string) =>
+      exchanges.filter((e) => e.user === user).flatMap((e) => e.replies.map((r) => r.key));
+    expect(
+      users.filter((u) => JSON.stringify(keysOf(u)) !== JSON.stringify(referenceKeys)),
+    ).toEqual([]);
+
+    // Exactly one case per conversation (R001-5), the one its customer was told.
+    const cases = await atiende.runtime.domain.cases.cases
+      .find({ conversationId: { $regex: '^http-json:load' } }, { conversationId: 1 })
+      .lean<{ _id: string; conversationId: string }[]>();
+    for (const user of users) {
+      const told = exchanges
+        .filter((e) => e.user === user)
+        .flatMap((e) => e.replies)
+        .find((r) => r.key === 'request.registered')?.text;
+      const own = cases.filter((c) => c.conversationId === `http-json:${user}`).map((c) => c._id);
+      expect({ user, cases: own.length }).toEqual({ user, cases: 1 });
+      expect(told).toContain(own[0]);
+    }
+
+    // And the database kept it all, not only this process's memory: with the conversations
+    // evicted, every message sent again is a duplicate given the same replies.
+    atiende.runtime.engine.evictIdle(Date.now() + 24 * 3_600_000);
+    const again = await Promise.all(
+      exchanges.map(async (e) => {
+        const sent = await app.chat(e.user, `m${e.n}`, script(0)[e.n]!);
+        const same = JSON.stringify(sent.keys) === JSON.stringify(e.replies.map((r) => r.key));
+        return sent.body.outcome === 'duplicate' && same ? null : `${e.user} m${e.n}`;
+      }),
+    );
+    expect(again.filter(Boolean)).toEqual([]);
+  }, 180_000);
 });
 
 describe('the database server of MONGODB_URI goes away', () => {
