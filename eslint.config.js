@@ -24,7 +24,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'bench/results/**', '.cache/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'bench/results/**', '.cache/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

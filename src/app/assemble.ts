@@ -31,6 +31,8 @@ import {
 import { lateChannelContext } from './channel-context.ts';
 import { checkDatabase, withChannels } from './health.ts';
 import type { HttpServerLimits } from './http-server.ts';
+import { stopInOrder } from './graceful-stop.ts';
+import { InFlight } from './in-flight.ts';
 import { guardInbound, type InboundGuard } from './inbound-guard.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -122,7 +124,10 @@ export interface Atiende {
   channel<K extends ChannelKind>(kind: K): ChannelAdapterOf<K>;
   /** Delivery recovery, scheduler and housekeeping, channels, then HTTP. */
   start(): Promise<void>;
-  /** Stops in the reverse order and closes the database it opened. */
+  /**
+   * Stops cleanly (issue 17): no new input, the turns in flight finished, channels released,
+   * journals flushed, then the database it opened closed (see `stopInOrder`).
+   */
   stop(): Promise<void>;
 }
 
@@ -272,8 +277,9 @@ async function assembleOn(
     processMetrics: options.processMetrics,
     database: { connection, embedded },
   });
+  const inFlight = new InFlight();
   guard = guardInbound({
-    handle: metrics.timed((message) => runtime.engine.handle(message)),
+    handle: inFlight.track(metrics.timed((message) => runtime.engine.handle(message))),
     limits: options.rateLimits ?? null,
     translator: runtime.translator,
     defaultLanguage: options.policy.language.default,
@@ -333,10 +339,14 @@ async function assembleOn(
       }
     },
     async stop() {
-      await http?.close();
-      if (started) for (const adapter of adapters) await adapter.stop();
-      await runtime.stop();
-      await database?.close();
+      await stopInOrder({
+        http,
+        adapters: started ? adapters : [],
+        runtime,
+        inFlight,
+        database,
+        logger,
+      });
     },
   };
 }

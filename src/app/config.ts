@@ -43,6 +43,11 @@ const envSchema = z.object({
     .max(100_000, { error: 'must be at most 100000' })
     .optional(),
   ATIENDE_SEED_DEMO: z.enum(['true', 'false']).optional(),
+  ATIENDE_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 or more' })
+    .default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   PORT: z.coerce
     .number({ error: 'must be a port number' })
@@ -92,6 +97,8 @@ export interface AppConfig extends HttpConfig {
   /** Whether demo customers are loaded at start (default: only on the embedded database). */
   seedDemo: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** How long a stop on SIGTERM/SIGINT may take before the process exits at once (issue 17). */
+  shutdownTimeoutMs: number;
   port: number;
   host: string;
   /**
@@ -183,6 +190,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     clock,
     seedDemo,
     logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.ATIENDE_SHUTDOWN_TIMEOUT_MS,
     port: e.PORT,
     host: e.HOST,
     channels,

@@ -61,6 +61,15 @@ export async function createHttpServer(options: {
     },
   });
   app.server.maxConnections = limits.maxConnections;
+  // A clean stop (issue 17) waits for the requests in flight; their answers close their
+  // connections, else a keep-alive connection would hold the stop until the client leaves.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });

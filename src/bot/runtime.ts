@@ -191,6 +191,7 @@ export async function createRuntime(options: {
       await scheduler.stop();
       await mailSender?.stop();
       await domain.effects.settled();
+      await stores.journal.flush();
       await stores.tidy(options.clock.now()).catch(() => undefined);
     },
   };

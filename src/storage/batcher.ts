@@ -28,7 +28,11 @@ export interface BatcherOptions {
 export class Batcher<T, R> {
   #queue: Queued<T, R>[] = [];
   #scheduled = false;
+  /** The pending linger timer or immediate, cancelled when a flush takes the batch early. */
+  #timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   #inFlight = 0;
+  /** Flushes waiting for a write to end. */
+  #waiters: (() => void)[] = [];
   /** Writes made, for the benchmark and metrics. */
   roundTrips = 0;
   readonly #write: WriteBatch<T, R>;
@@ -55,11 +59,27 @@ export class Batcher<T, R> {
     if (this.#scheduled || this.#inFlight >= this.#maxConcurrent || this.#queue.length === 0)
       return;
     this.#scheduled = true;
-    if (this.#lingerMs > 0) setTimeout(this.#take, this.#lingerMs);
-    else setImmediate(this.#take);
+    this.#timer =
+      this.#lingerMs > 0 ? setTimeout(this.#take, this.#lingerMs) : setImmediate(this.#take);
+  }
+
+  /**
+   * Writes what is queued now, without waiting for the linger, and resolves once nothing is
+   * queued or in flight: a clean stop calls it before the database closes, so that a lingering
+   * write (the outbox journal's settled entries) is not attempted on a closed client.
+   */
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#inFlight > 0) {
+      if (this.#queue.length > 0 && this.#inFlight < this.#maxConcurrent) this.#take();
+      if (this.#inFlight === 0) continue;
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
   }
 
   readonly #take = (): void => {
+    if (this.#timer && this.#lingerMs > 0) clearTimeout(this.#timer as NodeJS.Timeout);
+    else if (this.#timer) clearImmediate(this.#timer as NodeJS.Immediate);
+    this.#timer = null;
     this.#scheduled = false;
     const batch =
       this.#queue.length <= this.#maxBatch
@@ -79,6 +99,7 @@ export class Batcher<T, R> {
     } finally {
       this.#inFlight--;
       this.#schedule();
+      for (const wake of this.#waiters.splice(0)) wake();
     }
   }
 }

@@ -25,6 +25,11 @@ export class GroupInserter {
     return this.#batcher.roundTrips;
   }
 
+  /** Resolves once the inserts queued now are written (a clean stop). */
+  flush(): Promise<void> {
+    return this.#batcher.flush();
+  }
+
   insert(doc: Document): Promise<InsertOutcome> {
     return this.#batcher.add(doc);
   }

@@ -26,6 +26,11 @@ export class IdGroupInserter<D extends Document> {
     return this.#batcher.roundTrips;
   }
 
+  /** Writes the groups gathering now and resolves once they are written (a clean stop). */
+  flush(): Promise<void> {
+    return this.#batcher.flush();
+  }
+
   /** Resolves once the group holding `id` is written. */
   record(id: string): Promise<void> {
     return this.#batcher.add(id);

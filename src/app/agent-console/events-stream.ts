@@ -10,12 +10,17 @@ import type { ConsoleRole } from '../../domain/agents/agent-access.ts';
 
 const KEEPALIVE_MS = 15_000;
 
-/** Streams desk events to one console until it disconnects. */
+/**
+ * Streams desk events to one console until it disconnects, or until the server stops: `open`
+ * holds a way to end each open stream, which a stop calls (a stream never ends by itself, and
+ * the server's close waits for every response to end; issue 17). The console reconnects.
+ */
 export function streamEvents(
   events: DeskEvents,
   role: ConsoleRole,
   request: FastifyRequest,
   reply: FastifyReply,
+  open?: Set<() => void>,
 ): void {
   reply.hijack();
   const raw = reply.raw;
@@ -33,9 +38,12 @@ export function streamEvents(
   });
   const keepalive = setInterval(() => raw.write(': keep-alive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
+  const finish = () => raw.end();
+  open?.add(finish);
   const end = () => {
     clearInterval(keepalive);
     unsubscribe();
+    open?.delete(finish);
   };
   request.raw.once('close', end);
   raw.once('close', end);

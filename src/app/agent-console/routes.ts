@@ -68,6 +68,11 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
   );
 
   return async function routes(app: FastifyInstance): Promise<void> {
+    // The live feeds open now, ended when the server stops (else its close waits for them).
+    const streams = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of [...streams]) end();
+    });
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/agent')) return;
       reply.header('content-security-policy', CONSOLE_CSP);
@@ -150,7 +155,9 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
     );
     app.get(
       '/agent/api/events',
-      withSession(async (s, request, reply) => streamEvents(desk.events, s.role, request, reply)),
+      withSession(async (s, request, reply) =>
+        streamEvents(desk.events, s.role, request, reply, streams),
+      ),
     );
     app.get(
       '/agent/api/conversations/:id',

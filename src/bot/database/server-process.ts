@@ -43,6 +43,10 @@ export async function launchServer(
 ): Promise<ServerProcess> {
   const child = spawn(binary, [`127.0.0.1:${port}`, resolve(dataDir)], {
     stdio: ['pipe', 'ignore', 'pipe'],
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and
+    // the database must outlive atiende's clean stop (which stops it last). It cannot be left
+    // behind: it exits when its standard input, our pipe, closes.
+    detached: true,
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -99,3 +99,50 @@ describe('the batcher', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });
 });
+
+describe('Batcher.flush (a clean stop, issue 17)', () => {
+  it('writes a lingering batch at once and resolves once it is written', async () => {
+    const written: number[][] = [];
+    const batcher = new Batcher<number, void>(
+      async (batch) => {
+        await new Promise((r) => setTimeout(r, 5));
+        written.push(batch.map((q) => q.item));
+        for (const q of batch) q.resolve();
+      },
+      { lingerMs: 60_000 },
+    );
+    const added = [batcher.add(1), batcher.add(2)];
+    const started = performance.now();
+    await batcher.flush();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(written).toEqual([[1, 2]]);
+    await Promise.all(added);
+  });
+
+  it('waits for writes in flight and for the items queued behind them', async () => {
+    const written: number[][] = [];
+    const batcher = new Batcher<number, void>(
+      async (batch) => {
+        await new Promise((r) => setTimeout(r, 20));
+        written.push(batch.map((q) => q.item));
+        for (const q of batch) q.resolve();
+      },
+      { maxConcurrent: 1, maxBatch: 1 },
+    );
+    void batcher.add(1);
+    void batcher.add(2);
+    void batcher.add(3);
+    await batcher.flush();
+    expect(written).toEqual([[1], [2], [3]]);
+  });
+
+  it('resolves at once with nothing queued, and after a failed write too', async () => {
+    const batcher = new Batcher<number, void>(async () => {
+      throw new Error('down');
+    });
+    await batcher.flush();
+    const added = batcher.add(1).catch((e: Error) => e.message);
+    await batcher.flush();
+    expect(await added).toBe('down');
+  });
+});

@@ -119,6 +119,16 @@ export class OutboxJournal {
     await this.#inserter(this.#settled, 'settled', bucket, SETTLED_LINGER_MS).record(versionId);
   }
 
+  /**
+   * Writes the entries gathering now (the settled ones linger 50 ms) and resolves once they are
+   * durable: a clean stop calls it before the database closes (issue 17), so that a reply
+   * delivered just before a stop is not journaled as still pending and resent after a restart.
+   */
+  async flush(): Promise<void> {
+    const inserters = [...this.#pending.values(), ...this.#settled.values()];
+    await Promise.all(inserters.map((inserter) => inserter.flush()));
+  }
+
   /** Remembers the bucket of a record found by recovery: settling it later settles it there. */
   track(record: PendingRecord): void {
     this.#bucketOf.set(record.id, record.bucket);
