@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
@@ -11,6 +11,7 @@ import { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
+import { CompactionSchedule, type RetentionSettings } from '../bot/retention/index.ts';
 import type {
   ChannelAdapter,
   ChannelSettings,
@@ -93,6 +94,8 @@ export interface AtiendeOptions {
    * defaults only, a supervisor `demo@atiende.local` with a new password each start, printed.
    */
   agentConsole?: { demoAgent?: boolean };
+  /** Compaction of idle conversations on a schedule (issue 17); none without it. */
+  retention?: RetentionSettings;
 }
 
 /** The agent console's parts: agents' access (credentials, sessions) and the desk. */
@@ -298,6 +301,17 @@ async function assembleOn(
     : null;
   let port: number | null = null;
   let started = false;
+  const compaction = options.retention
+    ? new CompactionSchedule({
+        db: connection.db!,
+        versions: runtime.stores.versions,
+        clock: options.clock,
+        settings: options.retention,
+        processId: randomUUID(),
+        onRun: (report) => logger.info(report, 'idle conversations compacted'),
+        onError: (error) => logger.error({ err: error }, 'compaction failed'),
+      })
+    : null;
 
   return {
     runtime,
@@ -319,6 +333,7 @@ async function assembleOn(
     async start() {
       started = true;
       await runtime.start();
+      compaction?.start();
       // The channels' state, before a channel reads it.
       for (const store of stores) await store.init();
       for (const adapter of adapters) await adapter.start();
@@ -336,6 +351,7 @@ async function assembleOn(
     async stop() {
       await http?.close();
       if (started) for (const adapter of adapters) await adapter.stop();
+      await compaction?.stop();
       await runtime.stop();
       await database?.close();
     },
@@ -374,6 +390,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     agentConsole: {
       demoAgent: config.env !== 'production' && config.seedDemo && config.mongodbUri === undefined,
     },
+    retention: config.retention,
   };
 }
 

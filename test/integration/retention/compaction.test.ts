@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { benchCustomer, technicalScript, type Step } from '../../../bench/conversation.ts';
 import { conversationIdOf } from '../../../src/bot/engine/messages.ts';
 import type { ConversationState } from '../../../src/bot/engine/state.ts';
-import { compactConversations } from '../../../src/bot/retention/compaction.ts';
+import { CompactionSchedule, compactConversations } from '../../../src/bot/retention/index.ts';
 import { startTestBot, type TestBot } from '../../support/runtime.ts';
 
 /** What a compacted state keeps of the state it stands for. */
@@ -158,5 +158,33 @@ describe('compaction of conversations (issue 17)', () => {
     );
     expect(floors.filter((f) => f > FIRST).length).toBeGreaterThanOrEqual(USERS / 2);
     console.info(`compacted ${compacted} times, left ${leftActive} written to meanwhile`);
+  });
+
+  it('a scheduled run is claimed by insert: of processes looking at once, one compacts', async () => {
+    const bot = await startTestBot();
+    await bot.say('scheduled', 'hola');
+    await bot.say('scheduled', 'necesito ayuda');
+    const schedules = Array.from(
+      { length: 4 },
+      (_, i) =>
+        new CompactionSchedule({
+          db: bot.connection.db!,
+          versions: bot.runtime.stores.versions,
+          clock: bot.clock,
+          settings: { idleMs: 0, everyMs: 3_600_000 },
+          processId: `p${i}`,
+          onRun: () => undefined,
+          onError: (error) => {
+            throw error;
+          },
+        }),
+    );
+    const reports = await Promise.all(schedules.map((s) => s.runIfDue()));
+    expect(reports.filter((r) => r !== null)).toHaveLength(1);
+    expect(reports.find((r) => r !== null)!.compacted).toBeGreaterThanOrEqual(1);
+    // The same period again: already claimed. The next one: due again.
+    expect(await schedules[0]!.runIfDue()).toBeNull();
+    bot.clock.advance(3_600_000);
+    expect(await schedules[1]!.runIfDue()).not.toBeNull();
   });
 });
