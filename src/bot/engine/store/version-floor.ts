@@ -32,12 +32,18 @@ export class VersionFloors {
     this.links = db.collection<FloorLink>('conversation_floors');
   }
 
-  /** The version the stored versions start at once version 1 is gone; 0 when none is linked. */
-  async linkedFloor(conversationId: string): Promise<number> {
+  /**
+   * The version the stored versions start at once version 1 is gone (`floor`, 0 when none is
+   * linked), and the floor before it (`from`: versions from there up to `floor` are deleted or
+   * are being deleted).
+   */
+  async linkedFloor(conversationId: string): Promise<{ floor: number; from: number }> {
     let floor = 0;
+    let from = 0;
     for (;;) {
       const link = await this.links.findOne({ _id: `${conversationId}:${floor}` });
-      if (!link) return floor;
+      if (!link) return { floor, from: Math.max(1, from) };
+      from = floor;
       floor = link.to;
     }
   }

@@ -108,14 +108,42 @@ export class VersionStore {
 
   /** The version a conversation's stored versions start at: 1, a linked floor, or 0 (none). */
   async floorOf(conversationId: string): Promise<number> {
-    if (await this.#exists(conversationId, 1)) return 1;
+    return (await this.#floors(conversationId)).floor;
+  }
+
+  /**
+   * Where a conversation's stored versions start and end, by `_id` probes only (compaction):
+   * `from` is the floor before the current one (versions from it are deleted, or being deleted
+   * by a compaction that died). Null for a conversation with nothing stored.
+   */
+  async span(
+    conversationId: string,
+  ): Promise<{ floor: number; from: number; version: number } | null> {
+    const floors = await this.#floors(conversationId);
+    if (floors.floor === 0) return null;
+    return { ...floors, version: await this.#lastFrom(conversationId, floors.floor) };
+  }
+
+  /** A version joined whole (see `latest`); throws `VersionGone` when it went meanwhile. */
+  stateAt(conversationId: string, version: number, floor: number): Promise<ConversationState> {
+    return this.#rebuild(conversationId, version, floor);
+  }
+
+  async #floors(conversationId: string): Promise<{ floor: number; from: number }> {
+    if (await this.#exists(conversationId, 1)) return { floor: 1, from: 1 };
     return this.floors.linkedFloor(conversationId);
   }
 
   async #latestOnce(conversationId: string, atLeast: number): Promise<ConversationState | null> {
     const floor = await this.floorOf(conversationId);
     if (floor === 0) return null;
-    let low = Math.max(atLeast, floor); // exists (or is gone: its read below fails)
+    const last = await this.#lastFrom(conversationId, Math.max(atLeast, floor));
+    return this.#rebuild(conversationId, last, floor);
+  }
+
+  /** The last version from `low` (one that exists, or is gone: its read then fails). */
+  async #lastFrom(conversationId: string, from: number): Promise<number> {
+    let low = from;
     let step = 1;
     let high = low + step; // first candidate above
     while (await this.#exists(conversationId, high)) {
@@ -128,7 +156,7 @@ export class VersionStore {
       if (await this.#exists(conversationId, mid)) low = mid;
       else high = mid;
     }
-    return this.#rebuild(conversationId, low, floor);
+    return low;
   }
 
   /**
