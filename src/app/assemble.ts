@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
@@ -10,6 +11,7 @@ import type { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
+import { CompactionSchedule, type RetentionSettings } from '../bot/retention/index.ts';
 import type {
   ChannelAdapter,
   ChannelSettings,
@@ -101,6 +103,8 @@ export interface AtiendeOptions {
     /** How often consoles hear what other processes did (ms; default 1 s). */
     eventPollMs?: number;
   };
+  /** Compaction of idle conversations on a schedule (issue 17); none without it. */
+  retention?: RetentionSettings;
 }
 
 /** An assembled atiende: database, domain, engine, scheduler, channels and HTTP server. */
@@ -303,6 +307,17 @@ async function assembleOn(
     : null;
   let port: number | null = null;
   let started = false;
+  const compaction = options.retention
+    ? new CompactionSchedule({
+        db: connection.db!,
+        versions: runtime.stores.versions,
+        clock: options.clock,
+        settings: options.retention,
+        processId: randomUUID(),
+        onRun: (report) => logger.info(report, 'idle conversations compacted'),
+        onError: (error) => logger.error({ err: error }, 'compaction failed'),
+      })
+    : null;
 
   return {
     runtime,
@@ -324,6 +339,7 @@ async function assembleOn(
     async start() {
       started = true;
       await runtime.start();
+      compaction?.start();
       // The channels' state, before a channel reads it.
       for (const store of stores) await store.init();
       for (const adapter of adapters) await adapter.start();
@@ -339,6 +355,10 @@ async function assembleOn(
       }
     },
     async stop() {
+      // The scheduled compaction first: it writes through the runtime's stores.
+      await compaction
+        ?.stop()
+        .catch((error: unknown) => logger.error({ err: error }, 'stopping the compaction failed'));
       await stopInOrder({
         http,
         adapters: started ? adapters : [],
@@ -375,6 +395,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     agentConsole: {
       demoAgent: config.env !== 'production' && config.seedDemo && config.mongodbUri === undefined,
     },
+    retention: config.retention,
   };
 }
 

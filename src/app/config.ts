@@ -10,6 +10,8 @@ import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
 import type { TelegramSettings } from '../channels/telegram/settings.ts';
 import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
 import { WEBCHAT_ENV, webchatConfigFrom } from './config-webchat.ts';
+import { RETENTION_ENV, retentionConfigFrom } from './config-retention.ts';
+import type { RetentionSettings } from '../bot/retention/index.ts';
 import type { WebchatSettings } from '../channels/webchat/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
@@ -84,6 +86,7 @@ const envSchema = z.object({
   ...TELEGRAM_ENV,
   ...WHATSAPP_ENV,
   ...WEBCHAT_ENV,
+  ...RETENTION_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -118,6 +121,8 @@ export interface AppConfig extends HttpConfig {
   whatsapp: WhatsAppConfig;
   /** The web chat (issue 15): Bot Framework app, Direct Line token key, conversation limits. */
   webchat: WebchatSettings;
+  /** Retention (issue 17): when idle conversations are compacted, and how often. */
+  retention: RetentionSettings;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -197,6 +202,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     telegram,
     ...httpConfigFrom(e),
     webchat: webchatConfigFrom(e),
+    retention: retentionConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
     whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
   };

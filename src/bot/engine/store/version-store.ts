@@ -16,6 +16,10 @@ import {
   type StoredVersion,
 } from '../state-codec.ts';
 import type { OutboxJournal, PendingRecord } from './outbox-journal.ts';
+import { VersionFloors, VersionGone } from './version-floor.ts';
+
+/** Reads of a latest version that met a version compaction deleted under them, at most. */
+const GONE_RETRIES = 4;
 
 /**
  * A conversation's versions (decision 1), each inserted once under its unique
@@ -30,6 +34,8 @@ export class VersionStore {
   readonly states: Collection<StoredState>;
   /** One tiny document per conversation ever seen: tells a new conversation without a scan. */
   readonly heads: Collection<{ _id: string; createdAt: Date }>;
+  /** Where compacted conversations' versions start (issue 17). */
+  readonly floors: VersionFloors;
   readonly #journal: OutboxJournal;
   readonly #stateInserts: GroupInserter;
   readonly #headInserts: GroupInserter;
@@ -38,6 +44,7 @@ export class VersionStore {
   constructor(db: Db, journal: OutboxJournal) {
     this.states = db.collection<StoredState>('conversation_states');
     this.heads = db.collection('conversation_heads');
+    this.floors = new VersionFloors(db);
     this.#journal = journal;
     this.#stateInserts = new GroupInserter(this.states as unknown as Collection);
     this.#headInserts = new GroupInserter(this.heads as unknown as Collection);
@@ -81,14 +88,62 @@ export class VersionStore {
   }
 
   /**
-   * The latest version of a conversation, or null for a new one: versions are numbered 1, 2, 3…
-   * without gaps, so an exponential then binary search over `_id` finds the last one in about
-   * 2·log₂(n) point reads (`atLeast`: a version known to exist, to start from).
+   * The latest version of a conversation, or null for a new one: versions are numbered without
+   * gaps from the conversation's floor (1, or where compaction left it), so an exponential then
+   * binary search over `_id` finds the last one in about 2·log₂(n) point reads (`atLeast`: a
+   * version known to exist, to start from). Compaction deletes versions in ascending order
+   * after linking the new floor, so a search that met a deletion ends on a version already
+   * gone (its read fails) and is made again, never on a stale version that could be written
+   * after.
    */
   async latest(conversationId: string, atLeast = 0): Promise<ConversationState | null> {
-    let low = atLeast; // exists (or 0)
-    if (low === 0 && !(await this.#exists(conversationId, 1))) return null;
-    if (low === 0) low = 1;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#latestOnce(conversationId, attempt === 0 ? atLeast : 0);
+      } catch (error) {
+        if (!(error instanceof VersionGone) || attempt >= GONE_RETRIES) throw error;
+      }
+    }
+  }
+
+  /** The version a conversation's stored versions start at: 1, a linked floor, or 0 (none). */
+  async floorOf(conversationId: string): Promise<number> {
+    return (await this.#floors(conversationId)).floor;
+  }
+
+  /**
+   * Where a conversation's stored versions start and end, by `_id` probes only (compaction):
+   * `from` is the floor before the current one (versions from it are deleted, or being deleted
+   * by a compaction that died). Null for a conversation with nothing stored.
+   */
+  async span(
+    conversationId: string,
+  ): Promise<{ floor: number; from: number; version: number } | null> {
+    const floors = await this.#floors(conversationId);
+    if (floors.floor === 0) return null;
+    return { ...floors, version: await this.#lastFrom(conversationId, floors.floor) };
+  }
+
+  /** A version joined whole (see `latest`); throws `VersionGone` when it went meanwhile. */
+  stateAt(conversationId: string, version: number, floor: number): Promise<ConversationState> {
+    return this.#rebuild(conversationId, version, floor);
+  }
+
+  async #floors(conversationId: string): Promise<{ floor: number; from: number }> {
+    if (await this.#exists(conversationId, 1)) return { floor: 1, from: 1 };
+    return this.floors.linkedFloor(conversationId);
+  }
+
+  async #latestOnce(conversationId: string, atLeast: number): Promise<ConversationState | null> {
+    const floor = await this.floorOf(conversationId);
+    if (floor === 0) return null;
+    const last = await this.#lastFrom(conversationId, Math.max(atLeast, floor));
+    return this.#rebuild(conversationId, last, floor);
+  }
+
+  /** The last version from `low` (one that exists, or is gone: its read then fails). */
+  async #lastFrom(conversationId: string, from: number): Promise<number> {
+    let low = from;
     let step = 1;
     let high = low + step; // first candidate above
     while (await this.#exists(conversationId, high)) {
@@ -101,7 +156,7 @@ export class VersionStore {
       if (await this.#exists(conversationId, mid)) low = mid;
       else high = mid;
     }
-    return this.#rebuild(conversationId, low);
+    return low;
   }
 
   /**
@@ -148,7 +203,7 @@ export class VersionStore {
 
   async #read(conversationId: string, version: number): Promise<StoredVersion> {
     const doc = await this.states.findOne({ _id: `${conversationId}:${version}` });
-    if (!doc) throw new Error(`${conversationId}: version ${version} is missing`);
+    if (!doc) throw new VersionGone(`${conversationId}: version ${version} is missing`);
     return decodeStored(doc);
   }
 
@@ -162,8 +217,12 @@ export class VersionStore {
    * 2026-11-28 are joined as they were: each with the one before, back to a whole copy (at
    * most 16), and their `recent` inputs whole.
    */
-  async #rebuild(conversationId: string, version: number): Promise<ConversationState> {
-    const from = Math.max(1, version - (version % TRANSCRIPT_PAGE_VERSIONS));
+  async #rebuild(
+    conversationId: string,
+    version: number,
+    floor: number,
+  ): Promise<ConversationState> {
+    const from = Math.max(floor, version - (version % TRANSCRIPT_PAGE_VERSIONS));
     const read = new Map<number, StoredVersion>();
     const chain = await Promise.all(
       Array.from({ length: version - from + 1 }, (_, i) => this.#read(conversationId, version - i)),
@@ -203,7 +262,7 @@ export class VersionStore {
       }
     }
     const transcript = chunks.reverse().flat().slice(-MAX_TRANSCRIPT);
-    const recent = await recentOf(version, get);
+    const recent = await recentOf(version, floor, get);
     const parts = await this.#partsOf(latest, read);
     return joinState(latest, parts, transcript, recent, pageLinesOf(chain, transcript.length));
   }
@@ -228,19 +287,26 @@ export class VersionStore {
 /**
  * The inputs a version and those before it answered, the last RECENT_INPUTS: the versions' own
  * back to a page, then the pages' (16 each), back to a document that stores the whole list
- * (of the older layout, or standing alone) or to the first version.
+ * (of the older layout, or standing alone: the floor of a compacted conversation) or to the
+ * first version. A page reaching below the floor gives way to the floor's whole list there.
  */
 async function recentOf(
   version: number,
+  floor: number,
   get: (version: number) => Promise<StoredVersion>,
 ): Promise<string[]> {
   const newestFirst: string[] = [];
-  for (let cursor = version; cursor >= 1 && newestFirst.length < RECENT_INPUTS;) {
+  for (let cursor = version; cursor >= floor && newestFirst.length < RECENT_INPUTS;) {
     const doc = await get(cursor);
     const keys = doc.recent ?? doc.answered ?? [doc.answers];
     for (let i = keys.length - 1; i >= 0; i--) newestFirst.push(keys[i]!);
     if (doc.recent) break;
-    cursor -= doc.answered ? TRANSCRIPT_PAGE_VERSIONS : 1;
+    const next = cursor - (doc.answered ? TRANSCRIPT_PAGE_VERSIONS : 1);
+    if (next < floor && floor > 1) {
+      // The page's oldest keys, of the floor and the versions before it, are in its list.
+      newestFirst.length -= floor - next;
+      cursor = floor;
+    } else cursor = next;
   }
   return newestFirst.slice(0, RECENT_INPUTS).reverse();
 }
