@@ -267,7 +267,13 @@ async function assembleOn(
   const holds = new ConversationHolds(connection);
   await access.init();
   await holds.init();
-  desk = new AgentDesk(runtime.engine, runtime.domain, holds, runtime.stores.versions.states);
+  desk = new AgentDesk(
+    runtime.engine,
+    runtime.domain,
+    holds,
+    runtime.stores.versions.states,
+    runtime.caseNotices,
+  );
   const agents: AgentConsoleParts = { access, desk };
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,
@@ -293,7 +299,13 @@ async function assembleOn(
         health: async () => withChannels(await checkDatabase(connection, { embedded }), adapters),
         clock: options.clock,
         limits: options.http.limits,
-        routes: [(await import('./agent-console/routes.ts')).agentConsoleRoutes({ access, desk })],
+        routes: [
+          (await import('./agent-console/routes.ts')).agentConsoleRoutes({
+            access,
+            desk,
+            mails: runtime.domain.mailOutbox,
+          }),
+        ],
       })
     : null;
   let port: number | null = null;

@@ -1,4 +1,5 @@
-import type { Case, CaseRequest } from '../domain/cases/case.ts';
+import type { Case, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
+import type { Folio } from '../domain/folios/folio.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
@@ -37,6 +38,17 @@ function customerView(customer: Customer, now: Date): CustomerView {
 }
 
 /**
+ * Issue 16: what follows a case event the flows decide, run inside the effect that decided it
+ * (so a retried turn runs it again, and it must be idempotent: the mails are keyed by event).
+ */
+export interface CaseEventHooks {
+  /** The customer confirmed in the chat that the case is solved, and it closed (R002-7). */
+  onCaseClosedInChat?: (caseNumber: CaseNumber) => Promise<unknown>;
+  /** A visit was booked or moved (R000-3, R000-5, R000-11, R000-13; its reminder). */
+  onVisitBooked?: (folio: Folio) => Promise<unknown>;
+}
+
+/**
  * The flows' side effects on the real domain (the `FlowServices` port). `transcriptOf` gives
  * the running conversation's transcript, copied into a ticket at the 20-minute limit (R001-7).
  */
@@ -45,6 +57,7 @@ export function createFlowServices(
   clock: Clock,
   transcriptOf: (conversationId: string) => TranscriptEntry[],
   onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
+  hooks: CaseEventHooks = {},
 ): Omit<FlowServices, keyof AccountProofServices> {
   const { policy } = domain;
 
@@ -124,6 +137,7 @@ export function createFlowServices(
         solvedAtFirstLevel,
         verifiedWith,
       });
+      await hooks.onCaseClosedInChat?.(caseNumber);
     },
 
     async openCaseOfMatter(matter) {
@@ -177,10 +191,11 @@ export function createFlowServices(
         text: folio.number,
         data: { start: slot.start, end: slot.end, attendant },
       });
+      await hooks.onVisitBooked?.(folio);
       return { folioNumber: folio.number };
     },
 
-    ...visitServices(domain, clock),
+    ...visitServices(domain, clock, hooks.onVisitBooked),
 
     async checkCoverage({ country, address }) {
       const zone = await domain.coverage.check(country, address);

@@ -18,6 +18,7 @@ import {
   type DemoCode,
 } from './flow-services.ts';
 import { createTranslator, type Translator } from './i18n.ts';
+import { CaseNotices, type SurveyLinks } from './mail/case-notices.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
 
 /** Everything that serves conversations in one process, on one database. */
@@ -30,6 +31,8 @@ export interface Runtime {
   readonly translator: Translator;
   /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
   readonly mailSender: MailSender | null;
+  /** Issue 16: the case notifications by e-mail, queued in the outbox. */
+  readonly caseNotices: CaseNotices;
   /** Starts the scheduler and the housekeeping (pruning, idle eviction, delivery recovery). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -57,6 +60,8 @@ export interface RuntimeMailOptions {
   /** A demo code issued (for the log and the terminal chat). */
   onDemoCode?: (code: DemoCode) => void;
   sender?: Omit<MailSenderOptions, 'processId' | 'onError'>;
+  /** Issue 16: the survey's answer links in a mail (none: the mail asks to answer in the chat). */
+  surveyLinks?: SurveyLinks;
 }
 
 /** Assembles domain, flows, engine and scheduler. Channels register their ports. */
@@ -86,13 +91,17 @@ export async function createRuntime(options: {
   await stores.init();
   const translator = (sharedTranslator ??= createTranslator());
   let engine: ConversationEngine | null = null;
+  const mail = options.mail ?? {};
+  const caseNotices = new CaseNotices(domain, translator, options.clock, mail.surveyLinks);
   const direct = createFlowServices(
     domain,
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
-    // R002-5, R003-8: a new case's first-contact and response times are durable timers.
+    // R002-5, R003-8: a new case's first-contact and response times are durable timers;
+    // R002-4: its number and opening time by e-mail.
     (opened) =>
       Promise.all([
+        caseNotices.caseOpened(opened),
         stores.timers.schedule({
           _id: `case:${opened.number}:firstContact`,
           kind: 'caseFirstContact',
@@ -106,8 +115,11 @@ export async function createRuntime(options: {
           dueAt: opened.sla.responseDue,
         }),
       ]),
+    {
+      onCaseClosedInChat: (number) => caseNotices.caseClosed(number, null),
+      onVisitBooked: (folio) => caseNotices.visitBooked(folio),
+    },
   );
-  const mail = options.mail ?? {};
   const proofServices = createAccountProofServices(domain, options.clock, {
     delivery: mail.mailer ? 'mail' : mail.demoCodes ? 'demo' : 'off',
     translator,
@@ -164,6 +176,7 @@ export async function createRuntime(options: {
     scheduler,
     translator,
     mailSender,
+    caseNotices,
     async start() {
       // Outboxes a dead process stored but did not deliver: two sweeps, a grace apart, so the
       // replies a live process is delivering right now are left to it. Ready after both.

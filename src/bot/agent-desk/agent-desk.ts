@@ -17,6 +17,7 @@ import { isCountry } from '../../domain/types.ts';
 import type { ConversationEngine, HandoffNotice } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
 import type { StoredState } from '../engine/state-codec.ts';
+import type { CaseNotices } from '../mail/case-notices.ts';
 import { DeskEvents } from './desk-events.ts';
 import { DeskQueue, maySee } from './queue.ts';
 
@@ -46,6 +47,8 @@ export class AgentDesk {
     private readonly domain: Domain,
     private readonly holds: ConversationHolds,
     versions: Collection<StoredState>,
+    /** Issue 16: the closing mail (R002-7, R000-12) and the survey's (R002-8). */
+    private readonly closingMail: Pick<CaseNotices, 'caseClosed'> | null = null,
   ) {
     this.queue = new DeskQueue(engine, domain, versions);
   }
@@ -171,6 +174,7 @@ export class AgentDesk {
       firstContactAt: held.at,
     });
     const closure = await this.domain.cases.findClosure(caseNumber);
+    await this.closingMail?.caseClosed(caseNumber, words);
     await this.engine.agentAction(conversationId, 'close', agent.name, `close:${held.n}`, '', {
       closure: {
         caseNumber,
