@@ -9,6 +9,7 @@ import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded
 import type { SupervisorEvent } from '../bot/database/supervisor.ts';
 import { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
+import type { FollowUpSettings } from '../bot/case-follow-up.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
 import type {
@@ -73,6 +74,8 @@ export interface AtiendeOptions {
   /** Node's own metrics (CPU, memory, event loop) on `/metrics` too. */
   processMetrics?: boolean;
   /** Engine and housekeeping settings (defaults are production's). */
+  /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
+  followUp?: FollowUpSettings;
   engine?: {
     idleMs?: number;
     schedulerPollMs?: number;
@@ -239,6 +242,7 @@ async function assembleOn(
     channels: ports,
     log: logger,
     ...options.engine,
+    ...(options.followUp ? { followUp: options.followUp } : {}),
     onHandoff: (notice) => {
       onHandoff?.(notice);
       desk?.onHandoff(notice);
@@ -383,6 +387,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     logger,
     processMetrics: true,
     mail: mailFromConfig(config),
+    followUp: config.followUp,
     agentConsole: {
       demoAgent: config.env !== 'production' && config.seedDemo && config.mongodbUri === undefined,
     },

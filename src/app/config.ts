@@ -10,6 +10,8 @@ import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
 import type { TelegramSettings } from '../channels/telegram/settings.ts';
 import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
 import { WEBCHAT_ENV, webchatConfigFrom } from './config-webchat.ts';
+import { FOLLOW_UP_ENV, followUpConfigFrom } from './config-follow-up.ts';
+import type { FollowUpSettings } from '../bot/case-follow-up.ts';
 import type { WebchatSettings } from '../channels/webchat/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
@@ -79,6 +81,7 @@ const envSchema = z.object({
   ...TELEGRAM_ENV,
   ...WHATSAPP_ENV,
   ...WEBCHAT_ENV,
+  ...FOLLOW_UP_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -111,6 +114,8 @@ export interface AppConfig extends HttpConfig {
   whatsapp: WhatsAppConfig;
   /** The web chat (issue 15): Bot Framework app, Direct Line token key, conversation limits. */
   webchat: WebchatSettings;
+  /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
+  followUp: FollowUpSettings;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -191,5 +196,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     webchat: webchatConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
     whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
+    followUp: followUpConfigFrom(e),
   };
 }

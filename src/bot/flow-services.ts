@@ -46,6 +46,8 @@ export interface CaseEventHooks {
   onCaseClosedInChat?: (caseNumber: CaseNumber) => Promise<unknown>;
   /** A visit was booked or moved (R000-3, R000-5, R000-11, R000-13; its reminder). */
   onVisitBooked?: (folio: Folio) => Promise<unknown>;
+  /** A case opened and the customer asked whether it is finished (R000-12). */
+  onCaseAwaitingConfirmation?: (opened: Case, conversationId: string) => Promise<unknown>;
 }
 
 /**
@@ -112,7 +114,7 @@ export function createFlowServices(
     },
 
     async openCase(input, call) {
-      const { includeTranscript, ...request } = input;
+      const { includeTranscript, awaitsConfirmation, ...request } = input;
       const transcript = includeTranscript ? transcriptOf(input.conversationId) : [];
       const result = await open({
         ...request,
@@ -121,6 +123,8 @@ export function createFlowServices(
         requestKey: call?.effectKey ?? null,
       });
       const found = result.outcome === 'opened' ? result.case : result.case;
+      if (result.outcome === 'opened' && awaitsConfirmation)
+        await hooks.onCaseAwaitingConfirmation?.(result.case, input.conversationId);
       const openedAt = found?.openedAt ?? clock.now();
       const sla = found?.sla;
       return {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { CaseNumber } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { createDomain, type Domain } from '../domain/domain.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
@@ -8,7 +7,7 @@ import { createConversationMachine, provideServices } from '../flows/index.ts';
 import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
-import { EngineStores } from './engine/store/index.ts';
+import { EngineStores, type CaseTimer } from './engine/store/index.ts';
 import type { Mailer } from '../domain/mail/index.ts';
 import { oncePerInput } from './effects/once-per-input.ts';
 import {
@@ -17,6 +16,7 @@ import {
   personStandingOf,
   type DemoCode,
 } from './flow-services.ts';
+import { CaseFollowUp, type FollowUpSettings } from './case-follow-up.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 import { CaseNotices, type SurveyLinks } from './mail/case-notices.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
@@ -81,6 +81,8 @@ export async function createRuntime(options: {
   log?: EngineOptions['log'];
   onError?: (error: unknown) => void;
   mail?: RuntimeMailOptions;
+  /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
+  followUp?: FollowUpSettings;
 }): Promise<Runtime> {
   const processId = randomUUID();
   const domain = createDomain(options.connection, options.policy, options.clock, processId);
@@ -93,6 +95,14 @@ export async function createRuntime(options: {
   let engine: ConversationEngine | null = null;
   const mail = options.mail ?? {};
   const caseNotices = new CaseNotices(domain, translator, options.clock, mail.surveyLinks);
+  const followUp = new CaseFollowUp(
+    domain,
+    stores.timers,
+    caseNotices,
+    () => engine,
+    options.clock,
+    options.followUp,
+  );
   const direct = createFlowServices(
     domain,
     options.clock,
@@ -117,7 +127,8 @@ export async function createRuntime(options: {
       ]),
     {
       onCaseClosedInChat: (number) => caseNotices.caseClosed(number, null),
-      onVisitBooked: (folio) => caseNotices.visitBooked(folio),
+      onVisitBooked: (folio) => followUp.visitBooked(folio),
+      onCaseAwaitingConfirmation: (opened, id) => followUp.awaitingConfirmation(opened, id),
     },
   );
   const proofServices = createAccountProofServices(domain, options.clock, {
@@ -154,14 +165,17 @@ export async function createRuntime(options: {
   });
   // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its
   // response time goes to level 2 (R003-8).
-  const caseWatch = async (kind: 'caseFirstContact' | 'caseResponse', number: CaseNumber) =>
-    kind === 'caseResponse'
-      ? (await domain.caseService.escalateIfUnsolved(number)) === 'escalated'
-        ? 'done'
-        : 'nothing'
-      : (await domain.caseService.flagFirstContactOverdue(number)) === 'flagged'
-        ? 'done'
-        : 'nothing';
+  // Issue 16: a visit's reminder, a case closing without the customer's answer.
+  const caseWatch = async (timer: CaseTimer) =>
+    timer.kind === 'visitReminder' || timer.kind === 'caseConfirmation'
+      ? followUp.fire(timer)
+      : timer.kind === 'caseResponse'
+        ? (await domain.caseService.escalateIfUnsolved(timer.caseNumber)) === 'escalated'
+          ? 'done'
+          : 'nothing'
+        : (await domain.caseService.flagFirstContactOverdue(timer.caseNumber)) === 'flagged'
+          ? 'done'
+          : 'nothing';
   const scheduler = new Scheduler(stores.timers, engine, options.clock, caseWatch, {
     pollMs: options.schedulerPollMs,
     onError: options.onError,

@@ -187,6 +187,24 @@ describe('SMTP_URL and the account codes (issue 12)', () => {
     expect(JSON.stringify(config.mail)).toContain('smtps://atiende:***@mail.example:465');
   });
 
+  it('issue 16: the visit reminder defaults to the business day before, the unanswered case to 16 business hours, both configurable', async () => {
+    expect((await loadConfig({})).followUp).toEqual({
+      visitReminderBusinessDays: 1,
+      confirmationWaitBusinessMinutes: 960,
+    });
+    const config = await loadConfig({
+      ATIENDE_VISIT_REMINDER_DAYS: '2',
+      ATIENDE_CONFIRMATION_WAIT_HOURS: '24',
+    });
+    expect(config.followUp).toEqual({
+      visitReminderBusinessDays: 2,
+      confirmationWaitBusinessMinutes: 1440,
+    });
+    await expect(loadConfig({ ATIENDE_CONFIRMATION_WAIT_HOURS: '0' })).rejects.toThrow(
+      /ATIENDE_CONFIRMATION_WAIT_HOURS/,
+    );
+  });
+
   it('takes ATIENDE_MAIL_FROM as an address, or a name and an address', async () => {
     const config = await loadConfig({
       SMTP_URL: 'smtp://mail.example',

@@ -50,6 +50,8 @@ export function startTurn(
       return 'ignored';
     }
   }
+  // Issue 16: a notice is told to a conversation that exists, whatever it is doing.
+  if (input.kind === 'notice' && !current) return 'ignored';
   if (input.kind === 'agent' && (!current || current.mode === 'closed' || current.mode === 'bot')) {
     if (input.action !== 'takeover' || !current || current.mode === 'closed') return 'ignored';
   }
@@ -97,6 +99,8 @@ export function startTurn(
           };
     }
     if (next.mode !== 'bot') forAgents = said;
+  } else if (input.kind === 'notice') {
+    next.outbox.push(input.reply);
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
     if (next.mode === 'agent') agentChatEnds(next);
