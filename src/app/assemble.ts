@@ -10,6 +10,9 @@ import type { SupervisorEvent } from '../bot/database/supervisor.ts';
 import { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import type { FollowUpSettings } from '../bot/case-follow-up.ts';
+import { surveyLinks } from '../bot/mail/survey-link.ts';
+import type { SurveyLinkConfig } from './config-follow-up.ts';
+import { surveyRoutes } from './survey-routes.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
 import type {
@@ -76,6 +79,8 @@ export interface AtiendeOptions {
   /** Engine and housekeeping settings (defaults are production's). */
   /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
   followUp?: FollowUpSettings;
+  /** Issue 16: the survey answered from its mail (`/survey/…`, signed links). */
+  surveyLink?: SurveyLinkConfig | null;
   engine?: {
     idleMs?: number;
     schedulerPollMs?: number;
@@ -249,6 +254,9 @@ async function assembleOn(
     },
     mail: {
       ...mail,
+      ...(options.surveyLink
+        ? { surveyLinks: surveyLinks(options.surveyLink.publicUrl, options.surveyLink.secret()) }
+        : {}),
       // Only on the demo defaults without a mail server: said loudly, and never in production.
       onDemoCode: (code: DemoCode) => {
         logger.warn(
@@ -309,6 +317,16 @@ async function assembleOn(
             desk,
             mails: runtime.domain.mailOutbox,
           }),
+          ...(options.surveyLink
+            ? [
+                surveyRoutes({
+                  domain: runtime.domain,
+                  translator: runtime.translator,
+                  clock: options.clock,
+                  secret: options.surveyLink.secret(),
+                }),
+              ]
+            : []),
         ],
       })
     : null;
@@ -388,6 +406,7 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     processMetrics: true,
     mail: mailFromConfig(config),
     followUp: config.followUp,
+    surveyLink: config.surveyLink,
     agentConsole: {
       demoAgent: config.env !== 'production' && config.seedDemo && config.mongodbUri === undefined,
     },

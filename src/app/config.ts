@@ -10,7 +10,12 @@ import { TELEGRAM_ENV, telegramConfigFrom } from './config-telegram.ts';
 import type { TelegramSettings } from '../channels/telegram/settings.ts';
 import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './config-whatsapp.ts';
 import { WEBCHAT_ENV, webchatConfigFrom } from './config-webchat.ts';
-import { FOLLOW_UP_ENV, followUpConfigFrom } from './config-follow-up.ts';
+import {
+  FOLLOW_UP_ENV,
+  followUpConfigFrom,
+  surveyLinkConfigFrom,
+  type SurveyLinkConfig,
+} from './config-follow-up.ts';
 import type { FollowUpSettings } from '../bot/case-follow-up.ts';
 import type { WebchatSettings } from '../channels/webchat/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
@@ -116,6 +121,8 @@ export interface AppConfig extends HttpConfig {
   webchat: WebchatSettings;
   /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
   followUp: FollowUpSettings;
+  /** Issue 16: the survey's answer links in mails; null: answered in the chat only. */
+  surveyLink: SurveyLinkConfig | null;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -197,5 +204,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
     whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
     followUp: followUpConfigFrom(e),
+    surveyLink: surveyLinkConfigFrom(e),
   };
 }
