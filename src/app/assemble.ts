@@ -9,6 +9,10 @@ import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded
 import type { SupervisorEvent } from '../bot/database/supervisor.ts';
 import type { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
+import type { FollowUpSettings } from '../bot/case-follow-up.ts';
+import { surveyLinks } from '../bot/mail/survey-link.ts';
+import type { SurveyLinkConfig } from './config-follow-up.ts';
+import { surveyRoutes } from './survey-routes.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
 import { CompactionSchedule, type RetentionSettings } from '../bot/retention/index.ts';
@@ -79,6 +83,10 @@ export interface AtiendeOptions {
   /** Node's own metrics (CPU, memory, event loop) on `/metrics` too. */
   processMetrics?: boolean;
   /** Engine and housekeeping settings (defaults are production's). */
+  /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
+  followUp?: FollowUpSettings;
+  /** Issue 16: the survey answered from its mail (`/survey/…`, signed links). */
+  surveyLink?: SurveyLinkConfig | null;
   engine?: {
     idleMs?: number;
     schedulerPollMs?: number;
@@ -245,12 +253,16 @@ async function assembleOn(
     channels: ports,
     log: logger,
     ...options.engine,
+    ...(options.followUp ? { followUp: options.followUp } : {}),
     onHandoff: (notice) => {
       onHandoff?.(notice);
       desk?.onHandoff(notice);
     },
     mail: {
       ...mail,
+      ...(options.surveyLink
+        ? { surveyLinks: surveyLinks(options.surveyLink.publicUrl, options.surveyLink.secret()) }
+        : {}),
       // Only on the demo defaults without a mail server: said loudly, and never in production.
       onDemoCode: (code: DemoCode) => {
         logger.warn(
@@ -273,6 +285,7 @@ async function assembleOn(
     clock: options.clock,
     logs: context.logs,
     eventPollMs: options.agentConsole?.eventPollMs,
+    closingMail: runtime.caseNotices,
     logger,
   });
   desk = agents.desk;
@@ -302,7 +315,23 @@ async function assembleOn(
         health: async () => withChannels(await checkDatabase(connection, { embedded }), adapters),
         clock: options.clock,
         limits: options.http.limits,
-        routes: [(await import('./agent-console/routes.ts')).agentConsoleRoutes({ access, desk })],
+        routes: [
+          (await import('./agent-console/routes.ts')).agentConsoleRoutes({
+            access,
+            desk,
+            mails: runtime.domain.mailOutbox,
+          }),
+          ...(options.surveyLink
+            ? [
+                surveyRoutes({
+                  domain: runtime.domain,
+                  translator: runtime.translator,
+                  clock: options.clock,
+                  secret: options.surveyLink.secret(),
+                }),
+              ]
+            : []),
+        ],
       })
     : null;
   let port: number | null = null;
@@ -392,6 +421,8 @@ export function optionsFromConfig(config: AppConfig, logger: Logger): AtiendeOpt
     logger,
     processMetrics: true,
     mail: mailFromConfig(config),
+    followUp: config.followUp,
+    surveyLink: config.surveyLink,
     agentConsole: {
       demoAgent: config.env !== 'production' && config.seedDemo && config.mongodbUri === undefined,
     },

@@ -12,6 +12,13 @@ import { WHATSAPP_ENV, channelsWithWhatsApp, type WhatsAppConfig } from './confi
 import { WEBCHAT_ENV, webchatConfigFrom } from './config-webchat.ts';
 import { RETENTION_ENV, retentionConfigFrom } from './config-retention.ts';
 import type { RetentionSettings } from '../bot/retention/index.ts';
+import {
+  FOLLOW_UP_ENV,
+  followUpConfigFrom,
+  surveyLinkConfigFrom,
+  type SurveyLinkConfig,
+} from './config-follow-up.ts';
+import type { FollowUpSettings } from '../bot/case-follow-up.ts';
 import type { WebchatSettings } from '../channels/webchat/settings.ts';
 import { SecretUrl, shownEnvValue } from './redact.ts';
 
@@ -87,6 +94,7 @@ const envSchema = z.object({
   ...WHATSAPP_ENV,
   ...WEBCHAT_ENV,
   ...RETENTION_ENV,
+  ...FOLLOW_UP_ENV,
 });
 
 /** The validated configuration of a running atiende. */
@@ -123,6 +131,10 @@ export interface AppConfig extends HttpConfig {
   webchat: WebchatSettings;
   /** Retention (issue 17): when idle conversations are compacted, and how often. */
   retention: RetentionSettings;
+  /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
+  followUp: FollowUpSettings;
+  /** Issue 16: the survey's answer links in mails; null: answered in the chat only. */
+  surveyLink: SurveyLinkConfig | null;
 }
 
 /** Reads configuration from environment variables, with a clear message for a bad value. */
@@ -205,5 +217,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     retention: retentionConfigFrom(e),
     mail: { smtp, demoCodes: smtp === null && e.NODE_ENV !== 'production' && seedDemo },
     whatsapp: { pairingPhone: e.WHATSAPP_PAIRING_PHONE ?? null },
+    followUp: followUpConfigFrom(e),
+    surveyLink: surveyLinkConfigFrom(e),
   };
 }

@@ -1,4 +1,5 @@
-import type { Case, CaseRequest } from '../domain/cases/case.ts';
+import type { Case, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
+import type { Folio } from '../domain/folios/folio.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
@@ -37,6 +38,19 @@ function customerView(customer: Customer, now: Date): CustomerView {
 }
 
 /**
+ * Issue 16: what follows a case event the flows decide, run inside the effect that decided it
+ * (so a retried turn runs it again, and it must be idempotent: the mails are keyed by event).
+ */
+export interface CaseEventHooks {
+  /** The customer confirmed in the chat that the case is solved, and it closed (R002-7). */
+  onCaseClosedInChat?: (caseNumber: CaseNumber) => Promise<unknown>;
+  /** A visit was booked or moved (R000-3, R000-5, R000-11, R000-13; its reminder). */
+  onVisitBooked?: (folio: Folio) => Promise<unknown>;
+  /** A case opened and the customer asked whether it is finished (R000-12). */
+  onCaseAwaitingConfirmation?: (opened: Case, conversationId: string) => Promise<unknown>;
+}
+
+/**
  * The flows' side effects on the real domain (the `FlowServices` port). `transcriptOf` gives
  * the running conversation's transcript, copied into a ticket at the 20-minute limit (R001-7).
  */
@@ -45,6 +59,7 @@ export function createFlowServices(
   clock: Clock,
   transcriptOf: (conversationId: string) => TranscriptEntry[],
   onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
+  hooks: CaseEventHooks = {},
 ): Omit<FlowServices, keyof AccountProofServices> {
   const { policy } = domain;
 
@@ -99,7 +114,7 @@ export function createFlowServices(
     },
 
     async openCase(input, call) {
-      const { includeTranscript, ...request } = input;
+      const { includeTranscript, awaitsConfirmation, ...request } = input;
       const transcript = includeTranscript ? transcriptOf(input.conversationId) : [];
       const result = await open({
         ...request,
@@ -108,6 +123,8 @@ export function createFlowServices(
         requestKey: call?.effectKey ?? null,
       });
       const found = result.outcome === 'opened' ? result.case : result.case;
+      if (result.outcome === 'opened' && awaitsConfirmation)
+        await hooks.onCaseAwaitingConfirmation?.(result.case, input.conversationId);
       const openedAt = found?.openedAt ?? clock.now();
       const sla = found?.sla;
       return {
@@ -124,6 +141,7 @@ export function createFlowServices(
         solvedAtFirstLevel,
         verifiedWith,
       });
+      await hooks.onCaseClosedInChat?.(caseNumber);
     },
 
     async openCaseOfMatter(matter) {
@@ -177,10 +195,11 @@ export function createFlowServices(
         text: folio.number,
         data: { start: slot.start, end: slot.end, attendant },
       });
+      await hooks.onVisitBooked?.(folio);
       return { folioNumber: folio.number };
     },
 
-    ...visitServices(domain, clock),
+    ...visitServices(domain, clock, hooks.onVisitBooked),
 
     async checkCoverage({ country, address }) {
       const zone = await domain.coverage.check(country, address);

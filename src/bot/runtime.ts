@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { CaseNumber } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { createDomain, type Domain } from '../domain/domain.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
@@ -8,7 +7,7 @@ import { createConversationMachine, provideServices } from '../flows/index.ts';
 import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
-import { EngineStores } from './engine/store/index.ts';
+import { EngineStores, type CaseTimer } from './engine/store/index.ts';
 import type { Mailer } from '../domain/mail/index.ts';
 import { oncePerInput } from './effects/once-per-input.ts';
 import { noteOutages } from './engine/outage-scope.ts';
@@ -18,7 +17,9 @@ import {
   personStandingOf,
   type DemoCode,
 } from './flow-services.ts';
+import { CaseFollowUp, type FollowUpSettings } from './case-follow-up.ts';
 import { createTranslator, type Translator } from './i18n.ts';
+import { CaseNotices, type SurveyLinks } from './mail/case-notices.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
 
 /** Everything that serves conversations in one process, on one database. */
@@ -31,6 +32,8 @@ export interface Runtime {
   readonly translator: Translator;
   /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
   readonly mailSender: MailSender | null;
+  /** Issue 16: the case notifications by e-mail, queued in the outbox. */
+  readonly caseNotices: CaseNotices;
   /** Starts the scheduler and the housekeeping (pruning, idle eviction, delivery recovery). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -58,6 +61,8 @@ export interface RuntimeMailOptions {
   /** A demo code issued (for the log and the terminal chat). */
   onDemoCode?: (code: DemoCode) => void;
   sender?: Omit<MailSenderOptions, 'processId' | 'onError'>;
+  /** Issue 16: the survey's answer links in a mail (none: the mail asks to answer in the chat). */
+  surveyLinks?: SurveyLinks;
 }
 
 /** Assembles domain, flows, engine and scheduler. Channels register their ports. */
@@ -77,6 +82,8 @@ export async function createRuntime(options: {
   log?: EngineOptions['log'];
   onError?: (error: unknown) => void;
   mail?: RuntimeMailOptions;
+  /** Issue 16: the visit reminder's and the unanswered confirmation's waits. */
+  followUp?: FollowUpSettings;
 }): Promise<Runtime> {
   const processId = randomUUID();
   const domain = createDomain(options.connection, options.policy, options.clock, processId);
@@ -87,13 +94,25 @@ export async function createRuntime(options: {
   await stores.init();
   const translator = (sharedTranslator ??= createTranslator());
   let engine: ConversationEngine | null = null;
+  const mail = options.mail ?? {};
+  const caseNotices = new CaseNotices(domain, translator, options.clock, mail.surveyLinks);
+  const followUp = new CaseFollowUp(
+    domain,
+    stores.timers,
+    caseNotices,
+    () => engine,
+    options.clock,
+    options.followUp,
+  );
   const direct = createFlowServices(
     domain,
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
-    // R002-5, R003-8: a new case's first-contact and response times are durable timers.
+    // R002-5, R003-8: a new case's first-contact and response times are durable timers;
+    // R002-4: its number and opening time by e-mail.
     (opened) =>
       Promise.all([
+        caseNotices.caseOpened(opened),
         stores.timers.schedule({
           _id: `case:${opened.number}:firstContact`,
           kind: 'caseFirstContact',
@@ -107,8 +126,12 @@ export async function createRuntime(options: {
           dueAt: opened.sla.responseDue,
         }),
       ]),
+    {
+      onCaseClosedInChat: (number) => caseNotices.caseClosed(number, null),
+      onVisitBooked: (folio) => followUp.visitBooked(folio),
+      onCaseAwaitingConfirmation: (opened, id) => followUp.awaitingConfirmation(opened, id),
+    },
   );
-  const mail = options.mail ?? {};
   const proofServices = createAccountProofServices(domain, options.clock, {
     delivery: mail.mailer ? 'mail' : mail.demoCodes ? 'demo' : 'off',
     translator,
@@ -144,14 +167,17 @@ export async function createRuntime(options: {
   });
   // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its
   // response time goes to level 2 (R003-8).
-  const caseWatch = async (kind: 'caseFirstContact' | 'caseResponse', number: CaseNumber) =>
-    kind === 'caseResponse'
-      ? (await domain.caseService.escalateIfUnsolved(number)) === 'escalated'
-        ? 'done'
-        : 'nothing'
-      : (await domain.caseService.flagFirstContactOverdue(number)) === 'flagged'
-        ? 'done'
-        : 'nothing';
+  // Issue 16: a visit's reminder, a case closing without the customer's answer.
+  const caseWatch = async (timer: CaseTimer) =>
+    timer.kind === 'visitReminder' || timer.kind === 'caseConfirmation'
+      ? followUp.fire(timer)
+      : timer.kind === 'caseResponse'
+        ? (await domain.caseService.escalateIfUnsolved(timer.caseNumber)) === 'escalated'
+          ? 'done'
+          : 'nothing'
+        : (await domain.caseService.flagFirstContactOverdue(timer.caseNumber)) === 'flagged'
+          ? 'done'
+          : 'nothing';
   const scheduler = new Scheduler(stores.timers, engine, options.clock, caseWatch, {
     pollMs: options.schedulerPollMs,
     onError: options.onError,
@@ -166,6 +192,7 @@ export async function createRuntime(options: {
     scheduler,
     translator,
     mailSender,
+    caseNotices,
     async start() {
       // Outboxes a dead process stored but did not deliver: two sweeps, a grace apart, so the
       // replies a live process is delivering right now are left to it. Ready after both.

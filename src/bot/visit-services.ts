@@ -24,7 +24,12 @@ function actionable(folio: Folio, now: Date): folio is Folio & { outcome: VisitV
  * terms quoted (R000-5), the move recorded through `FolioService.reschedule` under the turn's
  * effect key, and a confirmation noted on the case.
  */
-export function visitServices(domain: Domain, clock: Clock): VisitServices {
+export function visitServices(
+  domain: Domain,
+  clock: Clock,
+  /** Issue 16: a moved visit is confirmed anew by e-mail and its reminder set. */
+  onVisitMoved: (folio: Folio) => Promise<unknown> = async () => undefined,
+): VisitServices {
   /** The folio, if its case is this account's. */
   const folioOf = async (accountNumber: string, folioNumber: string) => {
     const folio = await domain.folios.find(folioNumber);
@@ -85,6 +90,7 @@ export function visitServices(domain: Domain, clock: Clock): VisitServices {
           text: `${folioNumber} rescheduled (R000-5: ${done?.cost ?? acceptedCost})`,
           data: { start: slot.start, end: slot.end, rescheduled: true, cost: done?.cost },
         });
+        await onVisitMoved(moved);
         return { outcome: 'moved', cost: done?.cost ?? acceptedCost };
       } catch (error) {
         if (error instanceof RescheduleCostChanged) {

@@ -171,6 +171,11 @@ export type OpenCaseInput = Omit<CaseRequest, 'transcript' | 'channel' | 'conver
   conversationId: string;
   /** Copy the conversation transcript into the case (R001-7). */
   includeTranscript: boolean;
+  /**
+   * Issue 16: the flow asks next whether the case is finished (R000-12); without an answer the
+   * case closes by itself after a configured business time.
+   */
+  awaitsConfirmation?: boolean;
 };
 
 export interface OpenCaseOutput {

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { AgentDesk } from '../../bot/agent-desk/index.ts';
+import type { CaseNotices } from '../../bot/mail/case-notices.ts';
 import type { Runtime } from '../../bot/runtime.ts';
 import { AgentAccess } from '../../domain/agents/agent-access.ts';
 import { ConversationHolds } from '../../domain/agents/conversation-holds.ts';
@@ -26,7 +27,13 @@ export const DEMO_AGENT_EMAIL = 'demo@atiende.local';
 export async function consoleParts(
   connection: Connection,
   runtime: Runtime,
-  options: { clock: Clock; logs: ChannelLogs; eventPollMs?: number; logger: Logger },
+  options: {
+    clock: Clock;
+    logs: ChannelLogs;
+    eventPollMs?: number;
+    closingMail?: Pick<CaseNotices, 'caseClosed'> | null;
+    logger: Logger;
+  },
 ): Promise<AgentConsoleParts> {
   const { logger } = options;
   const access = new AgentAccess(connection, runtime.domain.agents, options.clock);
@@ -40,6 +47,7 @@ export async function consoleParts(
     runtime.stores.versions.states,
     {
       onError: (error, what) => logger.error({ err: error }, `agent desk: ${what} failed`),
+      closingMail: options.closingMail ?? null,
       // Consoles on every process hear what happened on this one (real time: a day's log).
       feed: {
         logs: options.logs,

@@ -14,6 +14,7 @@ import {
   type AgentAccess,
   type AgentSession,
 } from '../../domain/agents/agent-access.ts';
+import type { MailOutbox } from '../../domain/mail/index.ts';
 import { LANGUAGES, isLanguage } from '../../domain/types.ts';
 import { streamEvents } from './events-stream.ts';
 import { LoginThrottle } from './login-throttle.ts';
@@ -43,6 +44,8 @@ export interface AgentConsoleOptions {
   access: AgentAccess;
   desk: AgentDesk;
   throttle?: LoginThrottle;
+  /** Issue 16: the mails kept unsent, shown to supervisors (never dropped in silence). */
+  mails?: Pick<MailOutbox, 'kept'>;
 }
 
 const REFUSALS: Record<string, number> = {
@@ -152,6 +155,14 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
     app.get(
       '/agent/api/queue',
       withSession(async (s) => ({ queue: await desk.queue.list(s.role) })),
+    );
+    app.get(
+      '/agent/api/mails',
+      withSession(async (s, _request, reply) => {
+        if (s.role !== 'supervisor' || !options.mails)
+          return reply.code(403).send({ error: 'supervisors only' });
+        return options.mails.kept();
+      }),
     );
     app.get(
       '/agent/api/events',

@@ -17,6 +17,7 @@ import { isCountry } from '../../domain/types.ts';
 import type { AgentChatEnd, ConversationEngine, HandoffNotice } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
 import type { StoredState } from '../engine/state-codec.ts';
+import type { CaseNotices } from '../mail/case-notices.ts';
 import { DeskEvents, type DeskFeed } from './desk-events.ts';
 import { DeskQueue, maySee } from './queue.ts';
 
@@ -40,6 +41,7 @@ const STALE_HOLD_MS = 60_000;
 export class AgentDesk {
   readonly events: DeskEvents;
   private readonly onError: (error: unknown, what: string) => void;
+  private readonly closingMail: Pick<CaseNotices, 'caseClosed'> | null;
   readonly queue: DeskQueue;
 
   constructor(
@@ -51,9 +53,12 @@ export class AgentDesk {
       onError?: (error: unknown, what: string) => void;
       /** The log the processes' desks share events through; none: this process only. */
       feed?: DeskFeed;
+      /** Issue 16: the closing mail (R002-7, R000-12) and the survey's (R002-8). */
+      closingMail?: Pick<CaseNotices, 'caseClosed'> | null;
     } = {},
   ) {
     this.onError = options.onError ?? (() => undefined);
+    this.closingMail = options.closingMail ?? null;
     this.events = new DeskEvents(options.feed ?? null);
     this.queue = new DeskQueue(engine, domain, versions);
   }
@@ -206,6 +211,7 @@ export class AgentDesk {
       firstContactAt: held.at,
     });
     const closure = await this.domain.cases.findClosure(caseNumber);
+    await this.closingMail?.caseClosed(caseNumber, words);
     await this.engine.agentAction(conversationId, 'close', agent.name, `close:${held.n}`, '', {
       closure: {
         caseNumber,

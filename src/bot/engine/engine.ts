@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Snapshot } from 'xstate';
 import type { ChannelKind } from '../../domain/types.ts';
-import type { FlowInput } from '../../flows/contract.ts';
+import type { FlowInput, Reply } from '../../flows/contract.ts';
 import { LiveFlow, type TurnResult } from '../../flows/run-turn.ts';
 import { ConversationCache } from './conversation-cache.ts';
 import { Delivery, portsByKind } from './delivery.ts';
 import { VersionConflictsExhausted, turnError } from './errors.ts';
 import { channelOfConversation, validateInbound } from './inbound.ts';
-import { agentInputKey, customerInputKey, timerInputKey } from './input-key.ts';
+import { agentInputKey, customerInputKey, noticeInputKey, timerInputKey } from './input-key.ts';
 import { LiveFlows } from './live-flows.ts';
 import { scheduleDeadlines } from './deadline-timers.ts';
 import { inNetworkOrder } from './message-order.ts';
@@ -151,6 +151,15 @@ export class ConversationEngine {
         key: timerInputKey(timer._id),
         timerId: timer._id,
       }),
+    );
+  }
+
+  /** Issue 16: tells a conversation `reply` (a visit reminder), once per `noticeId`. */
+  async notify(conversationId: string, noticeId: string, reply: Reply): Promise<TurnOutcome> {
+    this.#delivery.portOf(conversationId, channelOfConversation(conversationId));
+    const key = noticeInputKey(conversationId, noticeId);
+    return this.#serial(conversationId, () =>
+      this.#turn(conversationId, { kind: 'notice', key, reply }),
     );
   }
 

@@ -21,3 +21,8 @@ export function timerInputKey(timerId: string): InputKey {
 export function agentInputKey(conversationId: string, actionId: string): InputKey {
   return `agent:${conversationId}:${actionId}` as InputKey;
 }
+
+/** Issue 16: a notice told to a conversation (a visit reminder), by the event it tells. */
+export function noticeInputKey(conversationId: string, noticeId: string): InputKey {
+  return `notice:${conversationId}:${noticeId}` as InputKey;
+}

@@ -6,7 +6,7 @@ export {
   type Mailer,
   type OutgoingMail,
 } from './mail.ts';
-export { MailOutbox, type MailOutcome } from './mail-outbox.ts';
+export { MailOutbox, type KeptMails, type MailOutcome } from './mail-outbox.ts';
 export {
   DELIVERY_RULES,
   planDelivery,

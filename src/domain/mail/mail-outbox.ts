@@ -19,12 +19,22 @@ interface FailureDocument {
   /** The server's answer, without the mail's text or credentials. */
   error: string;
 }
-/** How a mail ended: sent, given up after its attempts, or expired unsent. Once per mail. */
+/**
+ * How a mail ended: sent, given up after its attempts, expired unsent, or never written because
+ * the customer record has no address for it (issue 16: noted, never dropped in silence). Once
+ * per mail.
+ */
 export interface MailOutcome {
   _id: string;
-  outcome: 'sent' | 'failed' | 'expired';
+  outcome: 'sent' | 'failed' | 'expired' | 'no-address';
   at: Date;
   attempts: number;
+}
+
+/** What the outbox keeps unsent (`MailOutbox.kept`). */
+export interface KeptMails {
+  pending: { id: string; kind: string; to: string; subject: string; at: Date }[];
+  unsent: { id: string; outcome: MailOutcome['outcome']; at: Date }[];
 }
 
 /**
@@ -112,6 +122,30 @@ export class MailOutbox {
   /** How a mail ended, if it has. */
   outcome(mailId: string): Promise<MailOutcome | null> {
     return this.outcomes.findOne({ _id: mailId });
+  }
+
+  /**
+   * Issue 16, for supervisors: the mails kept unsent (no mail server, or still being retried)
+   * and the last ones that ended unsent (given up, expired, no address) — what each is and to
+   * whom, never its text (an account code's mail carries the code).
+   */
+  async kept(limit = 50): Promise<KeptMails> {
+    const pending = await this.pending
+      .find({}, { projection: { kind: 1, to: 1, subject: 1, createdAt: 1 } })
+      .limit(limit)
+      .toArray();
+    const unsent = await this.outcomes
+      .find({ outcome: { $ne: 'sent' } })
+      .limit(limit)
+      .toArray();
+    return {
+      pending: pending
+        .map((m) => ({ id: m._id, kind: m.kind, to: m.to, subject: m.subject, at: m.createdAt }))
+        .sort((a, b) => b.at.getTime() - a.at.getTime()),
+      unsent: unsent
+        .map((o) => ({ id: o._id, outcome: o.outcome, at: o.at }))
+        .sort((a, b) => b.at.getTime() - a.at.getTime()),
+    };
   }
 
   /** Drops an ended mail from the pending ones, by `_id`. */

@@ -6,8 +6,20 @@
 import { AtiendeError } from '../errors.ts';
 import type { Language } from '../types.ts';
 
-/** What a mail is for: account codes today; the case notifications of issue 16 add theirs. */
-export const MAIL_KINDS = ['account-code'] as const;
+/**
+ * What a mail is for: an account code (issue 12), and the case notifications of issue 16 —
+ * opened (R002-4), closed (R002-7, R000-12), visit booked and reminded (R000-3, R000-5,
+ * R000-11, R000-13), closed without an answer, and the survey (R002-8).
+ */
+export const MAIL_KINDS = [
+  'account-code',
+  'case-opened',
+  'case-closed',
+  'case-auto-closed',
+  'visit-confirmed',
+  'visit-reminder',
+  'case-survey',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** A rendered e-mail, ready to send. */

@@ -69,3 +69,4 @@ export {
   visitSlots,
 } from './visits.ts';
 export type { FreeRescheduleReason, RescheduleBecause, RescheduleTerms } from './visits.ts';
+export { VISIT_REMINDER_BUSINESS_DAYS, visitReminderAt } from './visit-reminder.ts';

@@ -187,6 +187,42 @@ describe('SMTP_URL and the account codes (issue 12)', () => {
     expect(JSON.stringify(config.mail)).toContain('smtps://atiende:***@mail.example:465');
   });
 
+  it('issue 16: the visit reminder defaults to the business day before, the unanswered case to 16 business hours, both configurable', async () => {
+    expect((await loadConfig({})).followUp).toEqual({
+      visitReminderBusinessDays: 1,
+      confirmationWaitBusinessMinutes: 960,
+    });
+    const config = await loadConfig({
+      ATIENDE_VISIT_REMINDER_DAYS: '2',
+      ATIENDE_CONFIRMATION_WAIT_HOURS: '24',
+    });
+    expect(config.followUp).toEqual({
+      visitReminderBusinessDays: 2,
+      confirmationWaitBusinessMinutes: 1440,
+    });
+    await expect(loadConfig({ ATIENDE_CONFIRMATION_WAIT_HOURS: '0' })).rejects.toThrow(
+      /ATIENDE_CONFIRMATION_WAIT_HOURS/,
+    );
+  });
+
+  it('issue 16: the survey links need ATIENDE_PUBLIC_URL and ATIENDE_LINK_SECRET together, and never show the secret', async () => {
+    expect((await loadConfig({})).surveyLink).toBeNull();
+    const secret = 'x'.repeat(40);
+    const config = await loadConfig({
+      ATIENDE_PUBLIC_URL: 'https://support.example',
+      ATIENDE_LINK_SECRET: secret,
+    });
+    expect(config.surveyLink?.publicUrl).toBe('https://support.example');
+    expect(config.surveyLink?.secret()).toBe(secret);
+    expect(JSON.stringify(config)).not.toContain(secret);
+    await expect(loadConfig({ ATIENDE_PUBLIC_URL: 'https://support.example' })).rejects.toThrow(
+      /ATIENDE_LINK_SECRET/,
+    );
+    await expect(loadConfig({ ATIENDE_LINK_SECRET: 'short' })).rejects.toThrow(
+      /ATIENDE_LINK_SECRET/,
+    );
+  });
+
   it('takes ATIENDE_MAIL_FROM as an address, or a name and an address', async () => {
     const config = await loadConfig({
       SMTP_URL: 'smtp://mail.example',

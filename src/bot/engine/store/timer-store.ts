@@ -23,9 +23,18 @@ export interface ConversationTimer {
  */
 export interface CaseTimer {
   _id: string;
-  kind: 'caseFirstContact' | 'caseResponse';
+  /**
+   * Issue 16 adds `visitReminder` (before a visit: `folioNumber`, `visitStart`) and
+   * `caseConfirmation` (a case waiting for the customer's confirmation closes by itself:
+   * `conversationId`, `since`).
+   */
+  kind: 'caseFirstContact' | 'caseResponse' | 'visitReminder' | 'caseConfirmation';
   caseNumber: CaseNumber;
   dueAt: Date;
+  folioNumber?: string;
+  visitStart?: Date;
+  conversationId?: string | null;
+  since?: Date;
 }
 
 /** A process's claim on a due timer (decision 2): the first insert wins. */

@@ -1,3 +1,4 @@
+import type { Reply } from '../../../flows/contract.ts';
 import { sanitiseText } from '../../../domain/text.ts';
 import type { InputKey } from '../input-key.ts';
 import type { InboundMessage } from '../messages.ts';
@@ -34,6 +35,8 @@ export type TurnInput =
       message: InboundMessage;
     }
   | { kind: 'timer'; key: InputKey; timerId: string }
+  /** Issue 16: something to tell the customer that no flow decides (a visit reminder). */
+  | { kind: 'notice'; key: InputKey; reply: Reply }
   | {
       kind: 'agent';
       key: InputKey;

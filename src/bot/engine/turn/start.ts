@@ -60,6 +60,8 @@ export function startTurn(
       return 'ignored';
     }
   }
+  // Issue 16: a notice is told to a conversation that exists, whatever it is doing.
+  if (input.kind === 'notice' && !current) return 'ignored';
   if (input.kind === 'agent' && (!current || current.mode === 'closed' || current.mode === 'bot')) {
     if (input.action !== 'takeover' || !current || current.mode === 'closed') return 'ignored';
   }
@@ -111,6 +113,8 @@ export function startTurn(
     // Held by an agent, the flow answers nothing, but R001-8 still applies to the words.
     if (next.mode === 'agent' && input.message.text)
       event = { type: 'held.text', text: input.message.text, at };
+  } else if (input.kind === 'notice') {
+    next.outbox.push(input.reply);
   } else if (input.kind === 'timer') {
     next.deadlines = next.deadlines.filter((d) => d.id !== input.timerId);
     if (next.mode === 'agent') {

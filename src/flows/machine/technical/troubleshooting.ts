@@ -133,6 +133,7 @@ export function troubleshooting(s: ConversationSetup, policy: PolicyConfig) {
               priority: priorityFromFairUse('medium', policy),
               // Not yet: the closure records it once the customer confirms (R000-12).
               solvedAtFirstLevel: false,
+              awaitsConfirmation: true,
             }),
           onDone: {
             target: 'confirmingFinished',
