@@ -267,7 +267,13 @@ async function assembleOn(
   const holds = new ConversationHolds(connection);
   await access.init();
   await holds.init();
-  desk = new AgentDesk(runtime.engine, runtime.domain, holds, runtime.stores.versions.states);
+  desk = new AgentDesk(
+    runtime.engine,
+    runtime.domain,
+    holds,
+    runtime.stores.versions.states,
+    runtime.sla,
+  );
   const agents: AgentConsoleParts = { access, desk };
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,

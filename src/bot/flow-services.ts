@@ -1,4 +1,4 @@
-import type { Case, CaseRequest } from '../domain/cases/case.ts';
+import type { Case, CaseNumber, CaseRequest } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
@@ -45,6 +45,8 @@ export function createFlowServices(
   clock: Clock,
   transcriptOf: (conversationId: string) => TranscriptEntry[],
   onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
+  /** The customer spoke about an open case (joined it, asked after it): its SLA clock resumes. */
+  onCustomerAnswered: (caseNumber: CaseNumber) => Promise<unknown> = async () => undefined,
 ): Omit<FlowServices, keyof AccountProofServices> {
   const { policy } = domain;
 
@@ -53,6 +55,7 @@ export function createFlowServices(
     const result = await domain.caseService.open(request);
     if (result.outcome === 'opened' && !result.case.solvedAtFirstLevel)
       await onCaseOpened(result.case);
+    if (result.outcome === 'joined') await onCustomerAnswered(result.caseNumber);
     return result;
   };
 
@@ -145,6 +148,7 @@ export function createFlowServices(
         text: pressing ? 'follow-up pressed again (R001-9)' : 'follow-up requested (R001-6)',
         data: { followUp: !pressing, pressing },
       });
+      await onCustomerAnswered(caseNumber);
     },
 
     async officeHours({ country, timeZone, at, language }) {

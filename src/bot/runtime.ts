@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { CaseNumber } from '../domain/cases/case.ts';
 import type { Clock } from '../domain/clock.ts';
 import { createDomain, type Domain } from '../domain/domain.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
@@ -19,6 +18,7 @@ import {
 } from './flow-services.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
+import { SlaWatch } from './sla-watch.ts';
 
 /** Everything that serves conversations in one process, on one database. */
 export interface Runtime {
@@ -27,6 +27,8 @@ export interface Runtime {
   readonly stores: EngineStores;
   readonly engine: ConversationEngine;
   readonly scheduler: Scheduler;
+  /** The SLA watch: pauses, recomputed due instants, warnings and breaches. */
+  readonly sla: SlaWatch;
   readonly translator: Translator;
   /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
   readonly mailSender: MailSender | null;
@@ -85,6 +87,7 @@ export async function createRuntime(options: {
   const stores = new EngineStores(db, processId, () => options.clock.now());
   await stores.init();
   const translator = (sharedTranslator ??= createTranslator());
+  const sla = new SlaWatch(domain, stores.timers, options.clock);
   let engine: ConversationEngine | null = null;
   const direct = createFlowServices(
     domain,
@@ -93,6 +96,7 @@ export async function createRuntime(options: {
     // R002-5, R003-8: a new case's first-contact and response times are durable timers.
     (opened) =>
       Promise.all([
+        sla.schedule(opened),
         stores.timers.schedule({
           _id: `case:${opened.number}:firstContact`,
           kind: 'caseFirstContact',
@@ -106,6 +110,7 @@ export async function createRuntime(options: {
           dueAt: opened.sla.responseDue,
         }),
       ]),
+    (caseNumber) => sla.resume(caseNumber),
   );
   const mail = options.mail ?? {};
   const proofServices = createAccountProofServices(domain, options.clock, {
@@ -140,21 +145,15 @@ export async function createRuntime(options: {
     log: options.log,
     processId,
   });
-  // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its
-  // response time goes to level 2 (R003-8).
-  const caseWatch = async (kind: 'caseFirstContact' | 'caseResponse', number: CaseNumber) =>
-    kind === 'caseResponse'
-      ? (await domain.caseService.escalateIfUnsolved(number)) === 'escalated'
-        ? 'done'
-        : 'nothing'
-      : (await domain.caseService.flagFirstContactOverdue(number)) === 'flagged'
-        ? 'done'
-        : 'nothing';
-  const scheduler = new Scheduler(stores.timers, engine, options.clock, caseWatch, {
+  // The SLA watch: warnings before each due instant; first contact overdue is flagged
+  // (R002-5); an unsolved case past its response time goes to level 2 (R003-8); a missed
+  // solution time is marked (R003-6).
+  const scheduler = new Scheduler(stores.timers, engine, options.clock, (t) => sla.fire(t), {
     pollMs: options.schedulerPollMs,
     onError: options.onError,
   });
   let housekeeping: NodeJS.Timeout | null = null;
+  let boardRefresh: NodeJS.Timeout | null = null;
   const ready = engine;
 
   return {
@@ -162,6 +161,7 @@ export async function createRuntime(options: {
     stores,
     engine: ready,
     scheduler,
+    sla,
     translator,
     mailSender,
     async start() {
@@ -183,9 +183,17 @@ export async function createRuntime(options: {
         }
       }, options.housekeepingMs ?? 5_000);
       housekeeping.unref();
+      // R003-3/4: the synchronous paths (a page's office-hours notice) see announcements made
+      // in another process within a second; the asynchronous ones read the board before use.
+      boardRefresh = setInterval(
+        () => void domain.announcements.refresh().catch((e) => options.onError?.(e)),
+        1_000,
+      );
+      boardRefresh.unref();
     },
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
+      if (boardRefresh) clearInterval(boardRefresh);
       await scheduler.stop();
       await mailSender?.stop();
       await domain.effects.settled();

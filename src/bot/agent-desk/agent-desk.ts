@@ -17,6 +17,7 @@ import { isCountry } from '../../domain/types.ts';
 import type { ConversationEngine, HandoffNotice } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
 import type { StoredState } from '../engine/state-codec.ts';
+import type { SlaAlertNotice, SlaWatch } from '../sla-watch.ts';
 import { DeskEvents } from './desk-events.ts';
 import { DeskQueue, maySee } from './queue.ts';
 
@@ -46,8 +47,26 @@ export class AgentDesk {
     private readonly domain: Domain,
     private readonly holds: ConversationHolds,
     versions: Collection<StoredState>,
+    /** The SLA watch: its warnings reach the consoles, transfers recompute due instants. */
+    private readonly sla?: SlaWatch,
   ) {
     this.queue = new DeskQueue(engine, domain, versions);
+    sla?.onAlert((alert) => void this.#slaAlert(alert).catch(() => undefined));
+  }
+
+  /** An SLA warning or breach: told to the consoles of the case's level (and its agent). */
+  async #slaAlert(alert: SlaAlertNotice): Promise<void> {
+    const state = alert.conversationId ? await this.engine.state(alert.conversationId) : null;
+    this.events.publish({
+      type: 'sla',
+      conversationId: alert.conversationId,
+      level: state?.handoff?.level ?? alert.level,
+      caseNumber: alert.caseNumber,
+      kind: alert.kind,
+      goal: alert.goal,
+      due: alert.due.toISOString(),
+      agent: state?.mode === 'agent' ? (state.handoff?.agent ?? null) : null,
+    });
   }
 
   /** The engine's hand-off notices, told to the consoles (`EngineOptions.onHandoff`). */
@@ -63,6 +82,9 @@ export class AgentDesk {
         text: notice.text,
         at: notice.state.createdAt.toISOString(),
       });
+      // The customer answered: a case waiting on them runs its SLA clock again.
+      const caseNumber = notice.state.handoff?.caseNumber;
+      if (caseNumber && this.sla) void this.sla.resume(caseNumber).catch(() => undefined);
     }
     this.events.publish({ type: 'queue', conversationId: notice.conversationId, level });
   }
@@ -128,8 +150,11 @@ export class AgentDesk {
     if (caseNumber) {
       const at = this.domain.clock.now();
       const raised = raisePriority(priority);
-      if (await this.domain.cases.claimEscalation(caseNumber, 'L2', at))
+      if (await this.domain.cases.claimEscalation(caseNumber, 'L2', at)) {
         await this.domain.cases.setLevel(caseNumber, 'L2', raised);
+        // R003-6: the raised priority has its own due instants.
+        await this.sla?.reprioritised(caseNumber);
+      }
       await this.#timeline(
         caseNumber,
         'escalated',

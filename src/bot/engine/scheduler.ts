@@ -1,7 +1,6 @@
-import type { CaseNumber } from '../../domain/cases/case.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { ConversationEngine } from './engine.ts';
-import type { TimerDocument, TimerStore } from './store/index.ts';
+import type { CaseTimer, TimerDocument, TimerStore } from './store/index.ts';
 
 /**
  * Fires durable deadlines (decision 2). Every process runs one: it reads due timers, claims
@@ -21,10 +20,7 @@ export class Scheduler {
     private readonly engine: ConversationEngine,
     private readonly clock: Clock,
     /** What to do when a case's SLA deadline passes: 'done' when it acted. */
-    private readonly caseWatch: (
-      kind: 'caseFirstContact' | 'caseResponse',
-      caseNumber: CaseNumber,
-    ) => Promise<'done' | 'nothing'>,
+    private readonly caseWatch: (timer: CaseTimer) => Promise<'done' | 'nothing'>,
     private readonly options: {
       pollMs?: number;
       staleClaimMs?: number;
@@ -72,8 +68,7 @@ export class Scheduler {
 
   /** A conversation's timer goes to the engine; a case's to the case watch. */
   async #fire(timer: TimerDocument): Promise<boolean> {
-    if ('caseNumber' in timer)
-      return (await this.caseWatch(timer.kind, timer.caseNumber)) === 'done';
+    if ('caseNumber' in timer) return (await this.caseWatch(timer)) === 'done';
     return (await this.engine.fire(timer)) === 'answered';
   }
 

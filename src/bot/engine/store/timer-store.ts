@@ -1,4 +1,5 @@
 import type { CaseNumber } from '../../../domain/cases/case.ts';
+import type { SlaGoal } from '../../../domain/policy/index.ts';
 import type { Collection, Db } from 'mongodb';
 import {
   GroupInserter,
@@ -23,9 +24,12 @@ export interface ConversationTimer {
  */
 export interface CaseTimer {
   _id: string;
-  kind: 'caseFirstContact' | 'caseResponse';
+  /** `caseSla`: a warning or due instant of the SLA watch (`goal`, `phase`). */
+  kind: 'caseFirstContact' | 'caseResponse' | 'caseSla';
   caseNumber: CaseNumber;
   dueAt: Date;
+  goal?: SlaGoal;
+  phase?: 'warning' | 'due';
 }
 
 /** A process's claim on a due timer (decision 2): the first insert wins. */
