@@ -7,7 +7,7 @@ import type { ChannelPort } from '../bot/engine/messages.ts';
 import { openDatabase, type Database } from '../bot/database/connect.ts';
 import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded-ferretdb.ts';
 import type { SupervisorEvent } from '../bot/database/supervisor.ts';
-import { AgentDesk } from '../bot/agent-desk/index.ts';
+import { AgentDesk, DeskCaseActions } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
@@ -99,6 +99,8 @@ export interface AtiendeOptions {
 export interface AgentConsoleParts {
   readonly access: AgentAccess;
   readonly desk: AgentDesk;
+  /** SLA pause and fair-use actions of the console (issue 16). */
+  readonly caseActions: DeskCaseActions;
 }
 
 /** The demo agent's e-mail (embedded demo defaults only). */
@@ -274,7 +276,8 @@ async function assembleOn(
     runtime.stores.versions.states,
     runtime.sla,
   );
-  const agents: AgentConsoleParts = { access, desk };
+  const caseActions = new DeskCaseActions(desk, runtime.engine, runtime.domain, runtime.sla);
+  const agents: AgentConsoleParts = { access, desk, caseActions };
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,
     database: { connection, embedded },
@@ -299,7 +302,15 @@ async function assembleOn(
         health: async () => withChannels(await checkDatabase(connection, { embedded }), adapters),
         clock: options.clock,
         limits: options.http.limits,
-        routes: [(await import('./agent-console/routes.ts')).agentConsoleRoutes({ access, desk })],
+        routes: [
+          (await import('./agent-console/routes.ts')).agentConsoleRoutes({ access, desk }),
+          (await import('./agent-console/case-action-routes.ts')).caseActionRoutes({
+            access,
+            actions: caseActions,
+            board: runtime.domain.announcements,
+            clock: options.clock,
+          }),
+        ],
       })
     : null;
   let port: number | null = null;

@@ -210,6 +210,19 @@ export class AgentDesk {
     return OK;
   }
 
+  /** The conversation when this agent holds it, or the refusal (for the console's other actions). */
+  heldBy(
+    agent: Agent,
+    conversationId: string,
+  ): Promise<{ state: ConversationState; n: number; at: Date } | { refusal: DeskResult }> {
+    return this.#held(agent, conversationId);
+  }
+
+  /** Ends the agent's hold once an action ended the conversation. */
+  endHold(agent: Agent, conversationId: string, n: number, why: string): Promise<void> {
+    return this.#end(agent, conversationId, n, why);
+  }
+
   /** The conversation's latest state when it is in the queue and the role may see it. */
   async #visible(role: ConsoleRole, conversationId: string): Promise<ConversationState | null> {
     const state = await this.engine.state(conversationId);
