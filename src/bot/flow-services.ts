@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
 import { personKeys } from '../domain/fair-use/index.ts';
-import { calendarFor, officeHoursNow, visitSlots } from '../domain/policy/index.ts';
+import { officeHoursNow, visitSlots } from '../domain/policy/index.ts';
 import type {
   AccountProofServices,
   CaseView,
@@ -152,12 +152,15 @@ export function createFlowServices(
     },
 
     async officeHours({ country, timeZone, at, language }) {
-      const calendar = calendarFor(policy, country, timeZone);
-      return officeHoursNow(calendar, policy, new Date(at), language ?? policy.language.default);
+      // R003-3 / R003-4: announcements made in any process count at once.
+      await domain.announcements.refresh();
+      const calendar = domain.announcements.calendarOf(country, timeZone);
+      const live = domain.announcements.policy;
+      return officeHoursNow(calendar, live, new Date(at), language ?? policy.language.default);
     },
 
     async proposeVisitSlots({ country, timeZone, at }) {
-      const calendar = calendarFor(policy, country, timeZone);
+      const calendar = domain.announcements.calendarOf(country, timeZone);
       return visitSlots(calendar, new Date(at), policy).map((slot, i) => ({
         id: `slot-${i + 1}`,
         start: slot.start.toISOString(),

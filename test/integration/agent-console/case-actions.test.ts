@@ -127,6 +127,13 @@ describe('the console: SLA pause, fair use and announcements (issue 16)', async 
       await board.refresh();
       expect(board.calendarOf('MX').isBusinessTime(now)).toBe(false);
       expect(board.calendarOf('CO').isBusinessTime(now)).toBe(true);
+      // The bot tells a customer who asks for a person why nobody answers (R003-4).
+      const user = 'during-suspension';
+      await served.chat({ userId: user, messageId: 'a1', text: 'Hola, mi cuenta es MX-1001' });
+      await served.chat({ userId: user, messageId: 'a2', text: 'sí' });
+      const queued = await served.chat({ userId: user, messageId: 'a3', choice: 'person' });
+      const closedTold = queued.body.replies!.find((r) => r.key === 'handoff.queuedClosed');
+      expect(closedTold?.text).toContain('capacitación del equipo');
       const listed = await l1.get('/agent/api/announcements');
       expect((listed.body.announcements as { id: string }[]).map((a) => a.id)).toContain(
         posted.body.id,
