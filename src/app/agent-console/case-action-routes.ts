@@ -4,6 +4,9 @@
  * marks the report false (R001-10) or suspends the person (R001-11); a supervisor announces
  * extended hours or a suspension of the service (R003-3, R003-4) and withdraws it.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeskCaseActions, DeskResult } from '../../bot/agent-desk/index.ts';
 import type { AgentAccess, AgentSession } from '../../domain/agents/agent-access.ts';
@@ -11,7 +14,10 @@ import type { AnnouncementBoard, PostedAnnouncement } from '../../domain/announc
 import type { Clock } from '../../domain/clock.ts';
 import { ANNOUNCEMENT_KINDS, type AnnouncementKind } from '../../domain/policy/index.ts';
 import { isCountry } from '../../domain/types.ts';
+import { CONSOLE_CSP } from './routes.ts';
 import { authenticate } from './session-auth.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** What the routes need. */
 export interface CaseActionRouteOptions {
@@ -51,7 +57,15 @@ function shown(a: PostedAnnouncement) {
 /** Registers the routes on a fastify instance. */
 export function caseActionRoutes(options: CaseActionRouteOptions) {
   const { access, actions, board, clock } = options;
+  const script = readFileSync(join(HERE, 'page', 'case-tools.js'), 'utf8');
   return async function routes(app: FastifyInstance): Promise<void> {
+    app.get('/agent/case-tools.js', async (_request, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('content-security-policy', CONSOLE_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .send(script),
+    );
     const withSession =
       (handler: (s: AgentSession, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
       async (request: FastifyRequest, reply: FastifyReply) => {

@@ -26,6 +26,15 @@ describe('the console: SLA pause, fair use and announcements (issue 16)', async 
   }
   const timelineOf = (n: CaseNumber) => domain.cases.timeline(n);
 
+  it('serves the case tools module with the console page', async () => {
+    const res = await fetch(`${served.base}/agent/case-tools.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('javascript');
+    expect(await res.text()).toContain('export function caseTools');
+    const page = await (await fetch(`${served.base}/agent/console.js`)).text();
+    expect(page).toContain("from './case-tools.js'");
+  });
+
   it('R003-6: the agent pauses the case while waiting on the customer; the customer answering resumes it', async () => {
     const { agent, id, caseNumber } = await taken('wait-customer');
     expect((await agent.act(id, 'await-customer')).status).toBe(200);
