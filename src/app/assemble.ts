@@ -289,7 +289,7 @@ async function assembleOn(
     logger,
   });
   desk = agents.desk;
-  const { access } = agents;
+  const { access, caseActions } = agents;
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,
     database: { connection, embedded },
@@ -331,6 +331,12 @@ async function assembleOn(
                 }),
               ]
             : []),
+          (await import('./agent-console/case-action-routes.ts')).caseActionRoutes({
+            access,
+            actions: caseActions,
+            board: runtime.domain.announcements,
+            clock: options.clock,
+          }),
         ],
       })
     : null;

@@ -104,7 +104,15 @@ export function lateChannelContext(
       text: (key, params, language) => runtime().translator.text(key, params, language),
       defaultLanguage: options.policy.language.default,
       officeHours: (key, country, language, at) =>
-        officeHoursText(runtime().translator, options.policy, key, country, language, at),
+        officeHoursText(
+          runtime().translator,
+          // R003-3 / R003-4: the announcements as this process last read them (within 1 s).
+          runtime().domain.announcements.policy,
+          key,
+          country,
+          language,
+          at,
+        ),
     },
     clock: options.clock,
     logger,

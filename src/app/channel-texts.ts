@@ -26,7 +26,22 @@ export function officeHoursText(
   const timeZone = policy.countries[place]?.timeZone;
   const calendar = calendarFor(policy, place, timeZone);
   const hours = officeHoursNow(calendar, policy, at, language);
-  if (hours.open) return { open: true, notice: null };
+  if (hours.open) {
+    // R003-3: extended hours are announced on the page too.
+    if (hours.announcement?.kind !== 'extension') return { open: true, notice: null };
+    const extended = translator.render(
+      {
+        key: 'bot:officeHours.extended',
+        params: {
+          until: hours.announcement.until,
+          note: hours.announcement.note,
+          ...(timeZone ? { timeZone } : {}),
+        },
+      },
+      language,
+    ).text;
+    return { open: true, notice: extended };
+  }
   const notice = translator.render(
     {
       key,
@@ -38,6 +53,7 @@ export function officeHoursText(
         weekday: hours.nextOpen.weekday,
         time: hours.nextOpen.time,
         nextOpenAt: hours.nextOpenAt,
+        note: hours.announcement?.note ?? '',
         ...(timeZone ? { timeZone } : {}),
       },
     },

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.ts';
 import { isSuspended, type Customer } from '../domain/customers/customer.ts';
 import type { Domain } from '../domain/domain.ts';
 import { personKeys } from '../domain/fair-use/index.ts';
-import { calendarFor, officeHoursNow, visitSlots } from '../domain/policy/index.ts';
+import { officeHoursNow, visitSlots } from '../domain/policy/index.ts';
 import type {
   AccountProofServices,
   CaseView,
@@ -60,6 +60,8 @@ export function createFlowServices(
   transcriptOf: (conversationId: string) => TranscriptEntry[],
   onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
   hooks: CaseEventHooks = {},
+  /** The customer spoke about an open case (joined it, asked after it): its SLA clock resumes. */
+  onCustomerAnswered: (caseNumber: CaseNumber) => Promise<unknown> = async () => undefined,
 ): Omit<FlowServices, keyof AccountProofServices> {
   const { policy } = domain;
 
@@ -68,6 +70,7 @@ export function createFlowServices(
     const result = await domain.caseService.open(request);
     if (result.outcome === 'opened' && !result.case.solvedAtFirstLevel)
       await onCaseOpened(result.case);
+    if (result.outcome === 'joined') await onCustomerAnswered(result.caseNumber);
     return result;
   };
 
@@ -163,15 +166,19 @@ export function createFlowServices(
         text: pressing ? 'follow-up pressed again (R001-9)' : 'follow-up requested (R001-6)',
         data: { followUp: !pressing, pressing },
       });
+      await onCustomerAnswered(caseNumber);
     },
 
     async officeHours({ country, timeZone, at, language }) {
-      const calendar = calendarFor(policy, country, timeZone);
-      return officeHoursNow(calendar, policy, new Date(at), language ?? policy.language.default);
+      // R003-3 / R003-4: announcements made in any process count at once.
+      await domain.announcements.refresh();
+      const calendar = domain.announcements.calendarOf(country, timeZone);
+      const live = domain.announcements.policy;
+      return officeHoursNow(calendar, live, new Date(at), language ?? policy.language.default);
     },
 
     async proposeVisitSlots({ country, timeZone, at }) {
-      const calendar = calendarFor(policy, country, timeZone);
+      const calendar = domain.announcements.calendarOf(country, timeZone);
       return visitSlots(calendar, new Date(at), policy).map((slot, i) => ({
         id: `slot-${i + 1}`,
         start: slot.start.toISOString(),

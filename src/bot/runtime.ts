@@ -21,6 +21,7 @@ import { CaseFollowUp, type FollowUpSettings } from './case-follow-up.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 import { CaseNotices, type SurveyLinks } from './mail/case-notices.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
+import { SlaWatch } from './sla-watch.ts';
 
 /** Everything that serves conversations in one process, on one database. */
 export interface Runtime {
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly stores: EngineStores;
   readonly engine: ConversationEngine;
   readonly scheduler: Scheduler;
+  /** The SLA watch: pauses, recomputed due instants, warnings and breaches. */
+  readonly sla: SlaWatch;
   readonly translator: Translator;
   /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
   readonly mailSender: MailSender | null;
@@ -93,6 +96,7 @@ export async function createRuntime(options: {
   const stores = new EngineStores(db, processId, () => options.clock.now());
   await stores.init();
   const translator = (sharedTranslator ??= createTranslator());
+  const sla = new SlaWatch(domain, stores.timers, options.clock);
   let engine: ConversationEngine | null = null;
   const mail = options.mail ?? {};
   const caseNotices = new CaseNotices(domain, translator, options.clock, mail.surveyLinks);
@@ -113,6 +117,7 @@ export async function createRuntime(options: {
     (opened) =>
       Promise.all([
         caseNotices.caseOpened(opened),
+        sla.schedule(opened),
         stores.timers.schedule({
           _id: `case:${opened.number}:firstContact`,
           kind: 'caseFirstContact',
@@ -131,6 +136,7 @@ export async function createRuntime(options: {
       onVisitBooked: (folio) => followUp.visitBooked(folio),
       onCaseAwaitingConfirmation: (opened, id) => followUp.awaitingConfirmation(opened, id),
     },
+    (caseNumber) => sla.resume(caseNumber),
   );
   const proofServices = createAccountProofServices(domain, options.clock, {
     delivery: mail.mailer ? 'mail' : mail.demoCodes ? 'demo' : 'off',
@@ -165,24 +171,20 @@ export async function createRuntime(options: {
     log: options.log,
     processId,
   });
-  // The SLA watch: first contact overdue is flagged (R002-5); an unsolved case past its
-  // response time goes to level 2 (R003-8).
-  // Issue 16: a visit's reminder, a case closing without the customer's answer.
+  // The SLA watch: warnings before each due instant; first contact overdue is flagged
+  // (R002-5); an unsolved case past its response time goes to level 2 (R003-8); a missed
+  // solution time is marked (R003-6). Issue 16: a visit's reminder, a case closing without
+  // the customer's answer.
   const caseWatch = async (timer: CaseTimer) =>
     timer.kind === 'visitReminder' || timer.kind === 'caseConfirmation'
       ? followUp.fire(timer)
-      : timer.kind === 'caseResponse'
-        ? (await domain.caseService.escalateIfUnsolved(timer.caseNumber)) === 'escalated'
-          ? 'done'
-          : 'nothing'
-        : (await domain.caseService.flagFirstContactOverdue(timer.caseNumber)) === 'flagged'
-          ? 'done'
-          : 'nothing';
+      : sla.fire(timer);
   const scheduler = new Scheduler(stores.timers, engine, options.clock, caseWatch, {
     pollMs: options.schedulerPollMs,
     onError: options.onError,
   });
   let housekeeping: NodeJS.Timeout | null = null;
+  let boardRefresh: NodeJS.Timeout | null = null;
   const ready = engine;
 
   return {
@@ -190,6 +192,7 @@ export async function createRuntime(options: {
     stores,
     engine: ready,
     scheduler,
+    sla,
     translator,
     mailSender,
     caseNotices,
@@ -212,9 +215,17 @@ export async function createRuntime(options: {
         }
       }, options.housekeepingMs ?? 5_000);
       housekeeping.unref();
+      // R003-3/4: the synchronous paths (a page's office-hours notice) see announcements made
+      // in another process within a second; the asynchronous ones read the board before use.
+      boardRefresh = setInterval(
+        () => void domain.announcements.refresh().catch((e) => options.onError?.(e)),
+        1_000,
+      );
+      boardRefresh.unref();
     },
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
+      if (boardRefresh) clearInterval(boardRefresh);
       await scheduler.stop();
       await mailSender?.stop();
       await domain.effects.settled();

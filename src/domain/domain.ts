@@ -11,6 +11,8 @@ import { ChannelAddressBook } from './channel-addresses.ts';
 import { CaseNumberAllocator } from './cases/case-number.ts';
 import { CaseRepository } from './cases/case-repository.ts';
 import { CaseService } from './cases/case-service.ts';
+import { SlaService } from './cases/sla-service.ts';
+import { AnnouncementBoard } from './announcements/index.ts';
 import { CoverageRepository } from './coverage/coverage.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
 import { AbuseRepository } from './fair-use/index.ts';
@@ -29,6 +31,10 @@ export interface Domain {
   readonly cases: CaseRepository;
   readonly caseNumbers: CaseNumberAllocator;
   readonly caseService: CaseService;
+  /** SLA clocks: pauses, recomputed due instants, warnings and breaches (R002-5, R003-6). */
+  readonly sla: SlaService;
+  /** Extended hours and suspensions a supervisor announced (R003-3, R003-4). */
+  readonly announcements: AnnouncementBoard;
   readonly folios: FolioRepository;
   readonly folioService: FolioService;
   readonly coverage: CoverageRepository;
@@ -71,6 +77,9 @@ export function createDomain(
   const attachments = new AttachmentStore(connection);
   const channelMarks = new ChannelMarks(connection);
   const channelAddresses = new ChannelAddressBook(connection);
+  const announcements = new AnnouncementBoard(connection, policy);
+  const calendarOf = (country: string, timeZone?: string) =>
+    announcements.calendarOf(country, timeZone);
   return {
     policy,
     clock,
@@ -78,7 +87,9 @@ export function createDomain(
     abuse,
     cases,
     caseNumbers,
-    caseService: new CaseService(cases, caseNumbers, policy, clock),
+    caseService: new CaseService(cases, caseNumbers, policy, clock, calendarOf),
+    sla: new SlaService(cases, policy, clock, calendarOf),
+    announcements,
     folios,
     folioService: new FolioService(folios, policy, clock),
     coverage,
@@ -103,6 +114,7 @@ export function createDomain(
       await attachments.init();
       await channelMarks.init();
       await channelAddresses.init();
+      await announcements.init();
     },
   };
 }

@@ -215,6 +215,8 @@ export interface OfficeHoursView {
   nextOpenAt: string;
   /** Why nobody answers now: a holiday, a day without office hours, outside today's hours. */
   closedBecause?: ClosedReason | null;
+  /** R003-3 / R003-4: an announced suspension or extension in force now. */
+  announcement?: { kind: 'extension' | 'suspension'; note: string; until: string } | null;
   /** Today's holiday by name (the customer's language where known). */
   holiday?: string | null;
   /** Today's local weekday, 1 = Monday … 7 = Sunday. */

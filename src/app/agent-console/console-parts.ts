@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { AgentDesk } from '../../bot/agent-desk/index.ts';
+import { AgentDesk, DeskCaseActions } from '../../bot/agent-desk/index.ts';
 import type { CaseNotices } from '../../bot/mail/case-notices.ts';
 import type { Runtime } from '../../bot/runtime.ts';
 import { AgentAccess } from '../../domain/agents/agent-access.ts';
@@ -18,6 +18,8 @@ import type { Logger } from '../logger.ts';
 export interface AgentConsoleParts {
   readonly access: AgentAccess;
   readonly desk: AgentDesk;
+  /** SLA pause and fair-use actions of the console (issue 16). */
+  readonly caseActions: DeskCaseActions;
 }
 
 /** The demo agent's e-mail (embedded demo defaults only). */
@@ -48,6 +50,7 @@ export async function consoleParts(
     {
       onError: (error, what) => logger.error({ err: error }, `agent desk: ${what} failed`),
       closingMail: options.closingMail ?? null,
+      sla: runtime.sla,
       // Consoles on every process hear what happened on this one (real time: a day's log).
       feed: {
         logs: options.logs,
@@ -58,7 +61,8 @@ export async function consoleParts(
       },
     },
   );
-  return { access, desk };
+  const caseActions = new DeskCaseActions(desk, runtime.engine, runtime.domain, runtime.sla);
+  return { access, desk, caseActions };
 }
 
 /** The demo agent, its new password printed (embedded demo defaults only, never production). */

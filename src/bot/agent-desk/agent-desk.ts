@@ -18,6 +18,7 @@ import type { AgentChatEnd, ConversationEngine, HandoffNotice } from '../engine/
 import type { ConversationState } from '../engine/state.ts';
 import type { StoredState } from '../engine/state-codec.ts';
 import type { CaseNotices } from '../mail/case-notices.ts';
+import type { SlaAlertNotice, SlaWatch } from '../sla-watch.ts';
 import { DeskEvents, type DeskFeed } from './desk-events.ts';
 import { DeskQueue, maySee } from './queue.ts';
 
@@ -42,6 +43,7 @@ export class AgentDesk {
   readonly events: DeskEvents;
   private readonly onError: (error: unknown, what: string) => void;
   private readonly closingMail: Pick<CaseNotices, 'caseClosed'> | null;
+  private readonly sla: SlaWatch | undefined;
   readonly queue: DeskQueue;
 
   constructor(
@@ -55,12 +57,31 @@ export class AgentDesk {
       feed?: DeskFeed;
       /** Issue 16: the closing mail (R002-7, R000-12) and the survey's (R002-8). */
       closingMail?: Pick<CaseNotices, 'caseClosed'> | null;
+      /** The SLA watch: its warnings reach the consoles, transfers recompute due instants. */
+      sla?: SlaWatch;
     } = {},
   ) {
     this.onError = options.onError ?? (() => undefined);
     this.closingMail = options.closingMail ?? null;
+    this.sla = options.sla;
     this.events = new DeskEvents(options.feed ?? null);
     this.queue = new DeskQueue(engine, domain, versions);
+    this.sla?.onAlert((alert) => void this.#slaAlert(alert).catch(() => undefined));
+  }
+
+  /** An SLA warning or breach: told to the consoles of the case's level (and its agent). */
+  async #slaAlert(alert: SlaAlertNotice): Promise<void> {
+    const state = alert.conversationId ? await this.engine.state(alert.conversationId) : null;
+    this.events.publish({
+      type: 'sla',
+      conversationId: alert.conversationId,
+      level: state?.handoff?.level ?? alert.level,
+      caseNumber: alert.caseNumber,
+      kind: alert.kind,
+      goal: alert.goal,
+      due: alert.due.toISOString(),
+      agent: state?.mode === 'agent' ? (state.handoff?.agent ?? null) : null,
+    });
   }
 
   /** The engine's hand-off notices, told to the consoles (`EngineOptions.onHandoff`). */
@@ -76,6 +97,9 @@ export class AgentDesk {
         text: notice.text,
         at: notice.state.createdAt.toISOString(),
       });
+      // The customer answered: a case waiting on them runs its SLA clock again.
+      const caseNumber = notice.state.handoff?.caseNumber;
+      if (caseNumber && this.sla) void this.sla.resume(caseNumber).catch(() => undefined);
     }
     if (notice.kind === 'agent-chat-ended' && notice.ended)
       void this.#agentChatEnded(notice.conversationId, notice.ended, notice.state).catch(
@@ -168,8 +192,11 @@ export class AgentDesk {
     if (caseNumber) {
       const at = this.domain.clock.now();
       const raised = raisePriority(priority);
-      if (await this.domain.cases.claimEscalation(caseNumber, 'L2', at))
+      if (await this.domain.cases.claimEscalation(caseNumber, 'L2', at)) {
         await this.domain.cases.setLevel(caseNumber, 'L2', raised);
+        // R003-6: the raised priority has its own due instants.
+        await this.sla?.reprioritised(caseNumber);
+      }
       await this.#timeline(
         caseNumber,
         'escalated',
@@ -224,6 +251,19 @@ export class AgentDesk {
     await this.#timeline(caseNumber, 'closed', agent, 'close', words);
     this.#changed(conversationId, held.state);
     return OK;
+  }
+
+  /** The conversation when this agent holds it, or the refusal (for the console's other actions). */
+  heldBy(
+    agent: Agent,
+    conversationId: string,
+  ): Promise<{ state: ConversationState; n: number; at: Date } | { refusal: DeskResult }> {
+    return this.#held(agent, conversationId);
+  }
+
+  /** Ends the agent's hold once an action ended the conversation. */
+  endHold(agent: Agent, conversationId: string, n: number, why: string): Promise<void> {
+    return this.#end(agent, conversationId, n, why);
   }
 
   /** The conversation's latest state when it is in the queue and the role may see it. */

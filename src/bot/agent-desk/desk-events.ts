@@ -18,6 +18,18 @@ export type DeskEvent =
       from: 'customer' | 'agent';
       text: string;
       at: string;
+    }
+  | {
+      /** An SLA goal of a case is due soon or was missed (R002-5, R003-6, R003-8). */
+      type: 'sla';
+      conversationId: string | null;
+      level: SupportLevel | null;
+      caseNumber: string;
+      kind: 'warning' | 'breach';
+      goal: string;
+      due: string;
+      /** The agent holding the case's conversation, if any: warned first (else its level). */
+      agent: string | null;
     };
 
 /** The shared log the processes tell each other through. */

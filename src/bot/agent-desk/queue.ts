@@ -47,6 +47,8 @@ export interface QueueItem {
   chatLimitDue: string | null;
   /** The last words of the conversation, for the row. */
   lastText: string;
+  /** SLA warnings and breaches marked on its case, newest first (R002-5, R003-6). */
+  slaAlerts: { kind: 'warning' | 'breach'; goal: string; due: string }[];
 }
 
 /** A conversation opened in the console: the row, and everything an agent reads. */
@@ -206,6 +208,9 @@ export class DeskQueue {
       ).toISOString(),
       chatLimitDue: chatLimit ? new Date(chatLimit.dueAt).toISOString() : null,
       lastText: last?.text ?? '',
+      slaAlerts: (found?.slaAlerts ?? [])
+        .map((a) => ({ kind: a.kind, goal: a.goal, due: new Date(a.due).toISOString() }))
+        .reverse(),
     };
   }
 

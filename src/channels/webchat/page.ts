@@ -83,7 +83,7 @@ export function webchatPage(
 </head>
 <body>
 <header><h1>${escape(t('heading'))}</h1></header>
-<p id="hours" class="${open ? 'open' : 'closed'}"${open ? ' hidden' : ''}>${escape(notice ?? '')}</p>
+<p id="hours" class="${open ? 'open' : 'closed'}"${notice ? '' : ' hidden'}>${escape(notice ?? '')}</p>
 <main id="webchat" role="main" data-failed="${escape(t('failed'))}" data-direct-line="${escape(directLine.domain)}" data-token-url="${escape(directLine.tokenUrl)}"></main>
 <noscript>${escape(t('noscript'))}</noscript>
 <script src="/webchat/webchat.js"></script>

@@ -55,6 +55,8 @@ const caseSchema = new Schema<CaseDocument>(
     solvedAtFirstLevel: { type: Boolean, default: false },
     requestKey: { type: String, default: null },
     identityVerified: { type: Boolean, default: undefined },
+    slaPause: { type: Schema.Types.Mixed, default: undefined },
+    slaAlerts: { type: [Schema.Types.Mixed], default: undefined },
   },
   { collection: 'cases', versionKey: false },
 );
@@ -221,6 +223,11 @@ export class CaseRepository {
     at: Date,
   ): Promise<boolean> {
     return insertOnce(() => this.escalations.create({ _id: `${number}:${level}`, at }));
+  }
+
+  /** Claims a mark of a case under `key` (an SLA warning or breach), once by insert. */
+  async claimMark(number: CaseNumber, key: string, at: Date): Promise<boolean> {
+    return insertOnce(() => this.escalations.create({ _id: `${number}:${key}`, at }));
   }
 
   /** Best-effort level and priority fields for listings; the escalation claim is the guarantee. */

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import { calendarFor, raisePriority, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
 import type { CaseNumberAllocator } from './case-number.ts';
 import type { CaseRepository } from './case-repository.ts';
+import type { CalendarOf } from './sla-service.ts';
 import { matterKey, type Case, type CaseEvent, type CaseNumber, type CaseRequest } from './case.ts';
 
 /**
@@ -31,6 +32,9 @@ export class CaseService {
     private readonly numbers: CaseNumberAllocator,
     private readonly policy: PolicyConfig,
     private readonly clock: Clock,
+    /** The calendar with announced extensions and suspensions (R003-3, R003-4). */
+    private readonly calendarOf: CalendarOf = (country, timeZone) =>
+      calendarFor(policy, country, timeZone),
   ) {}
 
   /**
@@ -88,7 +92,7 @@ export class CaseService {
       return { outcome: 'joined', caseNumber: existing, case: found };
     }
 
-    const calendar = calendarFor(this.policy, request.country, request.timeZone);
+    const calendar = this.calendarOf(request.country, request.timeZone);
     const { transcript, ...intake } = request;
     const value: Case = {
       ...intake,

@@ -1,5 +1,5 @@
 import type { Contact, Country, RequestOrigin } from '../types.ts';
-import type { Priority, Severity, Urgency } from '../policy/index.ts';
+import type { Priority, Severity, SlaPause, SlaGoal, Urgency } from '../policy/index.ts';
 
 /** A human-readable case number, e.g. `AT-2026-000123` (R002-4). */
 export type CaseNumber = string & { readonly __brand: 'CaseNumber' };
@@ -122,6 +122,22 @@ export interface Case extends Omit<CaseRequest, 'transcript'> {
   sla: CaseSla;
   matterKey: string;
   closedAt: Date | null;
+  /** The SLA clock's pauses while the case waits on the customer (absent: never paused). */
+  slaPause?: SlaPause;
+  /** SLA warnings and breaches marked on the case, oldest first (absent: none). */
+  slaAlerts?: SlaAlert[];
+}
+
+/**
+ * An SLA warning (a target due soon) or breach (a target missed), marked once per due instant
+ * by a unique insert; the case keeps a copy for the console's queue.
+ */
+export interface SlaAlert {
+  kind: 'warning' | 'breach';
+  goal: SlaGoal;
+  /** The due instant warned of or missed. */
+  due: Date;
+  at: Date;
 }
 
 /** One event of a case's timeline; stored as its own document (inserted, never updated). */

@@ -5,7 +5,7 @@
  */
 
 /** The fair-use rules a breach can be recorded under. */
-export type FairUseRule = 'R001-8' | 'R001-9' | 'R001-10';
+export type FairUseRule = 'R001-8' | 'R001-9' | 'R001-10' | 'R001-11';
 
 /**
  * Keys that name one person across sessions: the conversation's sender (`conversation:<id>`,
@@ -29,6 +29,8 @@ export interface AbuseRecord {
   at: Date;
   /** The suspension this breach brought, if it was one too many (R001-11). */
   suspension: Suspension | null;
+  /** The agent who recorded it in the console (their e-mail); absent when the bot did. */
+  agent?: string | null;
 }
 
 /** R001-11: a suspension of support for a person: until an instant, or permanent. */

@@ -29,6 +29,7 @@ const abuseSchema = new Schema<AbuseDocument>(
     at: { type: Date, required: true },
     suspendedUntil: { type: Date, default: null },
     suspendedHours: { type: Number, default: null },
+    agent: { type: String, default: null },
   },
   { collection: 'abuse_records', versionKey: false },
 );
@@ -61,6 +62,7 @@ function toRecord(doc: AbuseDocument): AbuseRecord {
     text: doc.text,
     at: doc.at,
     suspension: suspensionOf(doc),
+    agent: doc.agent ?? null,
   };
 }
 
@@ -126,6 +128,41 @@ export class AbuseRepository {
       { $set: { suspendedUntil: suspension.until, suspendedHours: suspension.hours } },
     );
     return { warnings, suspension };
+  }
+
+  /**
+   * R001-11 decided by an agent: a suspension for `hours` (0: permanent) with the agent's
+   * reason, recorded once under its `id` whatever the person's count of breaches.
+   */
+  async suspendByAgent(
+    breach: Omit<AbuseRecord, 'suspension'>,
+    hours: number,
+  ): Promise<Suspension> {
+    const suspension: Suspension = {
+      until: hours === 0 ? null : new Date(breach.at.getTime() + hours * 3_600_000),
+      hours,
+    };
+    await Promise.all(
+      breach.person.map((key) =>
+        this.people.create({ _id: key, at: breach.at }).catch((error: unknown) => {
+          if (!isDuplicateKeyError(error)) throw error;
+        }),
+      ),
+    );
+    const { id, ...fields } = breach;
+    try {
+      await this.model.create({
+        _id: id,
+        ...fields,
+        suspendedUntil: suspension.until,
+        suspendedHours: suspension.hours,
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const found = await this.model.findById(id).lean<AbuseDocument>();
+      return (found && suspensionOf(found)) ?? suspension;
+    }
+    return suspension;
   }
 
   /** The suspension in force for any of a person's keys at `now`, the longest; null if none. */

@@ -49,8 +49,17 @@ export {
   priorityFromSeverityUrgency,
   raisePriority,
 } from './priority.ts';
-export { pausedSolutionDue, slaDueTimes } from './sla.ts';
-export type { SlaDueTimes } from './sla.ts';
+export {
+  NO_PAUSE,
+  SLA_GOALS,
+  pausedSolutionDue,
+  resumedPause,
+  slaBudgets,
+  slaDueAfterPauses,
+  slaDueTimes,
+  slaWarningAt,
+} from './sla.ts';
+export type { SlaDueTimes, SlaGoal, SlaPause } from './sla.ts';
 export {
   abuseOutcome,
   chatLimitDue,

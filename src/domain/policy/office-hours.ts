@@ -10,7 +10,16 @@ import type { PolicyConfig } from './config.ts';
 import { holidayName } from './holidays.ts';
 
 /** Why nobody of the team answers now. */
-export type ClosedReason = 'holiday' | 'dayOff' | 'outsideHours';
+export type ClosedReason = 'holiday' | 'dayOff' | 'outsideHours' | 'suspension';
+
+/** R003-3 / R003-4: an announcement in force at the instant asked about. */
+export interface AnnouncementInForce {
+  kind: 'extension' | 'suspension';
+  /** What customers are told (training, technical trouble…); empty when none was written. */
+  note: string;
+  /** ISO instant it ends. */
+  until: string;
+}
 
 /** Office hours at an instant, as told to a customer (R003-2). */
 export interface OfficeHoursNow {
@@ -19,6 +28,8 @@ export interface OfficeHoursNow {
   nextOpenAt: string;
   /** Null when open. */
   closedBecause: ClosedReason | null;
+  /** An announced suspension or extension in force now (R003-3, R003-4), if any. */
+  announcement: AnnouncementInForce | null;
   /** Today's holiday by name (the customer's language where known), when it is one. */
   holiday: string | null;
   /** Today's local weekday, 1 = Monday … 7 = Sunday. */
@@ -44,9 +55,19 @@ export function officeHoursNow(
     config,
     language,
   );
+  const t = at.getTime();
+  const inForce = config.announcements
+    .filter((a) => a.country === undefined || a.country === calendar.country)
+    .filter((a) => Date.parse(a.from) <= t && t < Date.parse(a.to))
+    // A suspension in force says more than an extension when both are (it wins in the calendar).
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'suspension' ? -1 : 1))[0];
+  const announcement: AnnouncementInForce | null = inForce
+    ? { kind: inForce.kind, note: inForce.note ?? '', until: new Date(inForce.to).toISOString() }
+    : null;
   let closedBecause: ClosedReason | null = null;
   if (!open) {
-    if (holiday !== null) closedBecause = 'holiday';
+    if (announcement?.kind === 'suspension') closedBecause = 'suspension';
+    else if (holiday !== null) closedBecause = 'holiday';
     else if (!config.officeHours.days.includes(today.weekday)) closedBecause = 'dayOff';
     else closedBecause = 'outsideHours';
   }
@@ -54,6 +75,7 @@ export function officeHoursNow(
     open,
     nextOpenAt: next.toISOString(),
     closedBecause,
+    announcement: open || announcement?.kind === 'suspension' ? announcement : null,
     holiday,
     weekday: today.weekday,
     nextOpen: {

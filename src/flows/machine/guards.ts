@@ -144,6 +144,8 @@ export function guardedSetup(policy: PolicyConfig) {
         context.equipmentSerial !== null && open !== null,
       hasEquipmentLocation: ({ context }) => context.equipmentLocation !== null,
       isOfficeClosed: (_, hours: OfficeHoursView) => !hours.open,
+      isExtendedHours: (_, hours: OfficeHoursView) =>
+        hours.open && hours.announcement?.kind === 'extension',
       hasSlots: ({ context }) => context.slots.length > 0,
       hasCase: ({ context }) => context.caseNumber !== null,
       hasNoOpenCases: ({ context }) => context.openCases.length === 0,

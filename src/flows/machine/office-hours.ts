@@ -45,6 +45,8 @@ export function hoursParams(view: OfficeHoursView, context: Ctx, policy: PolicyC
     time: view.nextOpen?.time ?? '',
     nextOpenAt: view.nextOpenAt,
     timeZone: timeZoneOf(context, policy),
+    // R003-3 / R003-4: what an announcement in force says, and until when.
+    ...(view.announcement ? { note: view.announcement.note, until: view.announcement.until } : {}),
   };
 }
 
@@ -76,6 +78,15 @@ export function tellingOfficeHours(policy: PolicyConfig, next: string, key = 'of
           },
           target: next,
           actions: sayHours(key, policy),
+        },
+        {
+          // R003-3: open because of announced extended hours: the customer is told until when.
+          guard: {
+            type: 'isExtendedHours',
+            params: ({ event }: { event: { output: OfficeHoursView } }) => event.output,
+          },
+          target: next,
+          actions: sayHours('officeHours.extended', policy),
         },
         { target: next },
       ],

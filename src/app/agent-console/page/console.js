@@ -1,6 +1,8 @@
 // The agent console's page script (issue 15): plain ES module, no build step. Every text a
 // customer typed is put in the page with textContent, never as markup.
 
+import { announcementsPanel, caseTools, slaBadges } from './case-tools.js';
+
 const LANGS = ['es', 'en', 'pt'];
 const lang = LANGS.find((l) => (navigator.language || 'es').toLowerCase().startsWith(l)) || 'es';
 const state = {
@@ -110,6 +112,8 @@ function showConsole() {
   $('#me').textContent = t('signedInAs', { name: state.me.name, role: state.me.role });
   loadQueue();
   connect();
+  // R003-3 / R003-4: the announcements, under the queue.
+  announcementsPanel(state.me, { el, t, api, when }).then((panel) => $('aside').append(panel));
   // Work queued through another process shows within seconds, whatever the live feed says.
   setInterval(() => {
     loadQueue();
@@ -162,6 +166,8 @@ function connect() {
     loadQueue();
     if (data.conversationId === state.selected) openConversation(state.selected);
   });
+  // An SLA goal due soon or missed (issue 16): the queue shows it on the case's row.
+  source.addEventListener('sla', () => loadQueue());
   source.addEventListener('message', (event) => {
     const data = JSON.parse(event.data);
     if (data.conversationId !== state.selected) return loadQueue();
@@ -189,6 +195,7 @@ async function loadQueue() {
         el('span', { className: 'tag', text: item.level }),
         el('span', { className: 'tag', text: item.channel }),
       ),
+      slaBadges(item, { el, t }),
       el('strong', { text: item.customerName || item.accountNumber || item.conversationId }),
       el('div', { className: 'muted', text: t(`reasons.${item.reason}`) }),
       el('div', { className: 'last', text: item.lastText }),
@@ -387,6 +394,7 @@ function actions(view) {
       button('actions.release', 'release', () => act('release')),
       resolution,
       button('actions.close', 'close', () => act('close', { resolution: resolution.value })),
+      caseTools(view, { el, t, button, act }),
     );
   }
   box.append(error);

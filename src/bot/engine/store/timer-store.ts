@@ -1,4 +1,5 @@
 import type { CaseNumber } from '../../../domain/cases/case.ts';
+import type { SlaGoal } from '../../../domain/policy/index.ts';
 import type { Collection, Db } from 'mongodb';
 import {
   GroupInserter,
@@ -24,17 +25,20 @@ export interface ConversationTimer {
 export interface CaseTimer {
   _id: string;
   /**
-   * Issue 16 adds `visitReminder` (before a visit: `folioNumber`, `visitStart`) and
+   * Issue 16 adds `visitReminder` (before a visit: `folioNumber`, `visitStart`),
    * `caseConfirmation` (a case waiting for the customer's confirmation closes by itself:
-   * `conversationId`, `since`).
+   * `conversationId`, `since`) and `caseSla` (a warning or due instant of the SLA watch: `goal`,
+   * `phase`).
    */
-  kind: 'caseFirstContact' | 'caseResponse' | 'visitReminder' | 'caseConfirmation';
+  kind: 'caseFirstContact' | 'caseResponse' | 'visitReminder' | 'caseConfirmation' | 'caseSla';
   caseNumber: CaseNumber;
   dueAt: Date;
   folioNumber?: string;
   visitStart?: Date;
   conversationId?: string | null;
   since?: Date;
+  goal?: SlaGoal;
+  phase?: 'warning' | 'due';
 }
 
 /** A process's claim on a due timer (decision 2): the first insert wins. */

@@ -9,7 +9,26 @@ import type { ConversationState } from '../state.ts';
  * back to the bot, pass it to level 2 (R003-8: back in the queue, priority raised), or close its
  * case (R002-7: the closing message with its times, then the bot's survey, R002-8).
  */
-export type AgentAction = 'takeover' | 'message' | 'release' | 'transfer' | 'close';
+export type AgentAction =
+  | 'takeover'
+  | 'message'
+  | 'release'
+  | 'transfer'
+  | 'close'
+  /** R001-10: the agent found the report false or nonsense; the conversation ends. */
+  | 'markFalse'
+  /** R001-11: the agent suspended the person's support; the conversation ends. */
+  | 'suspend';
+
+/** R001-10 / R001-11: what the customer is told when an agent marks or suspends them. */
+export interface AgentFairUse {
+  reason: string;
+  caseNumber: string | null;
+  /** The suspension's end (ISO), null when permanent; absent when nobody was suspended. */
+  suspendedUntil?: string | null;
+  /** The customer's time zone, for the end of a suspension. */
+  timeZone?: string;
+}
 
 /** R002-7: what the customer is told when an agent closes the case. */
 export interface AgentClosure {
@@ -47,6 +66,8 @@ export type TurnInput =
       closure?: AgentClosure;
       /** `takeover`: the case the agent works on, when the hand-off had none. */
       caseNumber?: string;
+      /** `markFalse`, `suspend`: the reason and any suspension (R001-10, R001-11). */
+      fairUse?: AgentFairUse;
     };
 
 /** What an agent's action may carry besides its words. */
@@ -55,6 +76,8 @@ export interface AgentDetails {
   closure?: AgentClosure;
   /** `takeover`: the case worked on, when the hand-off had none. */
   caseNumber?: string;
+  /** `markFalse`, `suspend`: the reason and any suspension (R001-10, R001-11). */
+  fairUse?: AgentFairUse;
 }
 
 /** An agent's action as a turn's input, its words cleaned as a customer's are. */
@@ -63,7 +86,7 @@ export function agentInput(
   action: AgentAction,
   agent: string,
   text: string,
-  { closure, caseNumber }: AgentDetails,
+  { closure, caseNumber, fairUse }: AgentDetails,
 ): TurnInput {
   return {
     kind: 'agent',
@@ -73,6 +96,7 @@ export function agentInput(
     text: sanitiseText(text),
     ...(closure ? { closure: { ...closure, resolution: sanitiseText(closure.resolution) } } : {}),
     ...(caseNumber ? { caseNumber } : {}),
+    ...(fairUse ? { fairUse: { ...fairUse, reason: sanitiseText(fairUse.reason) } } : {}),
   };
 }
 

@@ -192,6 +192,27 @@ function agentActs(
     next.mode = 'queued';
     next.handoff = { ...held, level: 'L2', priority: raisePriority(held.priority), agent: null };
     next.outbox.push({ key: 'handoff.transferred', params: { agent: input.agent } });
+  } else if ((input.action === 'markFalse' || input.action === 'suspend') && input.fairUse) {
+    // R001-10 / R001-11: the customer is told why on their channel, and the conversation ends:
+    // the person's next message starts a session that reads their standing (R001-11).
+    const { reason, caseNumber, suspendedUntil, timeZone } = input.fairUse;
+    if (input.action === 'markFalse')
+      next.outbox.push({
+        key: 'agentFairUse.markedFalse',
+        params: { reason, caseNumber: caseNumber ?? '' },
+      });
+    if (suspendedUntil !== undefined)
+      next.outbox.push(
+        suspendedUntil === null
+          ? { key: 'agentFairUse.suspendedPermanently', params: { reason } }
+          : {
+              key: 'agentFairUse.suspendedUntil',
+              params: { reason, until: suspendedUntil, timeZone: timeZone ?? 'UTC' },
+            },
+      );
+    next.mode = 'closed';
+    next.handoff = null;
+    next.deadlines = [];
   } else if (input.action === 'close' && input.closure) {
     const { caseNumber, attentionMinutes, resolutionMinutes, resolution } = input.closure;
     next.mode = 'bot';
