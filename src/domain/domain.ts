@@ -17,6 +17,7 @@ import { AbuseRepository } from './fair-use/index.ts';
 import { FolioRepository } from './folios/folio-repository.ts';
 import { FolioService } from './folios/folio-service.ts';
 import { EffectLedger } from './effects/effect-ledger.ts';
+import { CaseTally, DailyTally } from './reports/index.ts';
 import { ensureCollection } from './model-on.ts';
 
 /** The one shared domain layer every channel and flow goes through, on one database. */
@@ -46,6 +47,8 @@ export interface Domain {
   readonly channelMarks: ChannelMarks;
   /** How channels reach a conversation no request waits on (Bot Framework references). */
   readonly channelAddresses: ChannelAddressBook;
+  /** The supervisor reports' per-day counts, written as cases change (issue 16). */
+  readonly reports: CaseTally;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
@@ -71,6 +74,7 @@ export function createDomain(
   const attachments = new AttachmentStore(connection);
   const channelMarks = new ChannelMarks(connection);
   const channelAddresses = new ChannelAddressBook(connection);
+  const reports = new CaseTally(new DailyTally(connection));
   return {
     policy,
     clock,
@@ -78,7 +82,7 @@ export function createDomain(
     abuse,
     cases,
     caseNumbers,
-    caseService: new CaseService(cases, caseNumbers, policy, clock),
+    caseService: new CaseService(cases, caseNumbers, policy, clock, reports),
     folios,
     folioService: new FolioService(folios, policy, clock),
     coverage,
@@ -90,6 +94,7 @@ export function createDomain(
     attachments,
     channelMarks,
     channelAddresses,
+    reports,
     async init() {
       await customers.init();
       await abuse.init();
@@ -103,6 +108,7 @@ export function createDomain(
       await attachments.init();
       await channelMarks.init();
       await channelAddresses.init();
+      await reports.days.init();
     },
   };
 }

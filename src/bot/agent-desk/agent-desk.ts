@@ -95,6 +95,8 @@ export class AgentDesk {
       throw error;
     }
     await this.#timeline(caseNumber, 'first-contact', agent, 'takeover', agent.email);
+    const taken = await this.domain.cases.find(caseNumber);
+    if (taken) await this.domain.reports.firstContact(taken, now);
     this.#changed(conversationId, state);
     return OK;
   }
@@ -128,8 +130,11 @@ export class AgentDesk {
     if (caseNumber) {
       const at = this.domain.clock.now();
       const raised = raisePriority(priority);
-      if (await this.domain.cases.claimEscalation(caseNumber, 'L2', at))
+      if (await this.domain.cases.claimEscalation(caseNumber, 'L2', at)) {
         await this.domain.cases.setLevel(caseNumber, 'L2', raised);
+        const passed = await this.domain.cases.find(caseNumber);
+        if (passed) await this.domain.reports.escalated(passed, at);
+      }
       await this.#timeline(
         caseNumber,
         'escalated',
