@@ -8,6 +8,8 @@ import { openDatabase, type Database } from '../bot/database/connect.ts';
 import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded-ferretdb.ts';
 import type { SupervisorEvent } from '../bot/database/supervisor.ts';
 import { AgentDesk } from '../bot/agent-desk/index.ts';
+import { CustomerNotices } from '../bot/customer-notices.ts';
+import { VisitOutcomeDesk } from '../bot/visit-outcome-desk.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import { createSmtpMailer } from '../bot/mail/smtp-mailer.ts';
 import { createRuntime, type Runtime, type RuntimeMailOptions } from '../bot/runtime.ts';
@@ -99,6 +101,8 @@ export interface AtiendeOptions {
 export interface AgentConsoleParts {
   readonly access: AgentAccess;
   readonly desk: AgentDesk;
+  /** Visit outcomes recorded from the console (issue 16). */
+  readonly visits: VisitOutcomeDesk;
 }
 
 /** The demo agent's e-mail (embedded demo defaults only). */
@@ -268,7 +272,11 @@ async function assembleOn(
   await access.init();
   await holds.init();
   desk = new AgentDesk(runtime.engine, runtime.domain, holds, runtime.stores.versions.states);
-  const agents: AgentConsoleParts = { access, desk };
+  const visits = new VisitOutcomeDesk(
+    runtime.domain,
+    new CustomerNotices(runtime.engine, ports, runtime.translator),
+  );
+  const agents: AgentConsoleParts = { access, desk, visits };
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,
     database: { connection, embedded },
@@ -293,7 +301,18 @@ async function assembleOn(
         health: async () => withChannels(await checkDatabase(connection, { embedded }), adapters),
         clock: options.clock,
         limits: options.http.limits,
-        routes: [(await import('./agent-console/routes.ts')).agentConsoleRoutes({ access, desk })],
+        routes: [
+          (await import('./agent-console/routes.ts')).agentConsoleRoutes({
+            access,
+            desk,
+            sections: [
+              (await import('./agent-console/visit-outcome-routes.ts')).visitOutcomeSection(visits),
+              (await import('./agent-console/report-routes.ts')).reportSection(
+                runtime.domain.reports.days,
+              ),
+            ],
+          }),
+        ],
       })
     : null;
   let port: number | null = null;
