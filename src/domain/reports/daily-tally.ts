@@ -49,7 +49,7 @@ const PARALLEL_READS = 16;
 const MAX_LOOKUPS = 120;
 
 /** Every day of `[from, to]`, both included. */
-function daysBetween(from: ReportDay, to: ReportDay): ReportDay[] {
+export function daysBetween(from: ReportDay, to: ReportDay): ReportDay[] {
   const days: ReportDay[] = [];
   const end = DateTime.fromISO(to, { zone: 'utc' });
   for (let d = DateTime.fromISO(from, { zone: 'utc' }); d <= end; d = d.plus({ days: 1 }))

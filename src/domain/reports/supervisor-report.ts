@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.ts';
 import { SLA_CLOCKS, type SlaClock } from './case-tally.ts';
-import type { Counts, DailyTally, ReportDay } from './daily-tally.ts';
+import { daysBetween, type Counts, type DailyTally, type ReportDay } from './daily-tally.ts';
 
 /** The longest period one report covers (a year and a day: leap years included). */
 export const MAX_REPORT_DAYS = 366;
@@ -29,7 +29,7 @@ export interface SupervisorReport {
   survey: { answered: number; average: number | null; responseRate: number | null };
   /** R001-11. */
   suspensions: number;
-  /** Per day of the period: cases opened and closed. */
+  /** Each day of the period: cases opened and closed. */
   days: { day: ReportDay; opened: number; closed: number }[];
 }
 
@@ -106,9 +106,12 @@ export function buildReport(
       responseRate: ratio(answered, closed),
     },
     suspensions: n('suspensions'),
-    days: [...days.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, counts]) => ({ day, opened: counts.opened ?? 0, closed: counts.closed ?? 0 })),
+    // Every day of the period, a quiet one as zero.
+    days: daysBetween(from, to).map((day) => ({
+      day,
+      opened: days.get(day)?.opened ?? 0,
+      closed: days.get(day)?.closed ?? 0,
+    })),
   };
 }
 

@@ -129,6 +129,7 @@ describe('supervisor report from per-day summaries (issue 16)', () => {
     const day = await supervisorReport(domain.reports.days, 'MX', '2026-03-10', '2026-03-10');
     expect(day.cases.opened).toBe(3);
     expect(day.days).toEqual([{ day: '2026-03-10', opened: 3, closed: 1 }]);
+    expect(report.days).toHaveLength(61);
   });
 
   it('refuses a period that ends before it starts or is longer than a year', async () => {

@@ -109,6 +109,7 @@ function show(report) {
       { label: t('reports.opened'), data: report.days.map((d) => d.opened) },
       { label: t('reports.closed'), data: report.days.map((d) => d.closed) },
     ],
+    { aspectRatio: 4 },
   );
 }
 
@@ -145,7 +146,13 @@ async function boot() {
   if (me.status !== 200) return void (location.href = '/agent');
   const select = $('#country');
   const allowed = await fetch('/agent/api/reports/countries', { credentials: 'same-origin' });
-  const { countries = [] } = allowed.ok ? await allowed.json() : {};
+  if (!allowed.ok) {
+    $('#refused').hidden = false;
+    $('#refused').textContent = t('reports.supervisorsOnly');
+    $('#report-form').hidden = true;
+    return;
+  }
+  const { countries = [] } = await allowed.json();
   for (const code of countries) {
     const option = document.createElement('option');
     option.value = code;
