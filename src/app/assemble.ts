@@ -4,9 +4,9 @@ import type { Connection } from 'mongoose';
 import type { EngineOptions } from '../bot/engine/engine.ts';
 import type { ConversationError } from '../bot/engine/errors.ts';
 import type { ChannelPort } from '../bot/engine/messages.ts';
-import { openDatabase, type Database } from '../bot/database/connect.ts';
-import type { EmbeddedDatabase, EmbeddedOptions } from '../bot/database/embedded-ferretdb.ts';
-import type { SupervisorEvent } from '../bot/database/supervisor.ts';
+import type { Database } from '../bot/database/connect.ts';
+import { openOwnDatabase, type DatabaseOption } from './own-database.ts';
+import type { EmbeddedDatabase } from '../bot/database/embedded-ferretdb.ts';
 import type { AgentDesk } from '../bot/agent-desk/index.ts';
 import type { DemoCode } from '../bot/flow-services.ts';
 import type { FollowUpSettings } from '../bot/case-follow-up.ts';
@@ -32,6 +32,7 @@ import type { AppConfig } from './config.ts';
 import {
   addDemoAgent,
   consoleParts,
+  consoleRoutes,
   type AgentConsoleParts,
 } from './agent-console/console-parts.ts';
 import { lateChannelContext } from './channel-context.ts';
@@ -44,15 +45,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { RateLimits } from './rate-limit.ts';
 
-/** Where atiende keeps its data. */
-export type DatabaseOption =
-  /** An open connection: the caller closes it. */
-  | { connection: Connection }
-  /**
-   * A MongoDB server; without `uri`, the embedded FerretDB with its files in `dataDir`,
-   * restarted if it dies (its supervisor's events are logged, and given to `onEvent` too).
-   */
-  | ({ uri?: string | undefined; dataDir: string } & EmbeddedOptions);
+export type { DatabaseOption } from './own-database.ts';
 
 /** What to assemble. */
 export interface AtiendeOptions {
@@ -175,49 +168,6 @@ export async function startAtiende(options: AtiendeOptions): Promise<Atiende> {
   return atiende;
 }
 
-/** Opens the database atiende owns, the supervisor's events logged. */
-function openOwnDatabase(option: DatabaseOption, logger: Logger): Promise<Database> {
-  const own = option as Exclude<DatabaseOption, { connection: Connection }>;
-  return openDatabase({
-    ...own,
-    onEvent: (event) => {
-      logDatabaseEvent(logger, event);
-      own.onEvent?.(event);
-    },
-  });
-}
-
-/** A death of the embedded database is an error to look into; its return is good news. */
-function logDatabaseEvent(logger: Logger, event: SupervisorEvent): void {
-  switch (event.type) {
-    case 'exited': {
-      const { code, signal, stderr } = event.exit;
-      const { pid, uptimeMs, attempt, restartInMs } = event;
-      logger.error(
-        { pid, code, signal, stderr, uptimeMs: Math.round(uptimeMs), attempt, restartInMs },
-        'the embedded database exited: restarting it',
-      );
-      return;
-    }
-    case 'restartFailed':
-      logger.error(
-        { attempt: event.attempt, error: event.error, restartInMs: event.restartInMs },
-        'restarting the embedded database failed',
-      );
-      return;
-    case 'restarted':
-      logger.warn(
-        {
-          pid: event.pid,
-          attempt: event.attempt,
-          downMs: Math.round(event.downMs),
-          restarts: event.restarts,
-        },
-        'the embedded database is back',
-      );
-  }
-}
-
 async function assembleOn(
   connection: Connection,
   database: Database | null,
@@ -286,10 +236,10 @@ async function assembleOn(
     logs: context.logs,
     eventPollMs: options.agentConsole?.eventPollMs,
     closingMail: runtime.caseNotices,
+    channels: ports,
     logger,
   });
   desk = agents.desk;
-  const { access, caseActions } = agents;
   const metrics = createMetrics(runtime, {
     processMetrics: options.processMetrics,
     database: { connection, embedded },
@@ -316,11 +266,7 @@ async function assembleOn(
         clock: options.clock,
         limits: options.http.limits,
         routes: [
-          (await import('./agent-console/routes.ts')).agentConsoleRoutes({
-            access,
-            desk,
-            mails: runtime.domain.mailOutbox,
-          }),
+          ...(await consoleRoutes(agents, runtime, options.clock)),
           ...(options.surveyLink
             ? [
                 surveyRoutes({
@@ -331,12 +277,6 @@ async function assembleOn(
                 }),
               ]
             : []),
-          (await import('./agent-console/case-action-routes.ts')).caseActionRoutes({
-            access,
-            actions: caseActions,
-            board: runtime.domain.announcements,
-            clock: options.clock,
-          }),
         ],
       })
     : null;
@@ -378,7 +318,7 @@ async function assembleOn(
       // The channels' state, before a channel reads it.
       for (const store of stores) await store.init();
       for (const adapter of adapters) await adapter.start();
-      if (http && options.agentConsole?.demoAgent) await addDemoAgent(access, logger);
+      if (http && options.agentConsole?.demoAgent) await addDemoAgent(agents.access, logger);
       if (http && options.http) {
         await http.listen({ host: options.http.host, port: options.http.port });
         const address = http.server.address();

@@ -17,6 +17,7 @@ import type { PersonStanding } from './engine/person-standing.ts';
 import type { TranscriptEntry } from './engine/state.ts';
 import type { Translator } from './i18n.ts';
 import { accountCodeMail } from './mail/account-code-mail.ts';
+import { tallySurvey, tallySuspension, tallyVisitScheduled } from './report-hooks.ts';
 import { visitServices } from './visit-services.ts';
 
 function customerView(customer: Customer, now: Date): CustomerView {
@@ -203,6 +204,7 @@ export function createFlowServices(
         data: { start: slot.start, end: slot.end, attendant },
       });
       await hooks.onVisitBooked?.(folio);
+      await tallyVisitScheduled(domain, caseNumber, folio.number, folio.createdAt);
       return { folioNumber: folio.number };
     },
 
@@ -215,9 +217,10 @@ export function createFlowServices(
 
     async recordAbuse(input, call) {
       const at = new Date(input.at);
+      // The turn's effect key: a turn run again records nothing new (decision 0).
+      const id = call?.effectKey ?? `${input.conversationId}:${input.at}:${input.rule}`;
       const { warnings, suspension } = await domain.abuse.record({
-        // The turn's effect key: a turn run again records nothing new (decision 0).
-        id: call?.effectKey ?? `${input.conversationId}:${input.at}:${input.rule}`,
+        id,
         person: personKeys(input.conversationId, input.phone),
         conversationId: input.conversationId,
         accountNumber: input.accountNumber,
@@ -226,6 +229,7 @@ export function createFlowServices(
         text: input.text,
         at,
       });
+      if (suspension) await tallySuspension(domain, id, input.accountNumber, at);
       return {
         suspended: suspension !== null,
         warnings,
@@ -234,12 +238,9 @@ export function createFlowServices(
     },
 
     async recordSurvey({ caseNumber, score, comment }) {
-      await domain.cases.insertSurvey({
-        caseNumber: caseNumber,
-        score,
-        comment,
-        answeredAt: clock.now(),
-      });
+      const answeredAt = clock.now();
+      if (await domain.cases.insertSurvey({ caseNumber, score, comment, answeredAt }))
+        await tallySurvey(domain, caseNumber, score, answeredAt);
     },
 
     async registerCancellation({ accountNumber, contractNumber, noticeAt, conversationId }, call) {

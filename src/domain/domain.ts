@@ -19,6 +19,7 @@ import { AbuseRepository } from './fair-use/index.ts';
 import { FolioRepository } from './folios/folio-repository.ts';
 import { FolioService } from './folios/folio-service.ts';
 import { EffectLedger } from './effects/effect-ledger.ts';
+import { CaseTally, DailyTally } from './reports/index.ts';
 import { ensureCollection } from './model-on.ts';
 
 /** The one shared domain layer every channel and flow goes through, on one database. */
@@ -52,6 +53,8 @@ export interface Domain {
   readonly channelMarks: ChannelMarks;
   /** How channels reach a conversation no request waits on (Bot Framework references). */
   readonly channelAddresses: ChannelAddressBook;
+  /** The supervisor reports' per-day counts, written as cases change (issue 16). */
+  readonly reports: CaseTally;
   /** Creates collections and unique indexes; run once at start-up before serving. */
   init(): Promise<void>;
 }
@@ -80,6 +83,7 @@ export function createDomain(
   const announcements = new AnnouncementBoard(connection, policy);
   const calendarOf = (country: string, timeZone?: string) =>
     announcements.calendarOf(country, timeZone);
+  const reports = new CaseTally(new DailyTally(connection));
   return {
     policy,
     clock,
@@ -87,7 +91,7 @@ export function createDomain(
     abuse,
     cases,
     caseNumbers,
-    caseService: new CaseService(cases, caseNumbers, policy, clock, calendarOf),
+    caseService: new CaseService(cases, caseNumbers, policy, clock, calendarOf, reports),
     sla: new SlaService(cases, policy, clock, calendarOf),
     announcements,
     folios,
@@ -101,6 +105,7 @@ export function createDomain(
     attachments,
     channelMarks,
     channelAddresses,
+    reports,
     async init() {
       await customers.init();
       await abuse.init();
@@ -115,6 +120,7 @@ export function createDomain(
       await channelMarks.init();
       await channelAddresses.init();
       await announcements.init();
+      await reports.days.init();
     },
   };
 }

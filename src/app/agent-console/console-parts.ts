@@ -4,7 +4,11 @@
  * shares through a log in the database.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
+import type { ChannelPort } from '../../bot/engine/messages.ts';
+import { CustomerNotices } from '../../bot/customer-notices.ts';
+import { VisitOutcomeDesk } from '../../bot/visit-outcome-desk.ts';
 import { AgentDesk, DeskCaseActions } from '../../bot/agent-desk/index.ts';
 import type { CaseNotices } from '../../bot/mail/case-notices.ts';
 import type { Runtime } from '../../bot/runtime.ts';
@@ -20,6 +24,8 @@ export interface AgentConsoleParts {
   readonly desk: AgentDesk;
   /** SLA pause and fair-use actions of the console (issue 16). */
   readonly caseActions: DeskCaseActions;
+  /** Visit outcomes recorded from the console (issue 16). */
+  readonly visits: VisitOutcomeDesk;
 }
 
 /** The demo agent's e-mail (embedded demo defaults only). */
@@ -34,6 +40,8 @@ export async function consoleParts(
     logs: ChannelLogs;
     eventPollMs?: number;
     closingMail?: Pick<CaseNotices, 'caseClosed'> | null;
+    /** The customers' channels, for what the console tells them (a visit's outcome). */
+    channels: readonly ChannelPort[];
     logger: Logger;
   },
 ): Promise<AgentConsoleParts> {
@@ -62,7 +70,37 @@ export async function consoleParts(
     },
   );
   const caseActions = new DeskCaseActions(desk, runtime.engine, runtime.domain, runtime.sla);
-  return { access, desk, caseActions };
+  const visits = new VisitOutcomeDesk(
+    runtime.domain,
+    new CustomerNotices(runtime.engine, options.channels, runtime.translator),
+  );
+  return { access, desk, caseActions, visits };
+}
+
+/** The console's HTTP routes: log-in, queue and desk; its case tools; visits and reports. */
+export async function consoleRoutes(
+  parts: AgentConsoleParts,
+  runtime: Runtime,
+  clock: Clock,
+): Promise<((app: FastifyInstance) => Promise<void>)[]> {
+  const { access, desk, caseActions, visits } = parts;
+  return [
+    (await import('./routes.ts')).agentConsoleRoutes({
+      access,
+      desk,
+      mails: runtime.domain.mailOutbox,
+      sections: [
+        (await import('./visit-outcome-routes.ts')).visitOutcomeSection(visits),
+        (await import('./report-routes.ts')).reportSection(runtime.domain.reports.days),
+      ],
+    }),
+    (await import('./case-action-routes.ts')).caseActionRoutes({
+      access,
+      actions: caseActions,
+      board: runtime.domain.announcements,
+      clock,
+    }),
+  ];
 }
 
 /** The demo agent, its new password printed (embedded demo defaults only, never production). */

@@ -39,6 +39,24 @@ const MAX_AGENT_TEXT = 4_000;
 
 const page = (file: string) => readFileSync(join(HERE, 'page', file), 'utf8');
 
+/** A handler run with the request's session (401/403 already answered when there is none). */
+export type SessionHandler = (
+  s: AgentSession,
+  req: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<unknown>;
+
+/**
+ * A section of the console served besides the queue (visit outcomes, reports …): its routes,
+ * registered inside the console's scope (its CSP and headers) with the session check.
+ */
+export type ConsoleSection = (
+  app: FastifyInstance,
+  withSession: (
+    handler: SessionHandler,
+  ) => (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+) => void;
+
 /** What the console's routes need. */
 export interface AgentConsoleOptions {
   access: AgentAccess;
@@ -46,6 +64,8 @@ export interface AgentConsoleOptions {
   throttle?: LoginThrottle;
   /** Issue 16: the mails kept unsent, shown to supervisors (never dropped in silence). */
   mails?: Pick<MailOutbox, 'kept'>;
+  /** More sections of the console (issue 16). */
+  sections?: readonly ConsoleSection[];
 }
 
 const REFUSALS: Record<string, number> = {
@@ -128,12 +148,12 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
     });
 
     const withSession =
-      (handler: (s: AgentSession, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-      async (request: FastifyRequest, reply: FastifyReply) => {
+      (handler: SessionHandler) => async (request: FastifyRequest, reply: FastifyReply) => {
         const session = await authenticate(access, request, reply);
         if (!session) return reply;
         return handler(session, request, reply);
       };
+    for (const section of options.sections ?? []) section(app, withSession);
 
     app.post(
       '/agent/api/logout',

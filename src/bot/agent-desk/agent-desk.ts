@@ -159,6 +159,8 @@ export class AgentDesk {
       throw error;
     }
     await this.#timeline(caseNumber, 'first-contact', agent, 'takeover', agent.email);
+    const taken = await this.domain.cases.find(caseNumber);
+    if (taken) await this.domain.reports.firstContact(taken, now);
     this.#changed(conversationId, state);
     return OK;
   }
@@ -196,6 +198,8 @@ export class AgentDesk {
         await this.domain.cases.setLevel(caseNumber, 'L2', raised);
         // R003-6: the raised priority has its own due instants.
         await this.sla?.reprioritised(caseNumber);
+        const passed = await this.domain.cases.find(caseNumber);
+        if (passed) await this.domain.reports.escalated(passed, at);
       }
       await this.#timeline(
         caseNumber,

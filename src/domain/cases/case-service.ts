@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.ts';
 import { calendarFor, raisePriority, slaDueTimes, type PolicyConfig } from '../policy/index.ts';
+import type { CaseTally } from '../reports/case-tally.ts';
 import type { CaseNumberAllocator } from './case-number.ts';
 import type { CaseRepository } from './case-repository.ts';
 import type { CalendarOf } from './sla-service.ts';
@@ -35,6 +36,8 @@ export class CaseService {
     /** The calendar with announced extensions and suspensions (R003-3, R003-4). */
     private readonly calendarOf: CalendarOf = (country, timeZone) =>
       calendarFor(policy, country, timeZone),
+    /** The supervisor reports' per-day counts, told of each change here (issue 16). */
+    private readonly tally: CaseTally | null = null,
   ) {}
 
   /**
@@ -138,6 +141,7 @@ export class CaseService {
     }
     // Added in one tick: the repository's group insert writes them in one round trip.
     await Promise.all(events.map((event) => this.repository.appendEvent(event)));
+    await this.tally?.caseOpened(value);
     return { outcome: 'opened', case: value };
   }
 
@@ -172,15 +176,15 @@ export class CaseService {
     const closedAt = this.clock.now();
     const minutes = (from: Date, to: Date) =>
       Math.max(0, Math.round((to.getTime() - from.getTime()) / 60_000));
-    const inserted = await this.repository.insertClosure({
+    const closure = {
       caseNumber: number,
       closedAt,
       attentionMinutes: minutes(found.openedAt, details.firstContactAt ?? found.openedAt),
       resolutionMinutes: minutes(found.openedAt, closedAt),
       solvedAtFirstLevel: details.solvedAtFirstLevel,
       verifiedWith: details.verifiedWith,
-    });
-    if (!inserted) return 'already-closed';
+    };
+    if (!(await this.repository.insertClosure(closure))) return 'already-closed';
     await this.repository.releaseMatter(found.matterKey);
     await this.repository.setStatus(number, 'closed', closedAt, {
       solvedAtFirstLevel: details.solvedAtFirstLevel,
@@ -192,6 +196,7 @@ export class CaseService {
       by: 'system',
       text: details.verifiedWith,
     });
+    await this.tally?.caseClosed(found, closure);
     return 'closed';
   }
 
@@ -216,18 +221,23 @@ export class CaseService {
       text: `L1 -> L2, ${found.priority} -> ${priority} (R003-8)`,
       data: { level: 'L2', from: found.priority, priority },
     });
+    await this.tally?.escalated(found, at);
+    await this.tally?.slaOutcome(found, 'response', false, at);
     return 'escalated';
   }
 
   /** Records that a person of the support team contacted the customer about the case (R002-5). */
   async recordFirstContact(number: CaseNumber, by: string): Promise<void> {
+    const at = this.clock.now();
     await this.repository.appendEvent({
       caseNumber: number,
-      at: this.clock.now(),
+      at,
       kind: 'first-contact',
       by: 'agent',
       text: by,
     });
+    const found = this.tally ? await this.repository.find(number) : null;
+    if (found) await this.tally?.firstContact(found, at);
   }
 
   /**
@@ -254,6 +264,7 @@ export class CaseService {
       text: `first contact overdue since ${found.sla.firstContactDue.toISOString()} (R002-5)`,
       data: { slaBreach: 'first-contact', due: found.sla.firstContactDue.toISOString() },
     });
+    await this.tally?.slaOutcome(found, 'first-contact', false, at);
     return 'flagged';
   }
 }

@@ -4,6 +4,7 @@ import { GroupInserter } from '../../storage/index.ts';
 import type { CaseNumber } from '../cases/case.ts';
 import { folioNumber, type Folio, type VisitSlot } from './folio.ts';
 import { RescheduleClaims } from './reschedule-claims.ts';
+import { VisitOutcomes } from './visit-outcomes.ts';
 
 type FolioDocument = Omit<Folio, 'number'> & { _id: string };
 
@@ -32,6 +33,7 @@ const schema = new Schema<FolioDocument>(
     outcome: { type: String, default: 'pending' },
     serviceMinutes: { type: Number, default: undefined },
     requestKey: { type: String, default: null },
+    outcomeKey: { type: String, default: null },
   },
   { collection: 'folios', versionKey: false },
 );
@@ -47,16 +49,20 @@ export class FolioRepository {
   readonly #inserts: GroupInserter;
   /** Reschedules claimed by their request's key before they move the visit (decision 0). */
   readonly reschedules: RescheduleClaims;
+  /** Visit outcomes, one per visit by insert (issue 16). */
+  readonly outcomes: VisitOutcomes;
 
   constructor(connection: Connection) {
     this.model = modelOn(connection, 'Folio', schema);
     this.#inserts = new GroupInserter(this.model.collection);
     this.reschedules = new RescheduleClaims(connection);
+    this.outcomes = new VisitOutcomes(connection);
   }
 
   async init(): Promise<void> {
     await ensureCollection(this.model);
     await this.reschedules.init();
+    await this.outcomes.init();
   }
 
   /**

@@ -15,6 +15,16 @@ import type { Country } from '../types.ts';
 import type { FolioRepository } from './folio-repository.ts';
 import type { Folio, Reschedule, VisitSlot } from './folio.ts';
 import type { RescheduleClaim } from './reschedule-claims.ts';
+import {
+  judgeVisitOutcome,
+  type VisitOutcomeInput,
+  type VisitOutcomeRecord,
+} from './visit-outcome.ts';
+
+/** What recording a visit's outcome did: recorded now, or the visit had one already. */
+export type RecordOutcomeResult =
+  | { status: 'recorded'; record: VisitOutcomeRecord; folio: Folio }
+  | { status: 'already-recorded'; record: VisitOutcomeRecord };
 
 /**
  * R000-5: the cost of a reschedule is no longer the one the customer accepted (the notice ran
@@ -134,6 +144,37 @@ export class FolioService {
     };
     await this.folios.save(updated);
     return updated;
+  }
+
+  /**
+   * Records how a visit went (issue 16), once per visit: the record is claimed by insert under
+   * the visit's key, so a second record — the same agent again, another agent, another process
+   * — is refused with the first one. The folio then takes the outcome and, on the customer's
+   * side for R000-8/9/10, one more free reschedule (applied once: `outcomeKey`).
+   */
+  async recordOutcome(
+    number: string,
+    input: VisitOutcomeInput,
+    agent: string,
+  ): Promise<RecordOutcomeResult> {
+    const folio = await this.#get(number);
+    const record = judgeVisitOutcome(folio, input, this.policy, agent, this.clock.now());
+    if (folio.outcomeKey !== record.key && folio.outcome !== 'pending')
+      throw new ValidationError(`visit ${number} is not pending (${folio.outcome})`);
+    if (!(await this.folios.outcomes.claim(record))) {
+      const first = await this.folios.outcomes.find(record.key);
+      if (!first) throw new Error(`visit outcome ${record.key} vanished`);
+      return { status: 'already-recorded', record: first };
+    }
+    const updated: Folio = {
+      ...folio,
+      outcome: record.folioOutcome,
+      serviceMinutes: record.serviceMinutes,
+      freeReschedulesLeft: folio.freeReschedulesLeft + (record.freeRescheduleEarned ? 1 : 0),
+      outcomeKey: record.key,
+    };
+    await this.folios.save(updated);
+    return { status: 'recorded', record, folio: updated };
   }
 
   /** The technician's arrival check: later than the 10-minute tolerance cancels (R000-10). */

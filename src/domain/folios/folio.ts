@@ -39,6 +39,8 @@ export interface Folio {
   serviceMinutes?: number;
   /** The idempotency key of the request that opened it: a retried request gets it back. */
   requestKey?: string | null;
+  /** The key of the visit outcome last applied (`visit-outcome.ts`): applied once. */
+  outcomeKey?: string | null;
 }
 
 export function folioNumber(caseNumber: CaseNumber, n: number): string {

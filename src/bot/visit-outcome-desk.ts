@@ -1,0 +1,118 @@
+/**
+ * The agent side of a visit's outcome (issue 16): what the agent or technician records in the
+ * console — done (R000-6), customer absent (R000-10), no internet (R000-8), infected equipment
+ * (R000-9), unmet requirements (R000-13) — kept once per visit, written on the case timeline
+ * with the agent's e-mail, counted for the reports, and told to the customer on their channel.
+ */
+import type { Agent } from '../domain/agents/agent.ts';
+import type { CaseNumber } from '../domain/cases/case.ts';
+import type { Domain } from '../domain/domain.ts';
+import type { Folio } from '../domain/folios/folio.ts';
+import type { VisitOutcomeInput, VisitOutcomeRecord } from '../domain/folios/visit-outcome.ts';
+import { visitKey } from '../domain/folios/visit-outcome.ts';
+import type { CustomerNotices, NoticeOutcome } from './customer-notices.ts';
+
+/** A visit as the console shows it: the folio, its case's subject, and its outcome if any. */
+export interface VisitSheet {
+  folioNumber: string;
+  caseNumber: string;
+  subject: string;
+  start: string;
+  end: string;
+  attendant: string;
+  outcome: Folio['outcome'];
+  freeReschedulesLeft: number;
+  recorded: VisitOutcomeRecord | null;
+}
+
+/** What recording did: recorded now (and whether the customer was told), or refused as a repeat. */
+export type VisitOutcomeResult =
+  | { status: 'recorded'; record: VisitOutcomeRecord; customer: NoticeOutcome }
+  | { status: 'already-recorded'; record: VisitOutcomeRecord };
+
+/** The notice a customer gets for an outcome: its key in `bot.json` (`visitOutcome.*`). */
+function noticeKey(record: VisitOutcomeRecord): string {
+  if (record.outcome === 'unmet-requirements' && record.extraTimeAcceptedInWriting)
+    return 'visitOutcome.doneExtraTime';
+  return `visitOutcome.${record.outcome}`;
+}
+
+/** Records visit outcomes from the console. */
+export class VisitOutcomeDesk {
+  constructor(
+    private readonly domain: Domain,
+    private readonly notices: CustomerNotices,
+  ) {}
+
+  /** The visit of a folio, or null when there is none. */
+  async sheet(folioNumber: string): Promise<VisitSheet | null> {
+    const folio = await this.domain.folios.find(folioNumber);
+    if (!folio) return null;
+    const owner = await this.domain.cases.find(folio.caseNumber);
+    return {
+      folioNumber: folio.number,
+      caseNumber: folio.caseNumber,
+      subject: owner?.subject ?? '',
+      start: folio.slot.start.toISOString(),
+      end: folio.slot.end.toISOString(),
+      attendant: folio.attendant,
+      outcome: folio.outcome,
+      freeReschedulesLeft: folio.freeReschedulesLeft,
+      recorded: await this.domain.folios.outcomes.find(visitKey(folio)),
+    };
+  }
+
+  /**
+   * Records the outcome once; throws `NotFoundError` for an unknown folio and `ValidationError`
+   * for an outcome the policy does not allow (the tolerance not over, times out of order …).
+   */
+  async record(
+    agent: Agent,
+    folioNumber: string,
+    input: VisitOutcomeInput,
+  ): Promise<VisitOutcomeResult> {
+    const result = await this.domain.folioService.recordOutcome(folioNumber, input, agent.email);
+    if (result.status === 'already-recorded') return result;
+    const { record } = result;
+    const owner = await this.domain.cases.find(record.caseNumber);
+    await this.domain.cases.appendEvent({
+      caseNumber: record.caseNumber as CaseNumber,
+      at: record.recordedAt,
+      kind: 'visit',
+      by: 'agent',
+      text: `${record.folioNumber}: ${record.outcome} (${record.rule})`,
+      data: {
+        agent: agent.email,
+        action: 'visit-outcome',
+        folioNumber: record.folioNumber,
+        outcome: record.outcome,
+        rule: record.rule,
+        arrivedAt: record.arrivedAt.toISOString(),
+        startedAt: record.startedAt?.toISOString() ?? null,
+        endedAt: record.endedAt.toISOString(),
+        serviceMinutes: record.serviceMinutes,
+        waitingMinutes: record.waitingMinutes,
+        freeRescheduleEarned: record.freeRescheduleEarned,
+        extraTimeAcceptedInWriting: record.extraTimeAcceptedInWriting,
+        ...(record.note ? { note: record.note } : {}),
+      },
+    });
+    if (owner)
+      await this.domain.reports.visitOutcome(owner, record.key, record.outcome, record.recordedAt);
+    const customer = await this.notices.tell(
+      owner?.conversationId ?? null,
+      `visit-outcome:${record.key}`,
+      {
+        key: noticeKey(record),
+        params: {
+          folioNumber: record.folioNumber,
+          caseNumber: record.caseNumber,
+          minutes: record.serviceMinutes,
+          waitingMinutes: record.waitingMinutes,
+          tolerance: this.domain.policy.visits.toleranceMinutes,
+        },
+      },
+    );
+    return { status: 'recorded', record, customer };
+  }
+}

@@ -1,0 +1,10 @@
+/** Supervisor reports from per-day summaries written as cases change (issue 16). */
+export { CaseTally, SLA_CLOCKS, dayOf, solutionDueOf, type SlaClock } from './case-tally.ts';
+export { DailyTally, type Counts, type ReportDay } from './daily-tally.ts';
+export {
+  MAX_REPORT_DAYS,
+  buildReport,
+  reportPeriod,
+  supervisorReport,
+  type SupervisorReport,
+} from './supervisor-report.ts';
