@@ -46,6 +46,9 @@ class Meter {
     if (!this.counting) return;
     if (event.commandName === 'find') this.reads++;
     if (event.commandName !== 'insert') return;
+    // The consoles' live feed between processes (issue 15: each queued message's words, once a
+    // day's log) is the agent side's, not the conversation's storage measured here.
+    if (event.command.insert === 'channel_log') return;
     for (const doc of event.command.documents as Document[])
       this.inserted += BSON.calculateObjectSize(doc);
   };
