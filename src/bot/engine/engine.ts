@@ -5,6 +5,7 @@ import type { ChannelKind } from '../../domain/types.ts';
 import type { FlowInput, Reply } from '../../flows/contract.ts';
 import { LiveFlow, type TurnResult } from '../../flows/run-turn.ts';
 import { ConversationCache } from './conversation-cache.ts';
+import { DeliveryRecovery } from './delivery-recovery.ts';
 import { Delivery, portsByKind } from './delivery.ts';
 import { VersionConflictsExhausted, turnError } from './errors.ts';
 import { channelOfConversation, validateInbound } from './inbound.ts';
@@ -79,7 +80,7 @@ export class ConversationEngine {
   /** The draft of each conversation whose flow is running, for its services. */
   readonly #running = new Map<string, Running>();
   /** Pending deliveries seen by the last recovery sweep. */
-  #suspects = new Set<string>();
+  readonly #recovery: DeliveryRecovery;
 
   constructor(options: EngineOptions) {
     // Wiring mistakes first, before anything else is built.
@@ -99,6 +100,12 @@ export class ConversationEngine {
       onEvict: (conversationId) => this.#flows.drop(conversationId),
     });
     this.#admit = pLimit(options.maxConcurrentTurns ?? 64);
+    this.#recovery = new DeliveryRecovery({
+      stores: options.stores,
+      serial: (id, work) => this.#serial(id, work),
+      deliver: (state) => this.#delivery.deliver(state, repliesOf(state, options.translator)),
+      log: options.log,
+    });
   }
 
   get cachedConversations(): number {
@@ -245,34 +252,9 @@ export class ConversationEngine {
     return this.#cache.evictIdle(now);
   }
 
-  /**
-   * Delivers outboxes a dead process stored but did not deliver. A journaled version is taken for
-   * abandoned when an earlier sweep of this process already saw it: live processes deliver in
-   * milliseconds, so call this twice, some seconds apart (real time, not the business clock).
-   */
-  async recoverDeliveries(): Promise<number> {
-    const records = await this.#stores.journal.pendingRecords();
-    const keyOf = (r: { id: string; bucket: number }) => `${r.bucket}/${r.id}`;
-    const abandoned = records.filter((r) => this.#suspects.has(keyOf(r)));
-    this.#suspects = new Set(records.filter((r) => !this.#suspects.has(keyOf(r))).map(keyOf));
-    let count = 0;
-    for (const state of await this.#stores.versions.statesOf(abandoned)) {
-      try {
-        await this.#serial(state.conversationId, async () => {
-          await this.#delivery.deliver(state, repliesOf(state, this.#o.translator));
-          count++;
-        });
-      } catch (error) {
-        // A network that cannot send from this process now (a WhatsApp number another process
-        // holds, a socket reconnecting) must hold up neither the others nor the start: the
-        // version stays pending, and a later sweep (here or in the holder) sends it.
-        this.#o.log?.warn(
-          { err: error, conversationId: state.conversationId },
-          'recovered replies not delivered: left pending for a later sweep',
-        );
-      }
-    }
-    return count;
+  /** Delivers what a dead process stored and did not: call twice, seconds apart (delivery-recovery.ts). */
+  recoverDeliveries(): Promise<number> {
+    return this.#recovery.sweep();
   }
 
   /** Runs `work` after the conversation's earlier work; the queue pins it in memory. */
@@ -326,26 +308,7 @@ export class ConversationEngine {
         if (start === 'ignored') return 'ignored';
         if (this.#o.personStanding) await withPersonStanding(start, this.#o.personStanding);
 
-        let flow: LiveFlow | null = null;
-        let result: TurnResult | null = null;
-        if (start.event) {
-          // The machine still running from this process's turn that stored `current`, if any;
-          // else restored from the stored snapshot.
-          const live =
-            this.#flows.take(conversationId, current?.version, start.fresh) ?? this.#restore(start);
-          flow = live;
-          this.#running.set(conversationId, { draft: start, effects: 0 });
-          const event = start.event;
-          try {
-            result = await failOnOutage(() => live.turn(event, FLOW_TURN_TIMEOUT_MS));
-          } catch (error) {
-            live.stop();
-            throw error;
-          } finally {
-            this.#running.delete(conversationId);
-          }
-          if (!flow.usable) flow = null;
-        }
+        const { flow, result } = await this.#runFlow(current, start);
         const turn = finishTurn(start, result, this.#o.translator);
 
         let outcome: 'inserted' | 'duplicate';
@@ -382,6 +345,31 @@ export class ConversationEngine {
       throw new VersionConflictsExhausted(conversationId, 'too many version conflicts');
     } catch (error) {
       throw turnError(conversationId, error);
+    }
+  }
+
+  /**
+   * Runs a drafted turn's flow, if it has an event: the machine still running from this
+   * process's turn that stored `current`, else restored from the stored snapshot. A service
+   * that met a database outage fails the turn (outage-scope.ts).
+   */
+  async #runFlow(
+    current: ConversationState | null,
+    start: TurnDraft,
+  ): Promise<{ flow: LiveFlow | null; result: TurnResult | null }> {
+    const { event, next } = start;
+    if (!event) return { flow: null, result: null };
+    const id = next.conversationId;
+    const flow = this.#flows.take(id, current?.version, start.fresh) ?? this.#restore(start);
+    this.#running.set(id, { draft: start, effects: 0 });
+    try {
+      const result = await failOnOutage(() => flow.turn(event, FLOW_TURN_TIMEOUT_MS));
+      return { flow: flow.usable ? flow : null, result };
+    } catch (error) {
+      flow.stop();
+      throw error;
+    } finally {
+      this.#running.delete(id);
     }
   }
 
