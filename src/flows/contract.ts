@@ -16,6 +16,8 @@ import type { ClosedReason, Priority } from '../domain/policy/index.ts';
 import type { ChannelKind, Contact, Country, Language } from '../domain/types.ts';
 import type { MoveVisitOutput, VisitMoveTerms, VisitView } from './contract-visits.ts';
 export type { MoveVisitOutput, VisitMoveTerms, VisitView } from './contract-visits.ts';
+import type { AccountProofServices } from './contract-proof.ts';
+export type { AccountProofServices, CheckCodeOutput, SendCodeOutput } from './contract-proof.ts';
 
 /** A choice offered with a question: `id` is what comes back, `key` the i18n label. */
 export interface Choice {
@@ -186,24 +188,6 @@ export interface OpenCaseOutput {
   solutionDue: string;
 }
 
-/** What asking for an account code gives (issue 12). */
-export type SendCodeOutput =
-  /** Sent (or queued) to the record's address, told masked: "l***@delvalle.example". */
-  | { outcome: 'sent'; codeId: string; maskedTo: string; expiresAt: string }
-  /** The account's codes of this hour are spent. */
-  | { outcome: 'rate-limited'; retryAt: string }
-  /** Codes cannot be sent (no mail server in production, no address on record). */
-  | { outcome: 'unavailable' };
-
-/** What checking a typed account code gives (issue 12). */
-export type CheckCodeOutput =
-  | { outcome: 'valid' }
-  | { outcome: 'wrong'; triesLeft: number }
-  /** Expired, or no longer valid (used elsewhere, not this conversation's). */
-  | { outcome: 'expired' }
-  /** Tried too many times. */
-  | { outcome: 'locked' };
-
 /**
  * R003-2: office hours now, as the customer is told them. The fields after `nextOpenAt` name
  * the day or the holiday; a service that does not give them gets the plain "outside office
@@ -229,28 +213,6 @@ export interface VisitSlotView {
   id: string;
   start: string;
   end: string;
-}
-
-/** Issue 12: proof that a conversation speaks for an account (`FlowServices` has them too). */
-export interface AccountProofServices {
-  /**
-   * Issue 12: sends a one-time code to the e-mail the account has on record for `person` (the
-   * named person with that e-mail or phone, R000-7) or else for its primary contact — never to
-   * an address typed in the conversation.
-   */
-  sendAccountCode: (input: {
-    conversationId: string;
-    accountNumber: string;
-    person: { email: string; phone: string };
-    language: Language;
-  }) => Promise<SendCodeOutput>;
-  /** Issue 12: checks a typed code against the code `codeId` sent to this conversation. */
-  checkAccountCode: (input: {
-    conversationId: string;
-    accountNumber: string;
-    codeId: string;
-    code: string;
-  }) => Promise<CheckCodeOutput>;
 }
 
 /**
