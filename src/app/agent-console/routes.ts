@@ -83,6 +83,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
   const files = {
     html: page('index.html'),
     js: page('console.js'),
+    mailsJs: page('kept-mails.js'),
     css: page('console.css'),
     icon: page('favicon.svg'),
   };
@@ -109,6 +110,7 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
     app.get('/agent', send('text/html; charset=utf-8', files.html));
     app.get('/agent/', send('text/html; charset=utf-8', files.html));
     app.get('/agent/console.js', send('text/javascript; charset=utf-8', files.js));
+    app.get('/agent/kept-mails.js', send('text/javascript; charset=utf-8', files.mailsJs));
     app.get('/agent/console.css', send('text/css; charset=utf-8', files.css));
     app.get('/agent/favicon.svg', send('image/svg+xml', files.icon));
     app.get('/agent/api/texts/:lang', async (request, reply) => {

@@ -2,6 +2,7 @@
 // customer typed is put in the page with textContent, never as markup.
 
 import { announcementsPanel, caseTools, slaBadges } from './case-tools.js';
+import { keptMails } from './kept-mails.js';
 
 const LANGS = ['es', 'en', 'pt'];
 const lang = LANGS.find((l) => (navigator.language || 'es').toLowerCase().startsWith(l)) || 'es';
@@ -121,37 +122,7 @@ function showConsole() {
   }, 10_000);
   setInterval(showChatLimit, 1_000);
   // Issue 16: supervisors see the mails kept unsent (no mail server, retrying, no address).
-  if (state.me.role === 'supervisor') {
-    $('#mails').hidden = false;
-    $('#mails').addEventListener('toggle', () => $('#mails').open && loadMails());
-  }
-}
-
-async function loadMails() {
-  const res = await api('/agent/api/mails');
-  const list = $('#mail-list');
-  list.replaceChildren();
-  if (res.status !== 200) return;
-  const { pending, unsent } = res.body;
-  for (const m of pending)
-    list.append(
-      el(
-        'li',
-        { testid: 'kept-mail' },
-        el('strong', { text: t('mails.pending') }),
-        el('span', { text: ` ${when(m.at)} · ${m.to} · ${m.subject}` }),
-      ),
-    );
-  for (const m of unsent)
-    list.append(
-      el(
-        'li',
-        { testid: 'unsent-mail' },
-        el('strong', { text: t(`mails.outcome.${m.outcome}`) }),
-        el('span', { text: ` ${when(m.at)} · ${m.id}` }),
-      ),
-    );
-  if (!pending.length && !unsent.length) list.append(el('li', { text: t('mails.none') }));
+  if (state.me.role === 'supervisor') keptMails($('#mails'), $('#mail-list'), { el, t, api, when });
 }
 
 function connect() {
