@@ -53,7 +53,11 @@ export class CaseFollowUp {
    * its reminder's timer, keyed by folio and start (a moved visit is reminded at its new time).
    */
   async visitBooked(folio: Folio): Promise<void> {
-    await this.notices.visitBooked(folio);
+    // The mail and the reminder's timer at once: the customer's turn waits for both.
+    await Promise.all([this.notices.visitBooked(folio), this.#remindBefore(folio)]);
+  }
+
+  async #remindBefore(folio: Folio): Promise<void> {
     const found = await this.domain.cases.find(folio.caseNumber);
     if (!found) return;
     const calendar = calendarFor(this.domain.policy, found.country, found.timeZone);

@@ -203,8 +203,11 @@ export function createFlowServices(
         text: folio.number,
         data: { start: slot.start, end: slot.end, attendant },
       });
-      await hooks.onVisitBooked?.(folio);
-      await tallyVisitScheduled(domain, caseNumber, folio.number, folio.createdAt);
+      // Independent of each other: at once, not one after the other, on the customer's turn.
+      await Promise.all([
+        hooks.onVisitBooked?.(folio),
+        tallyVisitScheduled(domain, caseNumber, folio.number, folio.createdAt),
+      ]);
       return { folioNumber: folio.number };
     },
 

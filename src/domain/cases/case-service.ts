@@ -140,8 +140,11 @@ export class CaseService {
       });
     }
     // Added in one tick: the repository's group insert writes them in one round trip.
-    await Promise.all(events.map((event) => this.repository.appendEvent(event)));
-    await this.tally?.caseOpened(value);
+    // The report's count at the same time (the customer's turn waits for both).
+    await Promise.all([
+      ...events.map((event) => this.repository.appendEvent(event)),
+      this.tally?.caseOpened(value),
+    ]);
     return { outcome: 'opened', case: value };
   }
 
