@@ -14,6 +14,7 @@ import type { CaseNotices } from '../../bot/mail/case-notices.ts';
 import type { Runtime } from '../../bot/runtime.ts';
 import { AgentAccess } from '../../domain/agents/agent-access.ts';
 import { ConversationHolds } from '../../domain/agents/conversation-holds.ts';
+import { LoginTries } from '../../domain/agents/login-tries.ts';
 import type { ChannelLogs } from '../../domain/channel-log/index.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Logger } from '../logger.ts';
@@ -26,6 +27,8 @@ export interface AgentConsoleParts {
   readonly caseActions: DeskCaseActions;
   /** Visit outcomes recorded from the console (issue 16). */
   readonly visits: VisitOutcomeDesk;
+  /** Log-in tries, limited across every process. */
+  readonly tries: LoginTries;
 }
 
 /** The demo agent's e-mail (embedded demo defaults only). */
@@ -74,7 +77,8 @@ export async function consoleParts(
     runtime.domain,
     new CustomerNotices(runtime.engine, options.channels, runtime.translator),
   );
-  return { access, desk, caseActions, visits };
+  const tries = new LoginTries(connection, options.clock);
+  return { access, desk, caseActions, visits, tries };
 }
 
 /** The console's HTTP routes: log-in, queue and desk; its case tools; visits and reports. */
@@ -83,11 +87,12 @@ export async function consoleRoutes(
   runtime: Runtime,
   clock: Clock,
 ): Promise<((app: FastifyInstance) => Promise<void>)[]> {
-  const { access, desk, caseActions, visits } = parts;
+  const { access, desk, caseActions, visits, tries } = parts;
   return [
     (await import('./routes.ts')).agentConsoleRoutes({
       access,
       desk,
+      tries,
       mails: runtime.domain.mailOutbox,
       sections: [
         (await import('./visit-outcome-routes.ts')).visitOutcomeSection(visits),

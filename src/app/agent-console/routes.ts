@@ -15,9 +15,9 @@ import {
   type AgentSession,
 } from '../../domain/agents/agent-access.ts';
 import type { MailOutbox } from '../../domain/mail/index.ts';
+import type { LoginTries } from '../../domain/agents/login-tries.ts';
 import { LANGUAGES, isLanguage } from '../../domain/types.ts';
 import { streamEvents } from './events-stream.ts';
-import { LoginThrottle } from './login-throttle.ts';
 import {
   SESSION_COOKIE,
   authenticate,
@@ -61,7 +61,8 @@ export type ConsoleSection = (
 export interface AgentConsoleOptions {
   access: AgentAccess;
   desk: AgentDesk;
-  throttle?: LoginThrottle;
+  /** Log-in tries, limited across every process (shared through the database). */
+  tries: LoginTries;
   /** Issue 16: the mails kept unsent, shown to supervisors (never dropped in silence). */
   mails?: Pick<MailOutbox, 'kept'>;
   /** More sections of the console (issue 16). */
@@ -79,7 +80,7 @@ const REFUSALS: Record<string, number> = {
 /** Registers the console's routes on a fastify instance. */
 export function agentConsoleRoutes(options: AgentConsoleOptions) {
   const { access, desk } = options;
-  const throttle = options.throttle ?? new LoginThrottle();
+  const { tries } = options;
   const files = {
     html: page('index.html'),
     js: page('console.js'),
@@ -129,19 +130,21 @@ export function agentConsoleRoutes(options: AgentConsoleOptions) {
       const body = (request.body ?? {}) as { email?: unknown; password?: unknown };
       const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
       const password = typeof body.password === 'string' ? body.password : '';
-      const wait = throttle.waitMs(request.ip, email);
-      if (wait > 0) {
+      // A try is taken before the password is checked: racing requests, on any process, never
+      // get more guesses than the limit.
+      const taken = await tries.take(request.ip, email);
+      if (!taken.allowed) {
         return reply
           .code(429)
-          .header('retry-after', Math.ceil(wait / 1000))
+          .header('retry-after', Math.ceil(taken.retryAfterMs / 1000))
           .send({ error: 'too many failed log-ins', code: 'RATE_LIMITED' });
       }
       const agent = email && password.length <= 1_000 ? await access.verify(email, password) : null;
       if (!agent) {
-        throttle.failed(request.ip, email);
         request.log.warn({ email, ip: request.ip }, 'agent log-in failed');
         return reply.code(401).send({ error: 'wrong e-mail or password', code: 'BAD_LOGIN' });
       }
+      await tries.release(taken.ticket);
       const session = await access.openSession(agent.email);
       request.log.info({ agent: agent.email }, 'agent logged in');
       return reply
