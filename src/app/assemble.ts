@@ -236,7 +236,6 @@ async function assembleOn(
     logs: context.logs,
     eventPollMs: options.agentConsole?.eventPollMs,
     closingMail: runtime.caseNotices,
-    channels: ports,
     logger,
   });
   desk = agents.desk;

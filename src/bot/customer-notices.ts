@@ -1,28 +1,21 @@
 import type { Reply } from '../flows/contract.ts';
 import type { ConversationEngine } from './engine/engine.ts';
-import { portsByKind } from './engine/delivery.ts';
-import type { ChannelPort } from './engine/messages.ts';
-import type { Translator } from './i18n.ts';
 
-/** What became of a notice: told, or why not (no conversation to tell it in, channel down). */
-export type NoticeOutcome = 'told' | 'no-conversation' | 'not-delivered';
+/**
+ * What became of a notice: stored in the conversation to be told (its reply goes through the
+ * conversation's outbox, delivered and retried like any reply), or no conversation to tell it in.
+ */
+export type NoticeOutcome = 'told' | 'no-conversation';
 
 /**
  * Tells a customer something outside a turn of theirs (issue 16: how their visit went), on the
- * conversation's own channel and in its language. The delivery id is the notice's own
- * (`notice:<id>`), so a channel that drops resends drops a notice told twice. Not an outbox: a
- * notice that fails is reported to the caller (the agent sees the customer was not told).
+ * conversation's own channel and in its language, through the engine's notice turn: the reply
+ * is stored with the conversation's version and delivered from its outbox, so a channel down
+ * at the moment delays the notice instead of losing it. Told once per `noticeId` (the turn's
+ * input key), however often a retried step asks.
  */
 export class CustomerNotices {
-  readonly #ports: ReadonlyMap<string, ChannelPort>;
-
-  constructor(
-    private readonly engine: Pick<ConversationEngine, 'state'>,
-    ports: readonly ChannelPort[],
-    private readonly translator: Translator,
-  ) {
-    this.#ports = portsByKind(ports);
-  }
+  constructor(private readonly engine: Pick<ConversationEngine, 'notify'>) {}
 
   async tell(
     conversationId: string | null,
@@ -30,26 +23,7 @@ export class CustomerNotices {
     reply: Reply,
   ): Promise<NoticeOutcome> {
     if (!conversationId) return 'no-conversation';
-    const state = await this.engine.state(conversationId);
-    if (!state) return 'no-conversation';
-    const port = this.#ports.get(state.channel);
-    if (!port) return 'not-delivered';
-    const rendered = this.translator.render(reply, state.language);
-    try {
-      await port.deliver({
-        deliveryId: `notice:${noticeId}`,
-        conversationId,
-        channel: state.channel,
-        channelUserId: state.channelUserId,
-        language: state.language,
-        reply,
-        inReplyTo: null,
-        text: rendered.text,
-        choices: rendered.choices,
-      });
-      return 'told';
-    } catch {
-      return 'not-delivered';
-    }
+    const outcome = await this.engine.notify(conversationId, noticeId, reply);
+    return outcome === 'ignored' ? 'no-conversation' : 'told';
   }
 }

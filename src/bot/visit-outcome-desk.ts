@@ -72,17 +72,29 @@ export class VisitOutcomeDesk {
     input: VisitOutcomeInput,
   ): Promise<VisitOutcomeResult> {
     const result = await this.domain.folioService.recordOutcome(folioNumber, input, agent.email);
+    // A repeat (the agent again, or a retry after a crash between the record and what follows
+    // it) finishes what follows: each part is done once, by its own key.
+    const customer = await this.#followThrough(result.record);
     if (result.status === 'already-recorded') return result;
-    const { record } = result;
+    return { status: 'recorded', record: result.record, customer };
+  }
+
+  /**
+   * What follows a recorded outcome, each part once however often it runs: the timeline line
+   * (named by the visit), the reports' count (claimed by its key) and the customer's notice
+   * (the engine's notice turn, once per notice id, delivered from the conversation's outbox).
+   */
+  async #followThrough(record: VisitOutcomeRecord): Promise<NoticeOutcome> {
     const owner = await this.domain.cases.find(record.caseNumber);
     await this.domain.cases.appendEvent({
       caseNumber: record.caseNumber as CaseNumber,
       at: record.recordedAt,
       kind: 'visit',
       by: 'agent',
+      once: `visit-outcome:${record.key}`,
       text: `${record.folioNumber}: ${record.outcome} (${record.rule})`,
       data: {
-        agent: agent.email,
+        agent: record.agent,
         action: 'visit-outcome',
         folioNumber: record.folioNumber,
         outcome: record.outcome,
@@ -99,20 +111,15 @@ export class VisitOutcomeDesk {
     });
     if (owner)
       await this.domain.reports.visitOutcome(owner, record.key, record.outcome, record.recordedAt);
-    const customer = await this.notices.tell(
-      owner?.conversationId ?? null,
-      `visit-outcome:${record.key}`,
-      {
-        key: noticeKey(record),
-        params: {
-          folioNumber: record.folioNumber,
-          caseNumber: record.caseNumber,
-          minutes: record.serviceMinutes,
-          waitingMinutes: record.waitingMinutes,
-          tolerance: this.domain.policy.visits.toleranceMinutes,
-        },
+    return this.notices.tell(owner?.conversationId ?? null, `visit-outcome:${record.key}`, {
+      key: noticeKey(record),
+      params: {
+        folioNumber: record.folioNumber,
+        caseNumber: record.caseNumber,
+        minutes: record.serviceMinutes,
+        waitingMinutes: record.waitingMinutes,
+        tolerance: this.domain.policy.visits.toleranceMinutes,
       },
-    );
-    return { status: 'recorded', record, customer };
+    });
   }
 }

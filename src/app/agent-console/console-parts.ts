@@ -6,7 +6,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
-import type { ChannelPort } from '../../bot/engine/messages.ts';
 import { CustomerNotices } from '../../bot/customer-notices.ts';
 import { VisitOutcomeDesk } from '../../bot/visit-outcome-desk.ts';
 import { AgentDesk, DeskCaseActions } from '../../bot/agent-desk/index.ts';
@@ -43,8 +42,6 @@ export async function consoleParts(
     logs: ChannelLogs;
     eventPollMs?: number;
     closingMail?: Pick<CaseNotices, 'caseClosed'> | null;
-    /** The customers' channels, for what the console tells them (a visit's outcome). */
-    channels: readonly ChannelPort[];
     logger: Logger;
   },
 ): Promise<AgentConsoleParts> {
@@ -73,10 +70,7 @@ export async function consoleParts(
     },
   );
   const caseActions = new DeskCaseActions(desk, runtime.engine, runtime.domain, runtime.sla);
-  const visits = new VisitOutcomeDesk(
-    runtime.domain,
-    new CustomerNotices(runtime.engine, options.channels, runtime.translator),
-  );
+  const visits = new VisitOutcomeDesk(runtime.domain, new CustomerNotices(runtime.engine));
   const tries = new LoginTries(connection, options.clock);
   return { access, desk, caseActions, visits, tries };
 }

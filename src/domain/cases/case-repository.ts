@@ -191,9 +191,13 @@ export class CaseRepository {
     await this.cases.updateOne({ _id: number }, { $set: { status, closedAt, ...closure } });
   }
 
+  /** Appends a line to a case's timeline; an event named `once` is kept once (by `_id`). */
   async appendEvent(event: CaseEvent): Promise<void> {
-    const { data, ...rest } = event;
-    await this.#eventInserts.insert(data === undefined ? rest : event);
+    const { data, once, ...rest } = event;
+    const document = data === undefined ? rest : { ...rest, data };
+    await this.#eventInserts.insert(
+      once === undefined ? document : { ...document, _id: `${event.caseNumber}|${once}` },
+    );
   }
 
   async timeline(number: CaseNumber): Promise<CaseEvent[]> {

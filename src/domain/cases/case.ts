@@ -158,6 +158,11 @@ export interface CaseEvent {
   by: 'customer' | 'bot' | 'agent' | 'system';
   text: string;
   data?: Record<string, unknown>;
+  /**
+   * Names an event written at most once (its `_id` is `<case>|<once>`): a step retried after a
+   * crash writes its line again without doubling it.
+   */
+  once?: string;
 }
 
 /** Closure of a case with its attention and resolution times (R002-7). */

@@ -164,15 +164,12 @@ export class FolioService {
     if (!(await this.folios.outcomes.claim(record))) {
       const first = await this.folios.outcomes.find(record.key);
       if (!first) throw new Error(`visit outcome ${record.key} vanished`);
+      // A process that died between the claim and the folio's save left the folio pending: the
+      // repeat finishes it (from the folio as read, so two repeats write the same values).
+      if (folio.outcomeKey !== first.key) await this.folios.save(withOutcome(folio, first));
       return { status: 'already-recorded', record: first };
     }
-    const updated: Folio = {
-      ...folio,
-      outcome: record.folioOutcome,
-      serviceMinutes: record.serviceMinutes,
-      freeReschedulesLeft: folio.freeReschedulesLeft + (record.freeRescheduleEarned ? 1 : 0),
-      outcomeKey: record.key,
-    };
+    const updated = withOutcome(folio, record);
     await this.folios.save(updated);
     return { status: 'recorded', record, folio: updated };
   }
@@ -200,4 +197,15 @@ export class FolioService {
     await this.folios.save(updated);
     return updated;
   }
+}
+
+/** The folio once an outcome is recorded: R000-8/9/10's free reschedule applied with its key. */
+function withOutcome(folio: Folio, record: VisitOutcomeRecord): Folio {
+  return {
+    ...folio,
+    outcome: record.folioOutcome,
+    serviceMinutes: record.serviceMinutes,
+    freeReschedulesLeft: folio.freeReschedulesLeft + (record.freeRescheduleEarned ? 1 : 0),
+    outcomeKey: record.key,
+  };
 }

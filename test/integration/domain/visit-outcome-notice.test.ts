@@ -4,17 +4,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustomerNotices } from '../../../src/bot/customer-notices.ts';
-import type { ChannelPort, OutboundMessage } from '../../../src/bot/engine/messages.ts';
-import type { ConversationState } from '../../../src/bot/engine/state.ts';
-import { createTranslator } from '../../../src/bot/i18n.ts';
 import { VisitOutcomeDesk } from '../../../src/bot/visit-outcome-desk.ts';
 import type { Agent } from '../../../src/domain/agents/agent.ts';
 import type { CaseRequest } from '../../../src/domain/cases/case.ts';
-import { ManualClock } from '../../../src/domain/clock.ts';
-import { createDomain, type Domain } from '../../../src/domain/domain.ts';
-import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
+import type { Domain } from '../../../src/domain/domain.ts';
+import { judgeVisitOutcome } from '../../../src/domain/folios/visit-outcome.ts';
 import type { Language } from '../../../src/domain/types.ts';
-import { openTestConnection } from '../../support/database.ts';
+import { startTestBot, type TestBot } from '../../support/runtime.ts';
 
 const AGENT: Agent = {
   email: 'tec@example.com',
@@ -26,32 +22,26 @@ const AGENT: Agent = {
 const MIN = 60_000;
 
 describe('a visit outcome told to the customer (issue 16)', () => {
-  const clock = new ManualClock('2026-03-12T18:00:00Z');
+  let bot: TestBot;
   let domain: Domain;
-  const sent: OutboundMessage[] = [];
-  const port: ChannelPort = { kind: 'whatsapp', deliver: async (m) => void sent.push(m) };
-  const languages = new Map<string, Language>();
   let desk: VisitOutcomeDesk;
+  const told = (user: string) =>
+    bot.channel.delivered.filter(
+      (m) => m.channelUserId === user && m.reply.key.startsWith('visitOutcome.'),
+    );
 
   beforeAll(async () => {
-    domain = createDomain(await openTestConnection(), DEFAULT_POLICY, clock);
-    await domain.init();
-    const engine = {
-      state: async (id: string) =>
-        languages.has(id)
-          ? ({
-              conversationId: id,
-              channel: 'whatsapp',
-              channelUserId: id.split(':')[1],
-              language: languages.get(id),
-            } as ConversationState)
-          : null,
-    };
-    desk = new VisitOutcomeDesk(domain, new CustomerNotices(engine, [port], createTranslator()));
+    bot = await startTestBot({ start: '2026-03-12T18:00:00Z' });
+    domain = bot.runtime.domain;
+    desk = new VisitOutcomeDesk(domain, new CustomerNotices(bot.runtime.engine));
   });
 
-  async function visitOf(conversationId: string, language: Language, n: number) {
-    languages.set(conversationId, language);
+  /** A conversation in `language` with a case and a visit booked for it. */
+  async function visitOf(user: string, language: Language, n: number) {
+    const conversationId = `terminal:${user}`;
+    const greeting = { es: 'hola', en: 'hello', pt: 'olá, bom dia' }[language];
+    const inbound = bot.channel.inbound(user, `hello-${n}`, greeting, { localeHint: language });
+    await bot.channel.receive(inbound);
     const opened = await domain.caseService.open({
       accountNumber: `MX-N${n}`,
       country: 'MX',
@@ -82,12 +72,12 @@ describe('a visit outcome told to the customer (issue 16)', () => {
       opened.case.number,
       { start, end: new Date(start.getTime() + 120 * MIN) },
       'Ana',
-      clock.now(),
+      bot.clock.now(),
     );
   }
 
   it('R000-10: tells an absent customer, in Portuguese, that the visit was cancelled and can be moved once free', async () => {
-    const folio = await visitOf('whatsapp:5511999990001', 'pt', 1);
+    const folio = await visitOf('5511999990001', 'pt', 1);
     const start = folio.slot.start.getTime();
     const result = await desk.record(AGENT, folio.number, {
       outcome: 'customer-absent',
@@ -96,14 +86,12 @@ describe('a visit outcome told to the customer (issue 16)', () => {
       endedAt: new Date(start + 12 * MIN),
     });
     expect(result).toMatchObject({ status: 'recorded', customer: 'told' });
-    const told = sent.at(-1)!;
-    expect(told.conversationId).toBe('whatsapp:5511999990001');
-    expect(told.deliveryId).toBe(
-      `notice:visit-outcome:${folio.number}@${folio.slot.start.toISOString()}`,
-    );
-    expect(told.text).toContain(folio.number);
-    expect(told.text).toContain('10 minutos de tolerância');
-    expect(told.text).toContain('sem custo');
+    const [notice] = told('5511999990001');
+    expect(notice!.conversationId).toBe('terminal:5511999990001');
+    expect(notice!.language).toBe('pt');
+    expect(notice!.text).toContain(folio.number);
+    expect(notice!.text).toContain('10 minutos de tolerância');
+    expect(notice!.text).toContain('sem custo');
     // Recorded once: a second record tells nothing more.
     const again = await desk.record(AGENT, folio.number, {
       outcome: 'done',
@@ -112,11 +100,14 @@ describe('a visit outcome told to the customer (issue 16)', () => {
       endedAt: new Date(start + 30 * MIN),
     });
     expect(again.status).toBe('already-recorded');
-    expect(sent.filter((m) => m.conversationId === 'whatsapp:5511999990001')).toHaveLength(1);
+    expect(told('5511999990001')).toHaveLength(1);
+    // The notice is part of the conversation (its outbox and transcript), not a side message.
+    const state = await bot.runtime.engine.state('terminal:5511999990001');
+    expect(JSON.stringify(state!.transcript)).toContain('10 minutos de tolerância');
   });
 
   it("R000-6: tells a customer, in Spanish, the service time counted from the technician's arrival", async () => {
-    const folio = await visitOf('whatsapp:5215555550002', 'es', 2);
+    const folio = await visitOf('5215555550002', 'es', 2);
     const start = folio.slot.start.getTime();
     await desk.record(AGENT, folio.number, {
       outcome: 'done',
@@ -124,7 +115,34 @@ describe('a visit outcome told to the customer (issue 16)', () => {
       startedAt: new Date(start + 20 * MIN),
       endedAt: new Date(start + 80 * MIN),
     });
-    expect(sent.at(-1)!.text).toContain('80 minutos');
-    expect(sent.at(-1)!.language).toBe('es');
+    const [notice] = told('5215555550002');
+    expect(notice!.text).toContain('80 minutos');
+    expect(notice!.language).toBe('es');
+  });
+
+  it('R000-8: a process that died after recording the outcome, before the rest: the repeat finishes it, each part once', async () => {
+    const folio = await visitOf('5215555550003', 'es', 3);
+    const start = folio.slot.start.getTime();
+    const input = {
+      outcome: 'no-internet' as const,
+      arrivedAt: new Date(start),
+      startedAt: new Date(start),
+      endedAt: new Date(start + 15 * MIN),
+    };
+    // As far as the dead process got: the record claimed, nothing after it.
+    await domain.folios.outcomes.claim(
+      judgeVisitOutcome(folio, input, domain.policy, AGENT.email, bot.clock.now()),
+    );
+    expect(told('5215555550003')).toHaveLength(0);
+    for (let i = 0; i < 2; i++)
+      expect((await desk.record(AGENT, folio.number, input)).status).toBe('already-recorded');
+    expect(told('5215555550003')).toHaveLength(1);
+    const lines = (await domain.cases.timeline(folio.caseNumber)).filter((e) => e.kind === 'visit');
+    expect(lines).toHaveLength(1);
+    const after = await domain.folios.find(folio.number);
+    expect(after).toMatchObject({
+      outcome: 'not-performed',
+      freeReschedulesLeft: folio.freeReschedulesLeft + 1,
+    });
   });
 });
