@@ -7,7 +7,9 @@
 import type { Agent } from '../domain/agents/agent.ts';
 import type { CaseNumber } from '../domain/cases/case.ts';
 import type { Domain } from '../domain/domain.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import type { Folio } from '../domain/folios/folio.ts';
+import type { Country } from '../domain/types.ts';
 import type { VisitOutcomeInput, VisitOutcomeRecord } from '../domain/folios/visit-outcome.ts';
 import { visitKey } from '../domain/folios/visit-outcome.ts';
 import type { CustomerNotices, NoticeOutcome } from './customer-notices.ts';
@@ -37,6 +39,14 @@ function noticeKey(record: VisitOutcomeRecord): string {
   return `visitOutcome.${record.outcome}`;
 }
 
+/** Whether an agent serves a case's country: any, when the agent's countries are not set. */
+function serves(agent: Agent, country: string | undefined): boolean {
+  return (
+    agent.countries.length === 0 ||
+    (country !== undefined && agent.countries.includes(country as Country))
+  );
+}
+
 /** Records visit outcomes from the console. */
 export class VisitOutcomeDesk {
   constructor(
@@ -44,11 +54,15 @@ export class VisitOutcomeDesk {
     private readonly notices: CustomerNotices,
   ) {}
 
-  /** The visit of a folio, or null when there is none. */
-  async sheet(folioNumber: string): Promise<VisitSheet | null> {
+  /**
+   * The visit of a folio, or null when there is none — or when its case is of a country the
+   * agent does not serve (an agent's `countries`, when set, bound what the agent sees and does).
+   */
+  async sheet(agent: Agent, folioNumber: string): Promise<VisitSheet | null> {
     const folio = await this.domain.folios.find(folioNumber);
     if (!folio) return null;
     const owner = await this.domain.cases.find(folio.caseNumber);
+    if (!serves(agent, owner?.country)) return null;
     return {
       folioNumber: folio.number,
       caseNumber: folio.caseNumber,
@@ -63,7 +77,8 @@ export class VisitOutcomeDesk {
   }
 
   /**
-   * Records the outcome once; throws `NotFoundError` for an unknown folio and `ValidationError`
+   * Records the outcome once; throws `NotFoundError` for an unknown folio (or one of a country
+   * the agent does not serve) and `ValidationError`
    * for an outcome the policy does not allow (the tolerance not over, times out of order …).
    */
   async record(
@@ -71,6 +86,10 @@ export class VisitOutcomeDesk {
     folioNumber: string,
     input: VisitOutcomeInput,
   ): Promise<VisitOutcomeResult> {
+    const folio = await this.domain.folios.find(folioNumber);
+    const owner = folio ? await this.domain.cases.find(folio.caseNumber) : null;
+    if (!folio || !serves(agent, owner?.country))
+      throw new NotFoundError(`folio ${folioNumber} not found`);
     const result = await this.domain.folioService.recordOutcome(folioNumber, input, agent.email);
     // A repeat (the agent again, or a retry after a crash between the record and what follows
     // it) finishes what follows: each part is done once, by its own key.

@@ -48,9 +48,9 @@ export function visitOutcomeSection(visits: VisitOutcomeDesk): ConsoleSection {
     );
     app.get(
       '/agent/api/visits/:folio',
-      withSession(async (_s, request, reply) => {
+      withSession(async (s, request, reply) => {
         const { folio } = request.params as { folio: string };
-        const sheet = FOLIO.test(folio) ? await visits.sheet(folio) : null;
+        const sheet = FOLIO.test(folio) ? await visits.sheet(s.agent, folio) : null;
         return sheet ?? reply.code(404).send({ error: 'not-found' });
       }),
     );

@@ -8,7 +8,8 @@ import { VisitOutcomeDesk } from '../../../src/bot/visit-outcome-desk.ts';
 import type { Agent } from '../../../src/domain/agents/agent.ts';
 import type { CaseRequest } from '../../../src/domain/cases/case.ts';
 import type { Domain } from '../../../src/domain/domain.ts';
-import { judgeVisitOutcome } from '../../../src/domain/folios/visit-outcome.ts';
+import { NotFoundError } from '../../../src/domain/errors.ts';
+import { judgeVisitOutcome, visitKey } from '../../../src/domain/folios/visit-outcome.ts';
 import type { Language } from '../../../src/domain/types.ts';
 import { startTestBot, type TestBot } from '../../support/runtime.ts';
 
@@ -144,5 +145,23 @@ describe('a visit outcome told to the customer (issue 16)', () => {
       outcome: 'not-performed',
       freeReschedulesLeft: folio.freeReschedulesLeft + 1,
     });
+  });
+
+  it('an agent bound to other countries neither sees nor records a visit of this one', async () => {
+    const folio = await visitOf('5215555550004', 'es', 4);
+    const start = folio.slot.start.getTime();
+    const colombia: Agent = { ...AGENT, email: 'co@example.com', countries: ['CO'] };
+    const mexico: Agent = { ...AGENT, email: 'mx@example.com', countries: ['MX'] };
+    const input = {
+      outcome: 'done' as const,
+      arrivedAt: new Date(start),
+      startedAt: new Date(start),
+      endedAt: new Date(start + 30 * MIN),
+    };
+    expect(await desk.sheet(colombia, folio.number)).toBeNull();
+    await expect(desk.record(colombia, folio.number, input)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await domain.folios.outcomes.find(visitKey(folio))).toBeNull();
+    expect(await desk.sheet(mexico, folio.number)).toMatchObject({ folioNumber: folio.number });
+    expect((await desk.record(mexico, folio.number, input)).status).toBe('recorded');
   });
 });
