@@ -54,7 +54,15 @@ export async function consoleParts(
     runtime.engine,
     runtime.domain,
     holds,
-    runtime.stores.versions.states,
+    // A session waiting for a person or held by one has its chat-limit timer pending (R001-7),
+    // due at most the chat limit from now.
+    () =>
+      runtime.stores.timers.conversationsWith(
+        'chatLimit',
+        new Date(
+          options.clock.now().getTime() + runtime.domain.policy.fairUse.chatLimitMinutes * 60_000,
+        ),
+      ),
     {
       onError: (error, what) => logger.error({ err: error }, `agent desk: ${what} failed`),
       closingMail: options.closingMail ?? null,

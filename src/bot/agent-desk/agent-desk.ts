@@ -6,7 +6,6 @@
  * bot's survey, R002-8). Every action goes to the case timeline with the agent's e-mail.
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection } from 'mongodb';
 import type { Agent } from '../../domain/agents/agent.ts';
 import type { ConsoleRole } from '../../domain/agents/agent-access.ts';
 import type { ConversationHolds } from '../../domain/agents/conversation-holds.ts';
@@ -16,11 +15,10 @@ import { raisePriority } from '../../domain/policy/index.ts';
 import { isCountry } from '../../domain/types.ts';
 import type { AgentChatEnd, ConversationEngine, HandoffNotice } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
-import type { StoredState } from '../engine/state-codec.ts';
 import type { CaseNotices } from '../mail/case-notices.ts';
 import type { SlaAlertNotice, SlaWatch } from '../sla-watch.ts';
 import { DeskEvents, type DeskFeed } from './desk-events.ts';
-import { DeskQueue, maySee } from './queue.ts';
+import { DeskQueue, maySee, type WaitingCandidates } from './queue.ts';
 
 /** Why an action was refused: not in the queue (or not the agent's to see), held by another, … */
 export type DeskRefusal = 'not-found' | 'held-by-other' | 'not-held' | 'no-case' | 'empty';
@@ -50,7 +48,8 @@ export class AgentDesk {
     private readonly engine: ConversationEngine,
     private readonly domain: Domain,
     private readonly holds: ConversationHolds,
-    versions: Collection<StoredState>,
+    /** The conversations that may be waiting (the queue reads each; see `DeskQueue`). */
+    candidates: WaitingCandidates,
     options: {
       onError?: (error: unknown, what: string) => void;
       /** The log the processes' desks share events through; none: this process only. */
@@ -65,7 +64,7 @@ export class AgentDesk {
     this.closingMail = options.closingMail ?? null;
     this.sla = options.sla;
     this.events = new DeskEvents(options.feed ?? null);
-    this.queue = new DeskQueue(engine, domain, versions);
+    this.queue = new DeskQueue(engine, domain, candidates);
     this.sla?.onAlert((alert) => void this.#slaAlert(alert).catch(() => undefined));
   }
 
@@ -87,7 +86,7 @@ export class AgentDesk {
   /** The engine's hand-off notices, told to the consoles (`EngineOptions.onHandoff`). */
   onHandoff(notice: HandoffNotice): void {
     const level = notice.state.handoff?.level ?? null;
-    this.queue.told(notice.conversationId, notice.state.createdAt);
+    this.queue.told(notice.conversationId);
     if (notice.kind === 'customer-message' && notice.text !== undefined) {
       this.events.publish({
         type: 'message',

@@ -1,12 +1,15 @@
 /**
  * The agents' queue (issue 15): every conversation queued for a person or held by one, from
- * every channel, with its customer, case, intake data, transcript and fair-use record. The
- * console may scan (ARCHITECTURE: "reports and the agent console may scan"): it finds the
- * conversations by the `mode` of their stored versions, then reads each one's latest version
- * the way the engine does, by `_id`. The message path never reads this way.
+ * every channel, with its customer, case, intake data, transcript and fair-use record. It never
+ * scans the conversations' versions (on the embedded database a scan decodes every version ever
+ * stored: minutes once they are hundreds of thousands). A session waiting for a person or held
+ * by one always has its chat-limit timer pending (R001-7: the limit runs in the queue and in an
+ * agent's chat, and firing it ends the wait), so the candidates are the conversations with a
+ * pending chat-limit timer (`TimerStore.conversationsWith`: the hours' small collections) and
+ * those this process was just told of; each is read the way the engine reads it, by `_id`.
  */
 import { performance } from 'node:perf_hooks';
-import type { Collection } from 'mongodb';
+import pLimit from 'p-limit';
 import type { Case, SupportLevel } from '../../domain/cases/case.ts';
 import type { Domain } from '../../domain/domain.ts';
 import type { AbuseRecord } from '../../domain/fair-use/index.ts';
@@ -20,10 +23,11 @@ import {
 } from '../../domain/policy/index.ts';
 import type { ConversationEngine } from '../engine/engine.ts';
 import type { ConversationState } from '../engine/state.ts';
-import type { StoredState } from '../engine/state-codec.ts';
 
-/** How long one scan of the versions serves every console of a process (real time). */
-const SCAN_REUSE_MS = 3_000;
+/** How long one look for waiting conversations serves every console of a process (real time). */
+const LOOK_REUSE_MS = 3_000;
+/** Latest versions read at once while listing the queue. */
+const READS = pLimit(16);
 
 /** A conversation as a queue row shows it. */
 export interface QueueItem {
@@ -74,72 +78,60 @@ export function maySee(role: ConsoleRole, level: SupportLevel | null): boolean {
   return role !== 'L1' || level !== 'L2';
 }
 
+/**
+ * Where the queue finds its conversations: those that may be waiting (a superset; each is read
+ * and kept only when its latest version is queued or held).
+ */
+export type WaitingCandidates = () => Promise<Iterable<string>>;
+
 /** Reads the queue and the conversations in it. */
 export class DeskQueue {
   constructor(
     private readonly engine: ConversationEngine,
     private readonly domain: Domain,
-    private readonly versions: Collection<StoredState>,
+    private readonly candidates: WaitingCandidates,
   ) {}
 
   /**
-   * Conversations the engine told this process were queued or written to since the last scan:
-   * shown at once, before the next scan finds them (`onHandoff`).
+   * Conversations the engine told this process were queued since the last look: shown at once,
+   * whatever the candidates say (`onHandoff`).
    */
-  readonly #told = new Map<string, Date>();
-  #scanned: { at: number; rows: Promise<Map<string, Date[]>> } | null = null;
+  readonly #told = new Set<string>();
+  #looked: { at: number; ids: Promise<Set<string>> } | null = null;
 
   /** A conversation was queued, or its customer wrote while queued (a hand-off notice). */
-  told(conversationId: string, at: Date): void {
-    if (!this.#told.has(conversationId)) this.#told.set(conversationId, at);
+  told(conversationId: string): void {
+    this.#told.add(conversationId);
   }
 
   /**
-   * The conversations with versions in the queue and when each version was written: a scan
-   * (FerretDB v1 reads by any field but `_id` by scanning), shared by every console of this
-   * process for SCAN_REUSE_MS (real time) so that many agents cost one scan.
+   * The conversations that may be waiting, shared by every console of this process for
+   * LOOK_REUSE_MS (real time) so that many agents cost one look.
    */
-  #scan(): Promise<Map<string, Date[]>> {
+  #candidates(): Promise<Set<string>> {
     const now = performance.now();
-    if (this.#scanned && now - this.#scanned.at < SCAN_REUSE_MS) return this.#scanned.rows;
-    const told = new Map(this.#told);
-    const rows = this.versions
-      .find(
-        { mode: { $in: ['queued', 'agent'] } },
-        { projection: { conversationId: 1, createdAt: 1 } },
-      )
-      .toArray()
-      .then((found) => {
-        const byConversation = new Map<string, Date[]>();
-        for (const row of found) {
-          const seen = byConversation.get(row.conversationId) ?? [];
-          seen.push(row.createdAt);
-          byConversation.set(row.conversationId, seen);
-        }
-        // What the scan saw needs no telling any more (what was told during it stays).
-        for (const [id, at] of told) if (this.#told.get(id) === at) this.#told.delete(id);
-        return byConversation;
-      });
-    this.#scanned = { at: now, rows };
-    rows.catch(() => (this.#scanned = null));
-    return rows;
+    if (this.#looked && now - this.#looked.at < LOOK_REUSE_MS) return this.#looked.ids;
+    const told = [...this.#told];
+    const ids = this.candidates().then((found) => {
+      const all = new Set(found);
+      // What the look saw needs no telling any more.
+      for (const id of told) if (all.has(id)) this.#told.delete(id);
+      return all;
+    });
+    this.#looked = { at: now, ids };
+    ids.catch(() => (this.#looked = null));
+    return ids;
   }
 
   /** The queue a role sees: most urgent priority first, then the earliest SLA due, then waiting longest. */
   async list(role: ConsoleRole): Promise<QueueItem[]> {
-    const firstSeen = new Map(await this.#scan());
-    for (const [conversationId, at] of this.#told) {
-      firstSeen.set(conversationId, [...(firstSeen.get(conversationId) ?? []), at]);
-    }
+    const ids = new Set(await this.#candidates());
+    for (const id of this.#told) ids.add(id);
+    const states = await Promise.all([...ids].map((id) => READS(() => this.engine.state(id))));
     const items: QueueItem[] = [];
-    for (const [conversationId, times] of firstSeen) {
-      const state = await this.engine.state(conversationId);
+    for (const state of states) {
       if (!state || !isWaiting(state) || !maySee(role, state.handoff!.level)) continue;
-      const since = times.filter((t) => t >= state.sessionStartedAt);
-      const waitingSince = since.length
-        ? new Date(Math.min(...since.map(Number)))
-        : state.createdAt;
-      items.push(await this.#item(state, waitingSince));
+      items.push(await this.#item(state, waitingSince(state)));
     }
     return items.sort(
       (a, b) =>
@@ -153,7 +145,7 @@ export class DeskQueue {
   async view(role: ConsoleRole, conversationId: string): Promise<ConversationView | null> {
     const state = await this.engine.state(conversationId);
     if (!state || !isWaiting(state) || !maySee(role, state.handoff!.level)) return null;
-    const item = await this.#item(state, state.sessionStartedAt);
+    const item = await this.#item(state, waitingSince(state));
     const customer = state.accountNumber
       ? await this.domain.customers.findByAccount(state.accountNumber)
       : null;
@@ -220,6 +212,12 @@ export class DeskQueue {
     const country = found?.country ?? (Object.keys(policy.countries)[0] as string);
     return slaDueTimes(openedAt, priority, calendarFor(policy, country), policy).firstContactDue;
   }
+}
+
+/** When it joined the queue (versions stored before `queuedAt` was kept: its session's start). */
+function waitingSince(state: ConversationState): Date {
+  const at = state.handoff?.queuedAt;
+  return at ? new Date(at) : state.sessionStartedAt;
 }
 
 /** Queued for a person, or held by one. */

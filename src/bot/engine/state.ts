@@ -67,8 +67,11 @@ export interface ConversationState {
   transcriptKept: number;
   /** How many versions back the version that starts the stored transcript is (0: this one). */
   transcriptDepth: number;
-  /** In the agents' queue or held by one (decision 5): why, for whom, and the agent. */
-  handoff: (Handoff & { agent: string | null }) | null;
+  /**
+   * In the agents' queue or held by one (decision 5): why, for whom, the agent, and when it
+   * joined the queue (`queuedAt`, ISO; absent in versions stored before it was kept).
+   */
+  handoff: (Handoff & { agent: string | null; queuedAt?: string }) | null;
   createdAt: Date;
   /**
    * Where this version stands in storage, for writing the next one (kept in memory, rebuilt

@@ -111,6 +111,8 @@ describe('finishing a turn', () => {
       priority: 'P3',
       caseNumber: 'AT-2026-000001' as CaseNumber,
       agent: null,
+      // When it joined the queue: the console's "waiting since".
+      queuedAt: d.next.createdAt.toISOString(),
     });
     expect(notices).toEqual([
       { conversationId: CONVERSATION, kind: 'queued', state: next, inputKey: d.inputKey },

@@ -141,6 +141,26 @@ export class TimerStore {
     return found;
   }
 
+  /**
+   * The conversations with a pending timer of `kind` due up to `until`: read from the hours'
+   * collections (pending timers only, each hour dropped once over), never from the versions.
+   * The agents' queue finds its conversations so (a session in the queue or with an agent
+   * always has its chat-limit timer pending, R001-7).
+   */
+  async conversationsWith(kind: ConversationTimer['kind'], until: Date): Promise<Set<string>> {
+    const found = new Set<string>();
+    const last = dueHourOf(until);
+    for (const hour of await this.#hours()) {
+      if (hour > last) break;
+      const timers = await this.#dueIn(hour)
+        .find({ kind }, { projection: { conversationId: 1 } })
+        .toArray();
+      for (const timer of timers)
+        if ('conversationId' in timer && timer.conversationId) found.add(timer.conversationId);
+    }
+    return found;
+  }
+
   /** Claims a due timer for this process; false when another process claimed it first. */
   async claim(timer: TimerDocument, by: string, at: Date): Promise<boolean> {
     const claims = this.#claimsIn(dueHourOf(timer.dueAt));

@@ -184,6 +184,7 @@ function applyEmitted(next: ConversationState, e: FlowEmitted): 'queued' | 'left
         priority: e.priority,
         caseNumber: e.caseNumber,
         agent: null,
+        queuedAt: next.createdAt.toISOString(),
       };
       return 'queued';
     case 'handoff.left':

@@ -190,7 +190,13 @@ function agentActs(
     // R003-8: back in the queue for level 2, one step more urgent; no one holds it now.
     const held = next.handoff ?? { reason: 'agent', level: 'L1', priority: 'P3', caseNumber: null };
     next.mode = 'queued';
-    next.handoff = { ...held, level: 'L2', priority: raisePriority(held.priority), agent: null };
+    next.handoff = {
+      ...held,
+      level: 'L2',
+      priority: raisePriority(held.priority),
+      agent: null,
+      queuedAt: now.toISOString(),
+    };
     next.outbox.push({ key: 'handoff.transferred', params: { agent: input.agent } });
   } else if ((input.action === 'markFalse' || input.action === 'suspend') && input.fairUse) {
     // R001-10 / R001-11: the customer is told why on their channel, and the conversation ends:
