@@ -14,9 +14,17 @@ export class ConfigurationError extends AtiendeError {
   readonly code = 'CONFIG_INVALID';
 }
 
-/** A value given by a customer or an API caller does not satisfy the domain's rules. */
+/**
+ * A value given by a customer or an API caller does not satisfy the domain's rules. `reason`,
+ * when given, names the rule broken (stable, for a screen to say it in the reader's language).
+ */
 export class ValidationError extends AtiendeError {
   readonly code = 'VALIDATION_FAILED';
+  readonly reason: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; reason?: string }) {
+    super(message, options);
+    this.reason = options?.reason;
+  }
 }
 
 /** The embedded database could not be built or started. */

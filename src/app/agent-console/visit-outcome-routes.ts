@@ -68,7 +68,9 @@ export function visitOutcomeSection(visits: VisitOutcomeDesk): ConsoleSection {
         } catch (error) {
           if (error instanceof NotFoundError) return reply.code(404).send({ error: 'not-found' });
           if (error instanceof ValidationError)
-            return reply.code(400).send({ error: 'invalid', message: error.message });
+            return reply
+              .code(400)
+              .send({ error: 'invalid', message: error.message, reason: error.reason ?? null });
           throw error;
         }
       }),

@@ -160,7 +160,9 @@ export class FolioService {
     const folio = await this.#get(number);
     const record = judgeVisitOutcome(folio, input, this.policy, agent, this.clock.now());
     if (folio.outcomeKey !== record.key && folio.outcome !== 'pending')
-      throw new ValidationError(`visit ${number} is not pending (${folio.outcome})`);
+      throw new ValidationError(`visit ${number} is not pending (${folio.outcome})`, {
+        reason: 'notPending',
+      });
     if (!(await this.folios.outcomes.claim(record))) {
       const first = await this.folios.outcomes.find(record.key);
       if (!first) throw new Error(`visit outcome ${record.key} vanished`);

@@ -83,12 +83,19 @@ export function judgeVisitOutcome(
 ): VisitOutcomeRecord {
   const { arrivedAt, startedAt, endedAt } = input;
   if ([arrivedAt, endedAt, startedAt ?? arrivedAt].some((d) => Number.isNaN(d.getTime())))
-    throw new ValidationError('the visit times are not valid instants');
+    throw new ValidationError('the visit times are not valid instants', {
+      reason: 'timesInvalid',
+    });
   if (endedAt < arrivedAt)
-    throw new ValidationError('a visit cannot end before the technician arrives');
+    throw new ValidationError('a visit cannot end before the technician arrives', {
+      reason: 'endsBeforeArrival',
+    });
   if (startedAt && (startedAt < arrivedAt || startedAt > endedAt))
-    throw new ValidationError('the work starts between the arrival and the end of the visit');
-  if (endedAt > recordedAt) throw new ValidationError('a visit cannot end in the future');
+    throw new ValidationError('the work starts between the arrival and the end of the visit', {
+      reason: 'startOutsideVisit',
+    });
+  if (endedAt > recordedAt)
+    throw new ValidationError('a visit cannot end in the future', { reason: 'endsInFuture' });
   const tolerance = policy.visits.toleranceMinutes * MS_PER_MINUTE;
   const agreed = folio.slot.start.getTime();
   const accepted = input.extraTimeAcceptedInWriting === true;
@@ -112,16 +119,21 @@ export function judgeVisitOutcome(
   };
   switch (input.outcome) {
     case 'done':
-      if (!startedAt) throw new ValidationError('a visit done says when the work started');
+      if (!startedAt)
+        throw new ValidationError('a visit done says when the work started', {
+          reason: 'startMissing',
+        });
       return { ...base, rule: 'R000-6', folioOutcome: 'done', ...onOurSide };
     case 'customer-absent':
       if (arrivedAt.getTime() > agreed + tolerance)
         throw new ValidationError(
           'the technician arrived after the tolerance: the customer is not absent past it (R000-10)',
+          { reason: 'arrivedAfterTolerance' },
         );
       if (endedAt.getTime() <= agreed + tolerance)
         throw new ValidationError(
           `the ${policy.visits.toleranceMinutes}-minute tolerance after the agreed time is not over yet (R000-10)`,
+          { reason: 'toleranceNotOver' },
         );
       return { ...base, rule: 'R000-10', folioOutcome: 'cancelled-customer-absent', ...owed };
     case 'no-internet':

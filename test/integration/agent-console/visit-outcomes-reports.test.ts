@@ -122,6 +122,14 @@ describe('visit outcomes and supervisor reports in the console (issue 16)', asyn
     });
     expect(early.status).toBe(400);
     expect(String(early.body.message)).toMatch(/tolerance/);
+    // Named, so that the page says it in the agent's language (es, en, pt all have it).
+    expect(early.body.reason).toBe('toleranceNotOver');
+    for (const language of ['es', 'en', 'pt']) {
+      const texts = (await agent.get(`/agent/api/texts/${language}`)).body as {
+        visits: { reasons: Record<string, string> };
+      };
+      expect(texts.visits.reasons.toleranceNotOver).toMatch(/R000-10/);
+    }
     const late = await agent.post(`${path(folio)}/outcome`, {
       outcome: 'customer-absent',
       arrivedAt: iso(start - 2 * MIN),

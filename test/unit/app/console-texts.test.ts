@@ -34,4 +34,14 @@ describe("the agent console's texts (locales/<lang>/console.json, issue 15)", ()
     expect(Object.keys(tree.caseTypes as Tree).sort()).toEqual([...CASE_TYPES].sort());
     expect(Object.keys(tree.caseStatuses as Tree).sort()).toEqual([...CASE_STATUSES].sort());
   });
+
+  it('say every reason a visit outcome is refused for', () => {
+    // The reasons the visit rules name (`reason: '…'` in their ValidationErrors).
+    const named = ['src/domain/folios/visit-outcome.ts', 'src/domain/folios/folio-service.ts']
+      .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/reason: '(\w+)'/g)])
+      .map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(5);
+    const visits = texts('es').visits as Tree;
+    expect(Object.keys(visits.reasons as Tree).sort()).toEqual([...new Set(named)].sort());
+  });
 });

@@ -89,8 +89,13 @@ async function record() {
       at: when(body.record.recordedAt),
     });
   } else {
+    // The rule broken in the agent's language; the server's words only for a reason unnamed.
+    const named = body.reason ? t(`visits.reasons.${body.reason}`) : null;
     $('#message').textContent = t('visits.refused', {
-      reason: body.message || body.error || res.status,
+      reason:
+        named && named !== `visits.reasons.${body.reason}`
+          ? named
+          : body.message || body.error || res.status,
     });
   }
   await open(folio);
