@@ -6,9 +6,9 @@ import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { technicalScript } from '../../../bench/conversation.ts';
-import { startAppProcess } from '../../support/app-process.ts';
+import { startAppProcess, type AppProcess } from '../../support/app-process.ts';
 import { testDatabaseUri } from '../../support/database.ts';
 
 /** Every compiled module under `dir`. */
@@ -20,6 +20,11 @@ async function modules(dir: string): Promise<string[]> {
 }
 
 describe('npm run build and the built server (issue 17)', () => {
+  // A failed check leaves the server running: it must not outlive the test.
+  const started: AppProcess[] = [];
+  afterAll(() => {
+    for (const app of started) if (app.child.exitCode === null) app.child.kill('SIGKILL');
+  });
   beforeAll(async () => {
     await promisify(execFile)(process.execPath, ['tools/build.mjs'], { timeout: 400_000 });
   }, 420_000);
@@ -52,6 +57,7 @@ describe('npm run build and the built server (issue 17)', () => {
         ATIENDE_RATE_ADDRESS_BURST: '100',
       },
     });
+    started.push(app);
     expect(app.child.spawnargs.join(' ')).not.toContain('tsx');
     const health = await fetch(`${app.base}/healthz`);
     expect(health.status).toBe(200);
