@@ -462,7 +462,10 @@ async function main(): Promise<number> {
       const scratch: Collection<CeilingDocument> = db.collection<CeilingDocument>(
         `bench_ceiling_${Date.now()}`,
       );
-      await scratch.createIndex({ answers: 1 }, { unique: true, name: 'answers_unique' });
+      await scratch.createIndex(
+        { conversationId: 1, answers: 1 },
+        { unique: true, name: 'conversation_answers_unique' },
+      );
       await scratch.createIndex(
         { conversationId: 1, version: -1 },
         { name: 'conversation_version' },

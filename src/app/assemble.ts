@@ -338,6 +338,7 @@ async function assembleOn(
         adapters: started ? adapters : [],
         runtime,
         inFlight,
+        writesBehind: [{ name: 'agent desk events', flushed: () => agents.desk.events.flushed() }],
         database,
         logger,
       });

@@ -18,6 +18,11 @@ export interface StopParts {
   readonly adapters: readonly ChannelAdapter[];
   readonly runtime: Runtime;
   readonly inFlight: InFlight;
+  /**
+   * Writes a turn starts and does not wait for: the agent desk's events, appended to the log the
+   * other processes' consoles read. Waited for before the database closes.
+   */
+  readonly writesBehind?: readonly { readonly name: string; flushed(): Promise<void> }[];
   /** The database atiende opened (null when the caller gave the connection). */
   readonly database: Database | null;
   readonly logger: Logger;
@@ -27,7 +32,8 @@ export interface StopParts {
  * Stops atiende: HTTP stops listening and answers 503 to new requests while those in flight
  * end, the scheduler fires no more timers; the turns in flight finish; the channels stop taking
  * messages and release what they hold (the WhatsApp socket's lease); the runtime flushes its
- * journals and batchers; then the database is closed (the embedded server stopped last).
+ * journals and batchers, and the writes the turns left behind end (`writesBehind`); then the
+ * database is closed (the embedded server stopped last).
  */
 export async function stopInOrder(parts: StopParts): Promise<void> {
   const { runtime, inFlight, logger } = parts;
@@ -52,5 +58,7 @@ export async function stopInOrder(parts: StopParts): Promise<void> {
   // A polling channel's last messages, taken before it stopped.
   await step('turns', () => inFlight.drained());
   await step('runtime', () => runtime.stop());
+  // Written by the last turns without waiting: on a closed client they would fail, lost.
+  for (const writes of parts.writesBehind ?? []) await step(writes.name, () => writes.flushed());
   await step('database', async () => parts.database?.close());
 }

@@ -185,6 +185,13 @@ export async function createRuntime(options: {
   });
   let housekeeping: NodeJS.Timeout | null = null;
   let boardRefresh: NodeJS.Timeout | null = null;
+  // The timers' work under way: a stop waits for it, or it would reach a closed client.
+  const background = new Set<Promise<unknown>>();
+  const inBackground = (work: Promise<unknown>) => {
+    const done = work.catch((e) => options.onError?.(e));
+    background.add(done);
+    void done.finally(() => background.delete(done));
+  };
   const ready = engine;
 
   return {
@@ -209,23 +216,19 @@ export async function createRuntime(options: {
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
-        void stores.tidy(options.clock.now()).catch((e) => options.onError?.(e));
-        if (++rounds % RECOVERY_EVERY_ROUNDS === 0) {
-          void ready.recoverDeliveries().catch((e) => options.onError?.(e));
-        }
+        inBackground(stores.tidy(options.clock.now()));
+        if (++rounds % RECOVERY_EVERY_ROUNDS === 0) inBackground(ready.recoverDeliveries());
       }, options.housekeepingMs ?? 5_000);
       housekeeping.unref();
       // R003-3/4: the synchronous paths (a page's office-hours notice) see announcements made
       // in another process within a second; the asynchronous ones read the board before use.
-      boardRefresh = setInterval(
-        () => void domain.announcements.refresh().catch((e) => options.onError?.(e)),
-        1_000,
-      );
+      boardRefresh = setInterval(() => inBackground(domain.announcements.refresh()), 1_000);
       boardRefresh.unref();
     },
     async stop() {
       if (housekeeping) clearInterval(housekeeping);
       if (boardRefresh) clearInterval(boardRefresh);
+      await Promise.all(background);
       await scheduler.stop();
       await mailSender?.stop();
       await domain.effects.settled();

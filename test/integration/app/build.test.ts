@@ -6,8 +6,9 @@ import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { startAppProcess } from '../../support/app-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { technicalScript } from '../../../bench/conversation.ts';
+import { startAppProcess, type AppProcess } from '../../support/app-process.ts';
 import { testDatabaseUri } from '../../support/database.ts';
 
 /** Every compiled module under `dir`. */
@@ -19,6 +20,11 @@ async function modules(dir: string): Promise<string[]> {
 }
 
 describe('npm run build and the built server (issue 17)', () => {
+  // A failed check leaves the server running: it must not outlive the test.
+  const started: AppProcess[] = [];
+  afterAll(() => {
+    for (const app of started) if (app.child.exitCode === null) app.child.kill('SIGKILL');
+  });
   beforeAll(async () => {
     await promisify(execFile)(process.execPath, ['tools/build.mjs'], { timeout: 400_000 });
   }, 420_000);
@@ -38,11 +44,20 @@ describe('npm run build and the built server (issue 17)', () => {
     expect(tsImports).toEqual([]);
   });
 
-  it('node --enable-source-maps dist/app/main.js: /healthz, a chat turn, the pages, a clean stop', async () => {
+  it('node --enable-source-maps dist/app/main.js: /healthz, a chat turn, the pages, a conversation to its folio, a clean stop', async () => {
     const app = await startAppProcess({
       entry: 'dist',
-      env: { MONGODB_URI: testDatabaseUri(), ATIENDE_SEED_DEMO: 'true' },
+      // A Tuesday, 10:00 in Mexico City: the office is open, whenever CI runs.
+      env: {
+        MONGODB_URI: testDatabaseUri(),
+        ATIENDE_SEED_DEMO: 'true',
+        ATIENDE_CLOCK_START: '2026-03-10T16:00:00Z',
+        // One customer typing as fast as a script: over a person's rate limits.
+        ATIENDE_RATE_USER_BURST: '100',
+        ATIENDE_RATE_ADDRESS_BURST: '100',
+      },
     });
+    started.push(app);
     expect(app.child.spawnargs.join(' ')).not.toContain('tsx');
     const health = await fetch(`${app.base}/healthz`);
     expect(health.status).toBe(200);
@@ -65,7 +80,24 @@ describe('npm run build and the built server (issue 17)', () => {
       '/agent',
     ])
       expect((await fetch(`${app.base}${page}`)).status, page).toBe(200);
+
+    // The whole technical flow through the built server (issue 17: what CI runs on Node 22
+    // too): troubleshooting, the case opened, a visit slot chosen and its folio (R004-3).
+    const said: string[] = [];
+    for (const [n, step] of technicalScript('MX-1001', 'SRV-MX-0001').entries()) {
+      const { message } = step;
+      const { status, body } = await app.chat({
+        userId: 'bruno',
+        messageId: `b${n}`,
+        ...(typeof message === 'string' ? { text: message } : { choice: message.choice }),
+      });
+      expect({ n, status, outcome: body.outcome }).toEqual({ n, status: 200, outcome: 'answered' });
+      said.push(...(body.replies ?? []).map((r) => r.key));
+    }
+    expect(said).toContain('case.opened');
+    expect(said).toContain('visit.folioConfirmed');
+
     app.child.kill('SIGTERM');
     expect(await app.exited).toEqual({ code: 0, signal: null });
-  }, 120_000);
+  }, 180_000);
 });

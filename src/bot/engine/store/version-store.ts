@@ -21,6 +21,11 @@ import { VersionFloors, VersionGone } from './version-floor.ts';
 /** Reads of a latest version that met a version compaction deleted under them, at most. */
 const GONE_RETRIES = 4;
 
+/** The unique index of answered inputs, prefixed by the shard key (issue 17). */
+export const ANSWERS_INDEX = 'conversation_answers_unique';
+/** Its name before issue 17, on `{ answers: 1 }` alone: refused by `shardCollection`. */
+export const LEGACY_ANSWERS_INDEX = 'answers_unique';
+
 /**
  * A conversation's versions (decision 1), each inserted once under its unique
  * (conversation, version) `_id` and answered-input key. Designed for what FerretDB v1 measures
@@ -55,8 +60,20 @@ export class VersionStore {
     return this.#stateInserts.roundTrips + this.#headInserts.roundTrips;
   }
 
+  /**
+   * One answer per input (decision 0): the `(conversationId, answers)` unique index, which a
+   * cluster sharded on `{ conversationId: 1 }` accepts (docs/SCALING.md). It replaces the
+   * `{ answers: 1 }` index of databases made before issue 17 with the same guarantee, as
+   * every input key names its conversation (input-key.ts). The new index is built before the
+   * old one goes, so some unique index refuses a second answer at every moment; processes
+   * starting at once build the same index (a no-op for all but one) and may each try the drop.
+   */
   async init(): Promise<void> {
-    await this.states.createIndex({ answers: 1 }, { unique: true, name: 'answers_unique' });
+    await this.states.createIndex(
+      { conversationId: 1, answers: 1 },
+      { unique: true, name: ANSWERS_INDEX },
+    );
+    await dropIndexIfThere(this.states, LEGACY_ANSWERS_INDEX);
   }
 
   /**
@@ -327,4 +344,19 @@ function pageLinesOf(chain: readonly StoredVersion[], transcriptLength: number):
     if (doc.transcriptKept === 0) break;
   }
   return Math.min(transcriptLength, sum);
+}
+
+/** Drops an index by name; one already gone (another process dropped it) is no error. */
+async function dropIndexIfThere(
+  collection: Pick<Collection, 'dropIndex'>,
+  name: string,
+): Promise<void> {
+  try {
+    await collection.dropIndex(name);
+  } catch (error) {
+    const { code, codeName } = error as { code?: number; codeName?: string };
+    // IndexNotFound, or NamespaceNotFound when the collection does not exist yet.
+    if (code === 27 || codeName === 'IndexNotFound' || code === 26) return;
+    throw error;
+  }
 }

@@ -1,0 +1,77 @@
+/**
+ * Issue 17: a clean stop closes the database only after the writes the turns started without
+ * waiting for them. The agent desk's events are appended, one after another, to the log the
+ * other processes' consoles read; a stop that closed the client under them lost the last ones
+ * and logged a MongoNotConnectedError for each. The same for the runtime's housekeeping (the
+ * journal's tidying, the recovery sweep, the announcement board's refresh), started by timers.
+ */
+import mongoose from 'mongoose';
+import { describe, expect, it } from 'vitest';
+import { assembleAtiende } from '../../../src/app/assemble.ts';
+import { createLogger } from '../../../src/app/logger.ts';
+import { ManualClock } from '../../../src/domain/clock.ts';
+import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
+import { testDatabaseUri } from '../../support/database.ts';
+
+/** Enough appends in a row to be still going when a stop that does not wait closes the client. */
+const EVENTS = 300;
+
+describe('a clean stop waits for the writes left behind (issue 17)', () => {
+  it('every desk event published before the stop is in the shared log, and nothing is logged as failed', async () => {
+    const uri = testDatabaseUri();
+    const lines: Record<string, unknown>[] = [];
+    const atiende = await assembleAtiende({
+      // atiende opens this database itself, and so closes it at the stop.
+      database: { uri, dataDir: 'unused-with-a-uri' },
+      policy: DEFAULT_POLICY,
+      clock: new ManualClock('2026-03-10T16:00:00Z'),
+      channels: ['terminal'],
+      logger: createLogger('warn', { write: (line: string) => void lines.push(JSON.parse(line)) }),
+    });
+    await atiende.start();
+    for (let i = 0; i < EVENTS; i++)
+      atiende.agents.desk.events.publish({
+        type: 'queue',
+        conversationId: `terminal:c${i}`,
+        level: null,
+      });
+    await atiende.stop();
+
+    expect(lines.filter((line) => (line.level as number) >= 50)).toEqual([]);
+    const connection = await mongoose.createConnection(uri).asPromise();
+    try {
+      const logged = await connection
+        .collection('channel_log')
+        .countDocuments({ _id: { $regex: /^desk\./ } as never });
+      expect(logged).toBe(EVENTS);
+    } finally {
+      await connection.dropDatabase().catch(() => undefined);
+      await connection.close();
+    }
+  }, 120_000);
+
+  it('the housekeeping under way when the stop comes ends before the database closes', async () => {
+    const failed: Record<string, unknown>[] = [];
+    // Housekeeping every millisecond, so that some is under way at each stop.
+    for (let round = 0; round < 10; round++) {
+      const lines: Record<string, unknown>[] = [];
+      const atiende = await assembleAtiende({
+        database: { uri: testDatabaseUri(), dataDir: 'unused-with-a-uri' },
+        policy: DEFAULT_POLICY,
+        clock: new ManualClock('2026-03-10T16:00:00Z'),
+        channels: ['terminal'],
+        engine: { housekeepingMs: 1, recoveryGraceMs: 0 },
+        logger: createLogger('warn', {
+          write: (line: string) => void lines.push(JSON.parse(line)),
+        }),
+      });
+      await atiende.start();
+      await new Promise((resolve) => setTimeout(resolve, 30 + round * 10));
+      await atiende.stop();
+      // What a timer started before the stop and did not finish would fail now.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      failed.push(...lines.filter((line) => (line.level as number) >= 50));
+    }
+    expect(failed).toEqual([]);
+  }, 120_000);
+});
