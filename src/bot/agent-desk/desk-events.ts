@@ -65,7 +65,9 @@ export class DeskEvents {
     this.#emitter.emit('event', event);
     if (!this.feed) return;
     const { logs, processId, now, onError } = this.feed;
-    this.#writes = logs.append(scopeOf(now()), { from: processId, event }, now()).catch(onError);
+    const write = logs.append(scopeOf(now()), { from: processId, event }, now()).catch(onError);
+    // Every write waited for, not only the last: across midnight, two days' scopes append apart.
+    this.#writes = Promise.all([this.#writes, write]).then(() => undefined);
   }
 
   /** Listens until the returned function is called. */
