@@ -30,7 +30,7 @@ const report = await withOfflineAtiende(async (atiende, config) => {
 process.stdout.write(
   `Compacted ${report.compacted} of ${report.conversations} conversations ` +
     `(${report.eligible} idle, ${report.leftActive} written to meanwhile and left whole; ` +
-    `${report.finished} left unfinished by an earlier run finished); ` +
+    `${report.finished} left part-way by an earlier run finished); ` +
     `${report.versionsDeleted} versions deleted in ${(report.ms / 1000).toFixed(1)} s.\n` +
     `Swept the keys kept ${report.keepDays} days: ` +
     Object.entries(report.swept.deleted)
