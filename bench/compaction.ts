@@ -34,6 +34,11 @@ const { values: args } = parseArgs({
   options: {
     conversations: { type: 'string', default: '100000' },
     out: { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+    shared: {
+      type: 'string',
+      default: 'yes: other helpers ran tests on the same 2 cores meanwhile',
+    },
   },
 });
 const N = Number(args.conversations);
@@ -131,10 +136,12 @@ try {
 
   // Compaction: conversations idle 30 days, now.
   let lastTenth = -1;
+  const loadAtStart = loadavg().map((l) => round(l, 1));
   const started = performance.now();
   const report = await compactConversations(versions, {
     now: clock.now(),
     idleMs: 30 * DAY_MS,
+    concurrency: Number(args.concurrency),
     onProgress: ({ done, total }) => {
       const tenth = Math.floor((done / Math.max(1, total)) * 10);
       if (tenth !== lastTenth) log(`compacted ${done}/${total}`);
@@ -173,8 +180,9 @@ try {
     date: new Date().toISOString(),
     machine: {
       cpus: cpus().length,
+      loadAverageAtStart: loadAtStart,
       loadAverageAtEnd: loadavg().map((l) => round(l, 1)),
-      shared: 'yes: six helpers ran tests and builds on the same 2 cores meanwhile',
+      shared: args.shared,
       node: process.version,
       database: 'embedded FerretDB v1.24 (SQLite backend)',
     },
@@ -185,6 +193,7 @@ try {
     compaction: {
       seconds: round(seconds, 1),
       conversationsPerSecond: round(report.compacted / seconds, 0),
+      concurrency: Number(args.concurrency),
       report,
     },
     bytesPerConversation: {

@@ -1,7 +1,8 @@
 // npm run compact [-- --idle-days N]: compacts the conversations idle that long (issue 17),
-// safe while atiende serves traffic; by default ATIENDE_COMPACT_IDLE_DAYS (30).
+// safe while atiende serves traffic; by default ATIENDE_COMPACT_IDLE_DAYS (30). Then the keys
+// older than ATIENDE_KEYS_KEEP_DAYS that have done their work are swept.
 import { parseArgs } from 'node:util';
-import { compactConversations } from '../bot/retention/index.ts';
+import { compactConversations, sweepKeys } from '../bot/retention/index.ts';
 import { withOfflineAtiende } from './offline.ts';
 import { progressOn } from './progress.ts';
 
@@ -20,10 +21,20 @@ const report = await withOfflineAtiende(async (atiende, config) => {
     onProgress: ({ done, total }) => progress.update(done, total),
   });
   progress.end();
-  return result;
+  const swept = await sweepKeys(atiende.connection.db!, {
+    now: config.clock.now(),
+    keepMs: config.retention.keepMs,
+  });
+  return { ...result, swept, keepDays: config.retention.keepMs / 86_400_000 };
 });
 process.stdout.write(
   `Compacted ${report.compacted} of ${report.conversations} conversations ` +
-    `(${report.eligible} idle, ${report.leftActive} written to meanwhile and left whole); ` +
-    `${report.versionsDeleted} versions deleted in ${(report.ms / 1000).toFixed(1)} s.\n`,
+    `(${report.eligible} idle, ${report.leftActive} written to meanwhile and left whole; ` +
+    `${report.finished} left part-way by an earlier run finished); ` +
+    `${report.versionsDeleted} versions deleted in ${(report.ms / 1000).toFixed(1)} s.\n` +
+    `Swept the keys kept ${report.keepDays} days: ` +
+    Object.entries(report.swept.deleted)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ') +
+    ` (${(report.swept.ms / 1000).toFixed(1)} s).\n`,
 );

@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock.ts';
 import { insertOnce } from '../../storage/index.ts';
 import type { VersionStore } from '../engine/store/index.ts';
 import { compactConversations, type CompactionReport } from './compaction.ts';
+import { sweepKeys, type SweepReport } from './sweep.ts';
 
 /** How compaction is scheduled (configured by `ATIENDE_COMPACT_*`, README "Retention"). */
 export interface RetentionSettings {
@@ -10,13 +11,19 @@ export interface RetentionSettings {
   idleMs: number;
   /** One run per this much business time, in one process; 0: never on a schedule. */
   everyMs: number;
+  /** Keys that guard for a while only (effects, marks, codes, logs) are kept this long. */
+  keepMs: number;
 }
 
-/** The defaults: compact conversations idle 30 days, once a day. */
+/** The defaults: compact conversations idle 30 days, once a day; keep keys 30 days. */
 export const DEFAULT_RETENTION: RetentionSettings = {
   idleMs: 30 * 86_400_000,
   everyMs: 86_400_000,
+  keepMs: 30 * 86_400_000,
 };
+
+/** What a run did: its compaction, and the keys it swept. */
+export type RetentionReport = CompactionReport & { swept: SweepReport };
 
 /** How often a process looks whether a run is due (real time). */
 const LOOK_EVERY_MS = 60_000;
@@ -29,7 +36,8 @@ interface RunClaim {
 }
 
 /**
- * Compaction on a schedule, in one process at a time (issue 17): each period's run is claimed
+ * Compaction on a schedule, in one process at a time (issue 17), then the sweep of keys that
+ * have done their work (`sweepKeys`): each period's run is claimed
  * by inserting its number into `compaction_runs` (decision 0: the insert that wins runs it;
  * the others see the duplicate and leave it). A process that dies mid-run leaves the period
  * claimed: the next period's run does the rest (compaction is resumable by construction).
@@ -40,7 +48,7 @@ export class CompactionSchedule {
   readonly #clock: Clock;
   readonly #settings: RetentionSettings;
   readonly #processId: string;
-  readonly #onRun: (report: CompactionReport) => void;
+  readonly #onRun: (report: RetentionReport) => void;
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> | null = null;
@@ -51,7 +59,7 @@ export class CompactionSchedule {
     clock: Clock;
     settings: RetentionSettings;
     processId: string;
-    onRun: (report: CompactionReport) => void;
+    onRun: (report: RetentionReport) => void;
     onError: (error: unknown) => void;
   }) {
     this.#db = options.db;
@@ -83,17 +91,19 @@ export class CompactionSchedule {
    * Claims this period's run and does it: the report, or null when another process (or an
    * earlier look of this one) claimed it.
    */
-  async runIfDue(): Promise<CompactionReport | null> {
+  async runIfDue(): Promise<RetentionReport | null> {
     try {
       const now = this.#clock.now();
       const period = Math.floor(now.getTime() / this.#settings.everyMs);
       const runs = this.#db.collection<RunClaim>('compaction_runs');
       const claim = { _id: period, by: this.#processId, at: now };
       if (!(await insertOnce(() => runs.insertOne(claim)))) return null;
-      const report = await compactConversations(this.#versions, {
+      const compaction = await compactConversations(this.#versions, {
         now,
         idleMs: this.#settings.idleMs,
       });
+      const swept = await sweepKeys(this.#db, { now, keepMs: this.#settings.keepMs });
+      const report = { ...compaction, swept };
       this.#onRun(report);
       return report;
     } catch (error) {

@@ -12,5 +12,7 @@ export {
 export {
   CompactionSchedule,
   DEFAULT_RETENTION,
+  type RetentionReport,
   type RetentionSettings,
 } from './compaction-schedule.ts';
+export { sweepChannelLog, sweepKeys, type SweepOptions, type SweepReport } from './sweep.ts';

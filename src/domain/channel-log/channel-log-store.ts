@@ -26,6 +26,11 @@ const READ_AHEAD = 8;
 const APPEND_ATTEMPTS = 20;
 /** Scopes whose end this process remembers (the rest are found again by a few reads). */
 const KEPT_ENDS = 20_000;
+/**
+ * How long a remembered end is trusted: less than the shortest time retention keeps an idle
+ * scope (one day, issue 17), so an append never follows an end that was swept away.
+ */
+const END_KEPT_MS = 3_600_000;
 
 /**
  * The channels' logs in the database (`channel_log`), one document per entry under
@@ -35,7 +40,10 @@ const KEPT_ENDS = 20_000;
 export class ChannelLogStore implements ChannelLogs {
   readonly model: Model<LogEntryDocument>;
   /** The next free number of a scope as this process last saw it, and the last instant. */
-  readonly #ends = new LRUCache<string, { next: number; lastAt: number }>({ max: KEPT_ENDS });
+  readonly #ends = new LRUCache<string, { next: number; lastAt: number }>({
+    max: KEPT_ENDS,
+    ttl: END_KEPT_MS,
+  });
   /** Each scope's last append in this process, the next one waits for. */
   readonly #tails = new Map<string, Promise<void>>();
 

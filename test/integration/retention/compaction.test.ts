@@ -171,7 +171,7 @@ describe('compaction of conversations (issue 17)', () => {
           db: bot.connection.db!,
           versions: bot.runtime.stores.versions,
           clock: bot.clock,
-          settings: { idleMs: 0, everyMs: 3_600_000 },
+          settings: { idleMs: 0, everyMs: 3_600_000, keepMs: 86_400_000 },
           processId: `p${i}`,
           onRun: () => undefined,
           onError: (error) => {

@@ -12,6 +12,16 @@ export interface FloorLink {
   at: Date;
 }
 
+/**
+ * A compaction's deletes in progress (issue 17): the versions from `from` up to `to` (excluded)
+ * of each conversation, recorded before they are deleted and removed after.
+ */
+export interface UnfinishedDeletes {
+  _id: string;
+  spans: { conversationId: string; from: number; to: number }[];
+  at: Date;
+}
+
 /** Thrown when a version a read relied on was deleted under it by compaction: read again. */
 export class VersionGone extends Error {
   readonly code = 'VERSION_GONE';
@@ -27,9 +37,15 @@ export class VersionGone extends Error {
  */
 export class VersionFloors {
   readonly links: Collection<FloorLink>;
+  /**
+   * Deletes a compaction recorded and has not finished (its process died): the next run does
+   * them. A handful of documents at most, read whole.
+   */
+  readonly unfinished: Collection<UnfinishedDeletes>;
 
   constructor(db: Db) {
     this.links = db.collection<FloorLink>('conversation_floors');
+    this.unfinished = db.collection<UnfinishedDeletes>('compaction_deletes');
   }
 
   /**

@@ -141,9 +141,18 @@ export class VersionStore {
     return { ...floors, version: await this.#lastFrom(conversationId, floors.floor) };
   }
 
-  /** A version joined whole (see `latest`); throws `VersionGone` when it went meanwhile. */
-  stateAt(conversationId: string, version: number, floor: number): Promise<ConversationState> {
-    return this.#rebuild(conversationId, version, floor);
+  /**
+   * A version joined whole (see `latest`); throws `VersionGone` when it went meanwhile.
+   * `known`: documents of the conversation already read (compaction finds the latest by
+   * reading them), not read again.
+   */
+  stateAt(
+    conversationId: string,
+    version: number,
+    floor: number,
+    known?: ReadonlyMap<number, StoredVersion>,
+  ): Promise<ConversationState> {
+    return this.#rebuild(conversationId, version, floor, known);
   }
 
   async #floors(conversationId: string): Promise<{ floor: number; from: number }> {
@@ -238,11 +247,15 @@ export class VersionStore {
     conversationId: string,
     version: number,
     floor: number,
+    known?: ReadonlyMap<number, StoredVersion>,
   ): Promise<ConversationState> {
     const from = Math.max(floor, version - (version % TRANSCRIPT_PAGE_VERSIONS));
-    const read = new Map<number, StoredVersion>();
+    const read = new Map<number, StoredVersion>(known);
     const chain = await Promise.all(
-      Array.from({ length: version - from + 1 }, (_, i) => this.#read(conversationId, version - i)),
+      Array.from(
+        { length: version - from + 1 },
+        (_, i) => read.get(version - i) ?? this.#read(conversationId, version - i),
+      ),
     );
     for (const doc of chain) read.set(doc.version, doc);
     const get = async (v: number) => {
