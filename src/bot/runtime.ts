@@ -112,25 +112,11 @@ export async function createRuntime(options: {
     domain,
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
-    // R002-5, R003-8: a new case's first-contact and response times are durable timers;
-    // R002-4: its number and opening time by e-mail.
-    (opened) =>
-      Promise.all([
-        caseNotices.caseOpened(opened),
-        sla.schedule(opened),
-        stores.timers.schedule({
-          _id: `case:${opened.number}:firstContact`,
-          kind: 'caseFirstContact',
-          caseNumber: opened.number,
-          dueAt: opened.sla.firstContactDue,
-        }),
-        stores.timers.schedule({
-          _id: `case:${opened.number}:response`,
-          kind: 'caseResponse',
-          caseNumber: opened.number,
-          dueAt: opened.sla.responseDue,
-        }),
-      ]),
+    // R002-5, R003-8: a new case's first-contact and response times (and their warnings) are
+    // the SLA watch's durable timers; R002-4: its number and opening time by e-mail. The legacy
+    // `case:<n>:firstContact` / `:response` timers are no longer written (the watch's due timers
+    // are the same instants); `SlaWatch.fire` still handles those stored by older versions.
+    (opened) => Promise.all([caseNotices.caseOpened(opened), sla.schedule(opened)]),
     {
       onCaseClosedInChat: (number) => caseNotices.caseClosed(number, null),
       onVisitBooked: (folio) => followUp.visitBooked(folio),
