@@ -8,7 +8,7 @@ import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { EngineStores, type CaseTimer } from './engine/store/index.ts';
-import type { Mailer } from '../domain/mail/index.ts';
+import type { MailIntent, Mailer } from '../domain/mail/index.ts';
 import { oncePerInput } from './effects/once-per-input.ts';
 import { noteOutages } from './engine/outage-scope.ts';
 import {
@@ -19,6 +19,7 @@ import {
 } from './flow-services.ts';
 import { CaseFollowUp, type FollowUpSettings } from './case-follow-up.ts';
 import { createTranslator, type Translator } from './i18n.ts';
+import { CaseMailPreparer } from './mail/case-mail-preparer.ts';
 import { CaseNotices, type SurveyLinks } from './mail/case-notices.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
 import { SlaWatch } from './sla-watch.ts';
@@ -33,7 +34,10 @@ export interface Runtime {
   /** The SLA watch: pauses, recomputed due instants, warnings and breaches. */
   readonly sla: SlaWatch;
   readonly translator: Translator;
-  /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
+  /**
+   * The mail outbox's sender loop; null without a mailer (mails are kept in the outbox, and a
+   * loop of the runtime's own only prepares the case notices' intents).
+   */
   readonly mailSender: MailSender | null;
   /** Issue 16: the case notifications by e-mail, queued in the outbox. */
   readonly caseNotices: CaseNotices;
@@ -99,7 +103,7 @@ export async function createRuntime(options: {
   const sla = new SlaWatch(domain, stores.timers, options.clock);
   let engine: ConversationEngine | null = null;
   const mail = options.mail ?? {};
-  const caseNotices = new CaseNotices(domain, translator, options.clock, mail.surveyLinks);
+  const caseNotices = new CaseNotices(domain, options.clock);
   const followUp = new CaseFollowUp(
     domain,
     stores.timers,
@@ -130,13 +134,20 @@ export async function createRuntime(options: {
     effectKeyOf: (id) => engine?.runningTurn(id)?.inputKey,
     onDemoCode: mail.onDemoCode,
   });
+  // Issue 17: the case notices' intents are addressed and rendered by the sender loop; without
+  // a mailer a loop still prepares them (nothing is sent), so the kept mails are listed whole.
+  const preparer = new CaseMailPreparer(domain, translator, mail.surveyLinks);
+  const senderOptions = {
+    ...mail.sender,
+    processId,
+    onError: options.onError,
+    prepare: (intent: MailIntent) => preparer.prepare(intent),
+  };
   const mailSender = mail.mailer
-    ? new MailSender(domain.mailOutbox, mail.mailer, options.clock, {
-        ...mail.sender,
-        processId,
-        onError: options.onError,
-      })
+    ? new MailSender(domain.mailOutbox, mail.mailer, options.clock, senderOptions)
     : null;
+  const mailKeeper =
+    mailSender ?? new MailSender(domain.mailOutbox, null, options.clock, senderOptions);
   // Every effect once per input: a retried turn gets its effects' first results back.
   // A service failing because the database did not answer fails its turn (outage-scope.ts).
   const services = noteOutages(
@@ -191,7 +202,7 @@ export async function createRuntime(options: {
       );
       await ready.recoverDeliveries();
       scheduler.start();
-      mailSender?.start();
+      mailKeeper.start();
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
@@ -213,7 +224,7 @@ export async function createRuntime(options: {
       if (housekeeping) clearInterval(housekeeping);
       if (boardRefresh) clearInterval(boardRefresh);
       await scheduler.stop();
-      await mailSender?.stop();
+      await mailKeeper.stop();
       await domain.effects.settled();
       await stores.journal.flush();
       await stores.tidy(options.clock.now()).catch(() => undefined);
