@@ -94,6 +94,7 @@ export async function createRuntime(options: {
 }): Promise<Runtime> {
   const processId = randomUUID();
   const domain = createDomain(options.connection, options.policy, options.clock, processId);
+  domain.reports.days.onError = options.onError ?? null;
   await domain.init();
   const db = options.connection.db;
   if (!db) throw new Error('the database connection is not open');
@@ -226,6 +227,8 @@ export async function createRuntime(options: {
       await scheduler.stop();
       await mailKeeper.stop();
       await domain.effects.settled();
+      // Issue 17: the report counts' shards are written off the turn; a clean stop writes them.
+      await domain.reports.days.stop().catch((e) => options.onError?.(e));
       await stores.journal.flush();
       await stores.tidy(options.clock.now()).catch(() => undefined);
     },
