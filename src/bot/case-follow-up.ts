@@ -58,7 +58,7 @@ export class CaseFollowUp {
   }
 
   async #remindBefore(folio: Folio): Promise<void> {
-    const found = await this.domain.cases.find(folio.caseNumber);
+    const found = await this.domain.cases.placeOf(folio.caseNumber);
     if (!found) return;
     const calendar = calendarFor(this.domain.policy, found.country, found.timeZone);
     const at = visitReminderAt(calendar, folio.slot.start, this.settings.visitReminderBusinessDays);

@@ -14,8 +14,8 @@ export async function tallyVisitScheduled(
   folioNumber: string,
   at: Date,
 ): Promise<void> {
-  const found = await domain.cases.find(caseNumber);
-  if (found) await domain.reports.visitScheduled(found, folioNumber, at);
+  const where = await domain.cases.placeOf(caseNumber);
+  if (where) await domain.reports.visitScheduled(where, folioNumber, at);
 }
 
 /** R002-8: a survey answered (only the first answer of a case is recorded and counted). */

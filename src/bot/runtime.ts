@@ -8,7 +8,7 @@ import { ConversationEngine, type EngineOptions } from './engine/engine.ts';
 import type { ChannelPort } from './engine/messages.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { EngineStores, type CaseTimer } from './engine/store/index.ts';
-import type { Mailer } from '../domain/mail/index.ts';
+import type { MailIntent, Mailer } from '../domain/mail/index.ts';
 import { oncePerInput } from './effects/once-per-input.ts';
 import { noteOutages } from './engine/outage-scope.ts';
 import {
@@ -19,6 +19,7 @@ import {
 } from './flow-services.ts';
 import { CaseFollowUp, type FollowUpSettings } from './case-follow-up.ts';
 import { createTranslator, type Translator } from './i18n.ts';
+import { CaseMailPreparer } from './mail/case-mail-preparer.ts';
 import { CaseNotices, type SurveyLinks } from './mail/case-notices.ts';
 import { MailSender, type MailSenderOptions } from './mail/mail-sender.ts';
 import { SlaWatch } from './sla-watch.ts';
@@ -33,7 +34,10 @@ export interface Runtime {
   /** The SLA watch: pauses, recomputed due instants, warnings and breaches. */
   readonly sla: SlaWatch;
   readonly translator: Translator;
-  /** The mail outbox's sender loop; null without a mailer (mails are kept in the outbox). */
+  /**
+   * The mail outbox's sender loop; null without a mailer (mails are kept in the outbox, and a
+   * loop of the runtime's own only prepares the case notices' intents).
+   */
   readonly mailSender: MailSender | null;
   /** Issue 16: the case notifications by e-mail, queued in the outbox. */
   readonly caseNotices: CaseNotices;
@@ -90,6 +94,7 @@ export async function createRuntime(options: {
 }): Promise<Runtime> {
   const processId = randomUUID();
   const domain = createDomain(options.connection, options.policy, options.clock, processId);
+  domain.reports.days.onError = options.onError ?? null;
   await domain.init();
   const db = options.connection.db;
   if (!db) throw new Error('the database connection is not open');
@@ -99,7 +104,7 @@ export async function createRuntime(options: {
   const sla = new SlaWatch(domain, stores.timers, options.clock);
   let engine: ConversationEngine | null = null;
   const mail = options.mail ?? {};
-  const caseNotices = new CaseNotices(domain, translator, options.clock, mail.surveyLinks);
+  const caseNotices = new CaseNotices(domain, options.clock);
   const followUp = new CaseFollowUp(
     domain,
     stores.timers,
@@ -112,25 +117,11 @@ export async function createRuntime(options: {
     domain,
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
-    // R002-5, R003-8: a new case's first-contact and response times are durable timers;
-    // R002-4: its number and opening time by e-mail.
-    (opened) =>
-      Promise.all([
-        caseNotices.caseOpened(opened),
-        sla.schedule(opened),
-        stores.timers.schedule({
-          _id: `case:${opened.number}:firstContact`,
-          kind: 'caseFirstContact',
-          caseNumber: opened.number,
-          dueAt: opened.sla.firstContactDue,
-        }),
-        stores.timers.schedule({
-          _id: `case:${opened.number}:response`,
-          kind: 'caseResponse',
-          caseNumber: opened.number,
-          dueAt: opened.sla.responseDue,
-        }),
-      ]),
+    // R002-5, R003-8: a new case's first-contact and response times (and their warnings) are
+    // the SLA watch's durable timers; R002-4: its number and opening time by e-mail. The legacy
+    // `case:<n>:firstContact` / `:response` timers are no longer written (the watch's due timers
+    // are the same instants); `SlaWatch.fire` still handles those stored by older versions.
+    (opened) => Promise.all([caseNotices.caseOpened(opened), sla.schedule(opened)]),
     {
       onCaseClosedInChat: (number) => caseNotices.caseClosed(number, null),
       onVisitBooked: (folio) => followUp.visitBooked(folio),
@@ -144,13 +135,20 @@ export async function createRuntime(options: {
     effectKeyOf: (id) => engine?.runningTurn(id)?.inputKey,
     onDemoCode: mail.onDemoCode,
   });
+  // Issue 17: the case notices' intents are addressed and rendered by the sender loop; without
+  // a mailer a loop still prepares them (nothing is sent), so the kept mails are listed whole.
+  const preparer = new CaseMailPreparer(domain, translator, mail.surveyLinks);
+  const senderOptions = {
+    ...mail.sender,
+    processId,
+    onError: options.onError,
+    prepare: (intent: MailIntent) => preparer.prepare(intent),
+  };
   const mailSender = mail.mailer
-    ? new MailSender(domain.mailOutbox, mail.mailer, options.clock, {
-        ...mail.sender,
-        processId,
-        onError: options.onError,
-      })
+    ? new MailSender(domain.mailOutbox, mail.mailer, options.clock, senderOptions)
     : null;
+  const mailKeeper =
+    mailSender ?? new MailSender(domain.mailOutbox, null, options.clock, senderOptions);
   // Every effect once per input: a retried turn gets its effects' first results back.
   // A service failing because the database did not answer fails its turn (outage-scope.ts).
   const services = noteOutages(
@@ -212,7 +210,7 @@ export async function createRuntime(options: {
       );
       await ready.recoverDeliveries();
       scheduler.start();
-      mailSender?.start();
+      mailKeeper.start();
       let rounds = 0;
       housekeeping = setInterval(() => {
         ready.evictIdle();
@@ -230,8 +228,10 @@ export async function createRuntime(options: {
       if (boardRefresh) clearInterval(boardRefresh);
       await Promise.all(background);
       await scheduler.stop();
-      await mailSender?.stop();
+      await mailKeeper.stop();
       await domain.effects.settled();
+      // Issue 17: the report counts' shards are written off the turn; a clean stop writes them.
+      await domain.reports.days.stop().catch((e) => options.onError?.(e));
       await stores.journal.flush();
       await stores.tidy(options.clock.now()).catch(() => undefined);
     },

@@ -51,6 +51,18 @@ export type CaseMailContent =
   | { kind: 'visit-reminder'; visit: VisitFacts }
   | { kind: 'case-survey'; answerLinks: { score: number; href: string }[] };
 
+/**
+ * What a turn queues (issue 17): a case mail's facts, but for the survey's answer links, which
+ * the sender builds when it renders the mail.
+ */
+export type CaseMailIntent =
+  Exclude<CaseMailContent, { kind: 'case-survey' }> | { kind: 'case-survey' };
+
+/** Past this instant a case mail is useless (a reminder of a visit already begun). */
+export function caseMailExpiry(content: CaseMailIntent): Date | null {
+  return content.kind === 'visit-reminder' ? content.visit.start : null;
+}
+
 /** The policy figures the visit duties name (R000-5 notice, R000-10 tolerance). */
 export interface VisitTerms {
   noticeHours: number;
@@ -60,7 +72,7 @@ export interface VisitTerms {
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The outbox id of a case mail: one per case event (a visit's per folio and slot). */
-export function caseMailId(caseNumber: string, content: CaseMailContent): string {
+export function caseMailId(caseNumber: string, content: CaseMailIntent): string {
   switch (content.kind) {
     case 'case-opened':
       return `case:${caseNumber}:opened`;
@@ -220,6 +232,6 @@ export function caseMail(
     text: `${text.join('\n\n')}\n`,
     html: html.join('\n'),
     createdAt: to.at,
-    expiresAt: content.kind === 'visit-reminder' ? content.visit.start : null,
+    expiresAt: caseMailExpiry(content),
   };
 }

@@ -7,17 +7,33 @@
  * At most once per attempt; at least once overall. The one duplicate: a process that dies after
  * the server accepted the mail and before it recorded it sent. Its claim is taken for dead after
  * `staleClaimMs` (2 minutes) and the next attempt sends again — with the same Message-ID.
+ *
+ * Issue 17: a case notice is queued as an intent (one insert in the turn); the sender prepares
+ * it — finds the address, renders it, or records "no address" — then sends it as any mail. An
+ * intent a process died on is still pending: the next round, in any process, prepares it anew
+ * (preparing writes nothing until an attempt is claimed, so it cannot double a mail). A rendered
+ * form is stored only when the mail is not sent at once. Without a mailer the loop only
+ * prepares, so that the kept mails are listed addressed (issue 16).
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../../domain/clock.ts';
 import {
   DELIVERY_RULES,
+  isIntent,
   planDelivery,
   type DeliveryRules,
+  type MailIntent,
   type Mailer,
   type MailOutbox,
   type OutgoingMail,
+  type PendingMail,
 } from '../../domain/mail/index.ts';
+
+/**
+ * Addresses and renders an intent: the mail, or 'ended' when it never will be (no address on
+ * record: the preparer has recorded that outcome).
+ */
+export type PrepareMail = (intent: MailIntent) => Promise<OutgoingMail | 'ended'>;
 
 /** How a sender loop runs. */
 export interface MailSenderOptions {
@@ -32,6 +48,8 @@ export interface MailSenderOptions {
   realNow?: () => Date;
   /** An attempt failed (the error names the mail, never its text or the server's password). */
   onError?: (error: unknown) => void;
+  /** Issue 17: prepares intents (without it, intents wait for a process that can). */
+  prepare?: PrepareMail;
 }
 
 /** What became of one mail in one round. */
@@ -49,7 +67,8 @@ export class MailSender {
 
   constructor(
     private readonly outbox: MailOutbox,
-    private readonly mailer: Mailer,
+    /** Null: no mail server; the loop only prepares intents, and the mails are kept. */
+    private readonly mailer: Mailer | null,
     /** The business clock: a mail's `expiresAt` is a business instant (a code's expiry). */
     private readonly clock: Clock,
     private readonly options: MailSenderOptions,
@@ -98,17 +117,30 @@ export class MailSender {
   }
 
   async #round(): Promise<number> {
-    const due = await this.outbox.due();
+    // Without a mail server the rendered mails are only kept: not even looked at.
+    const due = await this.outbox.due(100, this.mailer === null);
     const rounds = await Promise.all(due.map((mail) => this.#limit(() => this.#deliver(mail))));
     return rounds.filter((r) => r === 'sent').length;
   }
 
-  async #deliver(mail: OutgoingMail): Promise<Round> {
-    // Ended by a process that died before dropping it from the pending ones.
-    if (await this.outbox.outcome(mail.id)) {
-      await this.outbox.forget(mail.id);
+  async #deliver(pending: PendingMail): Promise<Round> {
+    // Ended by a process that died before dropping it from the pending ones, or queued again
+    // by a turn run again after it was sent.
+    if (await this.outbox.outcome(pending.id)) {
+      await this.outbox.forget(pending.id);
       return 'ended';
     }
+    if (!isIntent(pending)) return this.mailer ? this.#attempt(pending, this.mailer) : 'waiting';
+    if (!this.options.prepare) return 'waiting';
+    const mail = await this.options.prepare(pending);
+    if (mail === 'ended') return 'ended';
+    const round = this.mailer ? await this.#attempt(mail, this.mailer) : 'waiting';
+    // Not sent at once: later rounds (and the supervisors' list) find it rendered.
+    if (round === 'failed' || round === 'waiting') await this.outbox.prepared(mail);
+    return round;
+  }
+
+  async #attempt(mail: OutgoingMail, mailer: Mailer): Promise<Round> {
     const attempts = await this.outbox.history(mail.id, this.#rules.maxAttempts);
     if (mail.expiresAt && this.clock.now().getTime() > mail.expiresAt.getTime()) {
       if (await this.outbox.end(mail.id, this.#outcome('expired', attempts.length)))
@@ -125,7 +157,7 @@ export class MailSender {
     if (!(await this.outbox.claim(mail.id, plan.attempt, this.options.processId, this.#realNow())))
       return 'waiting';
     try {
-      await this.mailer.send(mail);
+      await mailer.send(mail);
     } catch (error) {
       const at = this.#realNow();
       await this.outbox.recordFailure(mail.id, plan.attempt, {

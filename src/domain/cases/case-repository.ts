@@ -104,6 +104,12 @@ function toCase(doc: CaseDocument): Case {
  * Cases, their timeline, closures and surveys. Every write that carries a guarantee is an insert
  * against a unique key (decision 0); a duplicate-key error is returned as "already done".
  */
+/** A case's country and time zone: what its calendar and its report counts need. */
+export type CasePlace = Pick<Case, 'number' | 'country' | 'timeZone'>;
+
+/** Cases whose place `placeOf` keeps in memory (a few hundred bytes each). */
+const PLACES_KEPT = 10_000;
+
 export class CaseRepository {
   readonly cases: Model<CaseDocument>;
   readonly openMatters: Model<OpenMatterDocument>;
@@ -116,6 +122,8 @@ export class CaseRepository {
   readonly #matterInserts: GroupInserter;
   readonly #eventInserts: GroupInserter;
   readonly escalations: Model<{ _id: string; at: Date }>;
+  /** Where recent cases are (`placeOf`), oldest dropped first. */
+  readonly #places = new Map<string, CasePlace>();
 
   constructor(connection: Connection) {
     this.cases = modelOn(connection, 'Case', caseSchema);
@@ -162,11 +170,33 @@ export class CaseRepository {
   async insert(value: Case): Promise<void> {
     const { number, ...rest } = value;
     await this.#caseInserts.insert({ ...rest, _id: number });
+    this.#remember(value);
   }
 
   async find(number: string): Promise<Case | null> {
     const doc = await this.cases.findById(number).lean<CaseDocument>();
-    return doc ? toCase(doc) : null;
+    const found = doc ? toCase(doc) : null;
+    if (found) this.#remember(found);
+    return found;
+  }
+
+  /**
+   * Issue 17: where a case is (its country and time zone, which never change) — from memory
+   * for the cases this process opened or read lately, else read. The visit step needs it for
+   * its calendar and its report count, a few turns after the same process opened the case.
+   */
+  async placeOf(number: string): Promise<CasePlace | null> {
+    if (!this.#places.has(number)) await this.find(number);
+    return this.#places.get(number) ?? null;
+  }
+
+  #remember(value: CasePlace): void {
+    if (this.#places.size >= PLACES_KEPT) this.#places.delete(this.#places.keys().next().value!);
+    this.#places.set(value.number, {
+      number: value.number,
+      country: value.country,
+      timeZone: value.timeZone,
+    });
   }
 
   /** The customer's cases that are not closed, newest first. */

@@ -2,9 +2,12 @@
 export {
   MAIL_KINDS,
   MailDeliveryFailed,
+  isIntent,
+  type MailIntent,
   type MailKind,
   type Mailer,
   type OutgoingMail,
+  type PendingMail,
 } from './mail.ts';
 export { MailOutbox, type KeptMails, type MailOutcome } from './mail-outbox.ts';
 export {

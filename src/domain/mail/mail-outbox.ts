@@ -1,10 +1,13 @@
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { insertOnce } from '../../storage/index.ts';
+import { GroupInserter, insertOnce } from '../../storage/index.ts';
 import type { AttemptRecord } from './delivery-plan.ts';
-import type { OutgoingMail } from './mail.ts';
+import type { MailIntent, OutgoingMail, PendingMail } from './mail.ts';
 
-type PendingDocument = Omit<OutgoingMail, 'id'> & { _id: string };
+/** A rendered mail, or (issue 17) an intent a sender has not prepared yet. */
+type PendingDocument =
+  | (Omit<OutgoingMail, 'id'> & { _id: string; intent?: undefined })
+  | (Omit<MailIntent, 'id'> & { _id: string });
 /** A process's claim on one attempt of one mail (`<mail>:<n>`): the first insert wins. */
 interface AttemptDocument {
   _id: string;
@@ -39,7 +42,8 @@ export interface KeptMails {
 
 /**
  * The durable mail outbox (issue 12; issue 16 sends every notification through it). A turn that
- * decides a mail inserts it here, in the turn; a sender loop in any process delivers it. Every
+ * decides a mail inserts it here, in the turn — since issue 17 a case notice as an intent only
+ * (`intend`), addressed and rendered by the sender; a sender loop in any process delivers it. Every
  * guarantee is an insert (decision 0): the mail by its id (queued once), each attempt by
  * `<mail>:<n>` (made by one process), its outcome by the mail's id (ended once). The pending
  * collection holds only mails not yet ended, and is the one the senders read whole; an ended
@@ -50,6 +54,7 @@ export class MailOutbox {
   readonly attempts: Collection<AttemptDocument>;
   readonly failures: Collection<FailureDocument>;
   readonly outcomes: Collection<MailOutcome>;
+  readonly #intents: GroupInserter;
   /** Called after a mail is queued: a sender loop in this process sends it without waiting. */
   onQueued: (() => void) | null = null;
 
@@ -58,6 +63,7 @@ export class MailOutbox {
     this.attempts = connection.collection<AttemptDocument>('mail_attempts');
     this.failures = connection.collection<FailureDocument>('mail_failures');
     this.outcomes = connection.collection<MailOutcome>('mail_outcomes');
+    this.#intents = new GroupInserter(this.pending as unknown as Collection);
   }
 
   async init(): Promise<void> {
@@ -75,11 +81,37 @@ export class MailOutbox {
     return queued;
   }
 
-  /** Mails not yet ended, oldest first (reads the whole pending collection, kept small). */
-  async due(limit = 100): Promise<OutgoingMail[]> {
-    const docs = await this.pending.find({}).limit(limit).toArray();
+  /**
+   * Issue 17: queues a mail's intent, in the turn that decides it — one insert, grouped with the
+   * other turns' of this tick, and no read: a sender checks whether the mail had ended already
+   * (a turn run again after it was sent) before it does anything. False when it is pending.
+   */
+  async intend(intent: MailIntent): Promise<boolean> {
+    const { id, ...rest } = intent;
+    const queued = (await this.#intents.insert({ _id: id, ...rest })) === 'inserted';
+    if (queued) this.onQueued?.();
+    return queued;
+  }
+
+  /**
+   * Stores the rendered form of an intent that was not sent at once (kept without a mail
+   * server, or to retry), so later attempts and the supervisors' list see it addressed. Only
+   * while it is still an intent: a mail ended and dropped meanwhile is not brought back.
+   */
+  async prepared(mail: OutgoingMail): Promise<void> {
+    const { id, ...rest } = mail;
+    await this.pending.replaceOne({ _id: id, intent: { $exists: true } }, rest);
+  }
+
+  /**
+   * Mails not yet ended, oldest first (reads the whole pending collection, kept small); only the
+   * intents still to prepare with `intentsOnly` (a process without a mail server).
+   */
+  async due(limit = 100, intentsOnly = false): Promise<PendingMail[]> {
+    const filter = intentsOnly ? { intent: { $exists: true } } : {};
+    const docs = await this.pending.find(filter).limit(limit).toArray();
     return docs
-      .map(({ _id, ...rest }) => ({ id: _id, ...rest }))
+      .map(({ _id, ...rest }) => ({ id: _id, ...rest }) as PendingMail)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
@@ -140,7 +172,14 @@ export class MailOutbox {
       .toArray();
     return {
       pending: pending
-        .map((m) => ({ id: m._id, kind: m.kind, to: m.to, subject: m.subject, at: m.createdAt }))
+        // An intent not prepared yet has no address nor subject to show.
+        .map((m) => ({
+          id: m._id,
+          kind: m.kind,
+          to: 'to' in m ? m.to : '',
+          subject: 'subject' in m ? m.subject : '',
+          at: m.createdAt,
+        }))
         .sort((a, b) => b.at.getTime() - a.at.getTime()),
       unsent: unsent
         .map((o) => ({ id: o._id, outcome: o.outcome, at: o.at }))

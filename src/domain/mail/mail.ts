@@ -39,6 +39,30 @@ export interface OutgoingMail {
   expiresAt: Date | null;
 }
 
+/**
+ * Issue 17: a mail a turn decided, not yet addressed nor rendered. The turn writes only this
+ * (one insert, its `_id` the event's: one mail per event, decision 0); the sender, off the
+ * turn, finds the address, renders it and sends it, or records that there is no address.
+ */
+export interface MailIntent {
+  id: string;
+  kind: MailKind;
+  /** What it is about (a case number) and the event's facts, as the preparer reads them. */
+  intent: { about: string; facts: Record<string, unknown> };
+  /** When the turn that decided it ran (business clock). */
+  createdAt: Date;
+  /** Past this instant (business clock) the mail is useless: never sent. */
+  expiresAt: Date | null;
+}
+
+/** What the outbox holds unsent: a rendered mail, or an intent still to address and render. */
+export type PendingMail = OutgoingMail | MailIntent;
+
+/** Whether a pending mail is an intent still to prepare. */
+export function isIntent(mail: PendingMail): mail is MailIntent {
+  return 'intent' in mail && mail.intent !== undefined;
+}
+
 /** Sends one e-mail; resolves once the server accepted it, rejects with `MailDeliveryFailed`. */
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;

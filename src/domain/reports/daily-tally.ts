@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { DateTime } from 'luxon';
-import { GroupInserter, insertOnce } from '../../storage/index.ts';
+import { GroupInserter, insertOnce, type InsertOutcome } from '../../storage/index.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
+import { catchUpUnclean } from './tally-catch-up.ts';
 
 /** A local calendar day of a country, `YYYY-MM-DD`. */
 export type ReportDay = string;
@@ -10,12 +11,28 @@ export type ReportDay = string;
 /** Counts by metric key (`opened:channel:whatsapp` …) for one day. */
 export type Counts = Record<string, number>;
 
-interface ShardDocument {
+export interface ShardDocument {
   _id: string;
   day: ReportDay;
   country: string;
   writer: string;
   counts: { k: string; n: number }[];
+  /** Issue 17: every claim of its writer numbered up to this one (for its day) is in it. */
+  upTo?: number;
+}
+
+/**
+ * The claim of one event (decision 0: its key is the `_id`). Since issue 17 it carries what it
+ * adds — day, country, counts, its writer and that writer's running number — so that counts a
+ * dead process claimed and never wrote to its shard are caught up from it.
+ */
+export interface ClaimDocument {
+  _id: string;
+  day: ReportDay;
+  country?: string;
+  counts?: { k: string; n: number }[];
+  writer?: string;
+  seq?: number;
 }
 
 const shardSchema = new Schema<ShardDocument>(
@@ -25,19 +42,41 @@ const shardSchema = new Schema<ShardDocument>(
     country: String,
     writer: String,
     counts: [new Schema({ k: String, n: Number }, { _id: false })],
+    upTo: Number,
   },
   { collection: 'report_days', versionKey: false },
 );
 
-const writerSchema = new Schema<{ _id: string; at: Date }>(
-  { _id: String, at: Date },
+/**
+ * A writer (one `DailyTally`), registered before its first claim; `clean` once it stopped with
+ * all its counts written. `v: 2`: its claims carry their counts (issue 17).
+ */
+export interface WriterDocument {
+  _id: string;
+  at: Date;
+  clean?: boolean;
+  v?: number;
+}
+
+const writerSchema = new Schema<WriterDocument>(
+  { _id: String, at: Date, clean: Boolean, v: Number },
   { collection: 'report_writers', versionKey: false },
 );
 
-const countedSchema = new Schema<{ _id: string; day: string }>(
-  { _id: String, day: String },
+const countedSchema = new Schema<ClaimDocument>(
+  {
+    _id: String,
+    day: String,
+    country: String,
+    counts: [new Schema({ k: String, n: Number }, { _id: false })],
+    writer: String,
+    seq: Number,
+  },
   { collection: 'report_counted', versionKey: false },
 );
+
+/** Real milliseconds before a failed shard write is tried again. */
+const RETRY_MS = 1_000;
 
 /** Shard lookups in flight at once while reading a report. */
 const PARALLEL_READS = 16;
@@ -74,14 +113,20 @@ interface Shard {
  * other's counts, and a report sums the shards of its days. A restarted process writes new
  * shards under a new id; the old ones stay and are summed too.
  *
- * The window left: a process that dies between claiming an event and writing its shard loses
- * that count (the write follows at once and `count` waits for it).
+ * Issue 17: the shard write is off the turn — `countOnce` resolves once the claim is inserted.
+ * The claim carries the counts it adds, its writer and the writer's running number (`seq`), and
+ * each shard the number it is written up to (`upTo`). A process that dies before writing its
+ * shards leaves claims beyond them; the next process to start (`init`) catches them up into the
+ * dead writer's own shards: stored counts plus the claims past `upTo`, written only if `upTo`
+ * is still the one read. That is idempotent (two catching up at once write the same), and a
+ * writer still alive is no harm: its next write is a superset of what was caught up. A report
+ * read in this process folds in this writer's counts from memory, written or not.
  */
 export class DailyTally {
   readonly shards: Model<ShardDocument>;
-  readonly counted: Model<{ _id: string; day: string }>;
+  readonly counted: Model<ClaimDocument>;
   /** Every writer that ever wrote a shard: a report reads shards by `_id`, day × writer. */
-  readonly writers: Model<{ _id: string; at: Date }>;
+  readonly writers: Model<WriterDocument>;
   #registered: Promise<unknown> | null = null;
   readonly #claims: GroupInserter;
   readonly #writer = randomUUID();
@@ -89,6 +134,18 @@ export class DailyTally {
   readonly #dirty = new Set<string>();
   #chain: Promise<void> = Promise.resolve();
   #pending: Promise<void> | null = null;
+  /** This writer's claims so far (the last `seq` given). */
+  #seq = 0;
+  /** Every claim up to this number has been added to the shards in memory (or was a repeat). */
+  #applied = 0;
+  /** Claims whose insert ended, waiting for the ones numbered before them. */
+  readonly #settled = new Map<number, ClaimDocument | null>();
+  readonly #waiting = new Map<number, () => void>();
+  /** Marked clean by `stop`: a count after that unmarks it first. */
+  #markedClean = false;
+  #retry: NodeJS.Timeout | null = null;
+  /** A shard write failed (the database did not answer); tried again after `RETRY_MS`. */
+  onError: ((error: unknown) => void) | null = null;
 
   constructor(connection: Connection) {
     this.shards = modelOn(connection, 'ReportDay', shardSchema);
@@ -97,16 +154,19 @@ export class DailyTally {
     this.#claims = new GroupInserter(this.counted.collection);
   }
 
+  /** Creates the collections and catches up the counts dead writers left unwritten. */
   async init(): Promise<void> {
     await ensureCollection(this.shards);
     await ensureCollection(this.counted);
     await ensureCollection(this.writers);
+    await this.catchUp();
   }
 
   /**
    * Counts one event, once: `eventKey` names it (`opened:<case>`, `sla-response:<case>` …);
-   * whoever inserts the key first counts it. Resolves when the counts are written (true) or
-   * when the event had been counted already (false).
+   * whoever inserts the key first counts it. Resolves once the claim is stored (true) — the
+   * claim carries the counts, the shard is written after — or when the event had been counted
+   * already (false).
    */
   async countOnce(
     eventKey: string,
@@ -114,23 +174,99 @@ export class DailyTally {
     country: string,
     counts: Counts,
   ): Promise<boolean> {
-    if ((await this.#claims.insert({ _id: eventKey, day })) !== 'inserted') return false;
-    await this.#add(day, country, counts);
-    return true;
+    const added = Object.entries(counts)
+      .filter(([, n]) => n !== 0)
+      .map(([k, n]) => ({ k, n }));
+    // Known before its first claim, so that a catch-up finds this writer's claims.
+    await this.#register();
+    const seq = ++this.#seq;
+    const claim: ClaimDocument = {
+      _id: eventKey,
+      day,
+      country,
+      counts: added,
+      writer: this.#writer,
+      seq,
+    };
+    const applied = new Promise<void>((resolve) => this.#waiting.set(seq, resolve));
+    let outcome: InsertOutcome;
+    try {
+      outcome = await this.#claims.insert(claim);
+    } catch (error) {
+      this.#settle(seq, null);
+      throw error;
+    }
+    this.#settle(seq, outcome === 'inserted' ? claim : null);
+    await applied;
+    return outcome === 'inserted';
   }
 
-  #add(day: ReportDay, country: string, counts: Counts): Promise<void> {
+  /**
+   * Claims are numbered before their inserts, which end in any order; they are added to the
+   * shards in their numbers' order, so that a shard holds exactly its claims up to `#applied`
+   * (what its `upTo` says when written) and a catch-up adds neither too few nor too many.
+   */
+  #settle(seq: number, claim: ClaimDocument | null): void {
+    this.#settled.set(seq, claim);
+    while (this.#settled.has(this.#applied + 1)) {
+      const next = this.#applied + 1;
+      const added = this.#settled.get(next)!;
+      this.#settled.delete(next);
+      this.#applied = next;
+      if (added) this.#add(added.day, added.country!, added.counts!);
+      this.#waiting.get(next)?.();
+      this.#waiting.delete(next);
+    }
+  }
+
+  #register(): Promise<unknown> {
+    this.#registered ??= insertOnce(() =>
+      this.writers.create({ _id: this.#writer, at: new Date(), v: 2 }),
+    ).catch((error: unknown) => {
+      this.#registered = null;
+      throw error;
+    });
+    return this.#registered;
+  }
+
+  /** Resolves once every count this writer holds is written to its shards. */
+  async flush(): Promise<void> {
+    while (this.#dirty.size > 0 || this.#pending) await this.#schedule();
+  }
+
+  /** A clean stop: every count written, and this writer marked as having none unwritten. */
+  async stop(): Promise<void> {
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
+    await this.flush();
+    if (this.#registered === null) return; // never counted anything
+    await this.writers.updateOne({ _id: this.#writer }, { $set: { clean: true } });
+    this.#markedClean = true;
+  }
+
+  #add(day: ReportDay, country: string, counts: { k: string; n: number }[]): void {
     const id = `${day}|${country}|${this.#writer}`;
     let shard = this.#mine.get(id);
     if (!shard) {
       shard = { day, country, counts: new Map() };
       this.#mine.set(id, shard);
     }
-    for (const [key, n] of Object.entries(counts)) {
-      if (n !== 0) shard.counts.set(key, (shard.counts.get(key) ?? 0) + n);
-    }
+    for (const { k, n } of counts) shard.counts.set(k, (shard.counts.get(k) ?? 0) + n);
     this.#dirty.add(id);
-    return this.#schedule();
+    this.#kick();
+  }
+
+  /** Starts a shard write unless one is queued; a failed one is tried again later. */
+  #kick(): void {
+    if (this.#pending) return;
+    this.#schedule().catch((error: unknown) => {
+      this.onError?.(error);
+      this.#retry ??= setTimeout(() => {
+        this.#retry = null;
+        if (this.#dirty.size > 0) this.#kick();
+      }, RETRY_MS);
+      this.#retry.unref();
+    });
   }
 
   /**
@@ -151,12 +287,13 @@ export class DailyTally {
   async #writeDirty(): Promise<void> {
     const ids = [...this.#dirty];
     this.#dirty.clear();
+    if (ids.length === 0) return;
+    const upTo = this.#applied;
     try {
-      // Known before its first shard, so that a report never misses a writer's shards.
-      this.#registered ??= insertOnce(() =>
-        this.writers.create({ _id: this.#writer, at: new Date() }),
-      );
-      await this.#registered;
+      if (this.#markedClean) {
+        await this.writers.updateOne({ _id: this.#writer }, { $set: { clean: false } });
+        this.#markedClean = false;
+      }
       await Promise.all(
         ids.map((id) => {
           const shard = this.#mine.get(id)!;
@@ -165,13 +302,13 @@ export class DailyTally {
             country: shard.country,
             writer: this.#writer,
             counts: [...shard.counts].map(([k, n]) => ({ k, n })),
+            upTo,
           };
           return this.shards.replaceOne({ _id: id }, doc, { upsert: true });
         }),
       );
     } catch (error) {
       for (const id of ids) this.#dirty.add(id);
-      this.#registered = null;
       throw error;
     }
   }
@@ -182,7 +319,9 @@ export class DailyTally {
    * the embedded database a read by any other field scans the collection.
    */
   async read(country: string, from: ReportDay, to: ReportDay): Promise<Map<ReportDay, Counts>> {
-    const writers = (await this.writers.find().lean<{ _id: string }[]>()).map((w) => w._id);
+    const writers = (await this.writers.find().lean<{ _id: string }[]>())
+      .map((w) => w._id)
+      .filter((w) => w !== this.#writer);
     const ids = daysBetween(from, to).flatMap((day) =>
       writers.map((w) => `${day}|${country}|${w}`),
     );
@@ -192,12 +331,32 @@ export class DailyTally {
           await this.shards.find({ country, day: { $gte: from, $lte: to } }).lean<ShardDocument[]>()
         : await this.#lookUp(ids);
     const days = new Map<ReportDay, Counts>();
+    const add = (day: ReportDay, entries: Iterable<[string, number]>) => {
+      const counts = days.get(day) ?? {};
+      for (const [k, n] of entries) counts[k] = (counts[k] ?? 0) + n;
+      days.set(day, counts);
+    };
+    // This writer's shards from memory: what is stored of them, and what is not yet.
     for (const doc of docs) {
-      const counts = days.get(doc.day) ?? {};
-      for (const { k, n } of doc.counts) counts[k] = (counts[k] ?? 0) + n;
-      days.set(doc.day, counts);
+      if (doc.writer !== this.#writer)
+        add(
+          doc.day,
+          doc.counts.map(({ k, n }) => [k, n]),
+        );
+    }
+    for (const shard of this.#mine.values()) {
+      if (shard.country === country && shard.day >= from && shard.day <= to)
+        add(shard.day, shard.counts);
     }
     return days;
+  }
+
+  /**
+   * Catches up the counts of writers that did not stop cleanly (a killed process) into their
+   * shards (`tally-catch-up.ts`); run at start. Returns how many claims it caught up.
+   */
+  catchUp(): Promise<number> {
+    return catchUpUnclean(this, this.#writer);
   }
 
   /** Shards by `_id`, some at a time: each an index read (an `$in` is not, on FerretDB v1). */

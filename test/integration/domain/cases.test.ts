@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { createDomain, type Domain } from '../../../src/domain/domain.ts';
 import type { CaseRequest } from '../../../src/domain/cases/case.ts';
@@ -53,6 +53,29 @@ describe('cases on the real database', () => {
     const stored = await domain.cases.find(result.case.number);
     expect(stored?.openedAt.toISOString()).toBe('2026-03-10T16:00:00.000Z');
     expect(stored?.subject).toBe('server does not boot');
+  });
+
+  it('issue 17: where a case is (country, time zone) comes from memory in the process that opened it, and is read in another', async () => {
+    const result = await domain.caseService.open(
+      request({ equipmentSerial: 'PLACE-1', country: 'CO', timeZone: 'America/Bogota' }),
+    );
+    if (result.outcome !== 'opened') throw new Error('not opened');
+    const number = result.case.number;
+    const place = { number, country: 'CO', timeZone: 'America/Bogota' };
+    const reads = vi.spyOn(domain.cases.cases, 'findById');
+    try {
+      expect(await domain.cases.placeOf(number)).toEqual(place);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    const connection = mongoose.createConnection(databaseUri(domain.cases.cases.db.name));
+    try {
+      const other = createDomain(await connection.asPromise(), DEFAULT_POLICY, clock);
+      expect(await other.cases.placeOf(number)).toEqual(place);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('R002-5: a top-priority case must be contacted within one business hour', async () => {

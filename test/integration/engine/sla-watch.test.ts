@@ -29,7 +29,7 @@ describe('SLA watch: durable case timers', () => {
     const opened = (await bot.runtime.domain.cases.find(number))!;
     expect(opened.level).toBe('L1');
     const timer = await bot.runtime.stores.timers.timer(
-      `case:${number}:response`,
+      `case:${number}:response:due:${opened.sla.responseDue.getTime()}`,
       opened.sla.responseDue,
     );
     expect(timer?.dueAt).toEqual(opened.sla.responseDue);
@@ -102,5 +102,25 @@ describe('SLA watch: durable case timers', () => {
     await bot.runtime.scheduler.tick();
     expect(await breaches(late)).toHaveLength(1);
     expect(await breaches(contacted)).toHaveLength(0);
+  });
+
+  it('R003-8: a legacy response timer stored by an older version (case:<n>:response) still escalates the case, once', async () => {
+    bot.clock.set('2026-03-10T16:00:00Z');
+    const number = await openDoubt('sla5', 'CO-2001');
+    const opened = (await bot.runtime.domain.cases.find(number))!;
+    // New cases get only the SLA watch's timers: the legacy ones are not written any more.
+    expect(
+      await bot.runtime.stores.timers.timer(`case:${number}:response`, opened.sla.responseDue),
+    ).toBeNull();
+    const legacy = {
+      _id: `case:${number}:response`,
+      kind: 'caseResponse' as const,
+      caseNumber: number,
+      dueAt: opened.sla.responseDue,
+    };
+    bot.clock.set(new Date(opened.sla.responseDue.getTime() + 1_000));
+    expect(await bot.runtime.sla.fire(legacy)).toBe('done');
+    expect(await bot.runtime.sla.fire(legacy)).toBe('nothing');
+    expect((await bot.runtime.domain.cases.find(number))!.level).toBe('L2');
   });
 });

@@ -6,7 +6,9 @@
  */
 import type { ParsedMail } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CaseMailPreparer } from '../../../src/bot/mail/case-mail-preparer.ts';
 import { MailSender } from '../../../src/bot/mail/mail-sender.ts';
+import type { Runtime } from '../../../src/bot/runtime.ts';
 import { createSmtpMailer } from '../../../src/bot/mail/smtp-mailer.ts';
 import type { CaseNumber, CaseRequest } from '../../../src/domain/cases/case.ts';
 import { keys, startTestBot, type TestBot } from '../../support/runtime.ts';
@@ -48,9 +50,21 @@ function request(overrides: Partial<CaseRequest> = {}): CaseRequest {
 
 const kindOf = (m: ParsedMail) => String(m.headers.get('x-atiende-mail'));
 
+/** Another process's sender loop on the test SMTP server, preparing intents as a runtime's. */
+function senderOf(runtime: Runtime, processId: string): MailSender {
+  const preparer = new CaseMailPreparer(runtime.domain, runtime.translator);
+  return new MailSender(
+    runtime.domain.mailOutbox,
+    createSmtpMailer({ url: inbox.url(), from: 'atiende <a@test.example>' }),
+    runtime.domain.clock,
+    { processId, prepare: (intent) => preparer.prepare(intent) },
+  );
+}
+
+let inbox: SmtpInbox;
+
 describe('case mails through the outbox to a real SMTP server (issue 16)', () => {
   let bot: TestBot;
-  let inbox: SmtpInbox;
 
   beforeAll(async () => {
     inbox = await startSmtpInbox();
@@ -184,8 +198,11 @@ describe('case mails through the outbox to a real SMTP server (issue 16)', () =>
     );
     if (opened.outcome !== 'opened') throw new Error('not opened');
     const number = opened.case.number as CaseNumber;
-    expect(await caseNotices.caseOpened(opened.case)).toBe('no-address');
-    expect(await caseNotices.caseOpened(opened.case)).toBe('no-address');
+    // Issue 17: the turn queues the intent only; the sender finds there is no address.
+    expect(await caseNotices.caseOpened(opened.case)).toBe('queued');
+    expect(await caseNotices.caseOpened(opened.case)).toBe('already');
+    await bot.runtime.mailSender!.tick();
+    await bot.runtime.mailSender!.tick();
     const notes = (await domain.cases.timeline(number)).filter((e) => e.data?.mail);
     expect(notes).toHaveLength(1);
     expect(await domain.mailOutbox.outcome(`case:${number}:opened`)).toMatchObject({
@@ -207,12 +224,7 @@ describe('case mails through the outbox to a real SMTP server (issue 16)', () =>
         other.runtime.caseNotices.caseOpened(opened.case),
       ]);
       expect(results.sort()).toEqual(['already', 'queued']);
-      const sender2 = new MailSender(
-        other.runtime.domain.mailOutbox,
-        createSmtpMailer({ url: inbox.url(), from: 'atiende <a@test.example>' }),
-        bot.clock,
-        { processId: 'P2' },
-      );
+      const sender2 = senderOf(other.runtime, 'P2');
       await Promise.all([bot.runtime.mailSender!.tick(), sender2.tick()]);
       await inbox.waitFor(before + 1);
       await new Promise((r) => setTimeout(r, 300));
@@ -222,5 +234,39 @@ describe('case mails through the outbox to a real SMTP server (issue 16)', () =>
     } finally {
       await other.stop();
     }
+  });
+
+  it('R002-4: an intent whose process died before sending it is addressed, rendered and sent once by the others, and queued again after it was sent it sends nothing', async () => {
+    const before = inbox.messages.length;
+    const doomed = await startSecondProcess(bot);
+    const opened = await bot.runtime.domain.caseService.open(
+      request({ subject: 'died', equipmentSerial: 'SRV-DIED-1' }),
+    );
+    if (opened.outcome !== 'opened') throw new Error('not opened');
+    // The turn's one write, then the process is gone before any sender of its own ran.
+    expect(await doomed.runtime.caseNotices.caseOpened(opened.case)).toBe('queued');
+    await doomed.stop();
+    const id = `case:${opened.case.number}:opened`;
+    expect(await bot.runtime.domain.mailOutbox.pending.findOne({ _id: id })).toMatchObject({
+      intent: { about: opened.case.number },
+    });
+
+    const other = senderOf(bot.runtime, 'P3');
+    const sent = await Promise.all([bot.runtime.mailSender!.tick(), other.tick()]);
+    expect(sent[0] + sent[1]).toBe(1);
+    await inbox.waitFor(before + 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const [mail, ...extra] = inbox.messages.slice(before);
+    expect(extra).toEqual([]);
+    expect(mail!.subject).toBe(`Caso ${opened.case.number} registrado`);
+    expect(mail!.to).toMatchObject({ text: 'laura.mendez@delvalle.example' });
+
+    // A turn run again after the send queues the intent anew: the sender drops it unsent.
+    await bot.runtime.caseNotices.caseOpened(opened.case);
+    expect(await bot.runtime.mailSender!.tick()).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(inbox.messages.length).toBe(before + 1);
+    expect(await bot.runtime.domain.mailOutbox.pending.countDocuments({ _id: id })).toBe(0);
+    expect(await bot.runtime.domain.mailOutbox.outcome(id)).toMatchObject({ outcome: 'sent' });
   });
 });

@@ -2,7 +2,7 @@
  * Issue 16: without a mail server the case mails are kept in the outbox, never dropped in
  * silence — a supervisor sees them in the agent console; other roles do not.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { agentOf } from '../agent-console/console-client.ts';
 import { serve } from '../app/serve.ts';
 
@@ -40,15 +40,22 @@ describe('mails kept without a mail server (issue 16)', async () => {
     expect(await caseNotices.caseOpened(opened.case)).toBe('queued');
 
     const supervisor = await agentOf(served, 'supervisor');
-    const listed = await supervisor.get('/agent/api/mails');
-    expect(listed.status).toBe(200);
-    const pending = listed.body.pending as { id: string; to: string; subject: string }[];
-    expect(pending).toContainEqual(
-      expect.objectContaining({
-        id: `case:${opened.case.number}:opened`,
-        to: 'laura.mendez@delvalle.example',
-        subject: `Caso ${opened.case.number} registrado`,
-      }),
+    // Issue 17: the turn queued an intent; the runtime's loop addresses and renders it, and keeps it.
+    let listed = await supervisor.get('/agent/api/mails');
+    await vi.waitFor(
+      async () => {
+        listed = await supervisor.get('/agent/api/mails');
+        expect(listed.status).toBe(200);
+        const pending = listed.body.pending as { id: string; to: string; subject: string }[];
+        expect(pending).toContainEqual(
+          expect.objectContaining({
+            id: `case:${opened.case.number}:opened`,
+            to: 'laura.mendez@delvalle.example',
+            subject: `Caso ${opened.case.number} registrado`,
+          }),
+        );
+      },
+      { timeout: 10_000, interval: 100 },
     );
     // Never the text: an account code's mail carries the code.
     expect(JSON.stringify(listed.body)).not.toContain('"text"');

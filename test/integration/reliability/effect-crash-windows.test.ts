@@ -108,14 +108,21 @@ describe('crash windows of side effects', () => {
     });
   }
 
-  /** How many of a case's two SLA timers exist, in whatever hour collection they are due. */
+  /**
+   * How many of a case's two SLA due timers (first contact, response) exist, in whatever hour
+   * collection they are due.
+   */
   async function slaTimers(caseNumber: string): Promise<number> {
     const db = bot.connection.db!;
-    const ids = [`case:${caseNumber}:firstContact`, `case:${caseNumber}:response`];
     let found = 0;
     for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
       if (!c.name.startsWith('timers_due_')) continue;
-      found += await db.collection<{ _id: string }>(c.name).countDocuments({ _id: { $in: ids } });
+      found += await db.collection(c.name).countDocuments({
+        caseNumber,
+        kind: 'caseSla',
+        phase: 'due',
+        goal: { $in: ['firstContact', 'response'] },
+      });
     }
     return found;
   }

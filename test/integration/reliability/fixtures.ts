@@ -433,9 +433,11 @@ export async function resume(
   return { resentAcked, resentUnacked };
 }
 
-/** The SLA timers scheduled for a case (R002-5, R003-8), in whatever hour they are due. */
+/**
+ * The SLA watch's due timers of a case's first-contact and response times (R002-5, R003-8), in
+ * whatever hour they are due.
+ */
 export async function slaTimersOf(db: Db, caseNumber: string): Promise<string[]> {
-  const ids = [`case:${caseNumber}:firstContact`, `case:${caseNumber}:response`];
   const hours = (await db.listCollections({}, { nameOnly: true }).toArray())
     .map((c) => c.name)
     .filter((name) => name.startsWith('timers_due_'));
@@ -443,12 +445,15 @@ export async function slaTimersOf(db: Db, caseNumber: string): Promise<string[]>
   for (const name of hours) {
     const docs = await db
       .collection<{ _id: string }>(name)
-      .find({ _id: { $in: ids } })
+      .find({ caseNumber, kind: 'caseSla', phase: 'due', goal: { $in: SLA_DUE_GOALS } })
       .toArray();
     found.push(...docs.map((d) => d._id));
   }
   return found.sort();
 }
+
+/** The goals whose due timers a new case must have (R002-5 first contact, R003-8 response). */
+const SLA_DUE_GOALS = ['firstContact', 'response'];
 
 /** A parameter of the first reply with `key`. */
 const told = (replies: OutboundMessage[], key: string, param: string) =>

@@ -22,6 +22,23 @@ describe('per-day report counts with two processes (issue 16)', () => {
     await tally.init();
   });
 
+  /** Forks a counting process; resolves with it once it is ready. */
+  async function counter(keys: string[], env: Record<string, string> = {}) {
+    const child = fork(WORKER, [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        WORKER_URI: databaseUri(connection.name),
+        WORKER_KEYS: JSON.stringify(keys),
+        ...env,
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const [ready] = (await once(child, 'message')) as [{ type: string; error?: string }];
+    expect(ready.type, ready.error).toBe('ready');
+    return child;
+  }
+
   it('counts every event once when two processes count the same and different events at once', async () => {
     const keys = (prefix: string) => Array.from({ length: 150 }, (_, i) => `${prefix}-${i}`);
     const shared = keys('opened:shared');
@@ -59,4 +76,50 @@ describe('per-day report counts with two processes (issue 16)', () => {
     // Two writers, two shards for the day: neither replaced the other's.
     expect(await tally.shards.countDocuments({ day: '2026-03-10', country: 'MX' })).toBe(2);
   }, 60_000);
+
+  it('issue 17: the counts of a process killed before it wrote its shards are caught up once at the next start, however many processes start at once', async () => {
+    const day = '2026-03-11';
+    const keys = Array.from({ length: 200 }, (_, i) => `opened:killed-${i}`);
+    const child = await counter(keys, { WORKER_DAY: day, CRASH_AFTER_COUNT: '1' });
+    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+    child.send({ type: 'start' });
+    const [[done], [, signal]] = await Promise.all([
+      once(child, 'message') as Promise<[{ type: string; counted: number }]>,
+      exited,
+    ]);
+    expect(done.counted).toBe(200);
+    expect(signal).toBe('SIGKILL');
+    const written = await tally.shards.find({ day, country: 'MX' }).lean();
+    console.info(
+      `[report tally] killed after 200 counts; its shard held ${written.reduce((sum, d) => sum + (d.counts.find((c) => c.k === 'opened')?.n ?? 0), 0)} of them`,
+    );
+
+    // Two processes start at once and both catch up; a third later finds nothing left.
+    const restarted = [new DailyTally(connection), new DailyTally(connection)];
+    await Promise.all(restarted.map((t) => t.init()));
+    const later = new DailyTally(connection);
+    await later.init();
+    expect(await later.catchUp()).toBe(0);
+    for (const reader of [tally, ...restarted, later]) {
+      const report = await supervisorReport(reader, 'MX', day, day);
+      expect(report.cases.opened).toBe(200);
+      expect(report.cases.byChannel).toEqual({ whatsapp: 200 });
+    }
+  }, 60_000);
+
+  it('issue 17: a report read in this process counts its own events at once, their shard written or not', async () => {
+    const day = '2026-03-12';
+    const counted = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        tally.countOnce(`opened:own-${i}`, day, 'MX', { opened: 1 }),
+      ),
+    );
+    expect(counted).toEqual([true, true, true, true, true]);
+    // No wait for the shard write: the counts come from this writer's memory.
+    expect((await supervisorReport(tally, 'MX', day, day)).cases.opened).toBe(5);
+    await tally.flush();
+    const other = new DailyTally(connection);
+    await other.init();
+    expect((await supervisorReport(other, 'MX', day, day)).cases.opened).toBe(5);
+  });
 });
