@@ -29,6 +29,8 @@ import {
   type PendingMail,
 } from '../../domain/mail/index.ts';
 
+/** Real milliseconds between a keeper's rounds (no mail server): kept mails are not urgent. */
+const KEEPER_POLL_MS = 10_000;
 /**
  * Addresses and renders an intent: the mail, or 'ended' when it never will be (no address on
  * record: the preparer has recorded that outcome).
@@ -39,7 +41,10 @@ export type PrepareMail = (intent: MailIntent) => Promise<OutgoingMail | 'ended'
 export interface MailSenderOptions {
   /** This process, recorded on its claims. */
   processId: string;
-  /** Real milliseconds between reads of the outbox (default 2 s); a nudge reads it at once. */
+  /**
+   * Real milliseconds between reads of the outbox (default 2 s; without a mail server 10 s); a
+   * nudge reads it at once.
+   */
   pollMs?: number;
   rules?: DeliveryRules;
   /** Mails sent at once. */
@@ -78,11 +83,16 @@ export class MailSender {
     this.#limit = pLimit(options.concurrency ?? 4);
   }
 
-  /** Polls the outbox, and sends at once what this process queues. */
+  /**
+   * Polls the outbox, and sends at once what this process queues. Without a mail server
+   * nothing is urgent: the mails are only prepared to be kept, every KEEPER_POLL_MS, never on a
+   * nudge (each round reads the pending mails, which on the embedded database is a scan).
+   */
   start(): void {
     if (this.#timer) return;
-    this.outbox.onQueued = () => this.nudge();
-    this.#timer = setInterval(() => this.nudge(), this.options.pollMs ?? 2_000);
+    if (this.mailer) this.outbox.onQueued = () => this.nudge();
+    const every = this.options.pollMs ?? (this.mailer ? 2_000 : KEEPER_POLL_MS);
+    this.#timer = setInterval(() => this.nudge(), every);
     this.#timer.unref();
     this.nudge();
   }

@@ -100,7 +100,9 @@ export class MailOutbox {
    */
   async prepared(mail: OutgoingMail): Promise<void> {
     const { id, ...rest } = mail;
-    await this.pending.replaceOne({ _id: id, intent: { $exists: true } }, rest);
+    // By `_id` alone (FerretDB looks it up in the index; another condition scans the pending
+    // mails): never an upsert, so a mail ended and dropped meanwhile is not brought back.
+    await this.pending.replaceOne({ _id: id }, rest);
   }
 
   /**
