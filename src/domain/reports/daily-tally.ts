@@ -4,36 +4,21 @@ import { DateTime } from 'luxon';
 import { GroupInserter, insertOnce, type InsertOutcome } from '../../storage/index.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import { catchUpUnclean } from './tally-catch-up.ts';
+import type {
+  ClaimDocument,
+  Counts,
+  ReportDay,
+  ShardDocument,
+  WriterDocument,
+} from './tally-documents.ts';
 
-/** A local calendar day of a country, `YYYY-MM-DD`. */
-export type ReportDay = string;
-
-/** Counts by metric key (`opened:channel:whatsapp` …) for one day. */
-export type Counts = Record<string, number>;
-
-export interface ShardDocument {
-  _id: string;
-  day: ReportDay;
-  country: string;
-  writer: string;
-  counts: { k: string; n: number }[];
-  /** Issue 17: every claim of its writer numbered up to this one (for its day) is in it. */
-  upTo?: number;
-}
-
-/**
- * The claim of one event (decision 0: its key is the `_id`). Since issue 17 it carries what it
- * adds — day, country, counts, its writer and that writer's running number — so that counts a
- * dead process claimed and never wrote to its shard are caught up from it.
- */
-export interface ClaimDocument {
-  _id: string;
-  day: ReportDay;
-  country?: string;
-  counts?: { k: string; n: number }[];
-  writer?: string;
-  seq?: number;
-}
+export type {
+  ClaimDocument,
+  Counts,
+  ReportDay,
+  ShardDocument,
+  WriterDocument,
+} from './tally-documents.ts';
 
 const shardSchema = new Schema<ShardDocument>(
   {
@@ -46,17 +31,6 @@ const shardSchema = new Schema<ShardDocument>(
   },
   { collection: 'report_days', versionKey: false },
 );
-
-/**
- * A writer (one `DailyTally`), registered before its first claim; `clean` once it stopped with
- * all its counts written. `v: 2`: its claims carry their counts (issue 17).
- */
-export interface WriterDocument {
-  _id: string;
-  at: Date;
-  clean?: boolean;
-  v?: number;
-}
 
 const writerSchema = new Schema<WriterDocument>(
   { _id: String, at: Date, clean: Boolean, v: Number },

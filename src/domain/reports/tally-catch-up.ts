@@ -7,16 +7,18 @@
  * catching up at once write it once, and a writer still alive later writes a superset anyway.
  */
 import { insertOnce } from '../../storage/index.ts';
-import type { ClaimDocument, DailyTally, ShardDocument, WriterDocument } from './daily-tally.ts';
+import type {
+  ClaimDocument,
+  ShardDocument,
+  TallyModels,
+  WriterDocument,
+} from './tally-documents.ts';
 
 /**
  * Catches up every writer not marked clean but `self` (reads their claims: a scan of the claims
  * on FerretDB v1, done at start only). Returns how many claims it added to shards.
  */
-export async function catchUpUnclean(
-  tally: Pick<DailyTally, 'shards' | 'counted' | 'writers'>,
-  self: string,
-): Promise<number> {
+export async function catchUpUnclean(tally: TallyModels, self: string): Promise<number> {
   // Writers from before issue 17 wrote every count before their claim resolved: none unwritten.
   await tally.writers.updateMany({ v: { $exists: false } }, { $set: { clean: true } });
   const unclean = (await tally.writers.find({ clean: { $ne: true } }).lean<WriterDocument[]>())
@@ -36,7 +38,7 @@ export async function catchUpUnclean(
 }
 
 async function catchUpShard(
-  tally: Pick<DailyTally, 'shards'>,
+  tally: Pick<TallyModels, 'shards'>,
   id: string,
   claims: readonly ClaimDocument[],
 ): Promise<number> {
