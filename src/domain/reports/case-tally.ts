@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Case, CaseClosure } from '../cases/case.ts';
-import type { Counts, DailyTally, ReportDay } from './daily-tally.ts';
+import type { DailyTally } from './daily-tally.ts';
+import type { Counts, ReportDay } from './tally-documents.ts';
 
 /** The three SLA clocks a report counts as met or missed (R002-5, R003-6). */
 export const SLA_CLOCKS = ['first-contact', 'response', 'solution'] as const;

@@ -12,14 +12,6 @@ import type {
   WriterDocument,
 } from './tally-documents.ts';
 
-export type {
-  ClaimDocument,
-  Counts,
-  ReportDay,
-  ShardDocument,
-  WriterDocument,
-} from './tally-documents.ts';
-
 const shardSchema = new Schema<ShardDocument>(
   {
     _id: String,

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchCustomer, technicalScript, type Step } from '../../../bench/conversation.ts';
+import { benchCustomer, technicalScript } from '../../../bench/conversation.ts';
 import { backupEmbedded, embeddedServerOn, restoreEmbedded } from '../../../src/app/backup.ts';
 import {
   startEmbeddedDatabase,
   type EmbeddedDatabase,
 } from '../../../src/bot/database/embedded-ferretdb.ts';
 import { conversationIdOf } from '../../../src/bot/engine/messages.ts';
-import { startTestBot, type TestBot } from '../../support/runtime.ts';
+import { startTestBot } from '../../support/runtime.ts';
+import { send } from '../../support/script-steps.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -35,20 +36,6 @@ async function serverOn(
     () => connection.close(),
   );
   return { server, connection };
-}
-
-async function send(bot: TestBot, user: string, id: string, step: Step): Promise<string[]> {
-  const { message } = step;
-  const inbound =
-    typeof message === 'string'
-      ? bot.channel.inbound(user, id, message)
-      : bot.channel.inbound(user, id, '', { choice: message.choice });
-  const before = bot.channel.delivered.length;
-  await bot.channel.receive(inbound);
-  return bot.channel.delivered
-    .slice(before)
-    .filter((m) => m.channelUserId === user)
-    .map((m) => m.reply.key);
 }
 
 describe('backup and restore of the embedded database (issue 17)', () => {
@@ -99,7 +86,7 @@ describe('backup and restore of the embedded database (issue 17)', () => {
 
     const said: string[] = [];
     for (let n = MID; n < script.length; n++)
-      said.push(...(await send(botB, 'midway', `b${n}`, script[n]!)));
+      said.push(...(await send(botB, 'midway', `b${n}`, script[n]!)).keys);
     expect(said).toContain('case.opened');
     expect(said).toContain('visit.folioConfirmed');
     // The last message before the backup, sent again to the restored atiende: answered once.

@@ -7,11 +7,12 @@
  */
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { benchCustomer, technicalScript, type Step } from '../../../bench/conversation.ts';
+import { benchCustomer, technicalScript } from '../../../bench/conversation.ts';
 import { conversationIdOf } from '../../../src/bot/engine/messages.ts';
 import type { ConversationState } from '../../../src/bot/engine/state.ts';
 import { compactConversations } from '../../../src/bot/retention/index.ts';
-import { startTestBot, type TestBot } from '../../support/runtime.ts';
+import { startTestBot } from '../../support/runtime.ts';
+import { send, storedIds } from '../../support/script-steps.ts';
 
 const kept = (s: ConversationState) => ({
   mode: s.mode,
@@ -21,23 +22,6 @@ const kept = (s: ConversationState) => ({
   transcript: s.transcript,
   accountNumber: s.accountNumber,
 });
-
-const storedIds = async (bot: TestBot, id: string) =>
-  (await bot.runtime.stores.versions.states.find({ conversationId: id }).toArray())
-    .map((d) => d.version)
-    .sort((a, b) => a - b);
-
-async function send(bot: TestBot, user: string, id: string, step: Step) {
-  const { message } = step;
-  const inbound =
-    typeof message === 'string'
-      ? bot.channel.inbound(user, id, message)
-      : bot.channel.inbound(user, id, '', { choice: message.choice });
-  const before = bot.channel.delivered.length;
-  const outcome = await bot.channel.receive(inbound);
-  const replies = bot.channel.delivered.slice(before).filter((m) => m.channelUserId === user);
-  return { outcome, keys: replies.map((m) => m.reply.key) };
-}
 
 /** Makes the run's deletes (its `bulkWrite` of `deleteOne`s) do the first `done`, then fail. */
 function killDeletesAfter(states: Collection<never>, done: number): void {

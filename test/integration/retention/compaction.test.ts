@@ -4,11 +4,12 @@
  * embedded database — also while the same conversations are being written to.
  */
 import { describe, expect, it } from 'vitest';
-import { benchCustomer, technicalScript, type Step } from '../../../bench/conversation.ts';
+import { benchCustomer, technicalScript } from '../../../bench/conversation.ts';
 import { conversationIdOf } from '../../../src/bot/engine/messages.ts';
 import type { ConversationState } from '../../../src/bot/engine/state.ts';
 import { CompactionSchedule, compactConversations } from '../../../src/bot/retention/index.ts';
-import { startTestBot, type TestBot } from '../../support/runtime.ts';
+import { startTestBot } from '../../support/runtime.ts';
+import { send, storedIds } from '../../support/script-steps.ts';
 
 /** What a compacted state keeps of the state it stands for. */
 const kept = (s: ConversationState) => ({
@@ -23,23 +24,6 @@ const kept = (s: ConversationState) => ({
   handoff: s.handoff,
   accountNumber: s.accountNumber,
 });
-
-const storedIds = async (bot: TestBot, id: string) =>
-  (await bot.runtime.stores.versions.states.find({ conversationId: id }).toArray())
-    .map((d) => d.version)
-    .sort((a, b) => a - b);
-
-async function send(bot: TestBot, user: string, id: string, step: Step) {
-  const { message } = step;
-  const inbound =
-    typeof message === 'string'
-      ? bot.channel.inbound(user, id, message)
-      : bot.channel.inbound(user, id, '', { choice: message.choice });
-  const before = bot.channel.delivered.length;
-  const outcome = await bot.channel.receive(inbound);
-  const replies = bot.channel.delivered.slice(before).filter((m) => m.channelUserId === user);
-  return { outcome, keys: replies.map((m) => m.reply.key) };
-}
 
 describe('compaction of conversations (issue 17)', () => {
   it('R001-7: a conversation compacted in the middle of a question keeps its state and transcript, drops a redelivered message, and is finished', async () => {
