@@ -114,8 +114,9 @@ export class DeskQueue {
     const told = [...this.#told];
     const ids = this.candidates().then((found) => {
       const all = new Set(found);
-      // What the look saw needs no telling any more.
-      for (const id of told) if (all.has(id)) this.#told.delete(id);
+      // Told before the look began: its timer was stored before the version that queued it, so
+      // the look saw it if it still waits. Forgotten either way (one that left is not kept).
+      for (const id of told) this.#told.delete(id);
       return all;
     });
     this.#looked = { at: now, ids };
