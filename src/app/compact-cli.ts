@@ -36,5 +36,6 @@ process.stdout.write(
     Object.entries(report.swept.deleted)
       .map(([name, n]) => `${name} ${n}`)
       .join(', ') +
+    (report.swept.dropped.length > 0 ? `; dropped whole: ${report.swept.dropped.join(', ')}` : '') +
     ` (${(report.swept.ms / 1000).toFixed(1)} s).\n`,
 );

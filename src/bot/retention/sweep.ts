@@ -1,4 +1,5 @@
 import type { Collection, Db, Document } from 'mongodb';
+import { dropLogDaysBefore } from '../../domain/channel-log/index.ts';
 
 /** What one sweep is told. */
 export interface SweepOptions {
@@ -12,9 +13,10 @@ export interface SweepOptions {
   max?: number;
 }
 
-/** What a sweep deleted, by collection. */
+/** What a sweep deleted, by collection, and the collections of past days it dropped whole. */
 export interface SweepReport {
   deleted: Record<string, number>;
+  dropped: string[];
   ms: number;
 }
 
@@ -86,12 +88,15 @@ export async function sweepKeys(db: Db, options: SweepOptions): Promise<SweepRep
     deleted[k.collection] = await deleteByIds(collection, ids, options.batch);
   }
   deleted.channel_log = await sweepChannelLog(db, options);
-  return { deleted, ms: Math.round(performance.now() - started) };
+  // The agent desk's days, each in its own collection since issue 17: dropped whole.
+  const dropped = await dropLogDaysBefore(db, kept(options.now, options.keepMs));
+  return { deleted, dropped, ms: Math.round(performance.now() - started) };
 }
 
 /**
- * Channel log scopes that are over: a day of the agent desk's events (`desk.<UTC day>`,
- * appended to only on its day) and a web chat conversation's activities (`dlc_<id>`), whose
+ * Channel log scopes in `channel_log` that are over: a day of the agent desk's events
+ * (`desk.<UTC day>`, appended to only on its day; stored there before issue 17 moved each day
+ * to a collection of its own) and a web chat conversation's activities (`dlc_<id>`), whose
  * last entry is older than the keep time: a conversation idle that long is shown from that
  * point on as a new one. A scope goes whole or not at all: its numbers start at 0 without
  * gaps, and a reader looks for its end from there (a process forgets a scope's end after an

@@ -1,5 +1,6 @@
+import type { Db } from 'mongodb';
 import { LRUCache } from 'lru-cache';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Collection, type Connection, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '../errors.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import type { ChannelLogs, LoggedEntry } from './ports.ts';
@@ -33,12 +34,23 @@ const KEPT_ENDS = 20_000;
 const END_KEPT_MS = 3_600_000;
 
 /**
- * The channels' logs in the database (`channel_log`), one document per entry under
- * `<scope>|<number>`. Every read is by `_id` (a lookup on the embedded FerretDB, never a scan):
- * the end of a scope is found by doubling then halving, and remembered per process.
+ * A scope named by its UTC day (`<name>.<YYYY-MM-DD>`, the agent desk's events): appended to on
+ * that day only, so it lives in a collection of its own, `channel_log_<name>_<YYYYMMDD>`,
+ * dropped whole when it is old (issue 17: never one delete per document).
+ */
+const DATED_SCOPE = /^([a-z]+)\.(\d{4})-(\d{2})-(\d{2})$/;
+const DATED_PREFIX = 'channel_log_';
+const DATED_COLLECTION = /^channel_log_[a-z]+_(\d{4})(\d{2})(\d{2})$/;
+
+/**
+ * The channels' logs in the database, one document per entry under `<scope>|<number>`: in
+ * `channel_log`, or a day's collection for a dated scope. Every read is by `_id` (a lookup on
+ * the embedded FerretDB, never a scan): the end of a scope is found by doubling then halving,
+ * and remembered per process.
  */
 export class ChannelLogStore implements ChannelLogs {
   readonly model: Model<LogEntryDocument>;
+  readonly #connection: Connection;
   /** The next free number of a scope as this process last saw it, and the last instant. */
   readonly #ends = new LRUCache<string, { next: number; lastAt: number }>({
     max: KEPT_ENDS,
@@ -48,6 +60,7 @@ export class ChannelLogStore implements ChannelLogs {
   readonly #tails = new Map<string, Promise<void>>();
 
   constructor(connection: Connection) {
+    this.#connection = connection;
     this.model = modelOn(connection, 'ChannelLogEntry', logEntrySchema);
   }
 
@@ -76,7 +89,7 @@ export class ChannelLogStore implements ChannelLogs {
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
       const at = new Date(Math.max(now.getTime(), end.lastAt + 1));
       try {
-        await this.model.create({ _id: idOf(scope, end.next), at, entry });
+        await this.#entries(scope).insertOne({ _id: idOf(scope, end.next), at, entry });
         this.#ends.set(scope, { next: end.next + 1, lastAt: at.getTime() });
         return { number: end.next, at, entry };
       } catch (error) {
@@ -145,7 +158,17 @@ export class ChannelLogStore implements ChannelLogs {
   }
 
   #get(scope: string, n: number): Promise<LogEntryDocument | null> {
-    return this.model.findById(idOf(scope, n)).lean<LogEntryDocument>().exec();
+    return this.#entries(scope).findOne({ _id: idOf(scope, n) });
+  }
+
+  /** Where a scope's entries live: its day's collection, or `channel_log`. */
+  #entries(scope: string): Collection<LogEntryDocument> {
+    const dated = DATED_SCOPE.exec(scope);
+    if (!dated) return this.model.collection as unknown as Collection<LogEntryDocument>;
+    const [, name, year, month, date] = dated;
+    return this.#connection.collection<LogEntryDocument>(
+      `${DATED_PREFIX}${name}_${year}${month}${date}`,
+    );
   }
 }
 
@@ -155,4 +178,28 @@ function idOf(scope: string, n: number): string {
 
 function checkScope(scope: string): void {
   if (scope === '' || scope.includes('|')) throw new Error(`bad channel log scope: ${scope}`);
+}
+
+/**
+ * Drops the dated scopes' collections of the days before `day`'s, whole (issue 17); returns
+ * their names. Safe while processes append: a past day is appended to no more, and a process
+ * forgets a scope's end within the hour (END_KEPT_MS), far less than any keep time. Another
+ * process dropping the same day at once is no error.
+ */
+export async function dropLogDaysBefore(
+  db: Pick<Db, 'listCollections' | 'collection'>,
+  day: Date,
+): Promise<string[]> {
+  const cut = day.toISOString().slice(0, 10).replaceAll('-', '');
+  const dropped: string[] = [];
+  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    const found = DATED_COLLECTION.exec(name);
+    if (!found || found.slice(1).join('') >= cut) continue;
+    await db
+      .collection(name)
+      .drop()
+      .catch(() => undefined);
+    dropped.push(name);
+  }
+  return dropped;
 }

@@ -24,19 +24,23 @@ describe("issue 15: a channel's ordered log in the database, numbered by insert 
     await first.init();
   });
 
-  it('two processes appending to one scope at once: every entry once, numbered without gaps, instants strictly increasing', async () => {
-    const appended = await Promise.all(
-      Array.from({ length: 60 }, (_, i) =>
-        (i % 2 === 0 ? first : second).append('dl-race', { i }, AT),
-      ),
-    );
-    expect(new Set(appended.map((e) => e.number)).size).toBe(60);
-    const read = await second.read('dl-race', 0, 1_000);
-    expect(read.map((e) => e.number)).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    expect(new Set(read.map((e) => e.entry.i)).size).toBe(60);
-    for (let n = 1; n < read.length; n++)
-      expect(read[n]!.at.getTime()).toBeGreaterThan(read[n - 1]!.at.getTime());
-  });
+  // A dated scope (the desk's day, issue 17) lives in its day's collection: the same guarantee.
+  it.each(['dl-race', 'desk.2026-03-02'])(
+    'two processes appending to one scope (%s) at once: every entry once, numbered without gaps, instants strictly increasing',
+    async (scope) => {
+      const appended = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          (i % 2 === 0 ? first : second).append(scope, { i }, AT),
+        ),
+      );
+      expect(new Set(appended.map((e) => e.number)).size).toBe(60);
+      const read = await second.read(scope, 0, 1_000);
+      expect(read.map((e) => e.number)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      expect(new Set(read.map((e) => e.entry.i)).size).toBe(60);
+      for (let n = 1; n < read.length; n++)
+        expect(read[n]!.at.getTime()).toBeGreaterThan(read[n - 1]!.at.getTime());
+    },
+  );
 
   it('a process that never wrote a scope finds its end, and reads from any number', async () => {
     for (let i = 0; i < 37; i++) await first.append('dl-long', { i }, AT);

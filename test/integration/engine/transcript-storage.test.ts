@@ -48,7 +48,7 @@ class Meter {
     if (event.commandName !== 'insert') return;
     // The consoles' live feed between processes (issue 15: each queued message's words, once a
     // day's log) is the agent side's, not the conversation's storage measured here.
-    if (event.command.insert === 'channel_log') return;
+    if (String(event.command.insert).startsWith('channel_log')) return;
     for (const doc of event.command.documents as Document[])
       this.inserted += BSON.calculateObjectSize(doc);
   };

@@ -64,6 +64,14 @@ describe('the sweep of keys that have done their work (issue 17)', () => {
     await logs.append('dlc_alive', { n: 0 }, daysAgo(45));
     await logs.append('dlc_alive', { n: 1 }, daysAgo(1));
     await logs.append('webchat.token-key', { key: 'k' }, daysAgo(400));
+    // A desk day logged in `channel_log` before days had collections of their own.
+    await db.collection('channel_log').insertMany(
+      [0, 1].map((n) => ({
+        _id: `desk.2026-09-30|00000000${n}` as never,
+        at: new Date('2026-09-30T10:00:00Z'),
+        entry: { n },
+      })),
+    );
 
     const report = await sweepKeys(db, { now: NOW, keepMs: 30 * DAY_MS, batch: 2 });
     expect(report.deleted).toMatchObject({
@@ -73,8 +81,15 @@ describe('the sweep of keys that have done their work (issue 17)', () => {
       agent_sessions: 1,
       account_codes: 1,
       account_code_uses: 1,
-      channel_log: 8,
+      channel_log: 5,
     });
+    // Issue 17: the desk's past days are dropped whole, never deleted entry by entry.
+    expect(report.dropped).toEqual(['channel_log_desk_20261001']);
+    const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).map(
+      (c) => c.name,
+    );
+    expect(collections).toContain('channel_log_desk_20261127');
+    expect(collections).not.toContain('channel_log_desk_20261001');
     const ids = async (name: string) =>
       (
         await db
@@ -92,7 +107,6 @@ describe('the sweep of keys that have done their work (issue 17)', () => {
     expect(await ids('agent_sessions')).toEqual(['live']);
     expect(await ids('account_codes')).toEqual(['new-code']);
     expect((await ids('channel_log')).map((id) => id.split('|')[0])).toEqual([
-      'desk.2026-11-27',
       'dlc_alive',
       'dlc_alive',
       'webchat.token-key',
@@ -111,8 +125,11 @@ describe('the sweep of keys that have done their work (issue 17)', () => {
     const fresh = new ChannelLogStore(connection);
     expect(await fresh.end('dlc_alive')).toBe(2);
     expect(await fresh.end('dlc_old')).toBe(0);
+    expect(await fresh.end('desk.2026-10-01')).toBe(0);
+    expect(await fresh.end('desk.2026-11-27')).toBe(1);
     // A second sweep finds nothing more.
     const second = await sweepKeys(db, { now: NOW, keepMs: 30 * DAY_MS });
     expect(Object.values(second.deleted).every((n) => n === 0)).toBe(true);
+    expect(second.dropped).toEqual([]);
   });
 });
