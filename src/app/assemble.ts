@@ -338,7 +338,8 @@ async function assembleOn(
         adapters: started ? adapters : [],
         runtime,
         inFlight,
-        writesBehind: [{ name: 'agent desk events', flushed: () => agents.desk.events.flushed() }],
+        // Their reads of the shared log end too: on a closed client they would fail.
+        writesBehind: [{ name: 'agent desk events', flushed: () => agents.desk.events.close() }],
         database,
         logger,
       });

@@ -53,7 +53,9 @@ export class DeskEvents {
   #poll: NodeJS.Timeout | null = null;
   /** Where this process reads the shared log: the day's scope and the next number. */
   #cursor: { scope: string; next: number } | null = null;
-  #reading = false;
+  /** The read of the shared log under way, if any (a stop waits for it). */
+  #reading: Promise<void> | null = null;
+  #closed = false;
   #writes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly feed: DeskFeed | null = null) {
@@ -85,9 +87,20 @@ export class DeskEvents {
     await this.#writes;
   }
 
+  /**
+   * For a stop, before the database closes: the shared log is read no more (the read under
+   * way ends first), and the events written so far are in it.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#stopReading();
+    await this.#reading;
+    await this.flushed();
+  }
+
   /** Reads the log while a console listens: nobody listening, nothing read. */
   #startReading(): void {
-    if (!this.feed || this.#poll) return;
+    if (!this.feed || this.#poll || this.#closed) return;
     this.#poll = setInterval(() => void this.#read(), this.feed.pollMs);
     this.#poll.unref();
     void this.#read();
@@ -100,17 +113,23 @@ export class DeskEvents {
   }
 
   /** Tells this process's consoles what other processes logged since the last read. */
-  async #read(): Promise<void> {
+  #read(): Promise<void> {
+    if (this.#reading || this.#closed) return this.#reading ?? Promise.resolve();
+    this.#reading = this.#readOnce().finally(() => {
+      this.#reading = null;
+    });
+    return this.#reading;
+  }
+
+  async #readOnce(): Promise<void> {
     const feed = this.feed!;
-    if (this.#reading) return;
-    this.#reading = true;
     try {
       const today = scopeOf(feed.now());
       // A new reader starts at the end: consoles load the queue themselves when they open.
       this.#cursor ??= { scope: today, next: await feed.logs.end(today) };
       for (;;) {
         const cursor: { scope: string; next: number } | null = this.#cursor;
-        if (!cursor) return;
+        if (!cursor || this.#closed) return;
         const entries = await feed.logs.read(cursor.scope, cursor.next, READ_PAGE);
         for (const { entry, number } of entries) {
           cursor.next = number + 1;
@@ -123,8 +142,6 @@ export class DeskEvents {
       }
     } catch (error) {
       feed.onError(error);
-    } finally {
-      this.#reading = false;
     }
   }
 }

@@ -8,6 +8,9 @@ import type { ActivityLike } from './activities.ts';
 import type { DirectLineStore } from './direct-line-store.ts';
 import { newVisitor, type TokenClaims, type TokenSigner } from './tokens.ts';
 
+/** How long a stream has to answer "going away" at a stop before it is cut. */
+const GOING_AWAY_GRACE_MS = 500;
+
 /** Where the Direct Line v3 API is served (Web Chat's `domain`). */
 export const DIRECT_LINE_PATH = '/v3/directline';
 
@@ -251,9 +254,24 @@ export async function directLineRoutes(app: FastifyInstance, deps: DirectLineDep
     // Clients send "" as a keep-alive; nothing a client sends on the stream is read.
   };
   app.server.on('upgrade', onUpgrade);
-  app.addHook('onClose', async () => {
+  // Before the server closes, not after: it waits for every connection, the upgraded ones too,
+  // so a stream left open held a stop (SIGTERM) until its deadline. "Going away" tells Web
+  // Chat to reconnect (to another process); one that does not answer within the grace is cut.
+  app.addHook('preClose', async () => {
     app.server.off('upgrade', onUpgrade);
-    for (const client of sockets.clients) client.terminate();
+    await Promise.all(
+      [...sockets.clients].map(
+        (client) =>
+          new Promise<void>((resolve) => {
+            const cut = setTimeout(() => client.terminate(), GOING_AWAY_GRACE_MS);
+            client.once('close', () => {
+              clearTimeout(cut);
+              resolve();
+            });
+            client.close(1001, 'server stopping');
+          }),
+      ),
+    );
     sockets.close();
   });
 }

@@ -31,6 +31,10 @@ interface Reader {
 export class DirectLineStore {
   readonly #readers = new Map<string, Set<Reader>>();
   readonly #clientIds = new LRUCache<string, string>({ max: KEPT_CLIENT_IDS });
+  /** The streams' reads under way (a stop waits for them before the database closes). */
+  readonly #reads = new Set<Promise<void>>();
+  readonly #polls = new Set<NodeJS.Timeout>();
+  #closed = false;
 
   constructor(
     private readonly logs: ChannelLogs,
@@ -91,24 +95,39 @@ export class DirectLineStore {
     this.#read(conversationId, reader);
     const poll = setInterval(() => this.#read(conversationId, reader), this.pollMs);
     poll.unref();
+    this.#polls.add(poll);
     return () => {
       clearInterval(poll);
+      this.#polls.delete(poll);
       readers.delete(reader);
       if (readers.size === 0) this.#readers.delete(conversationId);
     };
   }
 
+  /**
+   * For a stop, before the database closes: the streams read no more, and the reads under way
+   * end first (a poll reading as the client closed would fail, logged as an error).
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const poll of this.#polls) clearInterval(poll);
+    this.#polls.clear();
+    await Promise.all(this.#reads);
+  }
+
   /** One read at a time per stream; a wake-up during a read reads again after it. */
   #read(conversationId: string, reader: Reader): void {
+    if (this.#closed) return;
     if (reader.reading) {
       reader.again = true;
       return;
     }
     reader.reading = true;
-    void (async () => {
+    const read = (async () => {
       try {
         do {
           reader.again = false;
+          if (this.#closed) break;
           const page = await this.since(conversationId, reader.watermark);
           if (page.activities.length === 0) continue;
           reader.watermark = Number(page.watermark);
@@ -121,6 +140,8 @@ export class DirectLineStore {
         reader.reading = false;
       }
     })();
+    this.#reads.add(read);
+    void read.then(() => this.#reads.delete(read));
   }
 }
 

@@ -74,7 +74,10 @@ export class WebchatChannel implements ChannelAdapter {
       );
   }
 
-  async stop(): Promise<void> {}
+  /** The streams' reads end before the database closes (the stop's order: graceful-stop.ts). */
+  async stop(): Promise<void> {
+    await this.directLine.close();
+  }
 
   async deliver(message: OutboundMessage): Promise<void> {
     const inTurn =
