@@ -35,6 +35,21 @@ export interface ClaimDocument {
 }
 
 /**
+ * A claim caught up from a writer that may be dead (issue 17): `_id` is the claim's own key, so
+ * two processes catching up the same claim insert one document (decision 0). A report counts it
+ * only while its writer's shard for that day and country is written below its `seq`: once the
+ * writer itself writes past it, the shard holds it and this is ignored.
+ */
+export interface CaughtDocument {
+  _id: string;
+  day: ReportDay;
+  country: string;
+  writer: string;
+  seq: number;
+  counts: { k: string; n: number }[];
+}
+
+/**
  * A writer (one `DailyTally`), registered before its first claim; `clean` once it stopped with
  * all its counts written. `v: 2`: its claims carry their counts (issue 17).
  */
@@ -50,4 +65,10 @@ export interface TallyModels {
   readonly shards: Model<ShardDocument>;
   readonly counted: Model<ClaimDocument>;
   readonly writers: Model<WriterDocument>;
+  readonly caught: Model<CaughtDocument>;
+}
+
+/** The `_id` of a writer's shard of a day and country. */
+export function shardId(day: ReportDay, country: string, writer: string): string {
+  return `${day}|${country}|${writer}`;
 }
