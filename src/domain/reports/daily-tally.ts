@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { DateTime } from 'luxon';
-import { GroupInserter, insertOnce, type InsertOutcome } from '../../storage/index.ts';
+import {
+  GroupInserter,
+  insertOnce,
+  isDuplicateKeyError,
+  type InsertOutcome,
+} from '../../storage/index.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
-import { catchUpUnclean, sumWithCaught } from './tally-catch-up.ts';
+import { catchUpUnclean } from './tally-catch-up.ts';
+import { readStored } from './tally-read.ts';
 import {
   shardId,
   type CaughtDocument,
@@ -22,6 +27,7 @@ const shardSchema = new Schema<ShardDocument>(
     writer: String,
     counts: [new Schema({ k: String, n: Number }, { _id: false })],
     upTo: Number,
+    written: Number,
   },
   { collection: 'report_days', versionKey: false },
 );
@@ -57,24 +63,6 @@ const caughtSchema = new Schema<CaughtDocument>(
 
 /** Real milliseconds before a failed shard write is tried again. */
 const RETRY_MS = 1_000;
-
-/** Shard lookups in flight at once while reading a report. */
-const PARALLEL_READS = 16;
-/**
- * Past this many shards (days × writers) a report scans the summaries instead of looking each
- * up: measured on the embedded database (bench/reports.ts), a lookup ~3-5 ms under load, a scan
- * of a year's summaries ~0.5-1 s.
- */
-const MAX_LOOKUPS = 120;
-
-/** Every day of `[from, to]`, both included. */
-export function daysBetween(from: ReportDay, to: ReportDay): ReportDay[] {
-  const days: ReportDay[] = [];
-  const end = DateTime.fromISO(to, { zone: 'utc' });
-  for (let d = DateTime.fromISO(from, { zone: 'utc' }); d <= end; d = d.plus({ days: 1 }))
-    days.push(d.toISODate()!);
-  return days;
-}
 
 interface Shard {
   day: ReportDay;
@@ -121,6 +109,8 @@ export class DailyTally {
   #seq = 0;
   /** Every claim up to this number has been added to the shards in memory (or was a repeat). */
   #applied = 0;
+  /** Every claim up to this number is in its stored shard: the `upTo` of the last full write. */
+  #written = 0;
   /** Claims whose insert ended, waiting for the ones numbered before them. */
   readonly #settled = new Map<number, ClaimDocument | null>();
   readonly #waiting = new Map<number, () => void>();
@@ -246,7 +236,7 @@ export class DailyTally {
   }
 
   #add(day: ReportDay, country: string, counts: { k: string; n: number }[]): void {
-    const id = `${day}|${country}|${this.#writer}`;
+    const id = shardId(day, country, this.#writer);
     let shard = this.#mine.get(id);
     if (!shard) {
       shard = { day, country, counts: new Map() };
@@ -300,16 +290,29 @@ export class DailyTally {
         writer: this.#writer,
         counts: [...shard.counts].map(([k, n]) => ({ k, n })),
         upTo,
+        written: this.#written,
       };
       return [id, doc] as const;
     });
     try {
-      await Promise.all(
-        docs.map(([id, doc]) => this.shards.replaceOne({ _id: id }, doc, { upsert: true })),
-      );
+      await Promise.all(docs.map(([id, doc]) => this.#replace(id, doc)));
     } catch (error) {
       for (const id of ids) this.#dirty.add(id);
       throw error;
+    }
+    this.#written = Math.max(this.#written, upTo);
+  }
+
+  /**
+   * Replaces a shard unless it is stored as far already: a write that failed here yet landed
+   * later must not take a shard back below what `written` says is in it (the catch-up reads
+   * this writer's claims past `written` only). When it is, the upsert's insert meets the `_id`.
+   */
+  async #replace(id: string, doc: Omit<ShardDocument, '_id'>): Promise<void> {
+    try {
+      await this.shards.replaceOne({ _id: id, upTo: { $lt: doc.upTo } }, doc, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
     }
   }
 
@@ -321,28 +324,14 @@ export class DailyTally {
    * process).
    */
   async read(country: string, from: ReportDay, to: ReportDay): Promise<Map<ReportDay, Counts>> {
-    const writers = (await this.writers.find().lean<{ _id: string }[]>())
-      .map((w) => w._id)
-      .filter((w) => w !== this.#writer);
-    const ids = daysBetween(from, to).flatMap((day) =>
-      writers.map((w) => shardId(day, country, w)),
-    );
-    const docs =
-      ids.length > MAX_LOOKUPS
-        ? // A long period: one scan of the summaries costs less than hundreds of lookups.
-          await this.shards.find({ country, day: { $gte: from, $lte: to } }).lean<ShardDocument[]>()
-        : await this.#lookUp(ids);
-    // After the shards: a claim caught up meanwhile is one whose shard was read below it.
-    const caught = await this.caught
-      .find({ country, day: { $gte: from, $lte: to } })
-      .lean<CaughtDocument[]>();
+    const stored = await readStored(this, country, from, to, this.#writer);
     const days = new Map<ReportDay, Counts>();
     const add = (day: ReportDay, entries: Iterable<[string, number]>) => {
       const counts = days.get(day) ?? {};
       for (const [k, n] of entries) counts[k] = (counts[k] ?? 0) + n;
       days.set(day, counts);
     };
-    for (const doc of sumWithCaught(docs, caught, this.#writer))
+    for (const doc of stored)
       add(
         doc.day,
         doc.counts.map(({ k, n }) => [k, n]),
@@ -362,19 +351,5 @@ export class DailyTally {
    */
   catchUp(): Promise<number> {
     return catchUpUnclean(this, this.#writer);
-  }
-
-  /** Shards by `_id`, some at a time: each an index read (an `$in` is not, on FerretDB v1). */
-  async #lookUp(ids: readonly string[]): Promise<ShardDocument[]> {
-    const docs: ShardDocument[] = [];
-    let next = 0;
-    const reader = async () => {
-      while (next < ids.length) {
-        const doc = await this.shards.findById(ids[next++]!).lean<ShardDocument>();
-        if (doc) docs.push(doc);
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_READS }, reader));
-    return docs;
   }
 }

@@ -20,10 +20,11 @@ import {
 } from './tally-documents.ts';
 
 /**
- * Catches up every writer not marked clean but `self`: one read of their claims (a scan of
- * `report_counted` on FerretDB v1, see `TallyCatchUpSchedule` for how often), one of what was
- * caught before, a lookup per shard with claims, and one grouped insert of what is missing.
- * Returns how many claims this call inserted (those another catcher inserted first are not).
+ * Catches up every writer not marked clean but `self`. Reads their shards (a scan of
+ * `report_days`), then their claims past what their shards say is written (`written`): on
+ * FerretDB v1 a scan of `report_counted` in the server that returns only the claims written
+ * nowhere yet, a handful per writer; what was caught before; and inserts what is missing in one
+ * grouped insert. Returns how many claims this call inserted (not those another catcher did).
  */
 export async function catchUpUnclean(tally: TallyModels, self: string): Promise<number> {
   // Writers from before issue 17 wrote every count before their claim resolved: none unwritten.
@@ -32,8 +33,15 @@ export async function catchUpUnclean(tally: TallyModels, self: string): Promise<
     .map((w) => w._id)
     .filter((w) => w !== self);
   if (unclean.length === 0) return 0;
+  const shards = await tally.shards
+    .find({ writer: { $in: unclean } }, { writer: 1, upTo: 1, written: 1 })
+    .lean<ShardDocument[]>();
+  const upTo = new Map(shards.map((s) => [s._id, s.upTo ?? 0]));
+  const written = new Map<string, number>();
+  for (const s of shards)
+    written.set(s.writer, Math.max(written.get(s.writer) ?? 0, s.written ?? 0));
   const claims = await tally.counted
-    .find({ writer: { $in: unclean } }, { day: 1, country: 1, counts: 1, writer: 1, seq: 1 })
+    .find({ $or: unclean.map((w) => ({ writer: w, seq: { $gt: written.get(w) ?? 0 } })) })
     .lean<ClaimDocument[]>();
   if (claims.length === 0) return 0;
   const caught = new Set(
@@ -41,48 +49,17 @@ export async function catchUpUnclean(tally: TallyModels, self: string): Promise<
       await tally.caught.find({ writer: { $in: unclean } }, { _id: 1 }).lean<{ _id: string }[]>()
     ).map((d) => d._id),
   );
-  const upTo = new Map<string, number>();
   const missing: CaughtDocument[] = [];
   for (const claim of claims) {
     const { _id, day, country, writer, seq } = claim;
     if (seq === undefined || country === undefined || writer === undefined || caught.has(_id))
       continue;
-    const id = shardId(day, country, writer);
-    if (!upTo.has(id))
-      upTo.set(id, (await tally.shards.findById(id, { upTo: 1 }).lean<ShardDocument>())?.upTo ?? 0);
-    // Already in the shard: a report would ignore the copy. Should the shard go back below it
-    // (an older write landing late), the next catch-up copies it then.
-    if (seq > upTo.get(id)!)
+    // Already in its shard, a copy would be left out by every report.
+    if (seq > (upTo.get(shardId(day, country, writer)) ?? 0))
       missing.push({ _id, day, country, writer, seq, counts: claim.counts ?? [] });
   }
   if (missing.length === 0) return 0;
   const inserter = new GroupInserter(tally.caught.collection);
   const outcomes = await Promise.all(missing.map((doc) => inserter.insert(doc)));
   return outcomes.filter((o) => o === 'inserted').length;
-}
-
-/**
- * The counts of `shards` (the stored shards of some days and a country, as a report read them)
- * plus the caught claims of those days not yet in their writer's shard, for every writer but
- * `self` (whose counts the caller takes from memory). A caught claim whose shard was not read
- * (a writer registered after the report listed them) adds alone: its shard is not counted
- * either, so nothing is counted twice.
- */
-export function sumWithCaught(
-  shards: readonly ShardDocument[],
-  caught: readonly CaughtDocument[],
-  self: string,
-): { day: string; counts: { k: string; n: number }[] }[] {
-  const upTo = new Map<string, number>();
-  const out: { day: string; counts: { k: string; n: number }[] }[] = [];
-  for (const doc of shards) {
-    if (doc.writer === self) continue;
-    upTo.set(doc._id, doc.upTo ?? 0);
-    out.push(doc);
-  }
-  for (const doc of caught) {
-    if (doc.writer === self) continue;
-    if (doc.seq > (upTo.get(shardId(doc.day, doc.country, doc.writer)) ?? 0)) out.push(doc);
-  }
-  return out;
 }

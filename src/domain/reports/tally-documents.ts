@@ -18,6 +18,11 @@ export interface ShardDocument {
   counts: { k: string; n: number }[];
   /** Issue 17: every claim of its writer numbered up to this one (for its day) is in it. */
   upTo?: number;
+  /**
+   * Every claim of its writer numbered up to this one, of any day, was in its stored shard when
+   * this was written: a catch-up reads that writer's claims past the highest of these only.
+   */
+  written?: number;
 }
 
 /**

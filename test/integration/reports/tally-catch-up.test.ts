@@ -145,4 +145,55 @@ describe('catching up report counts by insert only (issue 17)', () => {
     for (const reader of catchers)
       expect((await supervisorReport(reader, 'MX', day, day)).cases.opened).toBe(50);
   }, 60_000);
+
+  it('issue 17: a writer whose write of one shard fails while the others land, then dies, loses nothing of that shard', async () => {
+    const [dayA, dayB] = ['2026-04-04', '2026-04-05'];
+    const writer = await aProcess();
+    await writer.countOnce(`opened:${dayA}-0`, dayA, 'MX', OPENED);
+    await writer.countOnce(`opened:${dayB}-0`, dayB, 'MX', OPENED);
+    await writer.flush();
+    // The database refuses the writes of day B's shard from now on; day A's land.
+    const replaceOne = writer.shards.replaceOne.bind(writer.shards);
+    writer.shards.replaceOne = ((filter: { _id: string }, ...rest: never[]) =>
+      filter._id.startsWith(dayB)
+        ? Promise.reject(new Error('the database did not answer'))
+        : replaceOne(filter, ...rest)) as never;
+    await writer.countOnce(`opened:${dayB}-1`, dayB, 'MX', OPENED);
+    await writer.countOnce(`opened:${dayA}-1`, dayA, 'MX', OPENED);
+    await writer.flush().catch(() => undefined);
+    // Later rounds write day A again, past day B's claim; then the writer is killed.
+    await writer.countOnce(`opened:${dayA}-2`, dayA, 'MX', OPENED);
+    await writer.flush().catch(() => undefined);
+    die(writer);
+    const catcher = await aProcess(false);
+    await catcher.catchUp();
+    const report = await supervisorReport(catcher, 'MX', dayA, dayB);
+    expect(report.days).toEqual([
+      { day: dayA, opened: 3, closed: 0 },
+      { day: dayB, opened: 2, closed: 0 },
+    ]);
+  }, 60_000);
+
+  it('issue 17: a shard write that lands after a later one of the same shard does not take it back', async () => {
+    const day = '2026-04-06';
+    const writer = await aProcess();
+    const sent: unknown[][] = [];
+    const replaceOne = writer.shards.replaceOne.bind(writer.shards);
+    writer.shards.replaceOne = ((...args: never[]) => {
+      sent.push(args);
+      return replaceOne(...args);
+    }) as never;
+    await writer.countOnce(`opened:${day}-0`, day, 'MX', OPENED);
+    await writer.flush();
+    await writer.countOnce(`opened:${day}-1`, day, 'MX', OPENED);
+    await writer.flush();
+    // The first write again, as one the database applies late after a lost answer.
+    await (replaceOne as (...args: unknown[]) => Promise<unknown>)(...sent[0]!).catch(
+      () => undefined,
+    );
+    die(writer);
+    const shard = await writer.shards.findOne({ day, writer: { $exists: true } }).lean();
+    expect(shard?.upTo).toBe(2);
+    expect((await supervisorReport(await aProcess(), 'MX', day, day)).cases.opened).toBe(2);
+  }, 60_000);
 });
