@@ -61,8 +61,13 @@ const caughtSchema = new Schema<CaughtDocument>(
   { collection: 'report_caught', versionKey: false },
 );
 
-/** Real milliseconds before a failed shard write is tried again. */
+/** Real milliseconds before a failed shard write (or claim lookup) is tried again. */
 const RETRY_MS = 1_000;
+/**
+ * Lookups of a claim whose insert failed before it is taken as not stored: past them (the
+ * database unreachable for this long) a claim that did land is counted by nobody.
+ */
+const LOOKUP_TRIES = 3;
 
 interface Shard {
   day: ReportDay;
@@ -170,12 +175,31 @@ export class DailyTally {
     try {
       outcome = await this.#claims.insert(claim);
     } catch (error) {
-      this.#settle(seq, null);
+      // The insert may have landed with its answer lost: a claim stored and left out of the
+      // shard (written past its number) would count nowhere, and the turn's retry would find
+      // it taken. Look before settling.
+      const stored = await this.#storedClaim(claim).catch(() => null);
+      this.#settle(seq, stored ? claim : null);
+      await applied;
+      if (stored) return true;
       throw error;
     }
     this.#settle(seq, outcome === 'inserted' ? claim : null);
     await applied;
     return outcome === 'inserted';
+  }
+
+  /** Whether this very claim (its key, this writer, its number) is stored; tried a few times. */
+  async #storedClaim(claim: ClaimDocument): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const found = await this.counted.findById(claim._id, { writer: 1, seq: 1 }).lean();
+        return found?.writer === claim.writer && found?.seq === claim.seq;
+      } catch (error) {
+        if (attempt >= LOOKUP_TRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
   }
 
   /**

@@ -196,4 +196,26 @@ describe('catching up report counts by insert only (issue 17)', () => {
     expect(shard?.upTo).toBe(2);
     expect((await supervisorReport(await aProcess(), 'MX', day, day)).cases.opened).toBe(2);
   }, 60_000);
+
+  it('issue 17: a claim stored whose answer was lost is counted once, by its writer, and its retry counts nothing', async () => {
+    const day = '2026-04-07';
+    const writer = await aProcess();
+    const collection = writer.counted.collection;
+    const [insertOne, insertMany] = [collection.insertOne, collection.insertMany];
+    const lost = (insert: (...args: never[]) => Promise<unknown>) =>
+      (async (...args: never[]) => {
+        await insert.apply(collection, args);
+        throw new Error('connection reset');
+      }) as never;
+    collection.insertOne = lost(insertOne as never);
+    collection.insertMany = lost(insertMany as never);
+    expect(await writer.countOnce(`opened:${day}-lost`, day, 'MX', OPENED)).toBe(true);
+    [collection.insertOne, collection.insertMany] = [insertOne, insertMany];
+    // The turn run again: the key is taken, nothing more is counted.
+    expect(await writer.countOnce(`opened:${day}-lost`, day, 'MX', OPENED)).toBe(false);
+    await writer.flush();
+    die(writer);
+    const other = await aProcess();
+    expect((await supervisorReport(other, 'MX', day, day)).cases.opened).toBe(1);
+  }, 60_000);
 });
