@@ -174,27 +174,35 @@ describe('catching up report counts by insert only (issue 17)', () => {
     ]);
   }, 60_000);
 
-  it('issue 17: a shard write that lands after a later one of the same shard does not take it back', async () => {
-    const day = '2026-04-06';
+  it('issue 17: a shard write whose answer was lost, applied after later ones, then the writer killed: nothing lost', async () => {
+    const [dayA, dayB] = ['2026-04-06', '2026-04-08'];
     const writer = await aProcess();
-    const sent: unknown[][] = [];
+    await writer.countOnce(`opened:${dayB}-0`, dayB, 'MX', OPENED);
+    await writer.flush();
+    // The next write of day B's shard reaches the database only later; its sender sees an error.
     const replaceOne = writer.shards.replaceOne.bind(writer.shards);
-    writer.shards.replaceOne = ((...args: never[]) => {
-      sent.push(args);
-      return replaceOne(...args);
+    let late: (() => Promise<unknown>) | null = null;
+    writer.shards.replaceOne = ((filter: { _id: string }, ...rest: never[]) => {
+      if (late || !filter._id.startsWith(dayB)) return replaceOne(filter, ...rest);
+      late = () => replaceOne(filter, ...rest);
+      return Promise.reject(new Error('connection reset'));
     }) as never;
-    await writer.countOnce(`opened:${day}-0`, day, 'MX', OPENED);
+    await writer.countOnce(`opened:${dayB}-1`, dayB, 'MX', OPENED);
+    await writer.flush().catch(() => undefined);
     await writer.flush();
-    await writer.countOnce(`opened:${day}-1`, day, 'MX', OPENED);
+    await writer.countOnce(`opened:${dayB}-2`, dayB, 'MX', OPENED);
+    await writer.countOnce(`opened:${dayA}-0`, dayA, 'MX', OPENED);
     await writer.flush();
-    // The first write again, as one the database applies late after a lost answer.
-    await (replaceOne as (...args: unknown[]) => Promise<unknown>)(...sent[0]!).catch(
-      () => undefined,
-    );
+    await writer.countOnce(`opened:${dayA}-1`, dayA, 'MX', OPENED);
+    await writer.flush();
+    // The lost write lands now: day B's shard back to its second claim. Then the kill.
+    await late!();
     die(writer);
-    const shard = await writer.shards.findOne({ day, writer: { $exists: true } }).lean();
-    expect(shard?.upTo).toBe(2);
-    expect((await supervisorReport(await aProcess(), 'MX', day, day)).cases.opened).toBe(2);
+    const catcher = await aProcess(false);
+    await catcher.catchUp();
+    const report = await supervisorReport(catcher, 'MX', dayA, dayB);
+    expect(report.cases.opened).toBe(5);
+    expect(report.days.find((d) => d.day === dayB)?.opened).toBe(3);
   }, 60_000);
 
   it('issue 17: a claim stored whose answer was lost is counted once, by its writer, and its retry counts nothing', async () => {
