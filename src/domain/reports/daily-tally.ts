@@ -94,7 +94,7 @@ interface Shard {
  * its day and country numbered up to that. A process that dies before writing its shards
  * leaves claims beyond them; a catch-up (`catchUp`: at start, and on a schedule in one process,
  * `TallyCatchUpSchedule`) copies them by insert into `report_caught` under their own keys, and a
- * report adds those past their shard's `upTo` (`tally-catch-up.ts`). No stored document is ever
+ * report adds those past their shard's `upTo` (`tally-read.ts`). No stored document is ever
  * changed by anyone but its one writer. A report read in this process folds in this writer's
  * counts from memory, written or not.
  */
