@@ -27,6 +27,7 @@ import type { Clock } from '../domain/clock.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import type { PolicyConfig } from '../domain/policy/index.ts';
 import { seedDemoData } from '../domain/seed/seed.ts';
+import { TallyCatchUpSchedule } from '../domain/reports/index.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { AppConfig } from './config.ts';
 import {
@@ -292,6 +293,15 @@ async function assembleOn(
         onError: (error) => logger.error({ err: error }, 'compaction failed'),
       })
     : null;
+  // Issue 17: a killed process's report counts caught up while the others run.
+  const tallyCatchUp = new TallyCatchUpSchedule({
+    tally: runtime.domain.reports.days,
+    clock: options.clock,
+    processId: randomUUID(),
+    onRun: (run) =>
+      logger[run.caught > 0 ? 'info' : 'debug'](run, 'report counts of dead writers caught up'),
+    onError: (error) => logger.error({ err: error }, 'catching up report counts failed'),
+  });
 
   return {
     runtime,
@@ -314,6 +324,7 @@ async function assembleOn(
       started = true;
       await runtime.start();
       compaction?.start();
+      tallyCatchUp.start();
       // The channels' state, before a channel reads it.
       for (const store of stores) await store.init();
       for (const adapter of adapters) await adapter.start();
@@ -333,6 +344,7 @@ async function assembleOn(
       await compaction
         ?.stop()
         .catch((error: unknown) => logger.error({ err: error }, 'stopping the compaction failed'));
+      await tallyCatchUp.stop();
       await stopInOrder({
         http,
         adapters: started ? adapters : [],

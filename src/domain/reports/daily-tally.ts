@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { DateTime } from 'luxon';
 import { GroupInserter, insertOnce, type InsertOutcome } from '../../storage/index.ts';
 import { ensureCollection, modelOn } from '../model-on.ts';
 import { catchUpUnclean } from './tally-catch-up.ts';
-import type {
-  ClaimDocument,
-  Counts,
-  ReportDay,
-  ShardDocument,
-  WriterDocument,
+import { readStored } from './tally-read.ts';
+import {
+  shardId,
+  type CaughtDocument,
+  type ClaimDocument,
+  type Counts,
+  type ReportDay,
+  type ShardDocument,
+  type WriterDocument,
 } from './tally-documents.ts';
 
 const shardSchema = new Schema<ShardDocument>(
@@ -20,6 +22,7 @@ const shardSchema = new Schema<ShardDocument>(
     writer: String,
     counts: [new Schema({ k: String, n: Number }, { _id: false })],
     upTo: Number,
+    written: Number,
   },
   { collection: 'report_days', versionKey: false },
 );
@@ -41,26 +44,32 @@ const countedSchema = new Schema<ClaimDocument>(
   { collection: 'report_counted', versionKey: false },
 );
 
-/** Real milliseconds before a failed shard write is tried again. */
+const caughtSchema = new Schema<CaughtDocument>(
+  {
+    _id: String,
+    day: String,
+    country: String,
+    writer: String,
+    seq: Number,
+    counts: [new Schema({ k: String, n: Number }, { _id: false })],
+  },
+  { collection: 'report_caught', versionKey: false },
+);
+
+/** Real milliseconds before a failed shard write (or claim lookup) is tried again. */
 const RETRY_MS = 1_000;
-
-/** Shard lookups in flight at once while reading a report. */
-const PARALLEL_READS = 16;
 /**
- * Past this many shards (days × writers) a report scans the summaries instead of looking each
- * up: measured on the embedded database (bench/reports.ts), a lookup ~3-5 ms under load, a scan
- * of a year's summaries ~0.5-1 s.
+ * Lookups of a claim whose insert failed before it is taken as not stored: past them (the
+ * database unreachable for this long) a claim that did land is counted by nobody.
  */
-const MAX_LOOKUPS = 120;
-
-/** Every day of `[from, to]`, both included. */
-export function daysBetween(from: ReportDay, to: ReportDay): ReportDay[] {
-  const days: ReportDay[] = [];
-  const end = DateTime.fromISO(to, { zone: 'utc' });
-  for (let d = DateTime.fromISO(from, { zone: 'utc' }); d <= end; d = d.plus({ days: 1 }))
-    days.push(d.toISODate()!);
-  return days;
-}
+const LOOKUP_TRIES = 3;
+/**
+ * Real milliseconds after a failed shard write during which `written` does not advance: that
+ * write may still be applied by the server, after a later one, and take its shard back below
+ * what `written` would say. (A condition on `upTo` in the replace would refuse it, but makes the
+ * embedded database scan the shards: 155 ms a write over 5,000 shards, against 3.5 ms by `_id`.)
+ */
+const HOLD_WRITTEN_MS = 60_000;
 
 interface Shard {
   day: ReportDay;
@@ -81,18 +90,21 @@ interface Shard {
  *
  * Issue 17: the shard write is off the turn — `countOnce` resolves once the claim is inserted.
  * The claim carries the counts it adds, its writer and the writer's running number (`seq`), and
- * each shard the number it is written up to (`upTo`). A process that dies before writing its
- * shards leaves claims beyond them; the next process to start (`init`) catches them up into the
- * dead writer's own shards: stored counts plus the claims past `upTo`, written only if `upTo`
- * is still the one read. That is idempotent (two catching up at once write the same), and a
- * writer still alive is no harm: its next write is a superset of what was caught up. A report
- * read in this process folds in this writer's counts from memory, written or not.
+ * each shard the number it is written up to (`upTo`): it holds exactly its writer's claims of
+ * its day and country numbered up to that. A process that dies before writing its shards
+ * leaves claims beyond them; a catch-up (`catchUp`: at start, and on a schedule in one process,
+ * `TallyCatchUpSchedule`) copies them by insert into `report_caught` under their own keys, and a
+ * report adds those past their shard's `upTo` (`tally-read.ts`). No stored document is ever
+ * changed by anyone but its one writer. A report read in this process folds in this writer's
+ * counts from memory, written or not.
  */
 export class DailyTally {
   readonly shards: Model<ShardDocument>;
   readonly counted: Model<ClaimDocument>;
   /** Every writer that ever wrote a shard: a report reads shards by `_id`, day × writer. */
   readonly writers: Model<WriterDocument>;
+  /** Claims caught up from writers that did not write them (issue 17). */
+  readonly caught: Model<CaughtDocument>;
   #registered: Promise<unknown> | null = null;
   readonly #claims: GroupInserter;
   readonly #writer = randomUUID();
@@ -104,11 +116,15 @@ export class DailyTally {
   #seq = 0;
   /** Every claim up to this number has been added to the shards in memory (or was a repeat). */
   #applied = 0;
+  /** Every claim up to this number is in its stored shard: the `upTo` of the last full write. */
+  #written = 0;
+  /** Until this timer fires, `#written` stays (`HOLD_WRITTEN_MS`). */
+  #holdWritten: NodeJS.Timeout | null = null;
   /** Claims whose insert ended, waiting for the ones numbered before them. */
   readonly #settled = new Map<number, ClaimDocument | null>();
   readonly #waiting = new Map<number, () => void>();
-  /** Marked clean by `stop`: a count after that unmarks it first. */
-  #markedClean = false;
+  /** Marked clean by `stop`: a count after that unmarks it before its claim. */
+  #markedClean: boolean | Promise<unknown> = false;
   #retry: NodeJS.Timeout | null = null;
   /** A shard write failed (the database did not answer); tried again after `RETRY_MS`. */
   onError: ((error: unknown) => void) | null = null;
@@ -117,6 +133,7 @@ export class DailyTally {
     this.shards = modelOn(connection, 'ReportDay', shardSchema);
     this.counted = modelOn(connection, 'ReportCounted', countedSchema);
     this.writers = modelOn(connection, 'ReportWriter', writerSchema);
+    this.caught = modelOn(connection, 'ReportCaught', caughtSchema);
     this.#claims = new GroupInserter(this.counted.collection);
   }
 
@@ -125,6 +142,7 @@ export class DailyTally {
     await ensureCollection(this.shards);
     await ensureCollection(this.counted);
     await ensureCollection(this.writers);
+    await ensureCollection(this.caught);
     await this.catchUp();
   }
 
@@ -145,6 +163,8 @@ export class DailyTally {
       .map(([k, n]) => ({ k, n }));
     // Known before its first claim, so that a catch-up finds this writer's claims.
     await this.#register();
+    // A catch-up skips a writer marked clean: never a claim while it is.
+    if (this.#markedClean !== false) await this.#unmark();
     const seq = ++this.#seq;
     const claim: ClaimDocument = {
       _id: eventKey,
@@ -159,12 +179,31 @@ export class DailyTally {
     try {
       outcome = await this.#claims.insert(claim);
     } catch (error) {
-      this.#settle(seq, null);
+      // The insert may have landed with its answer lost: a claim stored and left out of the
+      // shard (written past its number) would count nowhere, and the turn's retry would find
+      // it taken. Look before settling.
+      const stored = await this.#storedClaim(claim).catch(() => null);
+      this.#settle(seq, stored ? claim : null);
+      await applied;
+      if (stored) return true;
       throw error;
     }
     this.#settle(seq, outcome === 'inserted' ? claim : null);
     await applied;
     return outcome === 'inserted';
+  }
+
+  /** Whether this very claim (its key, this writer, its number) is stored; tried a few times. */
+  async #storedClaim(claim: ClaimDocument): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const found = await this.counted.findById(claim._id, { writer: 1, seq: 1 }).lean();
+        return found?.writer === claim.writer && found?.seq === claim.seq;
+      } catch (error) {
+        if (attempt >= LOOKUP_TRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
   }
 
   /**
@@ -183,6 +222,20 @@ export class DailyTally {
       this.#waiting.get(next)?.();
       this.#waiting.delete(next);
     }
+  }
+
+  #unmark(): Promise<unknown> {
+    if (this.#markedClean === true)
+      this.#markedClean = this.writers
+        .updateOne({ _id: this.#writer }, { $set: { clean: false } })
+        .then(
+          () => (this.#markedClean = false),
+          (error: unknown) => {
+            this.#markedClean = true;
+            throw error;
+          },
+        );
+    return this.#markedClean as Promise<unknown>;
   }
 
   #register(): Promise<unknown> {
@@ -211,7 +264,7 @@ export class DailyTally {
   }
 
   #add(day: ReportDay, country: string, counts: { k: string; n: number }[]): void {
-    const id = `${day}|${country}|${this.#writer}`;
+    const id = shardId(day, country, this.#writer);
     let shard = this.#mine.get(id);
     if (!shard) {
       shard = { day, country, counts: new Map() };
@@ -254,62 +307,56 @@ export class DailyTally {
     const ids = [...this.#dirty];
     this.#dirty.clear();
     if (ids.length === 0) return;
+    // Taken together, with no wait between: each shard holds exactly its claims up to `upTo`,
+    // which a report relies on to leave out the caught copies of those claims.
     const upTo = this.#applied;
+    const docs = ids.map((id) => {
+      const shard = this.#mine.get(id)!;
+      const doc: Omit<ShardDocument, '_id'> = {
+        day: shard.day,
+        country: shard.country,
+        writer: this.#writer,
+        counts: [...shard.counts].map(([k, n]) => ({ k, n })),
+        upTo,
+        written: this.#written,
+      };
+      return [id, doc] as const;
+    });
     try {
-      if (this.#markedClean) {
-        await this.writers.updateOne({ _id: this.#writer }, { $set: { clean: false } });
-        this.#markedClean = false;
-      }
       await Promise.all(
-        ids.map((id) => {
-          const shard = this.#mine.get(id)!;
-          const doc: Omit<ShardDocument, '_id'> = {
-            day: shard.day,
-            country: shard.country,
-            writer: this.#writer,
-            counts: [...shard.counts].map(([k, n]) => ({ k, n })),
-            upTo,
-          };
-          return this.shards.replaceOne({ _id: id }, doc, { upsert: true });
-        }),
+        docs.map(([id, doc]) => this.shards.replaceOne({ _id: id }, doc, { upsert: true })),
       );
     } catch (error) {
       for (const id of ids) this.#dirty.add(id);
+      if (this.#holdWritten) clearTimeout(this.#holdWritten);
+      this.#holdWritten = setTimeout(() => (this.#holdWritten = null), HOLD_WRITTEN_MS);
+      this.#holdWritten.unref();
       throw error;
     }
+    if (!this.#holdWritten) this.#written = Math.max(this.#written, upTo);
   }
 
   /**
    * The counts of each day of `[from, to]` (inclusive) for a country, every writer's shards
-   * summed. Reads the summary shards only, never the cases, and by `_id` (day × writer): on
-   * the embedded database a read by any other field scans the collection.
+   * summed, with the claims caught up from writers that did not write them. Reads the summary
+   * shards only, never the cases, and by `_id` (day × writer): on the embedded database a read
+   * by any other field scans the collection (the caught claims are read so: a few per killed
+   * process).
    */
   async read(country: string, from: ReportDay, to: ReportDay): Promise<Map<ReportDay, Counts>> {
-    const writers = (await this.writers.find().lean<{ _id: string }[]>())
-      .map((w) => w._id)
-      .filter((w) => w !== this.#writer);
-    const ids = daysBetween(from, to).flatMap((day) =>
-      writers.map((w) => `${day}|${country}|${w}`),
-    );
-    const docs =
-      ids.length > MAX_LOOKUPS
-        ? // A long period: one scan of the summaries costs less than hundreds of lookups.
-          await this.shards.find({ country, day: { $gte: from, $lte: to } }).lean<ShardDocument[]>()
-        : await this.#lookUp(ids);
+    const stored = await readStored(this, country, from, to, this.#writer);
     const days = new Map<ReportDay, Counts>();
     const add = (day: ReportDay, entries: Iterable<[string, number]>) => {
       const counts = days.get(day) ?? {};
       for (const [k, n] of entries) counts[k] = (counts[k] ?? 0) + n;
       days.set(day, counts);
     };
+    for (const doc of stored)
+      add(
+        doc.day,
+        doc.counts.map(({ k, n }) => [k, n]),
+      );
     // This writer's shards from memory: what is stored of them, and what is not yet.
-    for (const doc of docs) {
-      if (doc.writer !== this.#writer)
-        add(
-          doc.day,
-          doc.counts.map(({ k, n }) => [k, n]),
-        );
-    }
     for (const shard of this.#mine.values()) {
       if (shard.country === country && shard.day >= from && shard.day <= to)
         add(shard.day, shard.counts);
@@ -318,24 +365,11 @@ export class DailyTally {
   }
 
   /**
-   * Catches up the counts of writers that did not stop cleanly (a killed process) into their
-   * shards (`tally-catch-up.ts`); run at start. Returns how many claims it caught up.
+   * Catches up the counts of writers that did not stop cleanly (a killed process) by inserting
+   * copies of their unwritten claims (`tally-catch-up.ts`); run at start and on a schedule.
+   * Returns how many claims this call caught up.
    */
   catchUp(): Promise<number> {
     return catchUpUnclean(this, this.#writer);
-  }
-
-  /** Shards by `_id`, some at a time: each an index read (an `$in` is not, on FerretDB v1). */
-  async #lookUp(ids: readonly string[]): Promise<ShardDocument[]> {
-    const docs: ShardDocument[] = [];
-    let next = 0;
-    const reader = async () => {
-      while (next < ids.length) {
-        const doc = await this.shards.findById(ids[next++]!).lean<ShardDocument>();
-        if (doc) docs.push(doc);
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_READS }, reader));
-    return docs;
   }
 }

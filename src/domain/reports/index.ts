@@ -9,3 +9,8 @@ export {
   supervisorReport,
   type SupervisorReport,
 } from './supervisor-report.ts';
+export {
+  CATCH_UP_EVERY_MS,
+  TallyCatchUpSchedule,
+  type CatchUpRun,
+} from './tally-catch-up-schedule.ts';

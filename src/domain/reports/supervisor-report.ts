@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.ts';
 import { SLA_CLOCKS, type SlaClock } from './case-tally.ts';
-import { daysBetween, type DailyTally } from './daily-tally.ts';
+import type { DailyTally } from './daily-tally.ts';
+import { daysBetween } from './tally-read.ts';
 import type { Counts, ReportDay } from './tally-documents.ts';
 
 /** The longest period one report covers (a year and a day: leap years included). */

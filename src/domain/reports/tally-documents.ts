@@ -18,6 +18,11 @@ export interface ShardDocument {
   counts: { k: string; n: number }[];
   /** Issue 17: every claim of its writer numbered up to this one (for its day) is in it. */
   upTo?: number;
+  /**
+   * Every claim of its writer numbered up to this one, of any day, was in its stored shard when
+   * this was written: a catch-up reads that writer's claims past the highest of these only.
+   */
+  written?: number;
 }
 
 /**
@@ -32,6 +37,21 @@ export interface ClaimDocument {
   counts?: { k: string; n: number }[];
   writer?: string;
   seq?: number;
+}
+
+/**
+ * A claim caught up from a writer that may be dead (issue 17): `_id` is the claim's own key, so
+ * two processes catching up the same claim insert one document (decision 0). A report counts it
+ * only while its writer's shard for that day and country is written below its `seq`: once the
+ * writer itself writes past it, the shard holds it and this is ignored.
+ */
+export interface CaughtDocument {
+  _id: string;
+  day: ReportDay;
+  country: string;
+  writer: string;
+  seq: number;
+  counts: { k: string; n: number }[];
 }
 
 /**
@@ -50,4 +70,10 @@ export interface TallyModels {
   readonly shards: Model<ShardDocument>;
   readonly counted: Model<ClaimDocument>;
   readonly writers: Model<WriterDocument>;
+  readonly caught: Model<CaughtDocument>;
+}
+
+/** The `_id` of a writer's shard of a day and country. */
+export function shardId(day: ReportDay, country: string, writer: string): string {
+  return `${day}|${country}|${writer}`;
 }

@@ -7,7 +7,12 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { Connection } from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DailyTally, supervisorReport } from '../../../src/domain/reports/index.ts';
+import { ManualClock } from '../../../src/domain/clock.ts';
+import {
+  DailyTally,
+  TallyCatchUpSchedule,
+  supervisorReport,
+} from '../../../src/domain/reports/index.ts';
 import { databaseUri, openTestConnection } from '../../support/database.ts';
 
 const WORKER = new URL('../../support/tally-worker.ts', import.meta.url).pathname;
@@ -122,4 +127,39 @@ describe('per-day report counts with two processes (issue 16)', () => {
     await other.init();
     expect((await supervisorReport(other, 'MX', day, day)).cases.opened).toBe(5);
   });
+
+  it('issue 17: the counts of a process killed between claim and shard are caught up by the periodic run, in one process, with no process restarting', async () => {
+    const day = '2026-03-13';
+    // Two processes running since before the kill: their start found nothing to catch up.
+    const running = [tally, new DailyTally(connection)];
+    await running[1]!.init();
+    const clock = new ManualClock('2026-03-13T15:00:00Z');
+    const schedules = running.map(
+      (t, i) => new TallyCatchUpSchedule({ tally: t, clock, processId: `process-${i}` }),
+    );
+    const keys = Array.from({ length: 60 }, (_, i) => `opened:periodic-${i}`);
+    const child = await counter(keys, { WORKER_DAY: day, CRASH_AFTER_COUNT: '1' });
+    const exited = once(child, 'exit');
+    child.send({ type: 'start' });
+    const [[done]] = await Promise.all([
+      once(child, 'message') as Promise<[{ type: string; counted: number }]>,
+      exited,
+    ]);
+    expect(done.counted).toBe(60);
+    expect((await supervisorReport(tally, 'MX', day, day)).cases.opened).toBe(30);
+
+    // Both look at once: one claims the period and catches up, the other leaves it.
+    const runs = await Promise.all(schedules.map((s) => s.runIfDue()));
+    expect(runs.filter((r) => r === null)).toHaveLength(1);
+    expect(runs.find((r) => r !== null)?.caught).toBe(30);
+    for (const reader of running) {
+      const report = await supervisorReport(reader, 'MX', day, day);
+      expect(report.cases.opened).toBe(60);
+      expect(report.cases.byChannel).toEqual({ whatsapp: 60 });
+    }
+    // The next period runs again and finds nothing more.
+    clock.advanceMinutes(60);
+    expect((await schedules[1]!.runIfDue())?.caught).toBe(0);
+    expect((await supervisorReport(tally, 'MX', day, day)).cases.opened).toBe(60);
+  }, 60_000);
 });
