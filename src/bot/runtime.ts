@@ -230,6 +230,7 @@ export async function createRuntime(options: {
       await scheduler.stop();
       await mailKeeper.stop();
       await domain.effects.settled();
+      await domain.caseNumbers.settled();
       // Issue 17: the report counts' shards are written off the turn; a clean stop writes them.
       await domain.reports.days.stop().catch((e) => options.onError?.(e));
       await stores.journal.flush();
