@@ -45,7 +45,11 @@ interface Command {
 /** Commands of one window (a turn, or the time after it). */
 class Window {
   readonly commands: Command[] = [];
-  /** The longest chain of commands each started after the one before it ended. */
+  /**
+   * How many round trips deep the turn's own chain is: the longest chain of commands, each
+   * started after the one before it ended, that leads to the version's insert (the turn's last
+   * write); commands the turn started and did not wait for are off that chain.
+   */
   depth(): number {
     const depths: number[] = [];
     this.commands.forEach((c, i) => {
@@ -56,7 +60,8 @@ class Window {
       }
       depths.push(before + 1);
     });
-    return Math.max(0, ...depths);
+    const last = this.commands.findLastIndex((c) => c.key === 'insert conversation_states');
+    return last >= 0 ? depths[last]! : Math.max(0, ...depths);
   }
 }
 

@@ -47,6 +47,12 @@ export interface CaseEventHooks {
   onCaseClosedInChat?: (caseNumber: CaseNumber) => Promise<unknown>;
   /** A visit was booked or moved (R000-3, R000-5, R000-11, R000-13; its reminder). */
   onVisitBooked?: (folio: Folio) => Promise<unknown>;
+  /**
+   * Issue 17: written with a new case (not solved at the first level), at once — the durable
+   * record of what `onCaseOpened` does after it (the SLA watch's first timer), which then
+   * counts the case in the reports too. Without it, the case is counted as it opens.
+   */
+  onCaseStored?: (opened: Case) => Promise<unknown>;
   /** A case opened and the customer asked whether it is finished (R000-12). */
   onCaseAwaitingConfirmation?: (opened: Case, conversationId: string) => Promise<unknown>;
 }
@@ -59,6 +65,7 @@ export function createFlowServices(
   domain: Domain,
   clock: Clock,
   transcriptOf: (conversationId: string) => TranscriptEntry[],
+  /** After a new case (not solved at the first level): its follow-ups. */
   onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
   hooks: CaseEventHooks = {},
   /** The customer spoke about an open case (joined it, asked after it): its SLA clock resumes. */
@@ -66,9 +73,14 @@ export function createFlowServices(
 ): Omit<FlowServices, keyof AccountProofServices> {
   const { policy } = domain;
 
-  /** Opens a case; a new one gets its durable SLA timer (R003-8). */
+  /** Opens a case; a new one gets its durable SLA timer (R003-8) and its follow-ups. */
   const open = async (request: CaseRequest) => {
-    const result = await domain.caseService.open(request);
+    const result = await domain.caseService.open(
+      request,
+      request.solvedAtFirstLevel
+        ? {}
+        : { countLater: hooks.onCaseStored !== undefined, alongside: hooks.onCaseStored },
+    );
     if (result.outcome === 'opened' && !result.case.solvedAtFirstLevel)
       await onCaseOpened(result.case);
     if (result.outcome === 'joined') await onCustomerAnswered(result.caseNumber);

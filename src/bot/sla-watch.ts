@@ -26,6 +26,11 @@ export interface SlaAlertNotice extends SlaAlert {
 /** Watches the SLA of open cases through the scheduler's timers. */
 export class SlaWatch {
   readonly #alerts = new EventEmitter();
+  /**
+   * What follows a case's opening off its turn, made sure of when the case's first timer
+   * (`opening`) fires: a process that died before doing it leaves it to that timer.
+   */
+  onOpeningDue: ((found: Case) => Promise<unknown>) | null = null;
 
   constructor(
     private readonly domain: Domain,
@@ -50,6 +55,15 @@ export class SlaWatch {
   async schedule(found: Case, from?: Date): Promise<void> {
     const first = this.domain.sla.nextInstant(found, from);
     if (first) await this.timers.schedule(timerOf(found.number, first));
+  }
+
+  /**
+   * A case just opened: its first instant's timer, marked as the record of what follows the
+   * opening off the turn (`onOpeningDue`). Written in the turn, so a stored turn always has it.
+   */
+  async opened(found: Case): Promise<void> {
+    const first = this.domain.sla.nextInstant(found);
+    if (first) await this.timers.schedule({ ...timerOf(found.number, first), opening: true });
   }
 
   /** The case waits on the customer: its response and solution clocks stop. */
@@ -97,6 +111,7 @@ export class SlaWatch {
           : timer.goal;
     const phase = timer.phase ?? 'due';
     if (!goal) return 'nothing';
+    if (timer.kind === 'caseSla' && timer.opening) await this.onOpeningDue?.(found);
     // Timers of older versions (`case:<n>:firstContact`, `:response`) act alone, no chain.
     if (timer.kind !== 'caseSla') return (await this.#act(found, goal, phase)).result;
     const sla = this.domain.sla;
