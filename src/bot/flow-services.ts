@@ -207,16 +207,19 @@ export function createFlowServices(
         clock.now(),
         call?.effectKey ?? null,
       );
-      await domain.cases.appendEvent({
-        caseNumber: caseNumber,
-        at: clock.now(),
-        kind: 'visit',
-        by: 'bot',
-        text: folio.number,
-        data: { start: slot.start, end: slot.end, attendant },
-      });
-      // Independent of each other: at once, not one after the other, on the customer's turn.
+      // Once the folio is stored, independent of each other: at once, not one after the other,
+      // on the customer's turn (issue 17: the timeline's line with the mail and the count). The
+      // line is kept once per folio: a turn run again adds none.
       await Promise.all([
+        domain.cases.appendEvent({
+          caseNumber: caseNumber,
+          at: clock.now(),
+          kind: 'visit',
+          by: 'bot',
+          text: folio.number,
+          data: { start: slot.start, end: slot.end, attendant },
+          once: `visit:${folio.number}`,
+        }),
         hooks.onVisitBooked?.(folio),
         tallyVisitScheduled(domain, caseNumber, folio.number, folio.createdAt),
       ]);

@@ -98,7 +98,7 @@ describe('crash windows of side effects', () => {
       expect(keys(rest)).toContain('visit.folioConfirmed');
     });
 
-    it(`R004-3: the folio opened, ${window}, the version not stored: the resend is told the same folio, and the case has one`, async () => {
+    it(`R004-3: the folio opened, ${window}, the version not stored: the resend is told the same folio, and the case has one, told once in its timeline`, async () => {
       const i = resultLost ? 4 : 3;
       const { user, script, told } = await crashAfter(i, OPENING_FOLIO, resultLost);
       const first = param(told, 'visit.folioConfirmed');
@@ -107,6 +107,11 @@ describe('crash windows of side effects', () => {
       expect(param(replies, 'visit.folioConfirmed').folioNumber).toBe(first.folioNumber);
       const folios = await restarted.domain.folios.ofCase(first.caseNumber as CaseNumber);
       expect(folios.map((f) => f.number)).toEqual([first.folioNumber]);
+      // Its timeline tells the visit once (issue 17: the line is kept once per folio).
+      const lines = (await restarted.domain.cases.timeline(first.caseNumber as CaseNumber)).filter(
+        (e) => e.kind === 'visit' && e.text === first.folioNumber,
+      );
+      expect(lines).toHaveLength(1);
     });
   }
 });
