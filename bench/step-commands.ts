@@ -6,7 +6,7 @@
 //   npx tsx bench/step-commands.ts [--conversations 4] [--after-ms 300] [--out FILE]
 //
 // The runtime is assembled but not started: no scheduler poll, housekeeping or board refresh
-// adds commands of its own; what a step's turn causes after it (effect results, report shards,
+// adds commands of its own (the board is read before each step, as the refresh loop keeps it); what a step's turn causes after it (effect results, report shards,
 // mail intents written later) is counted within --after-ms of the turn's end.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
       const user = `steps-${n}`;
       const script = technicalScript(customer.accountNumber, customer.equipment[0]!.serial);
       for (const [i, step] of script.entries()) {
+        // A started process's loop reads the announcement board each second: as it just did.
+        await runtime.domain.announcements.refresh();
         const waited = new Window();
         window = waited;
         const outcome = await runtime.engine.handle({

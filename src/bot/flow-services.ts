@@ -183,8 +183,9 @@ export function createFlowServices(
     },
 
     async officeHours({ country, timeZone, at, language }) {
-      // R003-3 / R003-4: announcements made in any process count at once.
-      await domain.announcements.refresh();
+      // R003-3 / R003-4: announcements made in this process count at once, in another within
+      // 1.5 s (issue 17: the board is read each second by every process, not at each turn).
+      await domain.announcements.current();
       const calendar = domain.announcements.calendarOf(country, timeZone);
       const live = domain.announcements.policy;
       return officeHoursNow(calendar, live, new Date(at), language ?? policy.language.default);

@@ -225,8 +225,9 @@ export async function createRuntime(options: {
         if (++rounds % RECOVERY_EVERY_ROUNDS === 0) inBackground(ready.recoverDeliveries());
       }, options.housekeepingMs ?? 5_000);
       housekeeping.unref();
-      // R003-3/4: the synchronous paths (a page's office-hours notice) see announcements made
-      // in another process within a second; the asynchronous ones read the board before use.
+      // R003-3/4: announcements made in another process count here within a second (the
+      // synchronous paths, a page's office-hours notice) or 1.5 s (the asynchronous ones, which
+      // read the board before use only when this loop is late: `AnnouncementBoard.current`).
       boardRefresh = setInterval(() => inBackground(domain.announcements.refresh()), 1_000);
       boardRefresh.unref();
     },

@@ -100,7 +100,7 @@ export class SlaWatch {
    * where it was, so a chain the move did not restart (its process died) is not lost.
    */
   async fire(timer: CaseTimer): Promise<'done' | 'nothing'> {
-    await this.domain.announcements.refresh();
+    await this.domain.announcements.current();
     const found = await this.domain.cases.find(timer.caseNumber);
     if (!found) return 'nothing';
     const goal =
