@@ -47,11 +47,7 @@ export interface CaseEventHooks {
   onCaseClosedInChat?: (caseNumber: CaseNumber) => Promise<unknown>;
   /** A visit was booked or moved (R000-3, R000-5, R000-11, R000-13; its reminder). */
   onVisitBooked?: (folio: Folio) => Promise<unknown>;
-  /**
-   * Issue 17: written with a new case (not solved at the first level), at once — the durable
-   * record of what `onCaseOpened` does after it (the SLA watch's first timer), which then
-   * counts the case in the reports too. Without it, the case is counted as it opens.
-   */
+  /** Issue 17: written with a new case, the record of its follow-ups (report count included). */
   onCaseStored?: (opened: Case) => Promise<unknown>;
   /** A case opened and the customer asked whether it is finished (R000-12). */
   onCaseAwaitingConfirmation?: (opened: Case, conversationId: string) => Promise<unknown>;
@@ -208,9 +204,7 @@ export function createFlowServices(
         clock.now(),
         call?.effectKey ?? null,
       );
-      // Once the folio is stored, independent of each other: at once, not one after the other,
-      // on the customer's turn (issue 17: the timeline's line with the mail and the count). The
-      // line is kept once per folio: a turn run again adds none.
+      // Once the folio is stored, at once (issue 17); the line once per folio (a turn run again).
       await Promise.all([
         domain.cases.appendEvent({
           caseNumber: caseNumber,
