@@ -47,6 +47,8 @@ export interface CaseEventHooks {
   onCaseClosedInChat?: (caseNumber: CaseNumber) => Promise<unknown>;
   /** A visit was booked or moved (R000-3, R000-5, R000-11, R000-13; its reminder). */
   onVisitBooked?: (folio: Folio) => Promise<unknown>;
+  /** Issue 17: written with a new case, the record of its follow-ups (report count included). */
+  onCaseStored?: (opened: Case) => Promise<unknown>;
   /** A case opened and the customer asked whether it is finished (R000-12). */
   onCaseAwaitingConfirmation?: (opened: Case, conversationId: string) => Promise<unknown>;
 }
@@ -59,6 +61,7 @@ export function createFlowServices(
   domain: Domain,
   clock: Clock,
   transcriptOf: (conversationId: string) => TranscriptEntry[],
+  /** After a new case (not solved at the first level): its follow-ups. */
   onCaseOpened: (opened: Case) => Promise<unknown> = async () => undefined,
   hooks: CaseEventHooks = {},
   /** The customer spoke about an open case (joined it, asked after it): its SLA clock resumes. */
@@ -66,9 +69,14 @@ export function createFlowServices(
 ): Omit<FlowServices, keyof AccountProofServices> {
   const { policy } = domain;
 
-  /** Opens a case; a new one gets its durable SLA timer (R003-8). */
+  /** Opens a case; a new one gets its durable SLA timer (R003-8) and its follow-ups. */
   const open = async (request: CaseRequest) => {
-    const result = await domain.caseService.open(request);
+    const result = await domain.caseService.open(
+      request,
+      request.solvedAtFirstLevel
+        ? {}
+        : { countLater: hooks.onCaseStored !== undefined, alongside: hooks.onCaseStored },
+    );
     if (result.outcome === 'opened' && !result.case.solvedAtFirstLevel)
       await onCaseOpened(result.case);
     if (result.outcome === 'joined') await onCustomerAnswered(result.caseNumber);
@@ -171,8 +179,9 @@ export function createFlowServices(
     },
 
     async officeHours({ country, timeZone, at, language }) {
-      // R003-3 / R003-4: announcements made in any process count at once.
-      await domain.announcements.refresh();
+      // R003-3 / R003-4: announcements made in this process count at once, in another within
+      // 1.5 s (issue 17: the board is read each second by every process, not at each turn).
+      await domain.announcements.current();
       const calendar = domain.announcements.calendarOf(country, timeZone);
       const live = domain.announcements.policy;
       return officeHoursNow(calendar, live, new Date(at), language ?? policy.language.default);
@@ -195,16 +204,17 @@ export function createFlowServices(
         clock.now(),
         call?.effectKey ?? null,
       );
-      await domain.cases.appendEvent({
-        caseNumber: caseNumber,
-        at: clock.now(),
-        kind: 'visit',
-        by: 'bot',
-        text: folio.number,
-        data: { start: slot.start, end: slot.end, attendant },
-      });
-      // Independent of each other: at once, not one after the other, on the customer's turn.
+      // Once the folio is stored, at once (issue 17); the line once per folio (a turn run again).
       await Promise.all([
+        domain.cases.appendEvent({
+          caseNumber: caseNumber,
+          at: clock.now(),
+          kind: 'visit',
+          by: 'bot',
+          text: folio.number,
+          data: { start: slot.start, end: slot.end, attendant },
+          once: `visit:${folio.number}`,
+        }),
         hooks.onVisitBooked?.(folio),
         tallyVisitScheduled(domain, caseNumber, folio.number, folio.createdAt),
       ]);

@@ -18,6 +18,7 @@ import {
   type DemoCode,
 } from './flow-services.ts';
 import { CaseFollowUp, type FollowUpSettings } from './case-follow-up.ts';
+import { CaseOpening } from './case-opening.ts';
 import { createTranslator, type Translator } from './i18n.ts';
 import { CaseMailPreparer } from './mail/case-mail-preparer.ts';
 import { CaseNotices, type SurveyLinks } from './mail/case-notices.ts';
@@ -41,6 +42,8 @@ export interface Runtime {
   readonly mailSender: MailSender | null;
   /** Issue 16: the case notifications by e-mail, queued in the outbox. */
   readonly caseNotices: CaseNotices;
+  /** Issue 17: what follows a case's opening off its turn (its mail, its report count). */
+  readonly caseOpening: CaseOpening;
   /** Starts the scheduler and the housekeeping (pruning, idle eviction, delivery recovery). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -105,6 +108,7 @@ export async function createRuntime(options: {
   let engine: ConversationEngine | null = null;
   const mail = options.mail ?? {};
   const caseNotices = new CaseNotices(domain, options.clock);
+  const opening = new CaseOpening(domain, sla, caseNotices, options.onError);
   const followUp = new CaseFollowUp(
     domain,
     stores.timers,
@@ -118,11 +122,13 @@ export async function createRuntime(options: {
     options.clock,
     (id) => engine?.transcriptOf(id) ?? [],
     // R002-5, R003-8: a new case's first-contact and response times (and their warnings) are
-    // the SLA watch's durable timers; R002-4: its number and opening time by e-mail. The legacy
-    // `case:<n>:firstContact` / `:response` timers are no longer written (the watch's due timers
-    // are the same instants); `SlaWatch.fire` still handles those stored by older versions.
-    (opened) => Promise.all([caseNotices.caseOpened(opened), sla.schedule(opened)]),
+    // the SLA watch's durable timers, the first written in the turn; R002-4: its number and
+    // opening time by e-mail, and its count in the reports, right after the turn (issue 17:
+    // `case-opening.ts`). The legacy `case:<n>:firstContact` / `:response` timers are no longer
+    // written; `SlaWatch.fire` still handles those stored by older versions.
+    async (opened) => opening.opened(opened),
     {
+      onCaseStored: (opened) => opening.stored(opened),
       onCaseClosedInChat: (number) => caseNotices.caseClosed(number, null),
       onVisitBooked: (folio) => followUp.visitBooked(folio),
       onCaseAwaitingConfirmation: (opened, id) => followUp.awaitingConfirmation(opened, id),
@@ -201,6 +207,7 @@ export async function createRuntime(options: {
     translator,
     mailSender,
     caseNotices,
+    caseOpening: opening,
     async start() {
       // Outboxes a dead process stored but did not deliver: two sweeps, a grace apart, so the
       // replies a live process is delivering right now are left to it. Ready after both.
@@ -218,8 +225,9 @@ export async function createRuntime(options: {
         if (++rounds % RECOVERY_EVERY_ROUNDS === 0) inBackground(ready.recoverDeliveries());
       }, options.housekeepingMs ?? 5_000);
       housekeeping.unref();
-      // R003-3/4: the synchronous paths (a page's office-hours notice) see announcements made
-      // in another process within a second; the asynchronous ones read the board before use.
+      // R003-3/4: announcements made in another process count here within a second (the
+      // synchronous paths, a page's office-hours notice) or 1.5 s (the asynchronous ones, which
+      // read the board before use only when this loop is late: `AnnouncementBoard.current`).
       boardRefresh = setInterval(() => inBackground(domain.announcements.refresh()), 1_000);
       boardRefresh.unref();
     },
@@ -229,7 +237,9 @@ export async function createRuntime(options: {
       await Promise.all(background);
       await scheduler.stop();
       await mailKeeper.stop();
+      await opening.settled();
       await domain.effects.settled();
+      await domain.caseNumbers.settled();
       // Issue 17: the report counts' shards are written off the turn; a clean stop writes them.
       await domain.reports.days.stop().catch((e) => options.onError?.(e));
       await stores.journal.flush();

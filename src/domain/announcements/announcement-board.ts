@@ -53,6 +53,13 @@ const versionSchema = new Schema<{ _id: string; n: number }>(
 );
 const VERSION_ID = 'calendar';
 
+/**
+ * How long a read of the board counts as current for the paths that read it before use (real
+ * ms; issue 17): every running process reads it each second (the runtime's refresh loop), so
+ * those paths take it from memory and a change made in another process counts within this.
+ */
+export const BOARD_FRESH_MS = 1_500;
+
 function toPosted(doc: AnnouncementDocument): PostedAnnouncement {
   const { _id, ...rest } = doc;
   return { ...rest, id: _id, country: rest.country ?? null, withdrawnAt: rest.withdrawnAt ?? null };
@@ -61,9 +68,10 @@ function toPosted(doc: AnnouncementDocument): PostedAnnouncement {
 /**
  * R003-3 / R003-4: extended hours and suspensions of the service announced by a supervisor,
  * joined to the policy's own in the business calendar of every process. Each process keeps the
- * board it read last and reads the board's version (one document by `_id`) before it measures
- * time for a customer or a case, so a change in one process counts in the others at their next
- * use; `calendarOf` serves the synchronous paths from the board as last read.
+ * board it read last and reads the board's version (one document by `_id`) each second (the
+ * runtime's loop) and before it measures time for a customer or a case when its last read is
+ * older than `BOARD_FRESH_MS` (`current`), so a change in one process counts in the others
+ * within that; `calendarOf` serves the synchronous paths from the board as last read.
  */
 export class AnnouncementBoard {
   readonly model: Model<AnnouncementDocument>;
@@ -71,10 +79,14 @@ export class AnnouncementBoard {
   #version = -1;
   #policy: PolicyConfig;
   #posted: PostedAnnouncement[] = [];
+  /** When the last read of the board started (real ms, `now`). */
+  #readAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     connection: Connection,
     private readonly base: PolicyConfig,
+    /** Real time in ms, for the age of the last read (injected so tests can age it). */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.model = modelOn(connection, 'Announcement', announcementSchema);
     this.versions = modelOn(connection, 'AnnouncementVersion', versionSchema);
@@ -104,7 +116,9 @@ export class AnnouncementBoard {
 
   /** Reads the board's version and, when it changed, the board: one read by `_id` otherwise. */
   async refresh(): Promise<void> {
+    const started = this.now();
     const version = await this.versions.findById(VERSION_ID).lean();
+    this.#readAt = Math.max(this.#readAt, started);
     const n = version?.n ?? 0;
     if (n === this.#version) return;
     const docs = await this.model.find({}).lean<AnnouncementDocument[]>();
@@ -121,6 +135,15 @@ export class AnnouncementBoard {
     // A new policy object: the calendar cache builds its calendars afresh for it.
     this.#policy = { ...this.base, announcements: [...this.base.announcements, ...live] };
     this.#version = n;
+  }
+
+  /**
+   * The board as read within `BOARD_FRESH_MS`, from memory; read again when older (a process
+   * without the refresh loop, or the loop late). A change made in this process counts at once.
+   */
+  async current(): Promise<void> {
+    if (this.now() - this.#readAt < BOARD_FRESH_MS) return;
+    await this.refresh();
   }
 
   /** Posts an announcement; in force in this process at once, in the others at their next use. */

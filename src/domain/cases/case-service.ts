@@ -18,6 +18,12 @@ export type OpenCaseResult =
   | { outcome: 'opened'; case: Case }
   | { outcome: 'joined'; caseNumber: CaseNumber; case: Case | null };
 
+/** How a case is opened (issue 17): see `CaseService.open`. */
+export interface OpenOptions {
+  countLater?: boolean;
+  alongside?: (value: Case) => Promise<unknown>;
+}
+
 export type CloseCaseResult = 'closed' | 'already-closed' | 'not-found';
 
 export type EscalationResult = 'escalated' | 'already-escalated' | 'closed' | 'not-found';
@@ -55,7 +61,14 @@ export class CaseService {
     return found && found.status !== 'closed' ? found : null;
   }
 
-  async open(request: CaseRequest): Promise<OpenCaseResult> {
+  /**
+   * Opens the case of a request's matter, or joins the open one (R001-5). Issue 17:
+   * `countLater`, the caller counts the new case in the reports itself (`countOpened`), off its
+   * turn, and keeps a durable record that it must (`alongside` writes it); `alongside`, writes
+   * that go with the new case's insert, at once (harmless without the case: its number is
+   * nobody else's), and again for a request retried after a crash that finds its own case.
+   */
+  async open(request: CaseRequest, options: OpenOptions = {}): Promise<OpenCaseResult> {
     const openedAt = this.clock.now();
     const key = matterKey(request);
     const year = DateTime.fromJSDate(openedAt, { zone: request.timeZone }).year;
@@ -66,11 +79,12 @@ export class CaseService {
       const existing = await this.repository.findOpenMatter(key);
       if (existing === null) {
         // Closed between our claim and our read: the matter is free again, try once more.
-        return this.open(request);
+        return this.open(request, options);
       }
       const found = await this.#awaitCase(existing);
       // The same request again (retried after a crash): the case it opened is its own.
       if (found !== null && request.requestKey && found.requestKey === request.requestKey) {
+        await options.alongside?.(found);
         return { outcome: 'opened', case: found };
       }
       if (found === null) {
@@ -78,7 +92,7 @@ export class CaseService {
         // orphan. Free the matter and open the case ourselves (R001-5 still holds: the unique
         // claim decides who opens it).
         await this.repository.releaseMatter(key);
-        return this.open(request);
+        return this.open(request, options);
       }
       await this.repository.appendEvent({
         caseNumber: existing,
@@ -107,7 +121,6 @@ export class CaseService {
       matterKey: key,
       closedAt: null,
     };
-    await this.repository.insert(value);
     const events: CaseEvent[] = [
       {
         caseNumber: number,
@@ -139,13 +152,21 @@ export class CaseService {
           .join('\n'),
       });
     }
-    // Added in one tick: the repository's group insert writes them in one round trip.
-    // The report's count at the same time (the customer's turn waits for both).
+    // The case and its timeline's lines at once (issue 17: one round trip, not two): lines
+    // whose case was never stored (its process died) belong to a number nobody reads.
     await Promise.all([
+      this.repository.insert(value),
       ...events.map((event) => this.repository.appendEvent(event)),
-      this.tally?.caseOpened(value),
+      options.alongside?.(value),
     ]);
+    // Counted once the case is stored: a count without its case would count a retry's twice.
+    if (!options.countLater) await this.countOpened(value);
     return { outcome: 'opened', case: value };
+  }
+
+  /** Counts a new case in the supervisor reports (issue 16), once per case whoever asks. */
+  async countOpened(value: Case): Promise<void> {
+    await this.tally?.caseOpened(value);
   }
 
   /**

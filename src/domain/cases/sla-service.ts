@@ -30,6 +30,17 @@ const DUE_FIELD: Record<SlaGoal, keyof CaseSla> = {
   solution: 'solutionDue',
 };
 
+const GOAL_ORDER: readonly SlaGoal[] = ['firstContact', 'response', 'solution'];
+
+/** The order the watch acts in: by time; at one time, by goal, a warning before its due. */
+function byWatchOrder(a: SlaInstant, b: SlaInstant): number {
+  return (
+    a.at.getTime() - b.at.getTime() ||
+    GOAL_ORDER.indexOf(a.goal) - GOAL_ORDER.indexOf(b.goal) ||
+    (a.phase === b.phase ? 0 : a.phase === 'warning' ? -1 : 1)
+  );
+}
+
 /** Whether the goal still counts for the case (R002-5, R003-6, R003-8). */
 export type TargetState = 'open' | 'met';
 
@@ -73,6 +84,18 @@ export class SlaService {
       },
       { goal, phase: 'due' as const, at: due[DUE_FIELD[goal]] },
     ]);
+  }
+
+  /**
+   * The first of the case's instants that comes after `after` in the watch's order (time, then
+   * goal and phase), at or after it when it is a time, or the first of all without it: the SLA watch keeps one timer per case,
+   * for its next instant, and each one it fires sets the next (issue 17).
+   */
+  nextInstant(found: Case, after?: SlaInstant | Date): SlaInstant | null {
+    const ordered = this.instantsOf(found).sort(byWatchOrder);
+    if (!after) return ordered[0] ?? null;
+    if (after instanceof Date) return ordered.find((i) => i.at >= after) ?? null;
+    return ordered.find((i) => byWatchOrder(after, i) < 0) ?? null;
   }
 
   /** The instant of a goal's warning or due as the case stands now. */

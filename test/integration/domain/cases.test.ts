@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { createDomain, type Domain } from '../../../src/domain/domain.ts';
 import type { CaseRequest } from '../../../src/domain/cases/case.ts';
+import { CaseNumberAllocator } from '../../../src/domain/cases/case-number.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { databaseUri, openTestConnection } from '../../support/database.ts';
 
@@ -178,6 +179,35 @@ describe('cases on the real database', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('R002-4 (issue 17): numbers are reserved a block per insert, handed out from memory, skipping those another process holds', async () => {
+    const connection = domain.caseNumbers.model.db;
+    const mine = new CaseNumberAllocator(connection, 'BK', 8);
+    const numbers = mine.model;
+    const held = async () => numbers.countDocuments({ _id: { $regex: '^BK-' } });
+    const seqOf = (n: string) => Number(n.slice(-6));
+    const first = await mine.allocate(2026);
+    const base = seqOf(first);
+    // The block's eight numbers are held; three more cases write no number.
+    expect(await held()).toBe(8);
+    for (let i = 0; i < 3; i++) await mine.allocate(2026);
+    expect(await held()).toBe(8);
+    // A process of an older version takes a number of the next block, one by one.
+    const taken = base + 10;
+    await numbers.create({
+      _id: `BK-2026-${String(taken).padStart(6, '0')}`,
+      year: 2026,
+      seq: taken,
+    });
+    const handed = [first];
+    for (let i = 0; i < 14; i++) handed.push(await mine.allocate(2026));
+    const seqs = handed.map(seqOf);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).not.toContain(taken);
+    // A second process starts past every number held.
+    const other = new CaseNumberAllocator(connection, 'BK', 8);
+    expect(seqOf(await other.allocate(2026))).toBeGreaterThan(Math.max(...seqs, taken));
   });
 
   it('R002-7: closing states attention and resolution times, and a case closes once', async () => {

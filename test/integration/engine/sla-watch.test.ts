@@ -13,6 +13,32 @@ describe('SLA watch: durable case timers', () => {
     bot = await startTestBot(); // Tuesday 2026-03-10 10:00 in Mexico City
   });
 
+  /** The SLA watch's pending timers of a case, in whatever hour they are due. */
+  async function slaTimersOf(number: CaseNumber): Promise<string[]> {
+    const db = bot.connection.db!;
+    const ids: string[] = [];
+    for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) {
+      if (!c.name.startsWith('timers_due_')) continue;
+      const docs = await db
+        .collection<{ _id: string }>(c.name)
+        .find({ caseNumber: number, kind: 'caseSla' })
+        .toArray();
+      ids.push(...docs.map((d) => d._id));
+    }
+    return ids.sort();
+  }
+
+  /** A customer of its own, like MX-1001, so that its doubt is a matter of its own. */
+  async function customerLike(account: string): Promise<string> {
+    const base = (await bot.runtime.domain.customers.findByAccountOrContract('MX-1001'))!;
+    await bot.runtime.domain.customers.save({
+      ...base,
+      accountNumber: account,
+      contractNumbers: [`CT-${account}`],
+    });
+    return account;
+  }
+
   /** Opens a doubt case through a conversation; returns its number. */
   async function openDoubt(user: string, account: string): Promise<CaseNumber> {
     await bot.say(user, `Hola, mi cuenta es ${account}`);
@@ -28,16 +54,15 @@ describe('SLA watch: durable case timers', () => {
     const number = await openDoubt('sla1', 'MX-1001');
     const opened = (await bot.runtime.domain.cases.find(number))!;
     expect(opened.level).toBe('L1');
-    const timer = await bot.runtime.stores.timers.timer(
-      `case:${number}:response:due:${opened.sla.responseDue.getTime()}`,
-      opened.sla.responseDue,
-    );
-    expect(timer?.dueAt).toEqual(opened.sla.responseDue);
 
-    // One minute before the response time: nothing happens.
+    // One minute before the response time: nothing happens, and the case's one timer is then
+    // its response time's (the instants before it fired, each setting the next).
     bot.clock.set(new Date(opened.sla.responseDue.getTime() - 60_000));
     await bot.runtime.scheduler.tick();
     expect((await bot.runtime.domain.cases.find(number))!.level).toBe('L1');
+    expect(await slaTimersOf(number)).toEqual([
+      `case:${number}:response:due:${opened.sla.responseDue.getTime()}`,
+    ]);
 
     // Past it, two processes ticking at once escalate it once.
     bot.clock.set(new Date(opened.sla.responseDue.getTime() + 1_000));
@@ -122,5 +147,69 @@ describe('SLA watch: durable case timers', () => {
     expect(await bot.runtime.sla.fire(legacy)).toBe('done');
     expect(await bot.runtime.sla.fire(legacy)).toBe('nothing');
     expect((await bot.runtime.domain.cases.find(number))!.level).toBe('L2');
+  });
+
+  it('R002-5, R003-6, R003-8 (issue 17): a case holds one SLA timer, its next instant; each fired sets the next, and a tick past several acts on each once', async () => {
+    bot.clock.set('2026-03-10T16:00:00Z');
+    const number = await openDoubt('sla6', await customerLike('MX-1906'));
+    const opened = (await bot.runtime.domain.cases.find(number))!;
+    const sla = bot.runtime.domain.sla;
+    const idOf = (i: { goal: string; phase: string; at: Date }) =>
+      `case:${number}:${i.goal}:${i.phase}:${i.at.getTime()}`;
+    const first = sla.nextInstant(opened)!;
+    const second = sla.nextInstant(opened, first)!;
+    expect(first).toMatchObject({ goal: 'firstContact', phase: 'warning' });
+    expect(await slaTimersOf(number)).toEqual([idOf(first)]);
+
+    bot.clock.set(new Date(first.at.getTime() + 1_000));
+    expect(await bot.runtime.scheduler.tick()).toBeGreaterThanOrEqual(1);
+    expect(await slaTimersOf(number)).toEqual([idOf(second)]);
+    const alerts = async () => (await bot.runtime.domain.cases.find(number))!.slaAlerts ?? [];
+    expect((await alerts()).map((a) => `${a.kind}:${a.goal}`)).toEqual(['warning:firstContact']);
+
+    // Past every instant at once: one tick acts on each past one in order; the escalation
+    // (R003-8) starts the raised priority's chain over, whose past instants the next tick runs.
+    bot.clock.set(new Date(opened.sla.solutionDue.getTime() + 1_000));
+    for (let i = 0; i < 3; i++) await bot.runtime.scheduler.tick();
+    const after = (await bot.runtime.domain.cases.find(number))!;
+    expect(after.level).toBe('L2');
+    const breaches = (await alerts()).filter((a) => a.kind === 'breach').map((a) => a.goal);
+    expect(breaches.sort()).toEqual(['firstContact', 'response', 'solution']);
+    const escalated = (await bot.runtime.domain.cases.timeline(number)).filter(
+      (e) => e.kind === 'escalated',
+    );
+    expect(escalated).toHaveLength(1);
+    // Nothing left to watch: the chain ended with the last instant.
+    expect(await slaTimersOf(number)).toEqual([]);
+  });
+
+  it('R003-6 (issue 17): a stale SLA timer acts on nothing and the chain goes on from where it was', async () => {
+    bot.clock.set('2026-03-10T16:00:00Z');
+    const number = await openDoubt('sla7', await customerLike('MX-1907'));
+    const opened = (await bot.runtime.domain.cases.find(number))!;
+    const sla = bot.runtime.domain.sla;
+    const head = sla.nextInstant(opened)!;
+    await bot.runtime.stores.timers.finish({
+      _id: `case:${number}:${head.goal}:${head.phase}:${head.at.getTime()}`,
+      dueAt: head.at,
+    });
+    // A timer of an instant the case no longer has (a pause or a priority moved it since).
+    const staleAt = new Date(head.at.getTime() + 60_000);
+    bot.clock.set(new Date(staleAt.getTime() + 1_000));
+    const stale = {
+      _id: `case:${number}:firstContact:warning:${staleAt.getTime()}`,
+      kind: 'caseSla' as const,
+      caseNumber: number,
+      dueAt: staleAt,
+      goal: 'firstContact' as const,
+      phase: 'warning' as const,
+    };
+    expect(await bot.runtime.sla.fire(stale)).toBe('nothing');
+    expect((await bot.runtime.domain.cases.find(number))!.slaAlerts ?? []).toEqual([]);
+    const next = sla.nextInstant(opened, { goal: 'firstContact', phase: 'warning', at: staleAt })!;
+    expect(next.at.getTime()).toBeGreaterThan(staleAt.getTime());
+    expect(await slaTimersOf(number)).toEqual([
+      `case:${number}:${next.goal}:${next.phase}:${next.at.getTime()}`,
+    ]);
   });
 });

@@ -434,8 +434,8 @@ export async function resume(
 }
 
 /**
- * The SLA watch's due timers of a case's first-contact and response times (R002-5, R003-8), in
- * whatever hour they are due.
+ * The SLA watch's pending timers of a case (R002-5, R003-6, R003-8), in whatever hour they are
+ * due: one, for its next instant, since issue 17 (each instant fired schedules the next).
  */
 export async function slaTimersOf(db: Db, caseNumber: string): Promise<string[]> {
   const hours = (await db.listCollections({}, { nameOnly: true }).toArray())
@@ -445,15 +445,25 @@ export async function slaTimersOf(db: Db, caseNumber: string): Promise<string[]>
   for (const name of hours) {
     const docs = await db
       .collection<{ _id: string }>(name)
-      .find({ caseNumber, kind: 'caseSla', phase: 'due', goal: { $in: SLA_DUE_GOALS } })
+      .find({ caseNumber, kind: 'caseSla' })
       .toArray();
     found.push(...docs.map((d) => d._id));
   }
   return found.sort();
 }
 
-/** The goals whose due timers a new case must have (R002-5 first contact, R003-8 response). */
-const SLA_DUE_GOALS = ['firstContact', 'response'];
+/** Whether a case holds exactly one SLA timer, for one of its instants as it stands. */
+export async function holdsItsSlaChain(domain: Domain, db: Db, caseNumber: string) {
+  const found = await domain.cases.find(caseNumber);
+  if (!found) return false;
+  const ids = new Set(
+    domain.sla
+      .instantsOf(found)
+      .map((i) => `case:${caseNumber}:${i.goal}:${i.phase}:${i.at.getTime()}`),
+  );
+  const timers = await slaTimersOf(db, caseNumber);
+  return timers.length === 1 && ids.has(timers[0]!);
+}
 
 /** A parameter of the first reply with `key`. */
 const told = (replies: OutboundMessage[], key: string, param: string) =>
@@ -467,14 +477,14 @@ export interface EffectDefects {
   cases: string[];
   /** Cases without exactly one folio, the one they were told (R004-3). */
   folios: string[];
-  /** Cases without both SLA timers. */
+  /** Cases without exactly one SLA timer, for one of their instants (none: lost; two: doubled). */
   timers: string[];
 }
 
 /**
  * For every conversation of a technical run: the replies of a clean run (no extra, none
- * missing, no "case.joined" for its own case), one case, the one it was told, with both SLA
- * timers, and one folio, the one it was told.
+ * missing, no "case.joined" for its own case), one case, the one it was told, with its one SLA
+ * timer, and one folio, the one it was told.
  */
 export async function effectDefects(
   domain: Domain,
@@ -496,7 +506,7 @@ export async function effectDefects(
     if (cases.length !== 1 || cases[0]!._id !== caseNumber)
       defects.cases.push(`${run.user}: ${cases.map((c) => c._id).join()} told ${caseNumber}`);
     for (const c of cases) {
-      if ((await slaTimersOf(db, c._id)).length !== 2) defects.timers.push(c._id);
+      if (!(await holdsItsSlaChain(domain, db, c._id))) defects.timers.push(c._id);
       const folios = await domain.folios.ofCase(c._id as CaseNumber);
       const folioNumber = told(replies, 'visit.folioConfirmed', 'folioNumber');
       if (folios.length !== 1 || folios[0]!.number !== folioNumber)

@@ -39,6 +39,12 @@ export interface CaseTimer {
   since?: Date;
   goal?: SlaGoal;
   phase?: 'warning' | 'due';
+  /**
+   * Issue 17: the first SLA timer of a case, written by the turn that opened it, is the durable
+   * record of what follows the opening off that turn (its mail, its count): when it fires, those
+   * are made sure of first.
+   */
+  opening?: boolean;
 }
 
 /** A process's claim on a due timer (decision 2): the first insert wins. */
