@@ -5,7 +5,7 @@
  * the supervisor reports follow right after the turn, in the background. Both are keyed by the
  * case (decision 0), so doing them twice does nothing twice; and the first timer, stored with
  * the turn, makes sure of them when it fires, so a process that died before doing them loses
- * neither: the worst a crash does is delay them to the case's first SLA instant.
+ * neither: the worst a crash does is delay them by a minute (`OPENING_CHECK_MS`).
  */
 import type { Case } from '../domain/cases/case.ts';
 import type { Domain } from '../domain/domain.ts';

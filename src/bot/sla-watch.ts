@@ -23,6 +23,12 @@ export interface SlaAlertNotice extends SlaAlert {
   conversationId: string | null;
 }
 
+/**
+ * How long after a case's opening its first timer makes sure of the opening's mail and count
+ * (done right after the turn; this only matters when the process died before them).
+ */
+export const OPENING_CHECK_MS = 60_000;
+
 /** Watches the SLA of open cases through the scheduler's timers. */
 export class SlaWatch {
   readonly #alerts = new EventEmitter();
@@ -63,7 +69,19 @@ export class SlaWatch {
    */
   async opened(found: Case): Promise<void> {
     const first = this.domain.sla.nextInstant(found);
-    if (first) await this.timers.schedule({ ...timerOf(found.number, first), opening: true });
+    if (!first) return;
+    // Due a minute after the opening at the latest, not at the first instant (the next business
+    // morning for a case opened at night): a crash delays the opening's mail by a minute.
+    // Fired before its instant it is stale, acts on nothing, and schedules the first instant.
+    const check = new Date(found.openedAt.getTime() + OPENING_CHECK_MS);
+    const timer =
+      first.at.getTime() <= check.getTime()
+        ? timerOf(found.number, first)
+        : {
+            ...timerOf(found.number, { ...first, at: check }),
+            _id: `case:${found.number}:opening`,
+          };
+    await this.timers.schedule({ ...timer, opening: true });
   }
 
   /** The case waits on the customer: its response and solution clocks stop. */

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../../src/bot/runtime.ts';
+import { OPENING_CHECK_MS } from '../../../src/bot/sla-watch.ts';
 import { InProcessChannel } from '../../../src/channels/terminal/in-process-channel.ts';
 import type { CaseNumber } from '../../../src/domain/cases/case.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
@@ -159,6 +160,14 @@ describe('SLA watch: durable case timers', () => {
     const first = sla.nextInstant(opened)!;
     const second = sla.nextInstant(opened, first)!;
     expect(first).toMatchObject({ goal: 'firstContact', phase: 'warning' });
+    // First the opening's check, a minute after the opening (sooner than the first instant):
+    // fired, it acts on nothing and sets the first instant's timer.
+    const check = new Date(opened.openedAt.getTime() + OPENING_CHECK_MS);
+    expect(first.at.getTime()).toBeGreaterThan(check.getTime());
+    expect(await slaTimersOf(number)).toEqual([`case:${number}:opening`]);
+    bot.clock.set(new Date(check.getTime() + 1_000));
+    await bot.runtime.scheduler.tick();
+    expect((await bot.runtime.domain.cases.find(number))!.slaAlerts ?? []).toEqual([]);
     expect(await slaTimersOf(number)).toEqual([idOf(first)]);
 
     bot.clock.set(new Date(first.at.getTime() + 1_000));
@@ -189,10 +198,12 @@ describe('SLA watch: durable case timers', () => {
     const opened = (await bot.runtime.domain.cases.find(number))!;
     const sla = bot.runtime.domain.sla;
     const head = sla.nextInstant(opened)!;
+    // The case's one timer as opened: the opening's check (a minute after it), taken away.
     await bot.runtime.stores.timers.finish({
-      _id: `case:${number}:${head.goal}:${head.phase}:${head.at.getTime()}`,
-      dueAt: head.at,
+      _id: `case:${number}:opening`,
+      dueAt: new Date(opened.openedAt.getTime() + OPENING_CHECK_MS),
     });
+    expect(await slaTimersOf(number)).toEqual([]);
     // A timer of an instant the case no longer has (a pause or a priority moved it since).
     const staleAt = new Date(head.at.getTime() + 60_000);
     bot.clock.set(new Date(staleAt.getTime() + 1_000));

@@ -452,7 +452,10 @@ export async function slaTimersOf(db: Db, caseNumber: string): Promise<string[]>
   return found.sort();
 }
 
-/** Whether a case holds exactly one SLA timer, for one of its instants as it stands. */
+/**
+ * Whether a case holds exactly one SLA timer, for one of its instants as it stands or the
+ * opening's check (sla-watch.ts, `opened`).
+ */
 export async function holdsItsSlaChain(domain: Domain, db: Db, caseNumber: string) {
   const found = await domain.cases.find(caseNumber);
   if (!found) return false;
@@ -461,6 +464,8 @@ export async function holdsItsSlaChain(domain: Domain, db: Db, caseNumber: strin
       .instantsOf(found)
       .map((i) => `case:${caseNumber}:${i.goal}:${i.phase}:${i.at.getTime()}`),
   );
+  // Until a minute after the opening, the opening's check stands for the first instant.
+  ids.add(`case:${caseNumber}:opening`);
   const timers = await slaTimersOf(db, caseNumber);
   return timers.length === 1 && ids.has(timers[0]!);
 }

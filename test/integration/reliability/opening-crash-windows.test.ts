@@ -6,9 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../../src/domain/cases/case.ts';
+import { OPENING_CHECK_MS } from '../../../src/bot/sla-watch.ts';
 import { supervisorReport } from '../../../src/domain/reports/index.ts';
 import { startSecondProcess, type SecondProcess } from '../../support/second-process.ts';
 import { startTestBot, type TestBot } from '../../support/runtime.ts';
+import { holdsItsSlaChain, slaTimersOf } from './fixtures.ts';
 
 describe('crash windows of a case opening (issue 17)', () => {
   let bot: TestBot;
@@ -72,11 +74,18 @@ describe('crash windows of a case opening (issue 17)', () => {
     return report.cases.opened;
   };
 
-  /** The case's first SLA timer, the record of its opening, as the turn stored it. */
+  /**
+   * The case's first SLA timer, the record of its opening, as the turn stored it: due a minute
+   * after the opening at the latest (the opening's check), or at its first instant if sooner.
+   */
   async function firstTimerOf(found: Case) {
     const head = bot.runtime.domain.sla.nextInstant(found)!;
-    const id = `case:${found.number}:${head.goal}:${head.phase}:${head.at.getTime()}`;
-    const timer = await bot.runtime.stores.timers.timer(id, head.at);
+    const check = new Date(found.openedAt.getTime() + OPENING_CHECK_MS);
+    const [id, dueAt] =
+      head.at <= check
+        ? [`case:${found.number}:${head.goal}:${head.phase}:${head.at.getTime()}`, head.at]
+        : [`case:${found.number}:opening`, check];
+    const timer = await bot.runtime.stores.timers.timer(id, dueAt);
     expect(timer).toMatchObject({ kind: 'caseSla', opening: true });
     return timer as Extract<typeof timer, { caseNumber: string }>;
   }
@@ -89,10 +98,17 @@ describe('crash windows of a case opening (issue 17)', () => {
     expect(await countedOpened()).toBe(before);
 
     const timer = await firstTimerOf(found);
+    // A crash delays the mail by a minute at most, not to the first SLA instant.
+    expect(timer.dueAt.getTime() - found.openedAt.getTime()).toBeLessThanOrEqual(OPENING_CHECK_MS);
     bot.clock.set(new Date(timer.dueAt.getTime() + 1_000));
     await process2.runtime.scheduler.tick();
     expect(await mailOf(found)).toMatchObject({ kind: 'case-opened' });
     expect(await countedOpened()).toBe(before + 1);
+    // The chain goes on: the case holds its first instant's timer.
+    expect(await holdsItsSlaChain(bot.runtime.domain, bot.connection.db!, found.number)).toBe(true);
+    expect(await slaTimersOf(bot.connection.db!, found.number)).not.toContain(
+      `case:${found.number}:opening`,
+    );
     // The same timer again (a claim taken over from a process that seemed dead): nothing new.
     await process2.runtime.sla.fire(timer);
     expect(await countedOpened()).toBe(before + 1);
