@@ -34,6 +34,9 @@ interface Kept {
   keep?: (id: string) => boolean;
 }
 
+/** A swept document's `_id`. */
+type Key = string | number;
+
 const kept = (now: Date, keepMs: number) => new Date(now.getTime() - keepMs);
 
 /**
@@ -43,7 +46,12 @@ const kept = (now: Date, keepMs: number) => new Date(now.getTime() - keepMs);
  * - a channel's `sent:` mark protects a reply resent by recovery after a crash (minutes), a
  *   `claim:` mark a button pressed twice; `unreachable:` marks stay until the customer writes;
  * - an agent's session is refused once expired: nothing reads it after;
- * - an account code and its issue, tries and use: the code expired, the keep time ago.
+ * - an account code and its issue, tries and use: the code expired, the keep time ago;
+ * - a mail's attempts, failures and outcome: its id names its event (`case:<n>:opened`, a
+ *   folio's visit, a code), queued again only by that event's retried turn or its check timer
+ *   (a minute), and its tries end within hours (delivery-plan.ts), so after the keep time none
+ *   can be queued or tried again; the pending mails (`mail_outbox`) are never swept;
+ * - a scheduled run's claim (compaction, the reports' catch-up): its period is past.
  */
 const KEPT: readonly Kept[] = [
   { collection: 'effect_claims', field: 'at', before: kept },
@@ -59,6 +67,11 @@ const KEPT: readonly Kept[] = [
   { collection: 'account_code_issues', field: 'expiresAt', before: kept },
   { collection: 'account_code_tries', field: 'at', before: kept },
   { collection: 'account_code_uses', field: 'at', before: kept },
+  { collection: 'mail_attempts', field: 'at', before: kept },
+  { collection: 'mail_failures', field: 'at', before: kept },
+  { collection: 'mail_outcomes', field: 'at', before: kept },
+  { collection: 'compaction_runs', field: 'at', before: kept },
+  { collection: 'report_catch_up_runs', field: 'at', before: kept },
 ];
 
 /**
@@ -72,15 +85,16 @@ export async function sweepKeys(db: Db, options: SweepOptions): Promise<SweepRep
   const started = performance.now();
   const deleted: Record<string, number> = {};
   for (const k of KEPT) {
-    const collection = db.collection<{ _id: string } & Document>(k.collection);
+    const collection = db.collection<{ _id: Key } & Document>(k.collection);
     const before = k.before(options.now, options.keepMs);
-    const ids: string[] = [];
+    const ids: Key[] = [];
     const cursor = collection.find(
       { [k.field]: { $lt: before } },
       { projection: { _id: 1 }, batchSize: 1000 },
     );
     for await (const { _id } of cursor) {
-      if (typeof _id !== 'string' || k.keep?.(_id)) continue;
+      // Keys are strings, but a run's claim is its period's number.
+      if (typeof _id === 'string' ? k.keep?.(_id) : typeof _id !== 'number') continue;
       ids.push(_id);
       if (ids.length >= (options.max ?? 100_000)) break;
     }
@@ -123,7 +137,7 @@ export async function sweepChannelLog(db: Db, options: SweepOptions): Promise<nu
     // a gap at 0 that it would take for the scope's end and append over.
     ids.push(...of.sort().reverse());
   }
-  return deleteByIds(log as unknown as Collection<{ _id: string } & Document>, ids, options.batch);
+  return deleteByIds(log as unknown as Collection<{ _id: Key } & Document>, ids, options.batch);
 }
 
 /** The scopes that end: desk days and Direct Line conversations (never the token key log). */
@@ -132,8 +146,8 @@ const isOverWhenIdle = (scope: string) =>
 
 /** Deletes by `_id` equality (FerretDB looks each up in the index), `batch` per command. */
 async function deleteByIds(
-  collection: Collection<{ _id: string } & Document>,
-  ids: readonly string[],
+  collection: Collection<{ _id: Key } & Document>,
+  ids: readonly Key[],
   batch = 1000,
 ): Promise<number> {
   let deleted = 0;

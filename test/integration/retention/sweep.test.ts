@@ -54,6 +54,25 @@ describe('the sweep of keys that have done their work (issue 17)', () => {
     await db
       .collection('account_code_uses')
       .insertOne({ _id: 'old-code' as never, at: daysAgo(40) });
+    // A mail ended long ago (its tries and outcome), one ended yesterday; run claims by period.
+    for (const [id, when] of [
+      ['case:AT-2026-000001:opened', daysAgo(40)],
+      ['case:AT-2026-000002:opened', daysAgo(1)],
+    ] as const) {
+      await db
+        .collection('mail_attempts')
+        .insertOne({ _id: `${id}:1` as never, by: 'p', at: when });
+      await db
+        .collection('mail_failures')
+        .insertOne({ _id: `${id}:1` as never, at: when, retryAt: when, error: 'x' });
+      await db
+        .collection('mail_outcomes')
+        .insertOne({ _id: id as never, outcome: 'sent', at: when, attempts: 2 });
+    }
+    await db.collection('compaction_runs').insertMany([
+      { _id: 1 as never, by: 'p', at: daysAgo(40) },
+      { _id: 2 as never, by: 'p', at: daysAgo(1) },
+    ]);
     const logs = new ChannelLogStore(connection);
     await logs.init();
     for (let n = 0; n < 5; n++)
@@ -81,6 +100,10 @@ describe('the sweep of keys that have done their work (issue 17)', () => {
       agent_sessions: 1,
       account_codes: 1,
       account_code_uses: 1,
+      mail_attempts: 1,
+      mail_failures: 1,
+      mail_outcomes: 1,
+      compaction_runs: 1,
       channel_log: 5,
     });
     // Issue 17: the desk's past days are dropped whole, never deleted entry by entry.
@@ -100,6 +123,8 @@ describe('the sweep of keys that have done their work (issue 17)', () => {
         .map((d) => String(d._id))
         .sort();
     expect(await ids('effect_results')).toEqual(['new-input/0:cases']);
+    expect(await ids('mail_outcomes')).toEqual(['case:AT-2026-000002:opened']);
+    expect(await ids('compaction_runs')).toEqual(['2']);
     expect(await ids('channel_marks')).toEqual([
       'sent:new-delivery',
       'unreachable:telegram:blocked',
