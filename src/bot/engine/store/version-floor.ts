@@ -10,6 +10,20 @@ export interface FloorLink {
   _id: string;
   to: number;
   at: Date;
+  /** The generation `to` and the versions after it are stored in (absent: 0). */
+  generation?: number;
+}
+
+/** Where a conversation's stored versions start, and in which generation. */
+export interface Floor {
+  /** The version they start at (1 when never moved nor compacted; 0: none linked). */
+  floor: number;
+  /** The floor before it (versions from it up to `floor` are in older segments, or deleted). */
+  from: number;
+  /** The generation the floor and the versions after it are in. */
+  generation: number;
+  /** Every segment, oldest first: from its floor on, a conversation's versions are in its generation. */
+  segments: { floor: number; generation: number }[];
 }
 
 /**
@@ -54,25 +68,50 @@ export class VersionFloors {
    * are being deleted).
    */
   async linkedFloor(conversationId: string): Promise<{ floor: number; from: number }> {
-    let floor = 0;
-    let from = 0;
+    const { floor, from, segments } = await this.chain(conversationId, 0);
+    return segments.length === 1 ? { floor: 0, from: 1 } : { floor, from };
+  }
+
+  /**
+   * The chain of links of a conversation whose first versions are in `firstGeneration` (its
+   * head's): its current floor and generation, and each segment. `floor` 1 when no link.
+   * `first`: the link from floor 0, when already read.
+   */
+  async chain(
+    conversationId: string,
+    firstGeneration: number,
+    first?: FloorLink | null,
+  ): Promise<Floor> {
+    const segments = [{ floor: 1, generation: firstGeneration }];
+    let link: FloorLink | null =
+      first === undefined ? await this.links.findOne({ _id: `${conversationId}:0` }) : first;
+    if (!link) return { floor: 1, from: 1, generation: firstGeneration, segments };
+    let from = 1;
     for (;;) {
-      const link = await this.links.findOne({ _id: `${conversationId}:${floor}` });
-      if (!link) return { floor, from: Math.max(1, from) };
+      const floor: number = link.to;
+      segments.push({ floor, generation: link.generation ?? 0 });
+      link = await this.links.findOne({ _id: `${conversationId}:${floor}` });
+      if (!link) return { floor, from, generation: segments.at(-1)!.generation, segments };
       from = floor;
-      floor = link.to;
     }
   }
 
   /**
-   * Links the floor `from` (1: never compacted) to `to`, at the end of the chain: a link left
+   * Links the floor `from` (1: never compacted) to `to` (in `generation`, when moved), at the end of the chain: a link left
    * by a compaction that died before deleting version 1 is followed, not overwritten.
    */
-  async link(conversationId: string, from: number, to: number, at: Date): Promise<void> {
+  async link(
+    conversationId: string,
+    from: number,
+    to: number,
+    at: Date,
+    generation?: number,
+  ): Promise<void> {
     let key = from === 1 ? 0 : from;
+    const extra = generation ? { generation } : {};
     for (;;) {
       const _id = `${conversationId}:${key}`;
-      if (await insertOnce(() => this.links.insertOne({ _id, to, at }))) return;
+      if (await insertOnce(() => this.links.insertOne({ _id, to, at, ...extra }))) return;
       const link = await this.links.findOne({ _id });
       if (!link || link.to === to) return;
       key = link.to;
