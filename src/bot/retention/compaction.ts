@@ -196,7 +196,7 @@ async function moveToCurrent(
       return;
     }
     await versions.generations.insert(generation, encodeState(standingVersion(latest)));
-    await versions.floors.link(conversationId, located.floor, stub.version, now, generation);
+    await versions.floors.linkMove(conversationId, generation, stub.version, now);
     counts.movedOut++;
     report.compacted++;
     return;

@@ -43,10 +43,10 @@ export async function dropEmptied(
     pending ??= await pendingGenerations(versions);
     if (pending.has(record._id)) continue;
     await registry.updateOne({ _id: record._id }, { $set: { droppedAt: now } });
-    await versions.generations
-      .of(record._id)
-      .drop()
-      .catch((error: unknown) => {
+    // Its versions, and its links (generation 0's: the older layout's chains), whole.
+    const links = record._id === 0 ? versions.floors.links : versions.floors.movesInto(record._id);
+    for (const collection of [versions.generations.of(record._id), links])
+      await collection.drop().catch((error: unknown) => {
         // Dropped already (by another run, or never created).
         if ((error as { code?: number }).code !== 26) throw error;
       });

@@ -48,13 +48,13 @@ function killFirstOf(versions: VersionStore, step: 'standing' | 'link'): string[
     };
   } else {
     const { floors } = versions;
-    const real = floors.link.bind(floors);
-    floors.link = (conversationId, from, to, at, generation) => {
-      if (generation !== undefined && !killed.includes(conversationId)) {
+    const real = floors.linkMove.bind(floors);
+    floors.linkMove = (conversationId, generation, to, at) => {
+      if (!killed.includes(conversationId)) {
         killed.push(conversationId);
         return Promise.reject(new Error('killed before the link'));
       }
-      return real(conversationId, from, to, at, generation);
+      return real(conversationId, generation, to, at);
     };
   }
   return killed;

@@ -75,6 +75,8 @@ export class StatesByGeneration {
     { states: Collection<StoredState>; inserter: GroupInserter; ready: Promise<void> | null }
   >();
   #newest = 0;
+  /** Generations opened and not dropped, ascending, but 0. */
+  #live: number[] = [];
   /** Generations the registry says are dropped. */
   #dropped = new Set<number>();
   #readAt = -Infinity;
@@ -137,11 +139,21 @@ export class StatesByGeneration {
     return this.#dropped.has(generation);
   }
 
+  /** The generations opened and not dropped, ascending (generation 0 aside), a minute old at most. */
+  async live(): Promise<number[]> {
+    await this.newest();
+    return this.#live;
+  }
+
   /** Reads the registry now (a handful of documents: one per generation ever opened). */
   async refresh(): Promise<void> {
     const records = await this.registry.find({}).toArray();
     this.#newest = Math.max(0, ...records.map((r) => r._id));
     this.#dropped = new Set(records.filter((r) => r.droppedAt).map((r) => r._id));
+    this.#live = records
+      .filter((r) => r._id !== 0 && !r.droppedAt)
+      .map((r) => r._id)
+      .sort((a, b) => a - b);
     for (const generation of this.#dropped) this.#each.delete(generation);
     this.#readAt = this.#realNow();
   }
@@ -168,5 +180,20 @@ export class StatesByGeneration {
       this.#each.set(generation, entry);
     }
     return entry;
+  }
+}
+
+/** Drops an index by name; one already gone (another process dropped it) is no error. */
+export async function dropIndexIfThere(
+  collection: Pick<Collection, 'dropIndex'>,
+  name: string,
+): Promise<void> {
+  try {
+    await collection.dropIndex(name);
+  } catch (error) {
+    const { code, codeName } = error as { code?: number; codeName?: string };
+    // IndexNotFound, or NamespaceNotFound when the collection does not exist yet.
+    if (code === 27 || codeName === 'IndexNotFound' || code === 26) return;
+    throw error;
   }
 }

@@ -10,8 +10,18 @@ export interface FloorLink {
   _id: string;
   to: number;
   at: Date;
-  /** The generation `to` and the versions after it are stored in (absent: 0). */
-  generation?: number;
+}
+
+/**
+ * Where a conversation moved into a generation starts there (issue 17): `_id` the
+ * conversation, `to` the version its stub claimed in the generation before and its standing
+ * version holds here. One per conversation and generation (a conversation moves into a
+ * generation once), in `conversation_floors_<g>`, dropped whole with the generation.
+ */
+export interface MoveLink {
+  _id: string;
+  to: number;
+  at: Date;
 }
 
 /** Where a conversation's stored versions start, and in which generation. */
@@ -22,7 +32,7 @@ export interface Floor {
   from: number;
   /** The generation the floor and the versions after it are in. */
   generation: number;
-  /** Every segment, oldest first: from its floor on, a conversation's versions are in its generation. */
+  /** Every segment still stored, oldest first: from its floor on, the versions are in its generation. */
   segments: { floor: number; generation: number }[];
 }
 
@@ -57,7 +67,10 @@ export class VersionFloors {
    */
   readonly unfinished: Collection<UnfinishedDeletes>;
 
+  readonly #db: Db;
+
   constructor(db: Db) {
+    this.#db = db;
     this.links = db.collection<FloorLink>('conversation_floors');
     this.unfinished = db.collection<UnfinishedDeletes>('compaction_deletes');
   }
@@ -74,8 +87,8 @@ export class VersionFloors {
 
   /**
    * The chain of links of a conversation whose first versions are in `firstGeneration` (its
-   * head's): its current floor and generation, and each segment. `floor` 1 when no link.
-   * `first`: the link from floor 0, when already read.
+   * head's), left by compaction before generations (all in generation 0): its floor there and
+   * each segment. `floor` 1 when no link. `first`: the link from floor 0, when already read.
    */
   async chain(
     conversationId: string,
@@ -89,7 +102,7 @@ export class VersionFloors {
     let from = 1;
     for (;;) {
       const floor: number = link.to;
-      segments.push({ floor, generation: link.generation ?? 0 });
+      segments.push({ floor, generation: firstGeneration });
       link = await this.links.findOne({ _id: `${conversationId}:${floor}` });
       if (!link) return { floor, from, generation: segments.at(-1)!.generation, segments };
       from = floor;
@@ -97,24 +110,35 @@ export class VersionFloors {
   }
 
   /**
-   * Links the floor `from` (1: never compacted) to `to` (in `generation`, when moved), at the end of the chain: a link left
+   * Links the floor `from` (1: never compacted) to `to`, at the end of the chain: a link left
    * by a compaction that died before deleting version 1 is followed, not overwritten.
    */
-  async link(
-    conversationId: string,
-    from: number,
-    to: number,
-    at: Date,
-    generation?: number,
-  ): Promise<void> {
+  async link(conversationId: string, from: number, to: number, at: Date): Promise<void> {
     let key = from === 1 ? 0 : from;
-    const extra = generation ? { generation } : {};
     for (;;) {
       const _id = `${conversationId}:${key}`;
-      if (await insertOnce(() => this.links.insertOne({ _id, to, at, ...extra }))) return;
+      if (await insertOnce(() => this.links.insertOne({ _id, to, at }))) return;
       const link = await this.links.findOne({ _id });
       if (!link || link.to === to) return;
       key = link.to;
     }
   }
+
+  /** The links of the conversations moved into a generation (generation 0 has none). */
+  movesInto(generation: number): Collection<MoveLink> {
+    return this.#db.collection<MoveLink>(`conversation_floors_${generation}`);
+  }
+
+  /** Links a conversation moved into `generation` to the version it starts at there (once). */
+  async linkMove(conversationId: string, generation: number, to: number, at: Date): Promise<void> {
+    await insertOnce(() => this.movesInto(generation).insertOne({ _id: conversationId, to, at }));
+  }
+}
+
+/** The generation a version number falls in: that of the last segment starting at or below it. */
+export function segmentOf(floor: Floor, version: number): number {
+  let generation = floor.segments[0]!.generation;
+  for (const segment of floor.segments)
+    if (segment.floor <= version) generation = segment.generation;
+  return generation;
 }

@@ -9,9 +9,9 @@ import {
   type StoredState,
   type StoredVersion,
 } from '../state-codec.ts';
-import { isStub, StatesByGeneration, type MovedStub } from './generations.ts';
+import { dropIndexIfThere, isStub, StatesByGeneration, type MovedStub } from './generations.ts';
 import type { OutboxJournal, PendingRecord } from './outbox-journal.ts';
-import { VersionFloors, VersionGone, type Floor } from './version-floor.ts';
+import { segmentOf, VersionFloors, VersionGone, type Floor } from './version-floor.ts';
 import { partsOf, rebuildVersion, type ReadVersion } from './version-join.ts';
 import { standingVersion } from './version-move.ts';
 
@@ -164,6 +164,7 @@ export class VersionStore {
     // A generation dropped under a copy held in memory: placed by the links instead.
     if (generation !== undefined && !(await this.generations.isDropped(generation)))
       return generation;
+    await this.generations.refresh(); // rare: a generation opened a moment ago is known too
     const floor = await this.locate(id);
     if (state.version < floor.floor) return null;
     return segmentOf(floor, state.version);
@@ -189,15 +190,28 @@ export class VersionStore {
   }
 
   /**
-   * Where a conversation's versions start and in which generations (its head and floor links,
-   * read at once): two point reads, plus one per link.
+   * Where a conversation's versions start and in which generations: its head, the link of the
+   * older layout's compaction, and its link in each generation not dropped, read at once (one
+   * round trip, a handful of point reads). A generation opened less than a minute ago may be
+   * unknown here: a conversation moved into it is found by the stub its move left.
    */
   async locate(conversationId: string): Promise<Floor> {
-    const [head, first] = await Promise.all([
+    const live = await this.generations.live();
+    const [head, first, ...moves] = await Promise.all([
       this.heads.findOne({ _id: conversationId }, { projection: { generation: 1 } }),
       this.floors.links.findOne({ _id: `${conversationId}:0` }),
+      ...live.map((g) => this.floors.movesInto(g).findOne({ _id: conversationId })),
     ]);
-    return this.floors.chain(conversationId, head?.generation ?? 0, first);
+    const headGeneration = head?.generation ?? 0;
+    const located = await this.floors.chain(conversationId, headGeneration, first);
+    for (const [k, move] of moves.entries()) {
+      if (!move) continue;
+      located.from = located.floor;
+      located.floor = move.to;
+      located.generation = live[k]!;
+      located.segments.push({ floor: move.to, generation: live[k]! });
+    }
+    return located;
   }
 
   /** The version a conversation's stored versions start at: 1, a linked floor, or 0 (none). */
@@ -259,7 +273,7 @@ export class VersionStore {
       const before = await this.stateAt(generation, conversationId, version - 1, floor);
       await this.generations.insert(moved, encodeState(standingVersion(before)));
     }
-    await this.floors.link(conversationId, floor, version, stub.createdAt, moved);
+    await this.floors.linkMove(conversationId, moved, version, stub.createdAt);
   }
 
   /** The last version from `from` (one that exists, or is gone: its read then fails). */
@@ -321,14 +335,18 @@ export class VersionStore {
    * A version wherever it is stored: in the generation of the segment its number falls in, or
    * where the stub there says (a move not linked yet). Null when it does not exist.
    */
-  async find(conversationId: string, version: number): Promise<FoundVersion | null> {
+  async find(conversationId: string, version: number, again = true): Promise<FoundVersion | null> {
     let generation = segmentOf(await this.locate(conversationId), version);
     let doc = await this.readIn(generation, conversationId, version);
     if (doc && isStub(doc)) {
       generation = doc.moved;
       doc = await this.readIn(generation, conversationId, version);
     }
-    return doc ? { generation, doc } : null;
+    if (doc) return { generation, doc };
+    if (!again) return null;
+    // In a generation opened less than a minute ago, unknown here yet: read the registry again.
+    await this.generations.refresh();
+    return this.find(conversationId, version, false);
   }
 
   /** One document of a generation by number: a version, a move's stub, or null. */
@@ -359,28 +377,5 @@ export class VersionStore {
         throw new VersionGone(`${conversationId}: version ${version} is missing`);
       return doc;
     };
-  }
-}
-
-/** The generation a version number falls in: that of the last segment starting at or below it. */
-function segmentOf(floor: Floor, version: number): number {
-  let generation = floor.segments[0]!.generation;
-  for (const segment of floor.segments)
-    if (segment.floor <= version) generation = segment.generation;
-  return generation;
-}
-
-/** Drops an index by name; one already gone (another process dropped it) is no error. */
-async function dropIndexIfThere(
-  collection: Pick<Collection, 'dropIndex'>,
-  name: string,
-): Promise<void> {
-  try {
-    await collection.dropIndex(name);
-  } catch (error) {
-    const { code, codeName } = error as { code?: number; codeName?: string };
-    // IndexNotFound, or NamespaceNotFound when the collection does not exist yet.
-    if (code === 27 || codeName === 'IndexNotFound' || code === 26) return;
-    throw error;
   }
 }
