@@ -159,7 +159,7 @@ export class VersionStore {
   ): Promise<number | null> {
     const id = state.conversationId;
     let generation = basis ? this.#generationOf.get(basis) : undefined;
-    if (generation === undefined && (!basis || state.version === 1))
+    if (generation === undefined && state.version === 1)
       generation = this.#fresh.get(id) ?? (await this.heads.findOne({ _id: id }))?.generation ?? 0;
     // A generation dropped under a copy held in memory: placed by the links instead.
     if (generation !== undefined && !(await this.generations.isDropped(generation)))
