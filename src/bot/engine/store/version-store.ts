@@ -124,8 +124,6 @@ export class VersionStore {
     state: ConversationState,
     basis: ConversationState | null = null,
   ): Promise<InsertOutcome> {
-    const generation = await this.#generationFor(state, basis);
-    if (generation === null) return 'duplicate';
     if (state.pendingOutbox) {
       try {
         await this.journal.pending(state._id);
@@ -134,18 +132,18 @@ export class VersionStore {
         throw error;
       }
     }
-    const outcome = await this.generations.insert(generation, encodeState(state));
+    // Placed after the journal entry, which turns of the same moment share.
+    const generation = await this.#generationFor(state, basis);
+    const outcome =
+      generation === null
+        ? 'duplicate'
+        : await this.generations.insert(generation, encodeState(state));
     if (outcome === 'duplicate' && state.pendingOutbox) void this.journal.settle(state._id);
-    if (outcome === 'inserted') {
+    if (outcome === 'inserted' && generation !== null) {
       this.#generationOf.set(state, generation);
       if (!basis) this.#fresh.delete(state.conversationId);
     }
     return outcome;
-  }
-
-  /** Remembers the generation of a state built elsewhere from one read here (a standing one). */
-  placed(state: ConversationState, generation: number): void {
-    this.#generationOf.set(state, generation);
   }
 
   /**
