@@ -1,7 +1,9 @@
 // Compaction (issue 17), measured on the embedded database: N finished conversations (the
 // benchmark's 19-turn technical conversation and a thank-you, cloned document by document from
-// one run through the engine), their bytes per conversation before and after, and the time
-// `compactConversations` takes for them.
+// one run through the engine, in generation 0), their bytes per conversation before and after,
+// the time `compactConversations` takes to move them into the next generation, and then to
+// drop generation 0 whole; and the database commands each conversation cost (point reads,
+// documents inserted, documents deleted), counted by the driver's command monitoring.
 //
 //   npx tsx bench/compaction.ts                                   100,000 conversations
 //   npx tsx bench/compaction.ts --conversations 10000 --out /tmp/compaction.json
@@ -70,8 +72,23 @@ const database = 'compaction';
 const file = join(dataDir, `${database}.sqlite`);
 const url = new URL(embedded.uri);
 url.pathname = `/${database}`;
-const connection = mongoose.createConnection(url.toString(), { autoIndex: false, maxPoolSize: 20 });
+const connection = mongoose.createConnection(url.toString(), {
+  autoIndex: false,
+  maxPoolSize: 20,
+  monitorCommands: true,
+});
 await connection.asPromise();
+/** Commands counted while `counting`: reads (find), documents inserted and deleted. */
+const ops = { reads: 0, inserted: 0, deleted: 0, other: 0 };
+let counting = false;
+connection.getClient().on('commandStarted', (event) => {
+  if (!counting) return;
+  const command = event.command as { documents?: unknown[]; deletes?: unknown[] };
+  if (event.commandName === 'find') ops.reads++;
+  else if (event.commandName === 'insert') ops.inserted += command.documents?.length ?? 0;
+  else if (event.commandName === 'delete') ops.deleted += command.deletes?.length ?? 0;
+  else ops.other++;
+});
 try {
   // One finished conversation through the engine: the template.
   const clock = new ManualClock('2026-03-10T16:00:00Z');
@@ -134,13 +151,14 @@ try {
   const fileBefore = statSync(file).size;
   log(`loaded in ${round(loadSeconds, 1)} s; states ${before.conversation_states} B`);
 
-  // Compaction: conversations idle 30 days, now.
+  // Compaction: the conversations, 60 days old in generation 0, moved to the generation of a
+  // month later; then, a day after, generation 0 dropped whole.
   let lastTenth = -1;
   const loadAtStart = loadavg().map((l) => round(l, 1));
   const started = performance.now();
+  counting = true;
   const report = await compactConversations(versions, {
-    now: clock.now(),
-    idleMs: 30 * DAY_MS,
+    now: new Date(clock.now().getTime() + 31 * DAY_MS),
     concurrency: Number(args.concurrency),
     onProgress: ({ done, total }) => {
       const tenth = Math.floor((done / Math.max(1, total)) * 10);
@@ -149,6 +167,20 @@ try {
     },
   });
   const seconds = (performance.now() - started) / 1000;
+  counting = false;
+  const perMoved = Object.fromEntries(
+    Object.entries(ops).map(([k, v]) => [k, round(v / Math.max(1, report.compacted), 2)]),
+  );
+  log(
+    `moved ${report.compacted} in ${round(seconds, 1)} s; per conversation ${JSON.stringify(perMoved)}`,
+  );
+  const dropStarted = performance.now();
+  const drop = await compactConversations(versions, {
+    now: new Date(clock.now().getTime() + 33 * DAY_MS),
+    concurrency: Number(args.concurrency),
+  });
+  const dropSeconds = (performance.now() - dropStarted) / 1000;
+  log(`second run in ${round(dropSeconds, 1)} s: dropped ${JSON.stringify(drop.dropped)}`);
   await sqlite(file, 'PRAGMA wal_checkpoint(TRUNCATE)');
   const after = await bytesByCollection(file);
   const fileAfter = statSync(file).size;
@@ -171,8 +203,15 @@ try {
   await atiende.stop();
 
   const perConversation = (bytes: Record<string, number>) => {
-    const of = ['conversation_states', 'conversation_heads', 'conversation_floors'];
-    return Object.fromEntries(of.map((c) => [c, round((bytes[c] ?? 0) / N, 0)]));
+    const of = ['conversation_heads', 'conversation_floors'];
+    // Every generation's versions together.
+    const states = Object.entries(bytes)
+      .filter(([c]) => c.startsWith('conversation_states'))
+      .reduce((a, [, b]) => a + b, 0);
+    return {
+      conversation_states: round(states / N, 0),
+      ...Object.fromEntries(of.map((c) => [c, round((bytes[c] ?? 0) / N, 0)])),
+    };
   };
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   const result = {
@@ -194,7 +233,9 @@ try {
       seconds: round(seconds, 1),
       conversationsPerSecond: round(report.compacted / seconds, 0),
       concurrency: Number(args.concurrency),
+      commandsPerMovedConversation: perMoved,
       report,
+      dropRun: { seconds: round(dropSeconds, 1), report: drop },
     },
     bytesPerConversation: {
       before: perConversation(before),

@@ -5,26 +5,28 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Retention (issue 17): conversations idle `ATIENDE_COMPACT_IDLE_DAYS` (at least one: longer
- * than a process keeps a conversation in memory, and than networks redeliver a message) are
- * compacted every `ATIENDE_COMPACT_EVERY_HOURS` (0: only by `npm run compact`); the keys that
+ * Retention (issue 17): conversation versions live in generations of
+ * `ATIENDE_COMPACT_PERIOD_DAYS` (at least one: longer than a process keeps a conversation in
+ * memory, and than networks redeliver a message); compaction, every
+ * `ATIENDE_COMPACT_EVERY_HOURS` (0: only by `npm run compact`), moves conversations out of past
+ * generations and drops those emptied whole; the keys that
  * guard for a while only (effects, channel marks, account codes, ended logs) are kept
  * `ATIENDE_KEYS_KEEP_DAYS` (at least one: longer than a network redelivers a message).
  */
 export const RETENTION_ENV = {
-  ATIENDE_COMPACT_IDLE_DAYS: whole(1, 3650, DEFAULT_RETENTION.idleMs / DAY_MS),
+  ATIENDE_COMPACT_PERIOD_DAYS: whole(1, 3650, DEFAULT_RETENTION.periodMs / DAY_MS),
   ATIENDE_COMPACT_EVERY_HOURS: whole(0, 24 * 365, DEFAULT_RETENTION.everyMs / HOUR_MS),
   ATIENDE_KEYS_KEEP_DAYS: whole(1, 3650, DEFAULT_RETENTION.keepMs / DAY_MS),
 };
 
 /** The retention settings from their validated variables. */
 export function retentionConfigFrom(e: {
-  ATIENDE_COMPACT_IDLE_DAYS: number;
+  ATIENDE_COMPACT_PERIOD_DAYS: number;
   ATIENDE_COMPACT_EVERY_HOURS: number;
   ATIENDE_KEYS_KEEP_DAYS: number;
 }): RetentionSettings {
   return {
-    idleMs: e.ATIENDE_COMPACT_IDLE_DAYS * DAY_MS,
+    periodMs: e.ATIENDE_COMPACT_PERIOD_DAYS * DAY_MS,
     everyMs: e.ATIENDE_COMPACT_EVERY_HOURS * HOUR_MS,
     keepMs: e.ATIENDE_KEYS_KEEP_DAYS * DAY_MS,
   };

@@ -1,11 +1,37 @@
 /** What the compaction tests share: a step of the bench's script sent, the versions stored. */
+import type { Db } from 'mongodb';
 import type { Step } from '../../bench/conversation.ts';
 import type { TestBot } from './runtime.ts';
 
-/** The version numbers stored for a conversation, ascending. */
+/**
+ * A conversation's stored documents in every generation's collection (`conversation_states`
+ * and `conversation_states_<g>`), by collection: version numbers ascending, a move's stub as
+ * `-n`.
+ */
+export async function storedByGeneration(db: Db, id: string): Promise<Record<string, number[]>> {
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((n) => n === 'conversation_states' || n.startsWith('conversation_states_'))
+    .sort();
+  const out: Record<string, number[]> = {};
+  for (const name of names) {
+    const docs = await db
+      .collection<{ version: number; moved?: number }>(name)
+      .find({ conversationId: id }, { projection: { version: 1, moved: 1 } })
+      .toArray();
+    if (docs.length === 0) continue;
+    out[name] = docs
+      .map((d) => (d.moved === undefined ? d.version : -d.version))
+      .sort((a, b) => Math.abs(a) - Math.abs(b));
+  }
+  return out;
+}
+
+/** The version numbers stored for a conversation, ascending, in every generation (no stubs). */
 export const storedIds = async (bot: TestBot, id: string) =>
-  (await bot.runtime.stores.versions.states.find({ conversationId: id }).toArray())
-    .map((d) => d.version)
+  Object.values(await storedByGeneration(bot.connection.db!, id))
+    .flat()
+    .filter((v) => v > 0)
     .sort((a, b) => a - b);
 
 /** Sends one step of a script as `user` with message id `id`: the outcome and reply keys. */

@@ -317,7 +317,7 @@ export class ConversationEngine {
           // timer that fires into a state without its deadline (ignored), never a deadline
           // without a timer.
           await scheduleDeadlines(this.#stores.timers, current, turn.next);
-          outcome = await this.#stores.versions.insert(turn.next);
+          outcome = await this.#stores.versions.insert(turn.next, current);
         } catch (error) {
           flow?.stop();
           throw error;

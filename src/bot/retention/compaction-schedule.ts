@@ -7,17 +7,17 @@ import { sweepKeys, type SweepReport } from './sweep.ts';
 
 /** How compaction is scheduled (configured by `ATIENDE_COMPACT_*`, README "Retention"). */
 export interface RetentionSettings {
-  /** A conversation idle this long (its latest version this old) is compacted. */
-  idleMs: number;
+  /** A generation's length: versions stay at least this long, and about twice at most. */
+  periodMs: number;
   /** One run per this much business time, in one process; 0: never on a schedule. */
   everyMs: number;
   /** Keys that guard for a while only (effects, marks, codes, logs) are kept this long. */
   keepMs: number;
 }
 
-/** The defaults: compact conversations idle 30 days, once a day; keep keys 30 days. */
+/** The defaults: generations of 30 days, compaction once a day; keep keys 30 days. */
 export const DEFAULT_RETENTION: RetentionSettings = {
-  idleMs: 30 * 86_400_000,
+  periodMs: 30 * 86_400_000,
   everyMs: 86_400_000,
   keepMs: 30 * 86_400_000,
 };
@@ -100,7 +100,7 @@ export class CompactionSchedule {
       if (!(await insertOnce(() => runs.insertOne(claim)))) return null;
       const compaction = await compactConversations(this.#versions, {
         now,
-        idleMs: this.#settings.idleMs,
+        periodMs: this.#settings.periodMs,
       });
       const swept = await sweepKeys(this.#db, { now, keepMs: this.#settings.keepMs });
       const report = { ...compaction, swept };

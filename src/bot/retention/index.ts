@@ -1,9 +1,12 @@
 /**
- * Data that does not grow without end (issue 17): idle conversations compacted to their latest
- * state, by hand (`npm run compact`) or on a schedule claimed by insert.
+ * Data that does not grow without end (issue 17): conversation versions in generations,
+ * conversations moved to the current one as their latest state and past generations dropped
+ * whole, by hand (`npm run compact`) or on a schedule claimed by insert.
  */
 export {
   compactConversations,
+  DEFAULT_DROP_AFTER_MS,
+  DEFAULT_PERIOD_MS,
   standingVersion,
   type CompactionOptions,
   type CompactionProgress,

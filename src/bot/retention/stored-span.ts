@@ -1,48 +1,46 @@
 import type { VersionStore } from '../engine/store/index.ts';
+import { isStub, type MovedStub } from '../engine/store/generations.ts';
 import { TRANSCRIPT_PAGE_VERSIONS } from '../engine/state.ts';
 import type { StoredVersion } from '../engine/state-codec.ts';
 
-/** What compaction knows of one conversation's stored versions after reading them. */
+/** What compaction knows of one conversation's versions in one generation after reading them. */
 export interface StoredSpan {
-  /** Where its stored versions start: 1, or the standing version of its last compaction. */
-  floor: number;
-  /** The floor before `floor`: versions from it up to `floor` were deleted by compaction. */
-  from: number;
-  /** Its latest version. */
+  /** Its latest version there (a move's stub when one was met at the end). */
   version: number;
+  /** The stub at `version`, when a move claimed it (and died, or raced this read). */
+  stub: MovedStub | null;
   /** The documents read, by version: the latest and those back to its page, for `stateAt`. */
   docs: Map<number, StoredVersion>;
 }
 
 /**
- * Reads where a conversation's stored versions start and end, keeping the documents it reads
- * (compaction, issue 17). Every read is a point read by `_id` (the only read FerretDB v1 does
- * without a scan), and each serves twice: the search for the latest version probes the page
- * versions (every TRANSCRIPT_PAGE_VERSIONS-th, doubling then halving) and then walks the
- * versions after the last page one by one — the very documents `VersionStore.stateAt` joins
- * the latest state from. So a 20-version conversation costs about 9 reads in all, where a
- * search over every version and a rebuild after it took 17. Null for nothing stored, or a
- * floor deleted under the read (another compaction: left for a later run).
+ * Reads where a conversation's versions in `generation` end, from its `floor` there, keeping
+ * the documents it reads (compaction, issue 17). Every read is a point read by `_id` (the only
+ * read FerretDB v1 does without a scan), and each serves twice: the search for the latest
+ * version probes the page versions (every TRANSCRIPT_PAGE_VERSIONS-th, doubling then halving)
+ * and then walks the versions after the last page one by one — the very documents
+ * `VersionStore.stateAt` joins the latest state from. So a 20-version conversation costs about
+ * 8 reads in all. Null when the floor is not there (nothing stored, or a floor deleted under
+ * the read by compaction of the older layout: left for a later run).
  */
 export async function readStoredSpan(
   versions: VersionStore,
+  generation: number,
   conversationId: string,
+  floor: number,
 ): Promise<StoredSpan | null> {
   const docs = new Map<number, StoredVersion>();
+  let stub: MovedStub | null = null;
   const has = async (version: number) => {
-    if (docs.has(version)) return true;
-    const doc = await versions.read(conversationId, version);
-    if (doc) docs.set(version, doc);
+    if (docs.has(version) || stub?.version === version) return true;
+    const doc = await versions.readIn(generation, conversationId, version);
+    if (doc && isStub(doc)) stub = doc;
+    else if (doc) docs.set(version, doc);
     return doc !== null;
   };
-  let floor = 1;
-  let from = 1;
-  if (!(await has(1))) {
-    ({ floor, from } = await versions.floors.linkedFloor(conversationId));
-    if (floor === 0 || !(await has(floor))) return null;
-  }
-  const done = (version: number): StoredSpan => ({ floor, from, version, docs });
-  // A compacted conversation mostly has nothing after its floor: one read says so.
+  if (!(await has(floor))) return null;
+  const done = (version: number): StoredSpan => ({ version, stub, docs });
+  // A moved conversation mostly has nothing after its floor: one read says so.
   if (floor > 1 && !(await has(floor + 1))) return done(floor);
 
   const P = TRANSCRIPT_PAGE_VERSIONS;

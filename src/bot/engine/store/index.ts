@@ -39,7 +39,7 @@ export class EngineStores {
   constructor(db: Db, processId: string, now: () => Date, realNow: () => number = Date.now) {
     this.#db = db;
     this.journal = new OutboxJournal(db, processId, now, realNow);
-    this.versions = new VersionStore(db, this.journal);
+    this.versions = new VersionStore(db, this.journal, realNow);
     this.timers = new TimerStore(db);
   }
 

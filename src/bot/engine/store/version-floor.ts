@@ -13,6 +13,30 @@ export interface FloorLink {
 }
 
 /**
+ * Where a conversation moved into a generation starts there (issue 17): `_id` the
+ * conversation, `to` the version its stub claimed in the generation before and its standing
+ * version holds here. One per conversation and generation (a conversation moves into a
+ * generation once), in `conversation_floors_<g>`, dropped whole with the generation.
+ */
+export interface MoveLink {
+  _id: string;
+  to: number;
+  at: Date;
+}
+
+/** Where a conversation's stored versions start, and in which generation. */
+export interface Floor {
+  /** The version they start at (1 when never moved nor compacted; 0: none linked). */
+  floor: number;
+  /** The floor before it (versions from it up to `floor` are in older segments, or deleted). */
+  from: number;
+  /** The generation the floor and the versions after it are in. */
+  generation: number;
+  /** Every segment still stored, oldest first: from its floor on, the versions are in its generation. */
+  segments: { floor: number; generation: number }[];
+}
+
+/**
  * A compaction's deletes in progress (issue 17): the versions from `from` up to `to` (excluded)
  * of each conversation, recorded before they are deleted and removed after.
  */
@@ -43,7 +67,10 @@ export class VersionFloors {
    */
   readonly unfinished: Collection<UnfinishedDeletes>;
 
+  readonly #db: Db;
+
   constructor(db: Db) {
+    this.#db = db;
     this.links = db.collection<FloorLink>('conversation_floors');
     this.unfinished = db.collection<UnfinishedDeletes>('compaction_deletes');
   }
@@ -54,13 +81,31 @@ export class VersionFloors {
    * are being deleted).
    */
   async linkedFloor(conversationId: string): Promise<{ floor: number; from: number }> {
-    let floor = 0;
-    let from = 0;
+    const { floor, from, segments } = await this.chain(conversationId, 0);
+    return segments.length === 1 ? { floor: 0, from: 1 } : { floor, from };
+  }
+
+  /**
+   * The chain of links of a conversation whose first versions are in `firstGeneration` (its
+   * head's), left by compaction before generations (all in generation 0): its floor there and
+   * each segment. `floor` 1 when no link. `first`: the link from floor 0, when already read.
+   */
+  async chain(
+    conversationId: string,
+    firstGeneration: number,
+    first?: FloorLink | null,
+  ): Promise<Floor> {
+    const segments = [{ floor: 1, generation: firstGeneration }];
+    let link: FloorLink | null =
+      first === undefined ? await this.links.findOne({ _id: `${conversationId}:0` }) : first;
+    if (!link) return { floor: 1, from: 1, generation: firstGeneration, segments };
+    let from = 1;
     for (;;) {
-      const link = await this.links.findOne({ _id: `${conversationId}:${floor}` });
-      if (!link) return { floor, from: Math.max(1, from) };
+      const floor: number = link.to;
+      segments.push({ floor, generation: firstGeneration });
+      link = await this.links.findOne({ _id: `${conversationId}:${floor}` });
+      if (!link) return { floor, from, generation: segments.at(-1)!.generation, segments };
       from = floor;
-      floor = link.to;
     }
   }
 
@@ -78,4 +123,22 @@ export class VersionFloors {
       key = link.to;
     }
   }
+
+  /** The links of the conversations moved into a generation (generation 0 has none). */
+  movesInto(generation: number): Collection<MoveLink> {
+    return this.#db.collection<MoveLink>(`conversation_floors_${generation}`);
+  }
+
+  /** Links a conversation moved into `generation` to the version it starts at there (once). */
+  async linkMove(conversationId: string, generation: number, to: number, at: Date): Promise<void> {
+    await insertOnce(() => this.movesInto(generation).insertOne({ _id: conversationId, to, at }));
+  }
+}
+
+/** The generation a version number falls in: that of the last segment starting at or below it. */
+export function segmentOf(floor: Floor, version: number): number {
+  let generation = floor.segments[0]!.generation;
+  for (const segment of floor.segments)
+    if (segment.floor <= version) generation = segment.generation;
+  return generation;
 }
