@@ -8,3 +8,4 @@ export { isDuplicateKeyError } from './duplicate-key.ts';
 export { GroupInserter, insertOnce, type InsertOutcome } from './group-insert.ts';
 export { IdGroupInserter } from './id-group-insert.ts';
 export { numberedCollections } from './numbered-collections.ts';
+export { PeriodicRun, type PeriodicRunOptions } from './periodic-run.ts';

@@ -6,7 +6,7 @@
  * does it all again (the catch-up is idempotent and marks nothing done).
  */
 import type { Clock } from '../clock.ts';
-import { insertOnce } from '../../storage/index.ts';
+import { PeriodicRun } from '../../storage/index.ts';
 import type { DailyTally } from './daily-tally.ts';
 
 /**
@@ -19,16 +19,6 @@ import type { DailyTally } from './daily-tally.ts';
  */
 export const CATCH_UP_EVERY_MS = 60 * 60_000;
 
-/** How often a process looks whether a run is due (real time). */
-const LOOK_EVERY_MS = 60_000;
-
-/** A claimed run: `_id` the run's period number (business time / `everyMs`). */
-interface RunClaim {
-  _id: number;
-  by: string;
-  at: Date;
-}
-
 /** What a run did: how many claims it caught up, in how many milliseconds. */
 export interface CatchUpRun {
   caught: number;
@@ -37,14 +27,7 @@ export interface CatchUpRun {
 
 /** The periodic catch-up of report counts, in one process at a time (issue 17). */
 export class TallyCatchUpSchedule {
-  readonly #tally: DailyTally;
-  readonly #clock: Clock;
-  readonly #everyMs: number;
-  readonly #processId: string;
-  readonly #onRun: (run: CatchUpRun) => void;
-  readonly #onError: (error: unknown) => void;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<unknown> | null = null;
+  readonly #run: PeriodicRun<CatchUpRun>;
 
   constructor(options: {
     tally: DailyTally;
@@ -54,49 +37,38 @@ export class TallyCatchUpSchedule {
     onRun?: (run: CatchUpRun) => void;
     onError?: (error: unknown) => void;
   }) {
-    this.#tally = options.tally;
-    this.#clock = options.clock;
-    this.#processId = options.processId;
-    this.#everyMs = options.everyMs ?? CATCH_UP_EVERY_MS;
-    this.#onRun = options.onRun ?? (() => undefined);
-    this.#onError = options.onError ?? (() => undefined);
+    const { tally } = options;
+    this.#run = new PeriodicRun({
+      db: tally.shards.db,
+      claims: 'report_catch_up_runs',
+      clock: options.clock,
+      processId: options.processId,
+      everyMs: options.everyMs ?? CATCH_UP_EVERY_MS,
+      work: async () => {
+        const began = performance.now();
+        const caught = await tally.catchUp();
+        return { caught, ms: Math.round(performance.now() - began) };
+      },
+      onRun: options.onRun ?? (() => undefined),
+      onError: options.onError ?? (() => undefined),
+    });
   }
 
   /** Looks every minute whether this period's run is due and unclaimed. */
-  start(lookEveryMs = LOOK_EVERY_MS): void {
-    if (this.#everyMs <= 0 || this.#timer) return;
-    this.#timer = setInterval(() => {
-      if (!this.#running) this.#running = this.runIfDue().finally(() => (this.#running = null));
-    }, lookEveryMs);
-    this.#timer.unref();
+  start(lookEveryMs?: number): void {
+    this.#run.start(lookEveryMs);
   }
 
   /** Stops looking and waits for a run in progress. */
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#run.stop();
   }
 
   /**
    * Claims this period's run and does it: what it did, or null when another process (or an
    * earlier look of this one) claimed it, or it failed (`onError`).
    */
-  async runIfDue(): Promise<CatchUpRun | null> {
-    try {
-      const now = this.#clock.now();
-      const period = Math.floor(now.getTime() / this.#everyMs);
-      const runs = this.#tally.shards.db.collection<RunClaim>('report_catch_up_runs');
-      const claim = { _id: period, by: this.#processId, at: now };
-      if (!(await insertOnce(() => runs.insertOne(claim)))) return null;
-      const began = performance.now();
-      const caught = await this.#tally.catchUp();
-      const run = { caught, ms: Math.round(performance.now() - began) };
-      this.#onRun(run);
-      return run;
-    } catch (error) {
-      this.#onError(error);
-      return null;
-    }
+  runIfDue(): Promise<CatchUpRun | null> {
+    return this.#run.runIfDue();
   }
 }
