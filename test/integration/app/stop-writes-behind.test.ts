@@ -9,7 +9,7 @@ import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { assembleAtiende, startAtiende } from '../../../src/app/assemble.ts';
-import { createLogger } from '../../../src/app/logger.ts';
+import { createLogger, type Logger } from '../../../src/app/logger.ts';
 import { ManualClock } from '../../../src/domain/clock.ts';
 import { DEFAULT_POLICY } from '../../../src/domain/policy/index.ts';
 import { testDatabaseUri } from '../../support/database.ts';
@@ -54,70 +54,44 @@ describe('a clean stop waits for the writes left behind (issue 17)', () => {
   }, 120_000);
 
   it('the housekeeping under way when the stop comes ends before the database closes', async () => {
-    const failed: Record<string, unknown>[] = [];
     // Housekeeping every millisecond, so that some is under way at each stop.
-    for (let round = 0; round < 10; round++) {
-      const lines: Record<string, unknown>[] = [];
+    const failed = await errorsAtStops(10, async (logger, round) => {
       const atiende = await assembleAtiende({
-        database: { uri: testDatabaseUri(), dataDir: 'unused-with-a-uri' },
-        policy: DEFAULT_POLICY,
-        clock: new ManualClock('2026-03-10T16:00:00Z'),
+        ...onItsOwnDatabase(logger),
         channels: ['terminal'],
         engine: { housekeepingMs: 1, recoveryGraceMs: 0 },
-        logger: createLogger('warn', {
-          write: (line: string) => void lines.push(JSON.parse(line)),
-        }),
       });
       await atiende.start();
-      await new Promise((resolve) => setTimeout(resolve, 30 + round * 10));
+      await sleep(30 + round * 10);
       await atiende.stop();
-      // What a timer started before the stop and did not finish would fail now.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      failed.push(...lines.filter((line) => (line.level as number) >= 50));
-    }
+    });
     expect(failed).toEqual([]);
   }, 120_000);
 
   it("a console's reads of the shared log under way when the stop comes end before the database closes", async () => {
-    const failed: Record<string, unknown>[] = [];
-    for (let round = 0; round < 10; round++) {
-      const lines: Record<string, unknown>[] = [];
+    const failed = await errorsAtStops(10, async (logger, round) => {
       const atiende = await assembleAtiende({
-        database: { uri: testDatabaseUri(), dataDir: 'unused-with-a-uri' },
-        policy: DEFAULT_POLICY,
-        clock: new ManualClock('2026-03-10T16:00:00Z'),
+        ...onItsOwnDatabase(logger),
         channels: ['terminal'],
         // The log read every millisecond while the console listens: one is under way at the stop.
         agentConsole: { eventPollMs: 1 },
-        logger: createLogger('warn', {
-          write: (line: string) => void lines.push(JSON.parse(line)),
-        }),
       });
       await atiende.start();
       atiende.agents.desk.events.subscribe(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 20 + round * 7));
+      await sleep(20 + round * 7);
       await atiende.stop();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      failed.push(...lines.filter((line) => (line.level as number) >= 50));
-    }
+    });
     expect(failed).toEqual([]);
   }, 120_000);
 
   it("a web chat stream's reads under way when the stop comes end before the database closes", async () => {
-    const failed: Record<string, unknown>[] = [];
-    for (let round = 0; round < 5; round++) {
-      const lines: Record<string, unknown>[] = [];
+    const failed = await errorsAtStops(5, async (logger, round) => {
       const atiende = await startAtiende({
-        database: { uri: testDatabaseUri(), dataDir: 'unused-with-a-uri' },
-        policy: DEFAULT_POLICY,
-        clock: new ManualClock('2026-03-10T16:00:00Z'),
+        ...onItsOwnDatabase(logger),
         channels: ['webchat'],
         http: { host: '127.0.0.1', port: 0 },
         // The stream's log read every millisecond: one is under way at the stop.
         channelSettings: { webchat: { streamPollMs: 1 } },
-        logger: createLogger('warn', {
-          write: (line: string) => void lines.push(JSON.parse(line)),
-        }),
       });
       const domain = `http://127.0.0.1:${atiende.port}/v3/directline`;
       const visitor = (await (
@@ -131,16 +105,48 @@ describe('a clean stop waits for the writes left behind (issue 17)', () => {
       const socket = new WebSocket(streamUrl);
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       const closed = new Promise<number>((resolve) => socket.once('close', resolve));
-      await new Promise((resolve) => setTimeout(resolve, 20 + round * 7));
+      await sleep(20 + round * 7);
       const stopping = performance.now();
       await atiende.stop();
       // An open stream no longer holds the stop (the server waited for it, for good).
       expect(performance.now() - stopping).toBeLessThan(5_000);
       // Told "going away", as Web Chat expects to reconnect elsewhere.
       expect(await closed).toBe(1001);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      failed.push(...lines.filter((line) => (line.level as number) >= 50));
-    }
+    });
     expect(failed).toEqual([]);
   }, 120_000);
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Atiende's options on a database of its own (so it closes it at the stop), logging to `logger`. */
+function onItsOwnDatabase(logger: Logger) {
+  return {
+    database: { uri: testDatabaseUri(), dataDir: 'unused-with-a-uri' },
+    policy: DEFAULT_POLICY,
+    clock: new ManualClock('2026-03-10T16:00:00Z'),
+    logger,
+  };
+}
+
+/**
+ * The error lines logged over `rounds` runs of `run` (each starts and stops an atiende with the
+ * logger it is given), and in the moments after each stop: what a read or timer started before
+ * the stop and not finished would log once the database is closed.
+ */
+async function errorsAtStops(
+  rounds: number,
+  run: (logger: Logger, round: number) => Promise<void>,
+): Promise<Record<string, unknown>[]> {
+  const failed: Record<string, unknown>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const lines: Record<string, unknown>[] = [];
+    await run(
+      createLogger('warn', { write: (line: string) => void lines.push(JSON.parse(line)) }),
+      round,
+    );
+    await sleep(200);
+    failed.push(...lines.filter((line) => (line.level as number) >= 50));
+  }
+  return failed;
+}
