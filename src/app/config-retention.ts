@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { whole } from './env-values.ts';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../bot/retention/index.ts';
 
@@ -17,6 +18,14 @@ export const RETENTION_ENV = {
   ATIENDE_COMPACT_PERIOD_DAYS: whole(1, 3650, DEFAULT_RETENTION.periodMs / DAY_MS),
   ATIENDE_COMPACT_EVERY_HOURS: whole(0, 24 * 365, DEFAULT_RETENTION.everyMs / HOUR_MS),
   ATIENDE_KEYS_KEEP_DAYS: whole(1, 3650, DEFAULT_RETENTION.keepMs / DAY_MS),
+  // Read before generations: refused rather than ignored, so a deployment learns the new name.
+  ATIENDE_COMPACT_IDLE_DAYS: z
+    .undefined({
+      error:
+        'was replaced by ATIENDE_COMPACT_PERIOD_DAYS (the days of a generation of conversation ' +
+        'versions, dropped whole once moved out): set that one instead',
+    })
+    .optional(),
 };
 
 /** The retention settings from their validated variables. */

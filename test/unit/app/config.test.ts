@@ -31,6 +31,15 @@ describe('configuration from environment variables', () => {
     expect((error as Error).message).toContain(message);
   });
 
+  it('refuses the retention variable generations replaced, naming the new one (issue 17)', async () => {
+    const error = await loadConfig({ ATIENDE_COMPACT_IDLE_DAYS: '30' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('ATIENDE_COMPACT_IDLE_DAYS');
+    expect((error as Error).message).toContain('ATIENDE_COMPACT_PERIOD_DAYS');
+    const config = await loadConfig({ ATIENDE_COMPACT_PERIOD_DAYS: '7' });
+    expect(config.retention.periodMs).toBe(7 * 86_400_000);
+  });
+
   it('refuses the simulated clock in production', async () => {
     await expect(loadConfig({ NODE_ENV: 'production', ATIENDE_CLOCK_SPEED: '60' })).rejects.toThrow(
       /refused when NODE_ENV=production/,
