@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     shared: {
       type: 'string',
-      default: 'yes: other helpers ran tests on the same 2 cores meanwhile',
+      default: 'not said (pass --shared to say what else ran on the host)',
     },
   },
 });
